@@ -1,0 +1,63 @@
+package org.learnedrecon.physics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A linear forward model {@code A : X -> Y}, the one abstraction every solver (classical or learned) is written
+ * against, after deepinv's {@code Physics} and ODL's {@code Operator}.
+ *
+ * <p>Tensors are batched over their first axis: {@link #apply} takes {@code (B, domainShape...)} and returns
+ * {@code (B, rangeShape...)}; {@link #adjoint} the reverse. Both spaces are real Euclidean spaces (complex data is
+ * stored as a real axis of length 2, see the MRI package), so the adjoint satisfies
+ * {@code <A x, y> = <x, A* y>} for the plain real dot product. Implementations that can be differentiated through
+ * (by DJL autograd) say so in {@link #isDifferentiable()}; learned solvers require it.
+ *
+ * <p>Results are attached to the manager of the input array.
+ */
+public interface ForwardOperator {
+
+    /** Shape of one element of the domain (no batch axis), e.g. {@code (H, W)} for a CT image. */
+    Shape domainShape();
+
+    /** Shape of one element of the range (no batch axis), e.g. {@code (angles, detectors)} for a sinogram. */
+    Shape rangeShape();
+
+    /** {@code A x} for a batch {@code x} of shape {@code (B, domainShape...)}. */
+    NDArray apply(NDArray x);
+
+    /** {@code A* y} for a batch {@code y} of shape {@code (B, rangeShape...)}. */
+    NDArray adjoint(NDArray y);
+
+    /** True when {@link #apply} and {@link #adjoint} are built from differentiable DJL operations. */
+    default boolean isDifferentiable() {
+        return false;
+    }
+
+    /** {@code A* A x}, the normal operator. */
+    default NDArray normal(NDArray x) {
+        try (NDArray ax = apply(x)) {
+            return adjoint(ax);
+        }
+    }
+
+    /**
+     * Estimates the operator norm {@code ||A||} (largest singular value) by power iteration on {@code A* A} from a
+     * fixed-seed start, so the estimate is reproducible. Step sizes of the iterative solvers derive from it.
+     */
+    default double normEstimate(NDManager manager, int iterations) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.randomUniform(0f, 1f, new Shape(1).addAll(domainShape()));
+            double sigma = 0;
+            for (int i = 0; i < iterations; i++) {
+                NDArray n = x.norm();
+                x = x.div(n);
+                NDArray ax = normal(x);
+                sigma = Math.sqrt(ax.norm().getFloat());
+                x = ax;
+            }
+            return sigma;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.learnedrecon.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.concurrent.Callable;
+
+/**
+ * The one place where the DJL engine is reached: runs work with this plugin's class loader as the thread's
+ * context class loader (DJL finds its engine through {@code ServiceLoader}, and inside ImageJ 1.x the context
+ * class loader does not see plugin jars), keeps DJL offline, and resolves the device choice.
+ */
+public final class DeepLearningRuntime {
+
+    /** The {@code device=} choices of the commands. */
+    public enum DeviceChoice {
+        AUTO, CPU, GPU;
+
+        public static DeviceChoice parse(String text) {
+            for (DeviceChoice c : values()) {
+                if (c.name().equalsIgnoreCase(text.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("Unknown device '" + text + "': choose Auto, CPU or GPU");
+        }
+    }
+
+    static {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
+    private DeepLearningRuntime() {
+    }
+
+    /** Runs {@code work} with the plugin's class loader as context class loader, restoring the old one after. */
+    public static <T> T call(Callable<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(DeepLearningRuntime.class.getClassLoader());
+        try {
+            return work.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Runs {@code work} like {@link #call}, for work without a result. */
+    public static void run(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** The engine, loaded with the plugin's class loader. */
+    public static Engine engine() {
+        return call(Engine::getInstance);
+    }
+
+    /**
+     * The device for a choice: AUTO takes the first GPU when DJL sees one, else the CPU; GPU without a usable GPU
+     * fails with a message saying so instead of silently running on the CPU.
+     */
+    public static Device device(DeviceChoice choice) {
+        Engine engine = engine();
+        int gpus = engine.getGpuCount();
+        switch (choice) {
+            case CPU:
+                return Device.cpu();
+            case GPU:
+                if (gpus == 0) {
+                    throw new IllegalStateException("device=GPU was chosen but DJL finds no usable GPU with the "
+                        + engine.getEngineName() + " " + engine.getVersion()
+                        + " engine (this plugin ships CPU libtorch; see README, 'GPU'). Choose device=CPU or Auto.");
+                }
+                return Device.gpu();
+            default:
+                return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.learnedrecon.solvers;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * Receives progress from long work (solvers, training, benchmarks) and tells it when to stop. Commands adapt it to
+ * SciJava's {@code StatusService} and ImageJ's progress bar; tests and headless runs use {@link #NONE} or a
+ * recording implementation.
+ */
+public interface ProgressMonitor {
+
+    ProgressMonitor NONE = new ProgressMonitor() {
+        @Override
+        public void progress(long done, long total, String message) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    };
+
+    /** {@code done} of {@code total} units finished; {@code message} says what is being done. */
+    void progress(long done, long total, String message);
+
+    /** True once the user asked to stop. */
+    boolean isCancelled();
+
+    /** Throws {@link CancellationException} once cancelled; long loops call it once per iteration. */
+    default void checkCancelled() {
+        if (isCancelled()) {
+            throw new CancellationException("Cancelled by the user");
+        }
+    }
+}
