@@ -1,0 +1,56 @@
+package org.learnedrecon.solvers.classical;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Vector-space operations over a batch: each sample {@code (B, ...)} is one vector of the real Euclidean space,
+ * so inner products and norms are per sample and return shape {@code (B, 1, ..., 1)}, broadcastable against the
+ * batch.
+ */
+final class BatchedVectors {
+
+    private BatchedVectors() {
+    }
+
+    /** Per-sample inner products {@code <a_b, c_b>}, shape {@code (B, 1, ..., 1)}. */
+    static NDArray dot(NDArray a, NDArray c) {
+        return a.mul(c).sum(sampleAxes(a), true);
+    }
+
+    static int[] sampleAxes(NDArray a) {
+        int[] axes = new int[a.getShape().dimension() - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 1;
+        }
+        return axes;
+    }
+
+    /** {@code ||next - previous|| / ||previous||} over the whole batch; infinite when {@code previous = 0}. */
+    static double relativeChange(NDArray next, NDArray previous) {
+        double diff = next.sub(previous).norm().getFloat();
+        double base = previous.norm().getFloat();
+        return base > 0 ? diff / base : Double.POSITIVE_INFINITY;
+    }
+
+    /** Moves arrays into {@code step}: they are freed when it closes. */
+    static void own(NDManager step, NDArray... arrays) {
+        for (NDArray a : arrays) {
+            a.attach(step);
+        }
+    }
+
+    /** Lends arrays to {@code step}: they go back to their manager when it closes. */
+    static void borrow(NDManager step, NDArray... arrays) {
+        for (NDArray a : arrays) {
+            a.tempAttach(step);
+        }
+    }
+
+    /** Moves results to the work manager so they survive the step. */
+    static void keep(NDManager work, NDArray... arrays) {
+        for (NDArray a : arrays) {
+            a.attach(work);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.learnedrecon.solvers.classical;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.learnedrecon.physics.ForwardOperator;
+
+/**
+ * Test operator: an explicit matrix {@code M (m x n)} acting on flattened samples, so solvers can be checked
+ * against linear algebra. {@code apply} is {@code x_flat M^T}, {@code adjoint} {@code y_flat M}; results land in
+ * the input's manager because the input is the first operand.
+ */
+final class DenseMatrixOperator implements ForwardOperator {
+
+    private final Shape domain;
+    private final Shape range;
+    private final NDArray matrix;
+    private final NDArray transposed;
+    final float[] values;
+
+    DenseMatrixOperator(NDManager manager, float[] rowMajor, Shape range, Shape domain) {
+        if (rowMajor.length != range.size() * domain.size()) {
+            throw new IllegalArgumentException("matrix size mismatch");
+        }
+        this.domain = domain;
+        this.range = range;
+        this.values = rowMajor.clone();
+        this.matrix = manager.create(rowMajor, new Shape(range.size(), domain.size()));
+        this.transposed = matrix.transpose();
+    }
+
+    /** Gaussian random {@code m x n} matrix scaled by {@code 1/sqrt(m)}. */
+    static DenseMatrixOperator gaussian(NDManager manager, int m, int n, long seed) {
+        Random random = new Random(seed);
+        float[] a = new float[m * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (random.nextGaussian() / Math.sqrt(m));
+        }
+        return new DenseMatrixOperator(manager, a, new Shape(m), new Shape(n));
+    }
+
+    /** Uniform [0, 1) random {@code m x n} matrix: non-negative like a ray transform. */
+    static DenseMatrixOperator nonNegative(NDManager manager, int m, int n, long seed) {
+        Random random = new Random(seed);
+        float[] a = new float[m * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat();
+        }
+        return new DenseMatrixOperator(manager, a, new Shape(m), new Shape(n));
+    }
+
+    /**
+     * 2-D blur then subsampling of an {@code h x w} image: 3x3 binomial kernel {@code [1 2 1]^T [1 2 1] / 16} with
+     * zero boundary, then every {@code rowStep}-th row and {@code colStep}-th column kept.
+     */
+    static DenseMatrixOperator blurSubsample(NDManager manager, int h, int w, int rowStep, int colStep) {
+        int mh = (h + rowStep - 1) / rowStep;
+        int mw = (w + colStep - 1) / colStep;
+        float[] a = new float[mh * mw * h * w];
+        float[] k = {0.25f, 0.5f, 0.25f};
+        for (int r = 0; r < mh; r++) {
+            for (int c = 0; c < mw; c++) {
+                int row = r * mw + c;
+                for (int dr = -1; dr <= 1; dr++) {
+                    for (int dc = -1; dc <= 1; dc++) {
+                        int ir = r * rowStep + dr;
+                        int ic = c * colStep + dc;
+                        if (ir >= 0 && ir < h && ic >= 0 && ic < w) {
+                            a[row * h * w + ir * w + ic] = k[dr + 1] * k[dc + 1];
+                        }
+                    }
+                }
+            }
+        }
+        return new DenseMatrixOperator(manager, a, new Shape(mh, mw), new Shape(h, w));
+    }
+
+    /** Identity on samples of the given shape. */
+    static DenseMatrixOperator identity(NDManager manager, Shape shape) {
+        int n = (int) shape.size();
+        float[] a = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            a[i * n + i] = 1;
+        }
+        return new DenseMatrixOperator(manager, a, shape, shape);
+    }
+
+    @Override
+    public Shape domainShape() {
+        return domain;
+    }
+
+    @Override
+    public Shape rangeShape() {
+        return range;
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        long b = x.getShape().get(0);
+        return x.reshape(b, domain.size()).matMul(transposed).reshape(new Shape(b).addAll(range));
+    }
+
+    @Override
+    public NDArray adjoint(NDArray y) {
+        long b = y.getShape().get(0);
+        return y.reshape(b, range.size()).matMul(matrix).reshape(new Shape(b).addAll(domain));
+    }
+}
