@@ -43,12 +43,12 @@ public final class Cgls extends IterativeSolver {
                 NDArray qq = BatchedVectors.dot(q, q);
                 // gamma = 0 means this sample has converged: alpha = 0 keeps it there (no 0/0)
                 NDArray alpha = gamma.div(qq.maximum(Float.MIN_NORMAL));
-                NDArray nextX = x.add(p.mul(alpha));
-                NDArray nextR = r.sub(q.mul(reshapeLike(alpha, q)));
+                NDArray nextX = x.add(p.mul(BatchedVectors.perSample(alpha, p)));
+                NDArray nextR = r.sub(q.mul(BatchedVectors.perSample(alpha, q)));
                 NDArray s = operator.adjoint(nextR);
                 NDArray nextGamma = BatchedVectors.dot(s, s);
                 NDArray beta = nextGamma.div(gamma.maximum(Float.MIN_NORMAL));
-                NDArray nextP = s.add(p.mul(beta));
+                NDArray nextP = s.add(p.mul(BatchedVectors.perSample(beta, p)));
                 double change = BatchedVectors.relativeChange(nextX, x);
                 BatchedVectors.keep(keep, nextX, nextR, nextP, nextGamma);
                 x = nextX;
@@ -63,14 +63,6 @@ public final class Cgls extends IterativeSolver {
                 return x;
             }
         };
-    }
-
-    /** Per-sample scalars {@code (B, 1, ..., 1)} of the domain reshaped to broadcast over a range-shaped batch. */
-    private static NDArray reshapeLike(NDArray scalars, NDArray target) {
-        long[] shape = new long[target.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
-        shape[0] = target.getShape().get(0);
-        return scalars.reshape(shape);
     }
 
     /** CGLS parameters: iterations, tolerance, listener. */
