@@ -30,7 +30,9 @@ class SolverContractTest {
             Arguments.of("SIRT", (Function<Integer, IterativeSolver.Builder<?>>) n -> Sirt.builder().iterations(n)),
             Arguments.of("CGLS", (Function<Integer, IterativeSolver.Builder<?>>) n -> Cgls.builder().iterations(n)),
             Arguments.of("TV", (Function<Integer, IterativeSolver.Builder<?>>) n -> TotalVariation.builder()
-                .lambda(0.01).nonNegative(true).iterations(n)));
+                .lambda(0.01).nonNegative(true).iterations(n)),
+            Arguments.of("FISTA", (Function<Integer, IterativeSolver.Builder<?>>) n -> ProximalGradient.builder()
+                .proximal(new SoftThreshold(0.01)).iterations(n)));
     }
 
     private static IterativeSolver build(IterativeSolver.Builder<?> builder) {
@@ -39,6 +41,9 @@ class SolverContractTest {
         }
         if (builder instanceof Cgls.Builder) {
             return ((Cgls.Builder) builder).build();
+        }
+        if (builder instanceof ProximalGradient.Builder) {
+            return ((ProximalGradient.Builder) builder).build();
         }
         return ((TotalVariation.Builder) builder).build();
     }
