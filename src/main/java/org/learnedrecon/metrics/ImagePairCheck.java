@@ -63,11 +63,23 @@ final class ImagePairCheck {
         }
     }
 
-    /** Sample {@code index} of row-major batch values {@code all} holding images of {@code height x width}. */
-    static float[] sample(float[] all, int index, int height, int width) {
-        int n = height * width;
-        float[] one = new float[n];
-        System.arraycopy(all, index * n, one, 0, n);
-        return one;
+    /** A metric on one pair of row-major images. */
+    @FunctionalInterface
+    interface PairMetric {
+        double compute(float[] truth, float[] test, int height, int width);
+    }
+
+    /** Applies {@code metric} to every sample of a (B, H, W) or (H, W) pair; reads, never modifies, the arrays. */
+    static double[] perSample(NDArray truth, NDArray test, PairMetric metric) {
+        int[] bhw = batchShape(truth, test);
+        float[] a = floats(truth);
+        float[] b = floats(test);
+        int n = bhw[1] * bhw[2];
+        double[] out = new double[bhw[0]];
+        for (int s = 0; s < bhw[0]; s++) {
+            out[s] = metric.compute(java.util.Arrays.copyOfRange(a, s * n, (s + 1) * n),
+                java.util.Arrays.copyOfRange(b, s * n, (s + 1) * n), bhw[1], bhw[2]);
+        }
+        return out;
     }
 }

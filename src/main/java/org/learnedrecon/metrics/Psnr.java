@@ -31,14 +31,6 @@ public final class Psnr {
      * giving one value). Arrays are read, not modified.
      */
     public static double[] compute(NDArray truth, NDArray test, double dataRange) {
-        int[] bhw = ImagePairCheck.batchShape(truth, test);
-        float[] a = ImagePairCheck.floats(truth);
-        float[] b = ImagePairCheck.floats(test);
-        double[] out = new double[bhw[0]];
-        for (int s = 0; s < bhw[0]; s++) {
-            out[s] = compute(ImagePairCheck.sample(a, s, bhw[1], bhw[2]), ImagePairCheck.sample(b, s, bhw[1], bhw[2]),
-                bhw[1], bhw[2], dataRange);
-        }
-        return out;
+        return ImagePairCheck.perSample(truth, test, (x, y, h, w) -> compute(x, y, h, w, dataRange));
     }
 }

@@ -143,15 +143,7 @@ public final class Ssim {
      * giving one value). Arrays are read, not modified.
      */
     public double[] compute(NDArray truth, NDArray test, double dataRange) {
-        int[] bhw = ImagePairCheck.batchShape(truth, test);
-        float[] a = ImagePairCheck.floats(truth);
-        float[] b = ImagePairCheck.floats(test);
-        double[] out = new double[bhw[0]];
-        for (int s = 0; s < bhw[0]; s++) {
-            out[s] = compute(ImagePairCheck.sample(a, s, bhw[1], bhw[2]), ImagePairCheck.sample(b, s, bhw[1], bhw[2]),
-                bhw[1], bhw[2], dataRange);
-        }
-        return out;
+        return ImagePairCheck.perSample(truth, test, (x, y, h, w) -> compute(x, y, h, w, dataRange));
     }
 
     /** Separable correlation with {@link #taps} along rows then columns, scipy {@code mode='reflect'} borders. */
