@@ -84,7 +84,7 @@ class TotalVariationTest {
                 rotated[i] = (float) (Math.cos(theta) * f[i]);
                 rotated[n * n + i] = (float) (Math.sin(theta) * f[i]);
             }
-            TotalVariation solver = TotalVariation.builder().lambda(0.1).iterations(400).build();
+            TotalVariation solver = TotalVariation.builder().lambda(0.1).iterations(400).tolerance(1e-6).build();
             NDArray real = manager.create(f, new Shape(1, 1, n, n)).concat(manager.zeros(new Shape(1, 1, n, n)), 1);
             NDArray u = solver.reconstruct(real, identity, ProgressMonitor.NONE);
             NDArray uRotated = solver.reconstruct(manager.create(rotated, new Shape(1, 2, n, n)), identity,
@@ -102,6 +102,29 @@ class TotalVariationTest {
                 ProgressMonitor.NONE).reshape(1, 2, n, n);
             float uncoupled = separate.sub(expected).abs().max().getFloat();
             assertTrue(uncoupled > 10 * equivariance, "uncoupled deviation " + uncoupled);
+        }
+    }
+
+    /**
+     * ROF denoising (A = identity) of a vertical step, 1 on the left 8 columns and 0 on the right 8, in 8 rows:
+     * every row is the same 1-D problem, whose minimiser keeps the step and moves each side towards the other by
+     * lambda / (number of pixels on that side of the row) = 0.5 / 8 = 0.0625. Checks lambda's scale exactly.
+     */
+    @Test
+    void denoisesAStepToTheAnalyticRofSolution() {
+        int h = 8;
+        int w = 16;
+        float[] step = new float[h * w];
+        for (int i = 0; i < step.length; i++) {
+            step[i] = (i % w) < w / 2 ? 1f : 0f;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DenseMatrixOperator identity = DenseMatrixOperator.identity(manager, new Shape(h, w));
+            float[] x = TotalVariation.builder().lambda(0.5).iterations(2000).build()
+                .reconstruct(manager.create(step, new Shape(1, h, w)), identity, ProgressMonitor.NONE).toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals((i % w) < w / 2 ? 0.9375f : 0.0625f, x[i], 1e-4f, "pixel " + i / w + ", " + i % w);
+            }
         }
     }
 }
