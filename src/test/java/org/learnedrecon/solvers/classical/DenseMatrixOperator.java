@@ -42,10 +42,19 @@ final class DenseMatrixOperator implements ForwardOperator {
 
     /** Uniform [0, 1) random {@code m x n} matrix: non-negative like a ray transform. */
     static DenseMatrixOperator nonNegative(NDManager manager, int m, int n, long seed) {
+        return nonNegative(manager, m, n, 1.0, seed);
+    }
+
+    /**
+     * Non-negative {@code m x n} matrix whose entries are uniform [0, 1) with probability {@code density}, else 0:
+     * like a ray transform, where each ray meets few pixels.
+     */
+    static DenseMatrixOperator nonNegative(NDManager manager, int m, int n, double density, long seed) {
         Random random = new Random(seed);
         float[] a = new float[m * n];
         for (int i = 0; i < a.length; i++) {
-            a[i] = random.nextFloat();
+            float v = random.nextFloat();
+            a[i] = random.nextDouble() < density ? v : 0f;
         }
         return new DenseMatrixOperator(manager, a, new Shape(m), new Shape(n));
     }

@@ -18,14 +18,14 @@ class SirtTest {
     void residualDecreasesMonotonicallyAndConverges() {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(4);
-            DenseMatrixOperator a = DenseMatrixOperator.nonNegative(manager, 80, 40, 13);
+            DenseMatrixOperator a = DenseMatrixOperator.nonNegative(manager, 80, 40, 0.2, 13);
             NDArray truth = manager.randomUniform(0f, 1f, new Shape(2, 40));
             NDArray y = a.apply(truth);
-            // R = 1 / row sums, the weight of the residual norm SIRT minimises
+            // R = 1 / row sums, the weight of the residual norm SIRT minimises (all rows non-empty here)
             NDArray rowWeights = a.apply(manager.ones(new Shape(1, 40))).pow(-1f);
             List<Double> weighted = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
-            NDArray x = Sirt.builder().iterations(2000).listener((k, estimate, change) -> {
+            NDArray x = Sirt.builder().iterations(300).listener((k, estimate, change) -> {
                 NDArray r = a.apply(estimate).sub(y);
                 weighted.add((double) r.square().mul(rowWeights).sum().getFloat());
                 plain.add((double) r.norm().getFloat());
