@@ -224,8 +224,12 @@ public class CommandBridge implements PlugIn {
      * in a {@code -batch} run nobody could close it.
      */
     private static void abortMacro(String message) {
-        System.err.println(message);
-        IJ.log(message);
+        if (IJ.getInstance() != null) {
+            IJ.log(message);
+        } else {
+            // Without an ImageJ window IJ.log prints to stdout too; say it once, on stderr.
+            System.err.println(message);
+        }
         Interpreter interpreter = Interpreter.getInstance();
         if (interpreter != null) {
             interpreter.abortMacro();
