@@ -95,6 +95,7 @@ class CommandFormTest {
     void macroKeysOfOurCommands() {
         assertEquals(List.of("type", "size", "slices", "seed"), keys(PhantomCommand.class));
         assertEquals(List.of("device"), keys(DeviceCheckCommand.class));
+        assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 

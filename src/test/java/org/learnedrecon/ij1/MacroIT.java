@@ -77,6 +77,25 @@ class MacroIT {
         assertEquals(sumLine(first), sumLine(second));
     }
 
+    @Test
+    void imageInputIsChosenByTitleAndOutputsKeepMetadata(@TempDir Path dir) throws Exception {
+        String macro = "setBatchMode(true);\n"
+            + "newImage(\"coil 1\", \"32-bit black\", 8, 8, 2, 1, 1);\n"
+            + "setMetadata(\"Info\", \"coils=1\\n\");\n"
+            + "Stack.setChannel(1); setPixel(2, 3, 3);\n"
+            + "Stack.setChannel(2); setPixel(2, 3, -4);\n"
+            + "newImage(\"decoy\", \"32-bit black\", 8, 8, 1);\n"
+            + "run(\"Complex Magnitude and Phase...\", \"image=[coil 1]\");\n"
+            + "selectImage(\"coil 1 magnitude\");\n"
+            + "print(\"magnitude=\" + getPixel(2, 3) + \" info=\" + getMetadata(\"Info\"));\n"
+            + "selectImage(\"coil 1 phase\");\n"
+            + "print(\"phase=\" + d2s(getPixel(2, 3), 6));\n";
+        imagej.runText(macro, "", dir).assertNoErrors()
+            .assertOutputContains("magnitude=5")
+            .assertOutputContains("coils=1")
+            .assertOutputContains("phase=" + String.format(java.util.Locale.ROOT, "%.6f", Math.atan2(-4, 3)));
+    }
+
     private static String sumLine(String output) {
         return output.lines().filter(l -> l.startsWith("slices=")).findFirst().orElseThrow();
     }
