@@ -3,6 +3,8 @@ package org.learnedrecon.ij1;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ij.ImagePlus;
+import ij.io.Opener;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +45,26 @@ public final class ImageJMacroRunner {
 
     private final Path imagejDir;
     private final Duration timeout;
+    private final String maxHeap;
 
-    public ImageJMacroRunner(Path imagejDir, Duration timeout) {
+    /** {@code maxHeap} is the ImageJ JVM's -Xmx value, e.g. "2g". */
+    public ImageJMacroRunner(Path imagejDir, Duration timeout, String maxHeap) {
         this.imagejDir = imagejDir;
         this.timeout = timeout;
+        this.maxHeap = maxHeap;
+    }
+
+    /** The same runner with another ImageJ heap limit (training or 3-D demos may need more than 2 GB). */
+    public ImageJMacroRunner withMaxHeap(String heap) {
+        return new ImageJMacroRunner(imagejDir, timeout, heap);
+    }
+
+    /** Opens an image a macro wrote (TIFF and anything else ImageJ opens), failing clearly when it cannot. */
+    public static ImagePlus openImage(Path file) {
+        assertTrue(Files.isRegularFile(file), "The macro wrote no " + file);
+        ImagePlus imp = new Opener().openImage(file.toString());
+        assertTrue(imp != null, "ImageJ cannot open " + file);
+        return imp;
     }
 
     /** The runner for the assembly of this build (system property {@code lrecon.imagej.dir}, set by the pom). */
@@ -63,7 +81,7 @@ public final class ImageJMacroRunner {
         } catch (IOException e) {
             fail("Cannot list " + imagej.resolve("plugins") + ": " + e);
         }
-        return new ImageJMacroRunner(imagej, timeout);
+        return new ImageJMacroRunner(imagej, timeout, "2g");
     }
 
     /** The project's own macro file (e.g. {@code macros/phantom-demo.ijm}). */
@@ -89,7 +107,7 @@ public final class ImageJMacroRunner {
             command.addAll(List.of("xvfb-run", "-a"));
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        command.addAll(List.of(java, "-Xmx2g", "-Dai.djl.offline=true", "-jar", "ij.jar", "-ijpath",
+        command.addAll(List.of(java, "-Xmx" + maxHeap, "-Dai.djl.offline=true", "-jar", "ij.jar", "-ijpath",
             imagejDir.toString(), "-batch", macro.toAbsolutePath().toString(), argument));
         Path log = Files.createTempFile("imagej-run", ".log");
         Process process = new ProcessBuilder(command).directory(imagejDir.toFile()).redirectErrorStream(true)

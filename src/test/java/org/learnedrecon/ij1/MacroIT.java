@@ -2,12 +2,9 @@ package org.learnedrecon.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ij.ImagePlus;
-import ij.io.Opener;
 import ij.process.ImageProcessor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,10 +22,7 @@ class MacroIT {
         imagej.run(ImageJMacroRunner.projectFile("macros/phantom-demo.ijm"), out.toString())
             .assertNoErrors()
             .assertOutputContains("Saved ");
-        Path tiff = out.resolve("phantom.tif");
-        assertTrue(Files.isRegularFile(tiff), "phantom-demo.ijm wrote no " + tiff);
-        ImagePlus imp = new Opener().openImage(tiff.toString());
-        assertNotNull(imp, "ImageJ cannot open " + tiff);
+        ImagePlus imp = ImageJMacroRunner.openImage(out.resolve("phantom.tif"));
         assertEquals(128, imp.getWidth());
         assertEquals(128, imp.getHeight());
         assertEquals(ImagePlus.GRAY32, imp.getType());
