@@ -87,6 +87,9 @@ final class CommandForm {
                     dialog.addChoice(f.label(), items, selected);
                     break;
                 case IMAGE:
+                    if (WindowManager.getImageCount() == 0) {
+                        throw new IllegalArgumentException(f.label() + ": no image is open; open or create one first");
+                    }
                     ImagePlus current = WindowManager.getCurrentImage();
                     dialog.addImageChoice(f.label(), current == null ? null : current.getTitle());
                     break;
@@ -120,7 +123,8 @@ final class CommandForm {
                     value = dialog.getNextImage();
                     break;
                 case FILE:
-                    value = new File(dialog.getNextString());
+                    String path = dialog.getNextString().trim();
+                    value = path.isEmpty() ? null : new File(path);
                     break;
                 default:
                     value = dialog.getNextString();
