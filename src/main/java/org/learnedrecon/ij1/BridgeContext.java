@@ -2,7 +2,9 @@ package org.learnedrecon.ij1;
 
 import org.scijava.Context;
 import org.scijava.app.StatusService;
+import org.scijava.module.ModuleRunner;
 import org.scijava.command.CommandService;
+import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleService;
 
@@ -29,6 +31,9 @@ final class BridgeContext {
             try {
                 context = new Context(CommandService.class, ModuleService.class, StatusService.class,
                     LogService.class);
+                // ModuleRunner logs a command's exception with its stack trace before rethrowing it; the bridge
+                // reports it itself (message, plus the trace for unexpected exception types), so say it once.
+                context.service(LogService.class).setLevel(ModuleRunner.class.getName(), LogLevel.NONE);
             } finally {
                 thread.setContextClassLoader(previous);
             }

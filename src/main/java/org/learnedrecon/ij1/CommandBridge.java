@@ -133,10 +133,11 @@ public class CommandBridge implements PlugIn {
             thread.interrupt();
             throw new CancellationException("Interrupted");
         } catch (ExecutionException e) {
+            // SciJava wraps the command's exception: ExecutionException -> RuntimeException("Module threw
+            // exception") -> the command's own exception, whose message is what the user must see.
             Throwable cause = e.getCause();
-            while (cause instanceof ExecutionException || (cause instanceof RuntimeException
-                && cause.getCause() != null && cause.getMessage() != null
-                && cause.getMessage().equals(cause.getCause().toString()))) {
+            while (cause != null && cause.getCause() != null && (cause instanceof ExecutionException
+                || cause.getClass() == RuntimeException.class)) {
                 cause = cause.getCause();
             }
             if (cause instanceof RuntimeException r) {

@@ -53,6 +53,16 @@ class MacroIT {
     }
 
     @Test
+    void commandFailureReachesTheMacroAsItsOwnMessage(@TempDir Path dir) throws Exception {
+        ImageJMacroRunner.Result result = imagej.runText(
+            "run(\"Check Deep Learning Device...\", \"device=GPU\");\nprint(\"REACHED AFTER ERROR\");\n", "", dir);
+        org.junit.jupiter.api.Assumptions.assumeFalse(result.output().contains("check=5050"), "this machine has a GPU");
+        result.assertOutputContains("Learned Reconstruction: device=GPU was chosen but DJL finds no usable GPU");
+        assertFalse(result.output().contains("REACHED AFTER ERROR"), "macro was not aborted:\n" + result.output());
+        assertFalse(result.output().contains("Module threw exception"), "wrapper exception shown:\n" + result.output());
+    }
+
+    @Test
     void deepLearningEngineLoadsInsideImageJ(@TempDir Path dir) throws Exception {
         imagej.runText("run(\"Check Deep Learning Device...\", \"device=CPU\");\n", "", dir)
             .assertNoErrors()
