@@ -4,7 +4,6 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.macro.Interpreter;
-import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
@@ -13,11 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import org.learnedrecon.io.ImagePlusAdapter;
-import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.scijava.Context;
@@ -34,14 +31,15 @@ import org.scijava.service.Service;
  * {@code Plugins>Learned Reconstruction, "Phantom...", org.learnedrecon.ij1.CommandBridge("org.learnedrecon.commands.PhantomCommand")},
  * so ImageJ calls {@link #run(String)} with the command's class name. The bridge asks for the inputs
  * ({@link CommandForm}: GenericDialog, or macro options), converts images with {@link ImagePlusAdapter}, runs the
- * command through {@link CommandService} in the shared {@link BridgeContext}, and shows the outputs: images (with
- * their metadata in Info) and tables (ResultsTable). Errors go to {@code IJ.error} interactively; from a macro
- * they are printed and abort the macro, so a {@code -batch} run never waits on a dialog.
+ * command through {@link CommandService} in the shared {@link BridgeContext}, and shows the outputs
+ * ({@link OutputDisplay}: images with their metadata in Info, tables as ResultsTable). Errors go to
+ * {@code IJ.error} interactively; from a macro they are printed and abort the macro, so a {@code -batch} run
+ * never waits on a dialog.
  */
 public class CommandBridge implements PlugIn {
 
     /** Last interactive values per command, so a dialog reopens with what the user chose before. */
-    private static final Map<String, Map<String, Object>> LAST_VALUES = new HashMap<>();
+    private static final Map<String, Map<String, Object>> LAST_VALUES = new ConcurrentHashMap<>();
 
     @Override
     public void run(String commandClassName) {
@@ -82,7 +80,15 @@ public class CommandBridge implements PlugIn {
             return;
         }
         if (macroOptions == null) {
-            LAST_VALUES.put(className, new HashMap<>(values));
+            // Images are chosen anew each time (the old ImagePlus may be closed), everything else is remembered.
+            Map<String, Object> remember = new HashMap<>();
+            for (DialogField f : fields) {
+                Object value = values.get(f.item().getName());
+                if (f.kind() != DialogField.Kind.IMAGE && value != null) {
+                    remember.put(f.item().getName(), value);
+                }
+            }
+            LAST_VALUES.put(className, remember);
         }
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (DialogField f : fields) {
@@ -99,7 +105,7 @@ public class CommandBridge implements PlugIn {
         progress.finish();
         IJ.showStatus(name + " done");
         for (ModuleItem<?> item : info.outputs()) {
-            show(item, item.getValue(module));
+            OutputDisplay.show(item.getLabel(), item.getValue(module));
         }
     }
 
@@ -172,37 +178,6 @@ public class CommandBridge implements PlugIn {
             }
         }
         return value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void show(ModuleItem<?> item, Object value) {
-        if (value == null) {
-            return;
-        }
-        if (value instanceof MetadataImage image) {
-            ImagePlusAdapter.toImagePlus(image).show();
-        } else if (value instanceof ImagePlus imp) {
-            imp.show();
-        } else if (value instanceof RandomAccessibleInterval<?> rai) {
-            ImagePlusAdapter.toImagePlus((RandomAccessibleInterval<? extends RealType<?>>) rai, item.getLabel())
-                .show();
-        } else if (value instanceof MeasurementTable table) {
-            toResultsTable(table).show(table.title());
-        } else {
-            IJ.log(item.getLabel() + ": " + value);
-        }
-    }
-
-    static ResultsTable toResultsTable(MeasurementTable table) {
-        ResultsTable rt = new ResultsTable();
-        for (MeasurementTable.Row row : table.rows()) {
-            rt.incrementCounter();
-            rt.addLabel(row.label());
-            for (int c = 0; c < table.columns().size(); c++) {
-                rt.addValue(table.columns().get(c), row.values()[c]);
-            }
-        }
-        return rt;
     }
 
     private static void reportError(Throwable e, boolean fromMacro) {

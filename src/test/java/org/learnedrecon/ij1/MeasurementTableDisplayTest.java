@@ -16,7 +16,7 @@ class MeasurementTableDisplayTest {
         MeasurementTable table = new MeasurementTable("Benchmark", List.of("PSNR", "SSIM"));
         table.addRow("FBP", 28.5, 0.81);
         table.addRow("TV", 31.25, 0.9);
-        ResultsTable rt = CommandBridge.toResultsTable(table);
+        ResultsTable rt = OutputDisplay.toResultsTable(table);
         assertEquals(2, rt.size());
         assertEquals("TV", rt.getLabel(1));
         assertEquals(31.25, rt.getValue("PSNR", 1), 0);
