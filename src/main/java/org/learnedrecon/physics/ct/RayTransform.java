@@ -1,0 +1,242 @@
+package org.learnedrecon.physics.ct;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.learnedrecon.physics.ForwardOperator;
+
+/**
+ * The CT ray transform {@code A}: image {@code (B, N, N)} to sinogram {@code (B, angles, detectors)}, line
+ * integrals in pixel units along the rays of a {@link CtGeometry} (conventions there), computed with Joseph's
+ * kernel. One kernel, two backends:
+ *
+ * <ul>
+ *   <li>{@link #matrixFree(CtGeometry)}: plain multi-threaded Java on {@code float[]} copies of the tensors, for
+ *       classical solvers and large sizes. Memory O(image + sinogram) plus one image buffer per thread for the
+ *       adjoint. Not differentiable.</li>
+ *   <li>{@link #differentiable(CtGeometry, NDManager)}: the same weights as a DJL sparse COO matrix (and its
+ *       transpose), applied with {@code matMul}, so autograd flows through it and it runs on the manager's device.
+ *       Memory ≈ 40 bytes per non-zero (int64 row + int64 column + float32 value, for {@code A} and {@code A^T});
+ *       refused above a budget (default {@link #DEFAULT_SPARSE_BUDGET_BYTES}) with the numbers in the message.</li>
+ * </ul>
+ *
+ * <p>Measured memory for 512 x 512 with 720 angles over 180° (725 detectors): the matrix has ≈ 4.1e8 non-zeros,
+ * i.e. ≈ 16 GB as a sparse pair, so the differentiable backend refuses it under the 2 GiB budget; the
+ * matrix-free backend needs the 1 MiB image, the 2 MiB sinogram and one 1 MiB buffer per thread. (See
+ * {@code RayTransformTest#memoryStatement} which recomputes these numbers.)
+ *
+ * <p>Inputs are checked (shape, NaN/Inf) and never modified; results are attached to the input's manager.
+ */
+public final class RayTransform implements ForwardOperator {
+
+    /** 2 GiB: the default limit on the sparse matrices of the differentiable backend. */
+    public static final long DEFAULT_SPARSE_BUDGET_BYTES = 2L << 30;
+
+    /** Bytes per stored non-zero for the {@code A}, {@code A^T} pair: 2 x (8 + 8 + 4). */
+    public static final int SPARSE_BYTES_PER_NONZERO = 40;
+
+    private final CtGeometry geometry;
+    private final JosephProjector projector;
+    private final NDArray matrix;
+    private final NDArray transpose;
+    private final long nonZeros;
+
+    private RayTransform(CtGeometry geometry, JosephProjector projector, NDArray matrix, NDArray transpose,
+                         long nonZeros) {
+        this.geometry = geometry;
+        this.projector = projector;
+        this.matrix = matrix;
+        this.transpose = transpose;
+        this.nonZeros = nonZeros;
+    }
+
+    /** The multi-threaded Java backend. */
+    public static RayTransform matrixFree(CtGeometry geometry) {
+        return new RayTransform(geometry, new JosephProjector(geometry), null, null, -1);
+    }
+
+    /** The sparse-matrix backend with the default 2 GiB budget; matrices live in (and die with) {@code manager}. */
+    public static RayTransform differentiable(CtGeometry geometry, NDManager manager) {
+        return differentiable(geometry, manager, DEFAULT_SPARSE_BUDGET_BYTES);
+    }
+
+    /**
+     * The sparse-matrix backend.
+     *
+     * @param budgetBytes largest accepted size of the two sparse matrices
+     * @throws IllegalArgumentException when the matrices would exceed the budget (message gives the numbers)
+     */
+    public static RayTransform differentiable(CtGeometry geometry, NDManager manager, long budgetBytes) {
+        JosephProjector projector = new JosephProjector(geometry);
+        long nnz = projector.countNonZeros();
+        long bytes = nnz * SPARSE_BYTES_PER_NONZERO;
+        if (bytes > budgetBytes || nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "The differentiable ray transform for %s"
+                + " needs %d non-zeros = %.2f GiB of sparse matrices, over the budget of %.2f GiB: use fewer angles"
+                + " or a smaller image, or RayTransform.matrixFree (not differentiable)", geometry, nnz,
+                bytes / (double) (1L << 30), budgetBytes / (double) (1L << 30)));
+        }
+        int count = (int) nnz;
+        int angles = geometry.angleCount();
+        int detectors = geometry.detectorCount();
+        long[] perAngle = IntStream.range(0, angles).parallel().mapToLong(a -> {
+            long[] c = new long[1];
+            double[] ray = new double[4];
+            double[] s = new double[6];
+            for (int d = 0; d < detectors; d++) {
+                projector.weights(a, d, ray, s, (p, w) -> c[0]++);
+            }
+            return c[0];
+        }).toArray();
+        int[] offsets = new int[angles + 1];
+        for (int a = 0; a < angles; a++) {
+            offsets[a + 1] = offsets[a] + (int) perAngle[a];
+        }
+        long[] rows = new long[count];
+        long[] columns = new long[count];
+        float[] values = new float[count];
+        IntStream.range(0, angles).parallel().forEach(a -> {
+            int[] at = {offsets[a]};
+            double[] ray = new double[4];
+            double[] s = new double[6];
+            for (int d = 0; d < detectors; d++) {
+                long row = (long) a * detectors + d;
+                projector.weights(a, d, ray, s, (p, w) -> {
+                    rows[at[0]] = row;
+                    columns[at[0]] = p;
+                    values[at[0]++] = w;
+                });
+            }
+        });
+        long sinogramSize = (long) angles * detectors;
+        long imageSize = (long) geometry.imageSize() * geometry.imageSize();
+        NDArray a = manager.createCoo(FloatBuffer.wrap(values), new long[][] {rows, columns},
+            new Shape(sinogramSize, imageSize));
+        NDArray at = manager.createCoo(FloatBuffer.wrap(values), new long[][] {columns, rows},
+            new Shape(imageSize, sinogramSize));
+        return new RayTransform(geometry, projector, a, at, nnz);
+    }
+
+    /**
+     * Exact number of non-zero weights of the ray transform matrix of {@code geometry} (one pass over all rays,
+     * nothing stored); multiply by {@link #SPARSE_BYTES_PER_NONZERO} for the differentiable backend's memory.
+     */
+    public static long countNonZeros(CtGeometry geometry) {
+        return new JosephProjector(geometry).countNonZeros();
+    }
+
+    public CtGeometry geometry() {
+        return geometry;
+    }
+
+    /** Non-zeros of the sparse matrix, or -1 for the matrix-free backend. */
+    public long nonZeros() {
+        return nonZeros;
+    }
+
+    @Override
+    public Shape domainShape() {
+        return geometry.imageShape();
+    }
+
+    @Override
+    public Shape rangeShape() {
+        return geometry.sinogramShape();
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return matrix != null;
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        int n = geometry.imageSize();
+        long batch = checkBatch(x, "image", "rows", n, "columns", n, "image size " + n + " x " + n);
+        if (matrix != null) {
+            return sparseProduct(matrix, x, batch, rangeShape());
+        }
+        float[] image = x.toType(DataType.FLOAT32, false).toFloatArray();
+        checkFinite(image, "image");
+        int pixels = n * n;
+        int bins = geometry.angleCount() * geometry.detectorCount();
+        float[] sinogram = new float[(int) (batch * bins)];
+        float[] slice = new float[bins];
+        for (int b = 0; b < batch; b++) {
+            float[] in = java.util.Arrays.copyOfRange(image, b * pixels, (b + 1) * pixels);
+            projector.forward(in, slice);
+            System.arraycopy(slice, 0, sinogram, b * bins, bins);
+        }
+        return x.getManager().create(sinogram, new Shape(batch).addAll(rangeShape()));
+    }
+
+    @Override
+    public NDArray adjoint(NDArray y) {
+        long batch = checkBatch(y, "sinogram", "rows (angles)", geometry.angleCount(), "columns (detectors)",
+            geometry.detectorCount(), null);
+        if (transpose != null) {
+            return sparseProduct(transpose, y, batch, domainShape());
+        }
+        float[] sinogram = y.toType(DataType.FLOAT32, false).toFloatArray();
+        checkFinite(sinogram, "sinogram");
+        int n = geometry.imageSize();
+        int pixels = n * n;
+        int bins = geometry.angleCount() * geometry.detectorCount();
+        float[] image = new float[(int) (batch * pixels)];
+        float[] slice = new float[pixels];
+        for (int b = 0; b < batch; b++) {
+            float[] in = java.util.Arrays.copyOfRange(sinogram, b * bins, (b + 1) * bins);
+            projector.adjoint(in, slice);
+            System.arraycopy(slice, 0, image, b * pixels, pixels);
+        }
+        return y.getManager().create(image, new Shape(batch).addAll(domainShape()));
+    }
+
+    /** {@code (B, in...)} -> {@code M (B, in)^T} reshaped to {@code (B, out...)}, with autograd. */
+    private static NDArray sparseProduct(NDArray m, NDArray x, long batch, Shape out) {
+        if (x.isNaN().any().getBoolean() || x.isInfinite().any().getBoolean()) {
+            throw new IllegalArgumentException("The input of the ray transform contains NaN or infinite values");
+        }
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray columns = x.toType(DataType.FLOAT32, false).reshape(batch, -1).transpose();
+            columns.attach(scope);
+            NDArray product = m.matMul(columns);
+            product.attach(scope);
+            NDArray result = product.transpose().reshape(new Shape(batch).addAll(out));
+            result.attach(owner);
+            return result;
+        }
+    }
+
+    private static long checkBatch(NDArray x, String what, String axis1, long size1, String axis2, long size2,
+                                   String expected) {
+        Shape s = x.getShape();
+        if (s.dimension() != 3) {
+            throw new IllegalArgumentException("The " + what + " batch must have shape (B, " + size1 + ", " + size2
+                + "), got " + s);
+        }
+        if (s.get(1) != size1) {
+            throw new IllegalArgumentException("The " + what + " has " + s.get(1) + " " + axis1 + " but the geometry has "
+                + size1 + (expected == null ? " " + axis1.replaceAll(".*\\(|\\)", "") : " (" + expected + ")"));
+        }
+        if (s.get(2) != size2) {
+            throw new IllegalArgumentException("The " + what + " has " + s.get(2) + " " + axis2 + " but the geometry has "
+                + size2 + (expected == null ? " " + axis2.replaceAll(".*\\(|\\)", "") : " (" + expected + ")"));
+        }
+        return s.get(0);
+    }
+
+    private static void checkFinite(float[] values, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("The " + what + " contains " + values[i] + " at flat index " + i
+                    + ": the ray transform needs finite values");
+            }
+        }
+    }
+}
