@@ -1,0 +1,188 @@
+package org.learnedrecon.benchmark;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.learnedrecon.physics.ct.ParallelBeamGeometry;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.FilteredBackProjection;
+
+/**
+ * Times the CT core: forward projection, back-projection (both matrix-free, through the {@code ForwardOperator}
+ * API on DJL arrays) and ramp FBP for N x N images with N angles over 180 degrees (N = 256, 512 by default), one
+ * warm-up and the median of the repeats. In the same run, when {@code /usr/bin/python3} with scikit-image exists, it
+ * times skimage {@code iradon(filter_name='ramp', circle=False)} on the same sinograms through
+ * {@code test-data/scripts/bench_skimage_iradon.py} and writes a markdown table with the speed ratio.
+ *
+ * <p>Usage: {@code CtBenchmark [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md] [--script path]}.
+ */
+public final class CtBenchmark {
+
+    private CtBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int[] sizes = Arrays.stream(options.getOrDefault("sizes", "256,512").split(",")).map(String::trim)
+            .mapToInt(Integer::parseInt).toArray();
+        int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
+        Path out = Path.of(options.getOrDefault("out", "ct-benchmark.md"));
+        Path script = Path.of(options.getOrDefault("script", System.getProperty("lrecon.project.dir", ".")
+            + "/test-data/scripts/bench_skimage_iradon.py"));
+
+        Path tmp = Files.createTempDirectory("ct-benchmark");
+        List<double[]> rows = new ArrayList<>();
+        List<String> specs = new ArrayList<>();
+        try (NDManager manager = DeepLearningRuntime.call(NDManager::newBaseManager)) {
+            for (int n : sizes) {
+                ParallelBeamGeometry g = ParallelBeamGeometry.uniform(n, n, 180);
+                RayTransform op = RayTransform.matrixFree(g);
+                float[] image = benchmarkImage(n);
+                NDArray x = manager.create(image, new Shape(1, n, n));
+                NDArray y = op.apply(x);
+                float[] sinogram = y.toFloatArray();
+                FilteredBackProjection fbp = new FilteredBackProjection(FilteredBackProjection.Filter.RAMP);
+                double forward = median(repeats, () -> op.apply(x));
+                double back = median(repeats, () -> op.adjoint(y));
+                double recon = median(repeats, () -> fbp.reconstruct(sinogram, g, ProgressMonitor.NONE));
+                rows.add(new double[] {n, g.angleCount(), g.detectorCount(), forward, back, recon, Double.NaN});
+                Path file = tmp.resolve("sino" + n + ".f32");
+                writeFloats(file, sinogram);
+                specs.add(file + ":" + n + ":" + g.angleCount() + ":" + g.detectorCount());
+                System.out.printf(Locale.ROOT, "N=%d: forward %.3f s, back-projection %.3f s, FBP %.3f s%n", n,
+                    forward, back, recon);
+            }
+        }
+        String skimageNote = timeSkimage(script, repeats, specs, rows);
+        String table = table(rows, repeats, skimageNote);
+        Files.writeString(out, table, StandardCharsets.UTF_8);
+        System.out.println(table);
+        System.out.println("Written to " + out.toAbsolutePath());
+        for (String spec : specs) {
+            Files.deleteIfExists(Path.of(spec.substring(0, spec.indexOf(':'))));
+        }
+        Files.deleteIfExists(tmp);
+    }
+
+    /** A few overlapping ellipses in [0, 1]: benchmark input only (phantoms proper live in their own package). */
+    private static float[] benchmarkImage(int n) {
+        float[] image = new float[n * n];
+        double[][] ellipses = {{1, 0, 0, .45, .35}, {-.5, -.1, .05, .15, .1}, {.3, .15, -.1, .08, .12}};
+        for (int row = 0; row < n; row++) {
+            for (int col = 0; col < n; col++) {
+                double x = (col - n / 2) / (double) n;
+                double y = (row - n / 2) / (double) n;
+                for (double[] e : ellipses) {
+                    double u = (x - e[1]) / e[3];
+                    double v = (y - e[2]) / e[4];
+                    if (u * u + v * v <= 1) {
+                        image[row * n + col] += (float) e[0];
+                    }
+                }
+            }
+        }
+        return image;
+    }
+
+    private static double median(int repeats, Callable<Object> work) throws Exception {
+        close(work.call());
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            Object result = work.call();
+            t[i] = (System.nanoTime() - start) / 1e9;
+            close(result);
+        }
+        Arrays.sort(t);
+        return repeats % 2 == 1 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
+    }
+
+    private static void close(Object result) {
+        if (result instanceof NDArray) {
+            ((NDArray) result).close();
+        }
+    }
+
+    private static void writeFloats(Path file, float[] v) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(v);
+        Files.write(file, buffer.array());
+    }
+
+    /** Runs the skimage script, fills column 6 of {@code rows}; returns a note for the table. */
+    private static String timeSkimage(Path script, int repeats, List<String> specs, List<double[]> rows) {
+        Path python = Path.of("/usr/bin/python3");
+        if (!Files.isExecutable(python) || !Files.isRegularFile(script)) {
+            return "skimage not timed: " + (Files.isExecutable(python) ? script + " not found"
+                : "/usr/bin/python3 not found");
+        }
+        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(),
+            Integer.toString(repeats)));
+        command.addAll(specs);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            StringBuilder log = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    log.append(line).append('\n');
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length == 3 && f[0].matches("\\d+")) {
+                        for (double[] row : rows) {
+                            if (row[0] == Integer.parseInt(f[0]) && row[1] == Integer.parseInt(f[1])) {
+                                row[6] = Double.parseDouble(f[2]);
+                            }
+                        }
+                    }
+                }
+            }
+            int code = p.waitFor();
+            return code == 0 ? "skimage timed with /usr/bin/python3 " + script.getFileName()
+                : "skimage script failed (exit " + code + "): " + log.toString().trim();
+        } catch (IOException e) {
+            return "skimage not timed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "skimage timing interrupted";
+        }
+    }
+
+    private static String table(List<double[]> rows, int repeats, String note) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after a warm-up, %d threads (%s %s);"
+            + " times in seconds%n%n", repeats, Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.vm.name"), System.getProperty("java.version")));
+        s.append("| image | angles | detectors | forward | back-projection | FBP (ramp) | skimage iradon (ramp)"
+            + " | iradon / our FBP |\n");
+        s.append("|---|---|---|---|---|---|---|---|\n");
+        for (double[] r : rows) {
+            s.append(String.format(Locale.ROOT, "| %dx%d | %d | %d | %.3f | %.3f | %.3f | %s | %s |%n",
+                (int) r[0], (int) r[0], (int) r[1], (int) r[2], r[3], r[4], r[5],
+                Double.isNaN(r[6]) ? "n/a" : String.format(Locale.ROOT, "%.3f", r[6]),
+                Double.isNaN(r[6]) ? "n/a" : String.format(Locale.ROOT, "%.1fx", r[6] / r[5])));
+        }
+        s.append('\n').append(note).append('\n');
+        return s.toString();
+    }
+}
