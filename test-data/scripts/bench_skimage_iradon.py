@@ -5,7 +5,7 @@ Usage: bench_skimage_iradon.py REPEATS FILE:N:ANGLES:DETECTORS [...]
 Each FILE is a little-endian float32 sinogram of shape (ANGLES, DETECTORS) (our layout; skimage's is the
 transpose), angles uniform over [0, 180) degrees. For each, one warm-up run and REPEATS timed runs of
 iradon(sino.T, theta, filter_name='ramp', circle=False, output_size=N); prints one line per sinogram:
-  N ANGLES MEDIAN_SECONDS
+  N ANGLES MEDIAN_WALL_SECONDS MEDIAN_CPU_SECONDS
 """
 import sys
 import time
@@ -22,11 +22,14 @@ def main():
         theta = np.linspace(0, 180, angles, endpoint=False)
         iradon(sino, theta=theta, filter_name='ramp', circle=False, output_size=n)
         times = []
+        cpu = []
         for _ in range(repeats):
             t0 = time.perf_counter()
+            c0 = time.process_time()
             iradon(sino, theta=theta, filter_name='ramp', circle=False, output_size=n)
+            cpu.append(time.process_time() - c0)
             times.append(time.perf_counter() - t0)
-        print(n, angles, float(np.median(times)), flush=True)
+        print(n, angles, float(np.median(times)), float(np.median(cpu)), flush=True)
 
 
 if __name__ == '__main__':

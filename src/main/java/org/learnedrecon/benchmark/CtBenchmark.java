@@ -62,15 +62,16 @@ public final class CtBenchmark {
                 NDArray y = op.apply(x);
                 float[] sinogram = y.toFloatArray();
                 FilteredBackProjection fbp = new FilteredBackProjection(FilteredBackProjection.Filter.RAMP);
-                double forward = median(repeats, () -> op.apply(x));
-                double back = median(repeats, () -> op.adjoint(y));
-                double recon = median(repeats, () -> fbp.reconstruct(sinogram, g, ProgressMonitor.NONE));
-                rows.add(new double[] {n, g.angleCount(), g.detectorCount(), forward, back, recon, Double.NaN});
+                double forward = median(repeats, () -> op.apply(x))[0];
+                double back = median(repeats, () -> op.adjoint(y))[0];
+                double[] recon = median(repeats, () -> fbp.reconstruct(sinogram, g, ProgressMonitor.NONE));
+                rows.add(new double[] {n, g.angleCount(), g.detectorCount(), forward, back, recon[0], Double.NaN,
+                    recon[1], Double.NaN});
                 Path file = tmp.resolve("sino" + n + ".f32");
                 writeFloats(file, sinogram);
                 specs.add(file + ":" + n + ":" + g.angleCount() + ":" + g.detectorCount());
-                System.out.printf(Locale.ROOT, "N=%d: forward %.3f s, back-projection %.3f s, FBP %.3f s%n", n,
-                    forward, back, recon);
+                System.out.printf(Locale.ROOT, "N=%d: forward %.3f s, back-projection %.3f s, FBP %.3f s"
+                    + " (CPU %.3f s)%n", n, forward, back, recon[0], recon[1]);
             }
         }
         String skimageNote = timeSkimage(script, repeats, specs, rows);
@@ -104,17 +105,38 @@ public final class CtBenchmark {
         return image;
     }
 
-    private static double median(int repeats, Callable<Object> work) throws Exception {
+    /**
+     * Median wall-clock and median process CPU time (all threads) in seconds. CPU time is reported too because
+     * the machine may be shared: it does not grow when other processes take the cores.
+     */
+    private static double[] median(int repeats, Callable<Object> work) throws Exception {
         close(work.call());
-        double[] t = new double[repeats];
+        double[] wall = new double[repeats];
+        double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             Object result = work.call();
-            t[i] = (System.nanoTime() - start) / 1e9;
+            wall[i] = (System.nanoTime() - start) / 1e9;
+            cpu[i] = (processCpuNanos() - cpuStart) / 1e9;
             close(result);
         }
+        return new double[] {median(wall), median(cpu)};
+    }
+
+    private static double median(double[] values) {
+        double[] t = values.clone();
         Arrays.sort(t);
-        return repeats % 2 == 1 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
+        return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
     }
 
     private static void close(Object result) {
@@ -148,10 +170,11 @@ public final class CtBenchmark {
                 while ((line = r.readLine()) != null) {
                     log.append(line).append('\n');
                     String[] f = line.trim().split("\\s+");
-                    if (f.length == 3 && f[0].matches("\\d+")) {
+                    if (f.length == 4 && f[0].matches("\\d+")) {
                         for (double[] row : rows) {
                             if (row[0] == Integer.parseInt(f[0]) && row[1] == Integer.parseInt(f[1])) {
                                 row[6] = Double.parseDouble(f[2]);
+                                row[8] = Double.parseDouble(f[3]);
                             }
                         }
                     }
@@ -170,17 +193,22 @@ public final class CtBenchmark {
 
     private static String table(List<double[]> rows, int repeats, String note) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after a warm-up, %d threads (%s %s);"
-            + " times in seconds%n%n", repeats, Runtime.getRuntime().availableProcessors(),
-            System.getProperty("java.vm.name"), System.getProperty("java.version")));
+        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after a warm-up, %d cores (%s %s),"
+            + " load average %.1f at the end; times in seconds, wall clock unless marked CPU (process CPU time,"
+            + " all threads)%n%n", repeats, Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.vm.name"), System.getProperty("java.version"),
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         s.append("| image | angles | detectors | forward | back-projection | FBP (ramp) | skimage iradon (ramp)"
-            + " | iradon / our FBP |\n");
-        s.append("|---|---|---|---|---|---|---|---|\n");
+            + " | iradon / FBP (wall) | FBP CPU | iradon CPU | iradon / FBP (CPU) |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (double[] r : rows) {
-            s.append(String.format(Locale.ROOT, "| %dx%d | %d | %d | %.3f | %.3f | %.3f | %s | %s |%n",
+            boolean timed = !Double.isNaN(r[6]);
+            s.append(String.format(Locale.ROOT, "| %dx%d | %d | %d | %.3f | %.3f | %.3f | %s | %s | %.3f | %s | %s |%n",
                 (int) r[0], (int) r[0], (int) r[1], (int) r[2], r[3], r[4], r[5],
-                Double.isNaN(r[6]) ? "n/a" : String.format(Locale.ROOT, "%.3f", r[6]),
-                Double.isNaN(r[6]) ? "n/a" : String.format(Locale.ROOT, "%.1fx", r[6] / r[5])));
+                timed ? String.format(Locale.ROOT, "%.3f", r[6]) : "n/a",
+                timed ? String.format(Locale.ROOT, "%.1fx", r[6] / r[5]) : "n/a", r[7],
+                timed ? String.format(Locale.ROOT, "%.3f", r[8]) : "n/a",
+                timed ? String.format(Locale.ROOT, "%.1fx", r[8] / r[7]) : "n/a"));
         }
         s.append('\n').append(note).append('\n');
         return s.toString();

@@ -41,8 +41,9 @@ final class JosephProjector {
     /**
      * Ray set-up shared by all loops: {@code out = {major, kStart, kEnd, pos0, dpos, weight}}. {@code major} is 0
      * when the ray steps through columns (sample row position {@code pos0 + k * dpos} at column {@code k}) and 1
-     * when it steps through rows; {@code [kStart, kEnd]} are the steps whose sample lies within one pixel of the
-     * image.
+     * when it steps through rows, both plus 1 (padded indexing); {@code [kStart, kEnd]} are exactly the steps whose
+     * sample lies in {@code (-1, N)}, i.e. has at least one neighbouring pixel inside the image (empty when
+     * kStart > kEnd).
      */
     private void setUp(int angle, int detector, double[] ray, double[] out) {
         geometry.ray(angle, detector, ray);
@@ -65,77 +66,88 @@ final class JosephProjector {
             pos0 = px + (-c - py) / vy * vx + c;
             weight = 1 / Math.abs(vy);
         }
-        double kStart;
-        double kEnd;
-        if (dpos == 0) {
-            boolean inside = pos0 > -1 && pos0 < n;
-            kStart = inside ? 0 : 1;
-            kEnd = inside ? n - 1 : 0;
-        } else {
+        double kStart = 0;
+        double kEnd = n - 1;
+        if (dpos != 0) {
             double k1 = (-1 - pos0) / dpos;
             double k2 = (n - pos0) / dpos;
-            kStart = Math.max(0, Math.floor(Math.min(k1, k2)));
-            kEnd = Math.min(n - 1, Math.ceil(Math.max(k1, k2)));
+            kStart = Math.max(0, Math.floor(Math.min(k1, k2)) - 1);
+            kEnd = Math.min(n - 1, Math.ceil(Math.max(k1, k2)) + 1);
         }
-        out[1] = kStart;
-        out[2] = kEnd;
+        // From here on positions are shifted by +1 to index the zero-padded images (see padded()); the exact ends
+        // use the loops' own arithmetic (pos is monotonic in k), so the loops need no bounds tests.
+        pos0 += 1;
+        int first = (int) kStart;
+        int last = (int) kEnd;
+        while (first <= last && !inside(pos0 + first * dpos)) {
+            first++;
+        }
+        while (last >= first && !inside(pos0 + last * dpos)) {
+            last--;
+        }
+        out[1] = first;
+        out[2] = last;
         out[3] = pos0;
         out[4] = dpos;
         out[5] = weight;
     }
 
+    /** A shifted position in {@code (0, N + 1)}: the sample has an image pixel on at least one side. */
+    private boolean inside(double pos) {
+        return pos > 0 && pos < n + 1;
+    }
+
+    /**
+     * The image with a zero row above and below ({@code (N + 2) x N}), and its transpose padded the same way: a
+     * sample at minor position {@code pos} in {@code (-1, N)} then reads padded rows {@code floor(pos) + 1} and
+     * {@code floor(pos) + 2}, always in range, and rays stepping through rows read the transpose contiguously.
+     */
+    private float[][] padded(float[] image) {
+        float[] rows = new float[(n + 2) * n];
+        float[] columns = new float[(n + 2) * n];
+        System.arraycopy(image, 0, rows, n, n * n);
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                columns[(c + 1) * n + r] = image[r * n + c];
+            }
+        }
+        return new float[][] {rows, columns};
+    }
+
     /** {@code sinogram = A image} for one slice ({@code image} row-major N x N, sinogram angles x detectors). */
     void forward(float[] image, float[] sinogram) {
+        float[][] padded = padded(image);
         IntStream.range(0, angles).parallel().forEach(a -> {
             double[] ray = new double[4];
             double[] s = new double[6];
             for (int d = 0; d < detectors; d++) {
                 setUp(a, d, ray, s);
-                sinogram[a * detectors + d] = (float) (integrate(image, s) * s[5]);
+                sinogram[a * detectors + d] = (float) (integrate(padded[(int) s[0]], s) * s[5]);
             }
         });
     }
 
-    private double integrate(float[] image, double[] s) {
+    private double integrate(float[] source, double[] s) {
         int kStart = (int) s[1];
         int kEnd = (int) s[2];
         double pos0 = s[3];
         double dpos = s[4];
         double sum = 0;
-        if (s[0] == 0) {
-            for (int k = kStart; k <= kEnd; k++) {
-                double r = pos0 + k * dpos;
-                int i = (int) Math.floor(r);
-                double f = r - i;
-                if (i >= 0 && i < n) {
-                    sum += (1 - f) * image[i * n + k];
-                }
-                if (i + 1 >= 0 && i + 1 < n) {
-                    sum += f * image[(i + 1) * n + k];
-                }
-            }
-        } else {
-            for (int k = kStart; k <= kEnd; k++) {
-                double r = pos0 + k * dpos;
-                int j = (int) Math.floor(r);
-                double f = r - j;
-                int row = k * n;
-                if (j >= 0 && j < n) {
-                    sum += (1 - f) * image[row + j];
-                }
-                if (j + 1 >= 0 && j + 1 < n) {
-                    sum += f * image[row + j + 1];
-                }
-            }
+        for (int k = kStart; k <= kEnd; k++) {
+            double pos = pos0 + k * dpos;
+            int i = (int) pos;
+            double f = pos - i;
+            int p = i * n + k;
+            sum += source[p] + f * (source[p + n] - source[p]);
         }
         return sum;
     }
 
     /** {@code image = A^T sinogram} for one slice; {@code image} is overwritten. */
     void adjoint(float[] sinogram, float[] image) {
-        float[][] buffers = new float[threads][];
+        float[][][] buffers = new float[threads][][];
         IntStream.range(0, threads).parallel().forEach(t -> {
-            float[] buffer = new float[n * n];
+            float[][] buffer = {new float[(n + 2) * n], new float[(n + 2) * n]};
             double[] ray = new double[4];
             double[] s = new double[6];
             int from = (int) ((long) angles * t / threads);
@@ -145,39 +157,36 @@ final class JosephProjector {
                     float value = sinogram[a * detectors + d];
                     if (value != 0) {
                         setUp(a, d, ray, s);
-                        scatter(buffer, s, value * s[5]);
+                        scatter(buffer[(int) s[0]], s, value * s[5]);
                     }
                 }
             }
             buffers[t] = buffer;
         });
-        System.arraycopy(buffers[0], 0, image, 0, n * n);
-        for (int t = 1; t < threads; t++) {
-            float[] b = buffers[t];
-            for (int p = 0; p < n * n; p++) {
-                image[p] += b[p];
+        // drop the padding rows and fold the transposed buffers back
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                float sum = 0;
+                for (float[][] b : buffers) {
+                    sum += b[0][(r + 1) * n + c] + b[1][(c + 1) * n + r];
+                }
+                image[r * n + c] = sum;
             }
         }
     }
 
-    private void scatter(float[] image, double[] s, double value) {
+    private void scatter(float[] target, double[] s, double value) {
         int kStart = (int) s[1];
         int kEnd = (int) s[2];
         double pos0 = s[3];
         double dpos = s[4];
-        boolean columns = s[0] == 0;
         for (int k = kStart; k <= kEnd; k++) {
-            double r = pos0 + k * dpos;
-            int i = (int) Math.floor(r);
-            double f = r - i;
-            int p0 = columns ? i * n + k : k * n + i;
-            int step = columns ? n : 1;
-            if (i >= 0 && i < n) {
-                image[p0] += (float) ((1 - f) * value);
-            }
-            if (i + 1 >= 0 && i + 1 < n) {
-                image[p0 + step] += (float) (f * value);
-            }
+            double pos = pos0 + k * dpos;
+            int i = (int) pos;
+            double f = pos - i;
+            int p = i * n + k;
+            target[p] += (float) ((1 - f) * value);
+            target[p + n] += (float) (f * value);
         }
     }
 
@@ -191,9 +200,9 @@ final class JosephProjector {
         double w = s[5];
         boolean columns = s[0] == 0;
         for (int k = kStart; k <= kEnd; k++) {
-            double r = pos0 + k * dpos;
-            int i = (int) Math.floor(r);
-            double f = r - i;
+            double pos = pos0 + k * dpos;
+            int i = (int) pos - 1; // unpadded index of the first neighbour, in [-1, N - 1]
+            double f = pos - (i + 1);
             int p0 = columns ? i * n + k : k * n + i;
             int step = columns ? n : 1;
             if (i >= 0 && i < n && f < 1) {

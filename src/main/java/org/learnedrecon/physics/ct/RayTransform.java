@@ -24,10 +24,17 @@ import org.learnedrecon.physics.ForwardOperator;
  *       refused above a budget (default {@link #DEFAULT_SPARSE_BUDGET_BYTES}) with the numbers in the message.</li>
  * </ul>
  *
- * <p>Measured memory for 512 x 512 with 720 angles over 180° (725 detectors): the matrix has ≈ 4.1e8 non-zeros,
- * i.e. ≈ 16 GB as a sparse pair, so the differentiable backend refuses it under the 2 GiB budget; the
- * matrix-free backend needs the 1 MiB image, the 2 MiB sinogram and one 1 MiB buffer per thread. (See
- * {@code RayTransformTest#memoryStatement} which recomputes these numbers.)
+ * <p>Memory, computed with {@link #countNonZeros} (parallel beam, {@code ceil(N sqrt 2)} detectors):
+ * <table>
+ *   <caption>Sparse backend size</caption>
+ *   <tr><th>image</th><th>angles</th><th>non-zeros</th><th>A + A^T</th></tr>
+ *   <tr><td>128 x 128</td><td>128</td><td>3.75e6</td><td>0.14 GiB</td></tr>
+ *   <tr><td>256 x 256</td><td>256</td><td>3.01e7</td><td>1.12 GiB</td></tr>
+ *   <tr><td>512 x 512</td><td>720</td><td>3.39e8</td><td>12.6 GiB: refused under the 2 GiB budget</td></tr>
+ * </table>
+ * Building the matrices also takes a transient 20 bytes per non-zero of Java heap. The matrix-free backend at
+ * 512 x 512 with 720 angles needs the 1 MiB image and 2 MiB sinogram copies, 2 MiB of zero-padded image copies
+ * for the forward projection and 2 MiB per thread for the adjoint.
  *
  * <p>Inputs are checked (shape, NaN/Inf) and never modified; results are attached to the input's manager.
  */
