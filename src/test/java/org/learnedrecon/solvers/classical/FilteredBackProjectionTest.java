@@ -145,6 +145,21 @@ class FilteredBackProjectionTest {
     }
 
     @Test
+    void shiftedCentreOfRotationAndFineDetectorsReconstructTheDiskInPlace() {
+        int n = 64;
+        float[] disk = new float[n * n];
+        TestEllipses.add(disk, n, 1, 8, -5, 12, 12, 0, 4);
+        double[] angles = new double[90];
+        for (int i = 0; i < angles.length; i++) {
+            angles[i] = Math.PI * i / angles.length;
+        }
+        ParallelBeamGeometry g = new ParallelBeamGeometry(n, angles, 130, 0.75, 3.5);
+        float[] rec = fbp(g, project(g, disk), FilteredBackProjection.Filter.RAMP);
+        assertEquals(1, meanInDisk(rec, n, 8, -5, 8), 0.02);
+        assertEquals(0, meanInDisk(rec, n, -12, 14, 6), 0.02);
+    }
+
+    @Test
     void angularWeightsCoverThePeriod() {
         double step = Math.PI / 30;
         double[] w = FilteredBackProjection.angularWeights(ParallelBeamGeometry.uniform(16, 30, 180));
