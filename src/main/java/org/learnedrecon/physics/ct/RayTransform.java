@@ -167,7 +167,7 @@ public final class RayTransform implements ForwardOperator {
         if (matrix != null) {
             return sparseProduct(matrix, x, batch, rangeShape());
         }
-        float[] image = x.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] image = floats(x);
         checkFinite(image, "image");
         int pixels = n * n;
         int bins = geometry.angleCount() * geometry.detectorCount();
@@ -188,7 +188,7 @@ public final class RayTransform implements ForwardOperator {
         if (transpose != null) {
             return sparseProduct(transpose, y, batch, domainShape());
         }
-        float[] sinogram = y.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] sinogram = floats(y);
         checkFinite(sinogram, "sinogram");
         int n = geometry.imageSize();
         int pixels = n * n;
@@ -205,18 +205,36 @@ public final class RayTransform implements ForwardOperator {
 
     /** {@code (B, in...)} -> {@code M (B, in)^T} reshaped to {@code (B, out...)}, with autograd. */
     private static NDArray sparseProduct(NDArray m, NDArray x, long batch, Shape out) {
-        if (x.isNaN().any().getBoolean() || x.isInfinite().any().getBoolean()) {
-            throw new IllegalArgumentException("The input of the ray transform contains NaN or infinite values");
-        }
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
-            NDArray columns = x.toType(DataType.FLOAT32, false).reshape(batch, -1).transpose();
-            columns.attach(scope);
-            NDArray product = m.matMul(columns);
+            // a view moved into the scope first, so every temporary derived from it is freed with the scope
+            NDArray flat = x.reshape(batch, -1);
+            flat.attach(scope);
+            NDArray values = flat.toType(DataType.FLOAT32, false);
+            values.attach(scope);
+            if (values.isNaN().logicalOr(values.isInfinite()).any().getBoolean()) {
+                throw new IllegalArgumentException("The input of the ray transform contains NaN or infinite values");
+            }
+            NDArray product = m.matMul(values.transpose());
             product.attach(scope);
             NDArray result = product.transpose().reshape(new Shape(batch).addAll(out));
             result.attach(owner);
             return result;
+        }
+    }
+
+    /**
+     * The values of {@code x} as a float array (a copy), converting other types in a scope so no temporary stays
+     * attached to the input's manager.
+     */
+    public static float[] floats(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return x.toFloatArray();
+        }
+        try (NDManager scope = x.getManager().newSubManager()) {
+            NDArray view = x.reshape(-1);
+            view.attach(scope);
+            return view.toType(DataType.FLOAT32, false).toFloatArray();
         }
     }
 

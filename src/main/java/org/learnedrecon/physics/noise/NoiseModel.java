@@ -22,7 +22,17 @@ public interface NoiseModel {
             throw new IllegalArgumentException("Noise models need a batch (B, ...) of measurements, got shape "
                 + clean.getShape());
         }
-        float[] v = clean.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] v;
+        if (clean.getDataType() == DataType.FLOAT32) {
+            v = clean.toFloatArray();
+        } else {
+            // convert in a scope so the temporary does not stay attached to the caller's manager
+            try (ai.djl.ndarray.NDManager scope = clean.getManager().newSubManager()) {
+                NDArray view = clean.reshape(-1);
+                view.attach(scope);
+                v = view.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+        }
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 throw new IllegalArgumentException("The noiseless data contain " + v[i] + " at flat index " + i);

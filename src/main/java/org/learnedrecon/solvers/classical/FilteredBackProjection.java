@@ -1,7 +1,6 @@
 package org.learnedrecon.solvers.classical;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -107,7 +106,7 @@ public final class FilteredBackProjection implements Solver {
         int batch = (int) s.get(0);
         int bins = g.angleCount() * g.detectorCount();
         int pixels = g.imageSize() * g.imageSize();
-        float[] all = measurements.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] all = RayTransform.floats(measurements);
         float[] out = new float[batch * pixels];
         for (int b = 0; b < batch; b++) {
             int slice = b;
