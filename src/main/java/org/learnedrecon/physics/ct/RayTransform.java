@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import org.learnedrecon.physics.ForwardOperator;
 
@@ -167,18 +169,7 @@ public final class RayTransform implements ForwardOperator {
         if (matrix != null) {
             return sparseProduct(matrix, x, batch, rangeShape());
         }
-        float[] image = floats(x);
-        checkFinite(image, "image");
-        int pixels = n * n;
-        int bins = geometry.angleCount() * geometry.detectorCount();
-        float[] sinogram = new float[(int) (batch * bins)];
-        float[] slice = new float[bins];
-        for (int b = 0; b < batch; b++) {
-            float[] in = java.util.Arrays.copyOfRange(image, b * pixels, (b + 1) * pixels);
-            projector.forward(in, slice);
-            System.arraycopy(slice, 0, sinogram, b * bins, bins);
-        }
-        return x.getManager().create(sinogram, new Shape(batch).addAll(rangeShape()));
+        return sliceBySlice(x, "image", rangeShape(), projector::forward);
     }
 
     @Override
@@ -188,19 +179,23 @@ public final class RayTransform implements ForwardOperator {
         if (transpose != null) {
             return sparseProduct(transpose, y, batch, domainShape());
         }
-        float[] sinogram = floats(y);
-        checkFinite(sinogram, "sinogram");
-        int n = geometry.imageSize();
-        int pixels = n * n;
-        int bins = geometry.angleCount() * geometry.detectorCount();
-        float[] image = new float[(int) (batch * pixels)];
-        float[] slice = new float[pixels];
+        return sliceBySlice(y, "sinogram", domainShape(), projector::adjoint);
+    }
+
+    /** Runs a one-slice Java kernel over the batch {@code x}; the result has shape {@code (B, out...)}. */
+    private static NDArray sliceBySlice(NDArray x, String what, Shape out, BiConsumer<float[], float[]> kernel) {
+        float[] values = floats(x);
+        checkFinite(values, what);
+        int batch = (int) x.getShape().get(0);
+        int inSize = values.length / Math.max(1, batch);
+        int outSize = (int) out.size();
+        float[] result = new float[batch * outSize];
+        float[] slice = new float[outSize];
         for (int b = 0; b < batch; b++) {
-            float[] in = java.util.Arrays.copyOfRange(sinogram, b * bins, (b + 1) * bins);
-            projector.adjoint(in, slice);
-            System.arraycopy(slice, 0, image, b * pixels, pixels);
+            kernel.accept(Arrays.copyOfRange(values, b * inSize, (b + 1) * inSize), slice);
+            System.arraycopy(slice, 0, result, b * outSize, outSize);
         }
-        return y.getManager().create(image, new Shape(batch).addAll(domainShape()));
+        return x.getManager().create(result, new Shape(batch).addAll(out));
     }
 
     /** {@code (B, in...)} -> {@code M (B, in)^T} reshaped to {@code (B, out...)}, with autograd. */
