@@ -41,7 +41,8 @@ final class JosephProjector {
     /**
      * Ray set-up shared by all loops: {@code out = {major, kStart, kEnd, pos0, dpos, weight}}. {@code major} is 0
      * when the ray steps through columns (sample row position {@code pos0 + k * dpos} at column {@code k}) and 1
-     * when it steps through rows, both plus 1 (padded indexing); {@code [kStart, kEnd]} are exactly the steps whose
+     * when it steps through rows; {@code pos0, dpos} are stored plus 1 (padded indexing) in 32.32 fixed point;
+     * {@code [kStart, kEnd]} are exactly the steps whose
      * sample lies in {@code (-1, N)}, i.e. has at least one neighbouring pixel inside the image (empty when
      * kStart > kEnd).
      */
@@ -74,27 +75,34 @@ final class JosephProjector {
             kStart = Math.max(0, Math.floor(Math.min(k1, k2)) - 1);
             kEnd = Math.min(n - 1, Math.ceil(Math.max(k1, k2)) + 1);
         }
-        // From here on positions are shifted by +1 to index the zero-padded images (see padded()); the exact ends
-        // use the loops' own arithmetic (pos is monotonic in k), so the loops need no bounds tests.
-        pos0 += 1;
+        // From here on positions are shifted by +1 to index the zero-padded images (see padded()) and held in
+        // 32.32 fixed point (integer part = padded row, low word = interpolation fraction; the rounding error stays
+        // below N * 2^-33 px). The exact ends use the loops' own arithmetic (monotonic in k), so the loops need no
+        // bounds tests. Values below 2^53 are stored exactly in the double array.
+        long fixedPos0 = Math.round((pos0 + 1) * ONE);
+        long fixedStep = Math.round(dpos * ONE);
         int first = (int) kStart;
         int last = (int) kEnd;
-        while (first <= last && !inside(pos0 + first * dpos)) {
+        while (first <= last && !inside(fixedPos0 + first * fixedStep)) {
             first++;
         }
-        while (last >= first && !inside(pos0 + last * dpos)) {
+        while (last >= first && !inside(fixedPos0 + last * fixedStep)) {
             last--;
         }
         out[1] = first;
         out[2] = last;
-        out[3] = pos0;
-        out[4] = dpos;
+        out[3] = fixedPos0;
+        out[4] = fixedStep;
         out[5] = weight;
     }
 
-    /** A shifted position in {@code (0, N + 1)}: the sample has an image pixel on at least one side. */
-    private boolean inside(double pos) {
-        return pos > 0 && pos < n + 1;
+    private static final double ONE = 4294967296.0;
+    private static final long LOW = 0xFFFFFFFFL;
+    private static final double FRACTION = 1 / ONE;
+
+    /** A shifted fixed-point position in {@code (0, N + 1)}: the sample has an image pixel on at least one side. */
+    private boolean inside(long pos) {
+        return pos > 0 && pos < ((long) n + 1) << 32;
     }
 
     /**
@@ -130,14 +138,13 @@ final class JosephProjector {
     private double integrate(float[] source, double[] s) {
         int kStart = (int) s[1];
         int kEnd = (int) s[2];
-        double pos0 = s[3];
-        double dpos = s[4];
+        long pos0 = (long) s[3];
+        long dpos = (long) s[4];
         double sum = 0;
         for (int k = kStart; k <= kEnd; k++) {
-            double pos = pos0 + k * dpos;
-            int i = (int) pos;
-            double f = pos - i;
-            int p = i * n + k;
+            long pos = pos0 + k * dpos;
+            int p = (int) (pos >>> 32) * n + k;
+            double f = (pos & LOW) * FRACTION;
             sum += source[p] + f * (source[p + n] - source[p]);
         }
         return sum;
@@ -178,13 +185,12 @@ final class JosephProjector {
     private void scatter(float[] target, double[] s, double value) {
         int kStart = (int) s[1];
         int kEnd = (int) s[2];
-        double pos0 = s[3];
-        double dpos = s[4];
+        long pos0 = (long) s[3];
+        long dpos = (long) s[4];
         for (int k = kStart; k <= kEnd; k++) {
-            double pos = pos0 + k * dpos;
-            int i = (int) pos;
-            double f = pos - i;
-            int p = i * n + k;
+            long pos = pos0 + k * dpos;
+            int p = (int) (pos >>> 32) * n + k;
+            double f = (pos & LOW) * FRACTION;
             target[p] += (float) ((1 - f) * value);
             target[p + n] += (float) (f * value);
         }
@@ -195,14 +201,14 @@ final class JosephProjector {
         setUp(angle, detector, ray, s);
         int kStart = (int) s[1];
         int kEnd = (int) s[2];
-        double pos0 = s[3];
-        double dpos = s[4];
+        long pos0 = (long) s[3];
+        long dpos = (long) s[4];
         double w = s[5];
         boolean columns = s[0] == 0;
         for (int k = kStart; k <= kEnd; k++) {
-            double pos = pos0 + k * dpos;
-            int i = (int) pos - 1; // unpadded index of the first neighbour, in [-1, N - 1]
-            double f = pos - (i + 1);
+            long pos = pos0 + k * dpos;
+            int i = (int) (pos >>> 32) - 1; // unpadded index of the first neighbour, in [-1, N - 1]
+            double f = (pos & LOW) * FRACTION;
             int p0 = columns ? i * n + k : k * n + i;
             int step = columns ? n : 1;
             if (i >= 0 && i < n && f < 1) {
