@@ -26,14 +26,21 @@ import org.learnedrecon.solvers.classical.FilteredBackProjection;
 
 /**
  * Times the CT core: forward projection, back-projection (both matrix-free, through the {@code ForwardOperator}
- * API on DJL arrays) and ramp FBP for N x N images with N angles over 180 degrees (N = 256, 512 by default), one
- * warm-up and the median of the repeats. In the same run, when {@code /usr/bin/python3} with scikit-image exists, it
- * times skimage {@code iradon(filter_name='ramp', circle=False)} on the same sinograms through
+ * API on DJL arrays) and ramp FBP for N x N images with N angles over 180 degrees (N = 256, 512 by default),
+ * three warm-up runs and the median of the repeats. In the same run, when {@code /usr/bin/python3} with
+ * scikit-image exists, it times skimage {@code iradon(filter_name='ramp', circle=False)} on the same sinograms through
  * {@code test-data/scripts/bench_skimage_iradon.py} and writes a markdown table with the speed ratio.
  *
- * <p>Usage: {@code CtBenchmark [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md] [--script path]}.
+ * <p>Usage: {@code CtBenchmark [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md] [--script path]}, e.g.
+ * {@code java -cp target/classes:$(cat cp.txt) -Dlrecon.project.dir=$PWD org.learnedrecon.benchmark.CtBenchmark}
+ * with {@code cp.txt} from {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}; the script path
+ * defaults to {@code $lrecon.project.dir/test-data/scripts/bench_skimage_iradon.py}. Both wall-clock and process
+ * CPU times are reported because the benchmark machine may be shared.
  */
 public final class CtBenchmark {
+
+    /** Untimed runs first, so the JIT has compiled the loops (one run is not enough at 256 x 256). */
+    private static final int WARM_UP_RUNS = 3;
 
     private CtBenchmark() {
     }
@@ -110,7 +117,9 @@ public final class CtBenchmark {
      * the machine may be shared: it does not grow when other processes take the cores.
      */
     private static double[] median(int repeats, Callable<Object> work) throws Exception {
-        close(work.call());
+        for (int i = 0; i < WARM_UP_RUNS; i++) {
+            close(work.call());
+        }
         double[] wall = new double[repeats];
         double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {
@@ -193,9 +202,9 @@ public final class CtBenchmark {
 
     private static String table(List<double[]> rows, int repeats, String note) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after a warm-up, %d cores (%s %s),"
+        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after %d warm-up runs, %d cores (%s %s),"
             + " load average %.1f at the end; times in seconds, wall clock unless marked CPU (process CPU time,"
-            + " all threads)%n%n", repeats, Runtime.getRuntime().availableProcessors(),
+            + " all threads)%n%n", repeats, WARM_UP_RUNS, Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.vm.name"), System.getProperty("java.version"),
             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         s.append("| image | angles | detectors | forward | back-projection | FBP (ramp) | skimage iradon (ramp)"

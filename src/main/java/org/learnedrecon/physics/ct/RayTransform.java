@@ -233,22 +233,28 @@ public final class RayTransform implements ForwardOperator {
         }
     }
 
+    /**
+     * Checks a batch {@code (B, size1, size2)}; messages name the axis, e.g. "The sinogram has 60 rows (angles) but
+     * the geometry has 30 angles". {@code unit == null} takes the unit from the bracket of the axis name.
+     */
     private static long checkBatch(NDArray x, String what, String axis1, long size1, String axis2, long size2,
-                                   String expected) {
+                                   String unit) {
         Shape s = x.getShape();
         if (s.dimension() != 3) {
             throw new IllegalArgumentException("The " + what + " batch must have shape (B, " + size1 + ", " + size2
                 + "), got " + s);
         }
-        if (s.get(1) != size1) {
-            throw new IllegalArgumentException("The " + what + " has " + s.get(1) + " " + axis1 + " but the geometry has "
-                + size1 + (expected == null ? " " + axis1.replaceAll(".*\\(|\\)", "") : " (" + expected + ")"));
-        }
-        if (s.get(2) != size2) {
-            throw new IllegalArgumentException("The " + what + " has " + s.get(2) + " " + axis2 + " but the geometry has "
-                + size2 + (expected == null ? " " + axis2.replaceAll(".*\\(|\\)", "") : " (" + expected + ")"));
-        }
+        checkAxis(what, s.get(1), axis1, size1, unit);
+        checkAxis(what, s.get(2), axis2, size2, unit);
         return s.get(0);
+    }
+
+    private static void checkAxis(String what, long actual, String axis, long expected, String unit) {
+        if (actual != expected) {
+            String units = unit == null ? " " + axis.replaceAll(".*\\(|\\)", "") : " (" + unit + ")";
+            throw new IllegalArgumentException("The " + what + " has " + actual + " " + axis
+                + " but the geometry has " + expected + units);
+        }
     }
 
     private static void checkFinite(float[] values, String what) {
