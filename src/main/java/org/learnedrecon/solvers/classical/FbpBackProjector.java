@@ -16,7 +16,7 @@ final class FbpBackProjector {
     }
 
     /**
-     * @param rows filtered rows of length {@code detectors + 1} (last entry 0, read when {@code p = detectors - 1})
+     * @param rows filtered rows of length {@code detectors + 1} (last entry 0: the zero extension)
      * @param weights angular weight of each row
      */
     static float[] backProject(float[][] rows, CtGeometry g, double[] weights, ProgressMonitor progress,
@@ -43,8 +43,10 @@ final class FbpBackProjector {
      * All filtered rows times their angular weights in one flat array of interleaved {@code (q[i], q[i+1] - q[i])}
      * pairs, so an interpolation reads one cache line and does one multiply-add. Each row has {@code margin} zero
      * pairs on both sides so that every pixel's detector position falls inside the table and the loops need no
-     * bounds tests. The pair of the last detector is also zero: like {@code np.interp(left=0, right=0)} the
-     * interpolant is zero beyond the outer detector centres (it differs only exactly at the last centre).
+     * bounds tests. The detector is extended by zeros and interpolated linearly throughout, so within one detector
+     * element outside the outer centres the interpolant ramps to zero, where {@code np.interp(left=0, right=0)}
+     * (skimage) drops to zero at once; only pixels in those two bands (image corners with the default detector)
+     * differ.
      */
     static final class PairTable {
         final float[] pairs;
@@ -71,10 +73,13 @@ final class FbpBackProjector {
                 float[] q = rows[a];
                 float w = (float) weights[a];
                 int offset = a * stride + 2 * margin;
-                for (int i = 0; i < detectors - 1; i++) {
+                // q[detectors] == 0: the last pair ramps down to zero over one detector
+                for (int i = 0; i < detectors; i++) {
                     pairs[offset + 2 * i] = w * q[i];
                     pairs[offset + 2 * i + 1] = w * (q[i + 1] - q[i]);
                 }
+                // the zero detector before the first one ramps up to q[0]
+                pairs[offset - 1] = w * q[0];
             });
         }
     }

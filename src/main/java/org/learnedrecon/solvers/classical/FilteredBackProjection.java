@@ -26,13 +26,14 @@ import org.learnedrecon.solvers.Solver;
  *       {@code h(odd n) = -1/(n pi tau)^2}; for equiangular fans its {@code (gamma / sin gamma)^2} version), times
  *       the {@link Filter} window. Building the filter from the spatial kernel avoids the DC bias of a sampled
  *       {@code |f|}.</li>
- *   <li>Pixel-driven back-projection with linear interpolation along the detector (zero outside it), each angle
+ *   <li>Pixel-driven back-projection with linear interpolation along the zero-extended detector, each angle
  *       weighted by the angular interval it represents, see {@link #angularWeights}. Fan beams add the
  *       {@code 1/U^2} (flat) or {@code 1/L^2} (equiangular) distance weights and the factor 1/2 of a 360° scan.</li>
  * </ol>
  *
  * <p>Scaling: for uniform angles over 180° (parallel) the result equals scikit-image
- * {@code iradon(filter_name='ramp', circle=False)} up to interpolation differences: image values are recovered in
+ * {@code iradon(filter_name='ramp', circle=False)} (to float precision inside the inscribed circle; a few corner
+ * pixels differ where skimage cuts the detector off without interpolating to zero): image values are recovered in
  * the units of the projected image. Sparse and limited-angle sets are weighted by their actual angular intervals, so
  * values stay on scale (limited angles still miss the unseen wedge). Fan beams assume a full 360° scan (no Parker
  * short-scan weights). Filtering is parallel over angles and back-projection over image rows.

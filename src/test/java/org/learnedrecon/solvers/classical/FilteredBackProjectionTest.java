@@ -130,18 +130,38 @@ class FilteredBackProjectionTest {
         ParallelBeamGeometry g = fixture.geometry();
         float[] ours = fbp(g, fixture.floats("radon"), FilteredBackProjection.Filter.RAMP);
         float[] skimage = fixture.floats("iradon.ramp");
-        double d = 0;
+        // Inside the inscribed circle the two must agree to float precision. In the image corners a few pixels see
+        // detector positions within one element beyond the outer detector centres, where we interpolate linearly
+        // to zero and skimage's np.interp(left=0, right=0) is 0 at once: there they may differ by up to a fraction
+        // of the outermost filtered value.
+        int n = g.imageSize();
+        double inside = 0;
         double ref = 0;
         double max = 0;
-        for (int i = 0; i < ours.length; i++) {
-            d += (ours[i] - skimage[i]) * (double) (ours[i] - skimage[i]);
-            ref += skimage[i] * (double) skimage[i];
-            max = Math.max(max, Math.abs(ours[i] - skimage[i]));
+        double all = 0;
+        double allRef = 0;
+        for (int row = 0; row < n; row++) {
+            for (int col = 0; col < n; col++) {
+                int i = row * n + col;
+                double d = ours[i] - skimage[i];
+                all += d * d;
+                allRef += skimage[i] * (double) skimage[i];
+                double x = col - n / 2;
+                double y = row - n / 2;
+                if (x * x + y * y <= n * n / 4.0) {
+                    inside += d * d;
+                    ref += skimage[i] * (double) skimage[i];
+                    max = Math.max(max, Math.abs(d));
+                }
+            }
         }
-        double relative = Math.sqrt(d / ref);
-        System.out.println("FBP vs skimage iradon(ramp): relative L2 " + relative + ", max abs " + max);
+        double relative = Math.sqrt(inside / ref);
+        double whole = Math.sqrt(all / allRef);
+        System.out.println("FBP vs skimage iradon(ramp): inscribed circle relative L2 " + relative + ", max abs "
+            + max + "; whole image relative L2 " + whole);
         assertTrue(relative < 1e-5, "relative L2 difference to skimage iradon " + relative);
         assertTrue(max < 1e-5, "max abs difference " + max);
+        assertTrue(whole < 1e-3, "whole-image relative L2 difference " + whole);
     }
 
     @ParameterizedTest
