@@ -7,15 +7,15 @@ import java.util.stream.IntStream;
  *
  * <p>Why Joseph: the line integral of the image interpolated linearly along the minor axis is close to what
  * scikit-image's rotate-bilinearly-and-sum {@code radon} computes; every ray touches at most two pixels per step,
- * so the operator is sparse (≈ 2 N non-zeros per ray), exactly transposable (the adjoint below scatters the same
+ * so the operator is sparse (about 1.3 N non-zeros per ray for the default parallel detector), exactly transposable (the adjoint below scatters the same
  * weights the forward gathers), and the same weights are exported to a sparse matrix for the differentiable
  * backend. A ray that is closer to the x axis steps one image column at a time and interpolates linearly between
  * the two nearest rows (and vice versa); the step length {@code 1 / |v_major|} makes the sum a line integral in
  * pixel units. Outside the image the interpolant is zero.
  *
  * <p>Threading: forward is parallel over angles (each ray writes one sinogram value); the adjoint gives each
- * worker a private image buffer for its block of angles and sums the buffers afterwards, so there is no write
- * contention and the result is deterministic for a given thread count.
+ * worker private (zero-padded, plain and transposed) image buffers for its block of angles and sums the buffers
+ * afterwards, so there is no write contention and the result is deterministic for a given thread count.
  */
 final class JosephProjector {
 

@@ -18,8 +18,9 @@ import org.learnedrecon.physics.ForwardOperator;
  *
  * <ul>
  *   <li>{@link #matrixFree(CtGeometry)}: plain multi-threaded Java on {@code float[]} copies of the tensors, for
- *       classical solvers and large sizes. Memory O(image + sinogram) plus one image buffer per thread for the
- *       adjoint. Not differentiable.</li>
+ *       classical solvers and large sizes. Memory O(image + sinogram) plus two padded image buffers per thread for
+ *       the adjoint. Not differentiable. Measured (CtBenchmark, 2 shared cores): 512 x 512 with 512 angles,
+ *       forward ≈ 0.07-0.14 s, adjoint ≈ 0.05-0.11 s.</li>
  *   <li>{@link #differentiable(CtGeometry, NDManager)}: the same weights as a DJL sparse COO matrix (and its
  *       transpose), applied with {@code matMul}, so autograd flows through it and it runs on the manager's device.
  *       Memory ≈ 40 bytes per non-zero (int64 row + int64 column + float32 value, for {@code A} and {@code A^T});
