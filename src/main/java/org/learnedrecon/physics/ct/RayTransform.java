@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -124,10 +123,8 @@ public final class RayTransform implements ForwardOperator {
         });
         long sinogramSize = (long) angles * detectors;
         long imageSize = (long) geometry.imageSize() * geometry.imageSize();
-        NDArray a = manager.createCoo(FloatBuffer.wrap(values), new long[][] {rows, columns},
-            new Shape(sinogramSize, imageSize));
-        NDArray at = manager.createCoo(FloatBuffer.wrap(values), new long[][] {columns, rows},
-            new Shape(imageSize, sinogramSize));
+        NDArray a = TorchSparseMatrix.create(manager, rows, columns, values, new Shape(sinogramSize, imageSize));
+        NDArray at = TorchSparseMatrix.create(manager, columns, rows, values, new Shape(imageSize, sinogramSize));
         return new RayTransform(geometry, projector, a, at, nnz);
     }
 

@@ -274,4 +274,28 @@ class RayTransformTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(sinogram, y.toFloatArray(), 0f);
         }
     }
+
+    /**
+     * Regression: with DJL's createCoo the sparse matrix pointed into Java direct buffers that the garbage collector
+     * freed, and the next product crashed the JVM. The matrices must survive garbage collection.
+     */
+    @Test
+    void sparseMatricesSurviveGarbageCollection() {
+        CtGeometry g = ParallelBeamGeometry.uniform(48, 40, 180);
+        try (NDManager scope = manager.newSubManager()) {
+            RayTransform sparse = RayTransform.differentiable(g, scope);
+            RayTransform free = RayTransform.matrixFree(g);
+            NDArray x = random(new Shape(2, 48, 48), 21);
+            x.attach(scope);
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 64; i++) {
+                    java.nio.ByteBuffer.allocateDirect(1 << 20).put(0, (byte) i); // churn of freed direct memory
+                }
+                System.gc();
+                System.runFinalization();
+                assertEquals(0, relativeDifference(sparse.apply(x).toFloatArray(), free.apply(x).toFloatArray()),
+                    1e-5);
+            }
+        }
+    }
 }
