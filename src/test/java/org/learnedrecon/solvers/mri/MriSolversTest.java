@@ -76,6 +76,31 @@ class MriSolversTest {
     }
 
     @Test
+    void solversLeaveOnlyTheirResultInTheMeasurementManager() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray rawMaps = MriFixtures.load(m, "coil8_truemaps");
+            NDArray maps = rawMaps.div(rawMaps.square().sum(new int[] {0, 1}).sqrt());
+            NDArray truth = MriFixtures.load(m, "coil8_truth").expandDims(0);
+            CartesianMriOperator op = new CartesianMriOperator(m,
+                new EquispacedLineSampling(2, 0.1).generate(64, 64, 0), maps);
+            try (NDManager data = m.newSubManager()) {
+                NDArray y = op.apply(truth);
+                y.attach(data);
+                int before = data.getManagedArrays().size();
+                org.learnedrecon.solvers.Solver[] solvers = {new CgSenseSolver(5, 0.01), new L1WaveletSolver(5, 0.01),
+                    new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT),
+                    new ZeroFilledSolver(ZeroFilledSolver.Combination.ROOT_SUM_OF_SQUARES)};
+                for (org.learnedrecon.solvers.Solver solver : solvers) {
+                    NDArray x = solver.reconstruct(y, op, ProgressMonitor.NONE);
+                    assertEquals(before + 1, data.getManagedArrays().size(), solver.name());
+                    assertEquals(new ai.djl.ndarray.types.Shape(1, 2, 64, 64), x.getShape());
+                    x.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void cancellationStopsCgSense() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray maps = MriFixtures.load(m, "coil8_truemaps");
