@@ -2,6 +2,7 @@ package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The orthonormal centred 2D discrete Fourier transform used by every MRI class, on complex images stored with a
@@ -39,10 +40,30 @@ public final class CenteredFft {
         }
         long h = shape[nd - 2];
         long w = shape[nd - 1];
+        if (h % 2 == 0 && w % 2 == 0) {
+            // Even sizes: a shift by n/2 is a modulation by (-1)^k, so F x = s c . fft(c . x) with the checkerboard
+            // c[h, w] = (-1)^(h + w) and the global sign s = (-1)^(H/2 + W/2); two multiplications instead of four
+            // rotations (slices and concatenations).
+            NDArray checkerboard = x.getManager().create(checkerboard((int) h, (int) w), new Shape(h, w));
+            NDArray transformed = plainTransform(x.mul(checkerboard), h, w, inverse);
+            float sign = ((h / 2 + w / 2) % 2 == 0) ? 1f : -1f;
+            return transformed.mul(checkerboard.mul(sign * unitaryScale(h, w, inverse)));
+        }
         // ifftshift moves index floor(n/2) to 0: rotate left by floor(n/2); fftshift rotates left by ceil(n/2).
         NDArray shifted = rotate(rotate(x, nd - 2, h / 2), nd - 1, w / 2);
-        NDArray re = shifted.get(new NDIndex("..., 0, :, :"));
-        NDArray im = shifted.get(new NDIndex("..., 1, :, :"));
+        NDArray scaled = plainTransform(shifted, h, w, inverse).mul(unitaryScale(h, w, inverse));
+        return rotate(rotate(scaled, nd - 2, h - h / 2), nd - 1, w - w / 2);
+    }
+
+    /** DJL/PyTorch use the "backward" norm: forward unscaled, inverse scaled by 1/(H W). This makes both unitary. */
+    private static float unitaryScale(long h, long w, boolean inverse) {
+        return (float) (inverse ? Math.sqrt((double) h * w) : 1.0 / Math.sqrt((double) h * w));
+    }
+
+    /** Uncentred, unnormalised DJL (i)fft2 of {@code (..., 2, H, W)}. */
+    private static NDArray plainTransform(NDArray x, long h, long w, boolean inverse) {
+        NDArray re = x.get(new NDIndex("..., 0, :, :"));
+        NDArray im = x.get(new NDIndex("..., 1, :, :"));
         // F(re + i im) = F(re) + i F(im), each transform taking a real input. This avoids building a complex tensor
         // from two real ones (PyTorch's view_as_complex copy has no autograd), while view_as_real does.
         long[] axes = {-2, -1};
@@ -51,11 +72,17 @@ public final class CenteredFft {
         NDArray fim = (inverse ? im.ifft2(sizes, axes) : im.fft2(sizes, axes)).real();
         NDArray outRe = fre.get(new NDIndex("..., 0")).sub(fim.get(new NDIndex("..., 1")));
         NDArray outIm = fre.get(new NDIndex("..., 1")).add(fim.get(new NDIndex("..., 0")));
-        NDArray split = outRe.stack(outIm, -3);
-        // DJL/PyTorch use the "backward" norm: forward unscaled, inverse scaled by 1/(H W). Make both unitary.
-        double scale = inverse ? Math.sqrt((double) h * w) : 1.0 / Math.sqrt((double) h * w);
-        NDArray scaled = split.mul((float) scale);
-        return rotate(rotate(scaled, nd - 2, h - h / 2), nd - 1, w - w / 2);
+        return outRe.stack(outIm, -3);
+    }
+
+    private static float[] checkerboard(int h, int w) {
+        float[] c = new float[h * w];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                c[i * w + j] = ((i + j) % 2 == 0) ? 1f : -1f;
+            }
+        }
+        return c;
     }
 
     /** Cyclic rotation to the left by {@code k}: result[i] = x[(i + k) mod n] along {@code axis}. */

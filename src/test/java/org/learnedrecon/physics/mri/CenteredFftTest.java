@@ -40,6 +40,42 @@ class CenteredFftTest {
     }
 
     @Test
+    void oddAndMixedSizesMatchDirectCentredDft() {
+        int[][] sizes = {{5, 6}, {7, 9}, {6, 8}};
+        for (int[] hw : sizes) {
+            int h = hw[0];
+            int w = hw[1];
+            try (NDManager m = NDManager.newBaseManager()) {
+                m.getEngine().setRandomSeed(h * 31 + w);
+                NDArray x = m.randomNormal(new Shape(2, h, w));
+                float[] v = x.toFloatArray();
+                float[] k = CenteredFft.forward(x).toFloatArray();
+                // centred DFT: K[p, q] = sum x[a, b] exp(-2 pi i ((p - h/2)(a - h/2) / h + (q - w/2)(b - w/2) / w))
+                // / sqrt(h w), with integer division h/2 (index floor(n/2) is the origin)
+                for (int p = 0; p < h; p++) {
+                    for (int q = 0; q < w; q++) {
+                        double re = 0;
+                        double im = 0;
+                        for (int a = 0; a < h; a++) {
+                            for (int b = 0; b < w; b++) {
+                                double phase = -2 * Math.PI * ((double) (p - h / 2) * (a - h / 2) / h
+                                    + (double) (q - w / 2) * (b - w / 2) / w);
+                                double xr = v[a * w + b];
+                                double xi = v[h * w + a * w + b];
+                                re += xr * Math.cos(phase) - xi * Math.sin(phase);
+                                im += xr * Math.sin(phase) + xi * Math.cos(phase);
+                            }
+                        }
+                        double scale = Math.sqrt(h * w);
+                        assertEquals(re / scale, k[p * w + q], 1e-4, h + "x" + w);
+                        assertEquals(im / scale, k[h * w + p * w + q], 1e-4, h + "x" + w);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void dcOfConstantImageSitsAtCentre() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.zeros(new Shape(2, 6, 8));
