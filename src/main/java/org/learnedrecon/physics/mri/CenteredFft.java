@@ -1,6 +1,7 @@
 package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -15,7 +16,8 @@ import ai.djl.ndarray.types.Shape;
  * {@code CenteredFftTest}.
  *
  * <p>Only differentiable DJL operations are used (slicing, concatenation, stacking, {@code fft2}/{@code ifft2}
- * and scaling), so autograd passes through. Results are attached to the manager of the input.
+ * and scaling), so autograd passes through. Intermediates live in a scoped sub-manager; the result is attached to
+ * the manager of the input.
  */
 public final class CenteredFft {
 
@@ -38,6 +40,17 @@ public final class CenteredFft {
         if (nd < 3 || shape[nd - 3] != 2) {
             throw new IllegalArgumentException("Expected a complex array (..., 2, H, W), got shape " + x.getShape());
         }
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray result = transform(x, shape, inverse);
+            result.attach(parent);
+            return result;
+        }
+    }
+
+    private static NDArray transform(NDArray x, long[] shape, boolean inverse) {
+        int nd = shape.length;
         long h = shape[nd - 2];
         long w = shape[nd - 1];
         if (h % 2 == 0 && w % 2 == 0) {
