@@ -26,6 +26,8 @@ public final class CartesianMriOperator implements ForwardOperator {
     private final SamplingMask mask;
     private final NDArray maskArray;
     private final NDArray sensitivities;
+    private final NDArray sensitivitiesReal;
+    private final NDArray sensitivitiesImaginary;
     private final int coils;
     private final int height;
     private final int width;
@@ -52,8 +54,12 @@ public final class CartesianMriOperator implements ForwardOperator {
             this.sensitivities = sensitivities.toType(ai.djl.ndarray.types.DataType.FLOAT32, true);
             this.sensitivities.attach(manager);
             this.coils = (int) s.get(0);
+            this.sensitivitiesReal = ComplexArithmetic.real(this.sensitivities);
+            this.sensitivitiesImaginary = ComplexArithmetic.imaginary(this.sensitivities);
         } else {
             this.sensitivities = null;
+            this.sensitivitiesReal = null;
+            this.sensitivitiesImaginary = null;
             this.coils = 0;
         }
     }
@@ -93,7 +99,8 @@ public final class CartesianMriOperator implements ForwardOperator {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
-            NDArray coilImages = coils == 0 ? x : ComplexArithmetic.multiply(x.expandDims(1), sensitivities);
+            NDArray coilImages = coils == 0 ? x : ComplexArithmetic.multiply(x.expandDims(1), sensitivitiesReal,
+                sensitivitiesImaginary, false);
             NDArray k = CenteredFft.forward(coilImages).mul(maskArray);
             k.attach(parent);
             return k;
@@ -108,7 +115,8 @@ public final class CartesianMriOperator implements ForwardOperator {
             y.tempAttach(scope);
             NDArray images = CenteredFft.inverse(y.mul(maskArray));
             NDArray result = coils == 0 ? images
-                : ComplexArithmetic.multiplyConjugate(images, sensitivities).sum(new int[] {1});
+                : ComplexArithmetic.multiply(images, sensitivitiesReal, sensitivitiesImaginary, true)
+                    .sum(new int[] {1});
             result.attach(parent);
             return result;
         }

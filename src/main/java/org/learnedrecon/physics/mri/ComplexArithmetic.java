@@ -24,10 +24,17 @@ public final class ComplexArithmetic {
     }
 
     private static NDArray multiply(NDArray a, NDArray b, boolean conjugateB) {
+        return multiply(a, real(b), imaginary(b), conjugateB);
+    }
+
+    /**
+     * {@code a * b} (or {@code a * conj(b)}) with {@code b} given as its real and imaginary parts {@code (..., H, W)}.
+     * Every new array, views included, belongs to the manager of {@code a}: callers holding a long-lived {@code b}
+     * (coil maps) pass its parts so that no per-call view lands in {@code b}'s manager.
+     */
+    public static NDArray multiply(NDArray a, NDArray br, NDArray bi, boolean conjugateB) {
         NDArray ar = real(a);
         NDArray ai = imaginary(a);
-        NDArray br = real(b);
-        NDArray bi = imaginary(b);
         NDArray re;
         NDArray im;
         if (conjugateB) {

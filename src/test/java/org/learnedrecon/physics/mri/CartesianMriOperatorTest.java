@@ -103,6 +103,26 @@ class CartesianMriOperatorTest {
     }
 
     @Test
+    void applyAndAdjointLeaveNothingInOperatorOrInputManagers() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(16);
+            try (NDManager operatorScope = m.newSubManager(); NDManager data = m.newSubManager()) {
+                NDArray maps = m.randomNormal(new Shape(3, 2, 8, 8));
+                CartesianMriOperator op = new CartesianMriOperator(operatorScope, randomMask(8, 8, 6), maps);
+                NDArray x = m.randomNormal(new Shape(1, 2, 8, 8));
+                x.attach(data);
+                int operatorArrays = operatorScope.getManagedArrays().size();
+                int dataArrays = data.getManagedArrays().size();
+                for (int i = 0; i < 5; i++) {
+                    op.normal(x).close();
+                }
+                assertEquals(operatorArrays, operatorScope.getManagedArrays().size());
+                assertEquals(dataArrays, data.getManagedArrays().size());
+            }
+        }
+    }
+
+    @Test
     void inputIsNotModified() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(15);
