@@ -67,7 +67,7 @@ public final class MriBenchmark {
         }
     }
 
-    private static List<String> runCase(int n, int coils, int iterations, boolean bart) throws Exception {
+    static List<String> runCase(int n, int coils, int iterations, boolean bart) throws Exception {
         List<String> rows = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray truth = m.create(SheppLogan.image(n), new Shape(1, 1, n, n));
