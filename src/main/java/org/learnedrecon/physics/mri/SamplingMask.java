@@ -1,0 +1,92 @@
+package org.learnedrecon.physics.mri;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/**
+ * A Cartesian k-space sampling mask on the centred grid of {@link CenteredFft}: {@code (H, W)} row-major values,
+ * 1 where a k-space sample is acquired and 0 where it is not. The k-space centre (DC) is at {@code (H/2, W/2)}.
+ * Line masks (fastMRI convention) sample whole columns: a fixed {@code w}, all {@code h}. Immutable.
+ */
+public final class SamplingMask {
+
+    private final int height;
+    private final int width;
+    private final float[] values;
+
+    /** @param values {@code height * width} row-major 0/1 values (copied) */
+    public SamplingMask(int height, int width, float[] values) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("Mask size must be positive, got " + height + "x" + width);
+        }
+        if (values.length != (long) height * width) {
+            throw new IllegalArgumentException("Mask of " + height + "x" + width + " needs " + (height * width)
+                + " values, got " + values.length);
+        }
+        for (float v : values) {
+            if (v != 0f && v != 1f) {
+                throw new IllegalArgumentException("Mask values must be 0 or 1, got " + v);
+            }
+        }
+        this.height = height;
+        this.width = width;
+        this.values = values.clone();
+    }
+
+    /** A mask sampling the columns {@code w} with {@code columns[w]} true, on every row. */
+    public static SamplingMask ofColumns(int height, boolean[] columns) {
+        float[] v = new float[height * columns.length];
+        for (int h = 0; h < height; h++) {
+            for (int w = 0; w < columns.length; w++) {
+                v[h * columns.length + w] = columns[w] ? 1f : 0f;
+            }
+        }
+        return new SamplingMask(height, columns.length, v);
+    }
+
+    /** The fully sampled mask. */
+    public static SamplingMask full(int height, int width) {
+        float[] v = new float[height * width];
+        Arrays.fill(v, 1f);
+        return new SamplingMask(height, width, v);
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** A copy of the row-major values. */
+    public float[] values() {
+        return values.clone();
+    }
+
+    public boolean isSampled(int h, int w) {
+        return values[h * width + w] != 0f;
+    }
+
+    /** Number of sampled grid points. */
+    public long sampledCount() {
+        long n = 0;
+        for (float v : values) {
+            n += v != 0f ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Achieved acceleration: grid points over sampled points ({@code H W / #sampled}). */
+    public double achievedAcceleration() {
+        long n = sampledCount();
+        return n == 0 ? Double.POSITIVE_INFINITY : (double) height * width / n;
+    }
+
+    /** The mask as a float32 {@code (H, W)} array in {@code manager}. */
+    public NDArray toNDArray(NDManager manager) {
+        return manager.create(values, new Shape(height, width));
+    }
+}

@@ -1,0 +1,55 @@
+package org.learnedrecon.solvers.mri;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.mri.CenteredFft;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Zero-filled reconstruction: unsampled k-space entries are taken as 0 (as {@code CartesianMriOperator} produces
+ * them). {@link Combination#ADJOINT} returns {@code A* y}: the inverse FFT for single-coil data, the SENSE coil
+ * combination {@code sum_c conj(S_c) F* y_c} for multi-coil data. {@link Combination#ROOT_SUM_OF_SQUARES} needs no
+ * maps: {@code sqrt(sum_c |F* y_c|^2)} as the real part (imaginary 0), for k-space {@code (B, [C,] 2, H, W)}.
+ */
+public final class ZeroFilledSolver implements Solver {
+
+    /** How coil images are combined. */
+    public enum Combination {
+        ADJOINT, ROOT_SUM_OF_SQUARES
+    }
+
+    private final Combination combination;
+
+    public ZeroFilledSolver(Combination combination) {
+        this.combination = combination;
+    }
+
+    @Override
+    public String name() {
+        return combination == Combination.ADJOINT ? "Zero-filled" : "Zero-filled RSS";
+    }
+
+    @Override
+    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+        progress.checkCancelled();
+        NDArray result;
+        if (combination == Combination.ADJOINT) {
+            result = operator.adjoint(measurements);
+        } else {
+            NDManager parent = measurements.getManager();
+            try (NDManager scope = parent.newSubManager()) {
+                measurements.tempAttach(scope);
+                NDArray images = CenteredFft.inverse(measurements);
+                int nd = images.getShape().dimension();
+                NDArray power = images.square();
+                NDArray rss = nd == 5 ? power.sum(new int[] {1, 2}).sqrt() : power.sum(new int[] {1}).sqrt();
+                result = rss.stack(rss.zerosLike(), 1);
+                result.attach(parent);
+            }
+        }
+        progress.progress(1, 1, name());
+        return result;
+    }
+}

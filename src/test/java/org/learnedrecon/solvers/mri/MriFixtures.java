@@ -1,0 +1,54 @@
+package org.learnedrecon.solvers.mri;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.learnedrecon.io.CflFormat;
+import org.learnedrecon.physics.mri.SamplingMask;
+
+/** Loads the BART-made fixtures of test-data/mri and scores magnitude images. */
+final class MriFixtures {
+
+    static final Path DATA = Path.of("test-data", "mri");
+
+    private MriFixtures() {
+    }
+
+    static NDArray load(NDManager manager, String name) throws IOException {
+        return CflFormat.read(DATA.resolve(name)).toChannelFirst(manager);
+    }
+
+    /** A mask stored as a real-valued complex BART array. */
+    static SamplingMask mask(NDManager manager, String name) throws IOException {
+        NDArray m = load(manager, name);
+        int h = (int) m.getShape().get(1);
+        int w = (int) m.getShape().get(2);
+        return new SamplingMask(h, w, m.get("0").toFloatArray());
+    }
+
+    /** PSNR in dB of |x| against |truth| with the data range max |truth| (both (2, H, W) or batched). */
+    static double magnitudePsnr(NDArray x, NDArray truth) {
+        float[] a = magnitude(x);
+        float[] b = magnitude(truth);
+        double max = 0;
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, b[i]);
+            se += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return 10 * Math.log10(max * max / (se / a.length));
+    }
+
+    static float[] magnitude(NDArray x) {
+        float[] v = x.toFloatArray();
+        int plane = (int) (x.getShape().get(x.getShape().dimension() - 1) * x.getShape().get(x.getShape().dimension() - 2));
+        float[] out = new float[v.length / 2];
+        for (int base = 0, o = 0; base < v.length; base += 2 * plane, o += plane) {
+            for (int p = 0; p < plane; p++) {
+                out[o + p] = (float) Math.hypot(v[base + p], v[base + plane + p]);
+            }
+        }
+        return out;
+    }
+}
