@@ -1,0 +1,89 @@
+package org.learnedrecon.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.learnedrecon.physics.ForwardOperator;
+
+/**
+ * Learned gradient descent (Adler &amp; Öktem 2017, "Solving ill-posed inverse problems using iterative deep neural
+ * networks"): {@code K} unrolled steps {@code x <- x + Λ_k([x, A*(A x - y)])}, with the operator normalised to unit
+ * norm (see {@link ReconstructionNetwork}) and a separate small CNN {@code Λ_k} per step (weights not shared).
+ */
+public class LearnedGradientDescent extends ReconstructionNetwork {
+
+    public static final String ARCHITECTURE = "lgd";
+
+    private final int iterations;
+    private final int hiddenChannels;
+    private final int depth;
+    private final List<Block> steps = new ArrayList<>();
+
+    /**
+     * @param iterations number of unrolled steps K
+     * @param hiddenChannels channels of each step's CNN
+     * @param depth convolutions per step's CNN
+     */
+    public LearnedGradientDescent(ForwardOperator operator, double operatorNorm, int iterations, int hiddenChannels,
+        int depth) {
+        super(operator, operatorNorm, true);
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        this.iterations = iterations;
+        this.hiddenChannels = hiddenChannels;
+        this.depth = depth;
+        int c = ChannelLayout.channels(operator.domainShape());
+        for (int k = 0; k < iterations; k++) {
+            steps.add(addChildBlock("step" + k, SmallCnn.create(hiddenChannels, depth, c)));
+        }
+    }
+
+    @Override
+    public String architecture() {
+        return ARCHITECTURE;
+    }
+
+    @Override
+    public Map<String, String> hyperParameters() {
+        Map<String, String> map = super.hyperParameters();
+        map.put("iterations", Integer.toString(iterations));
+        map.put("hiddenChannels", Integer.toString(hiddenChannels));
+        map.put("depth", Integer.toString(depth));
+        return map;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape images = domainImages(inputShapes[1].get(0));
+        for (Block step : steps) {
+            initialiseChild(step, manager, dataType, images.get(0), 2 * images.get(1), images.get(2), images.get(3));
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+        PairList<String, Object> params) {
+        checkInputs(inputs);
+        Shape domain = operator.domainShape();
+        NDArray y = inputs.get(0).div(operatorNorm);
+        NDArray x = inputs.get(1);
+        for (Block step : steps) {
+            NDArray gradient = adjointNormalised(applyNormalised(x).sub(y));
+            NDArray stacked = NDArrays.concat(new NDList(ChannelLayout.toImages(x, domain),
+                ChannelLayout.toImages(gradient, domain)), 1);
+            NDArray update = step.forward(parameterStore, new NDList(stacked), training).singletonOrThrow();
+            x = x.add(ChannelLayout.fromImages(update, domain));
+        }
+        return new NDList(x);
+    }
+}
