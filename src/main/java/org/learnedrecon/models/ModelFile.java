@@ -3,7 +3,12 @@ package org.learnedrecon.models;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.LinkedHashMap;
+import org.learnedrecon.training.SeededInitializer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -100,12 +105,26 @@ public final class ModelFile {
             throw new IOException("Model file " + file + " describes a network this plugin cannot build: "
                 + e.getMessage(), e);
         }
+        // DJL's loadParameters takes whatever shapes the file holds, so initialise first to know the shapes the
+        // described network needs, and compare after loading.
+        SeededInitializer.install(network, 0);
+        network.initialize(manager, DataType.FLOAT32, NetworkCatalog.inputShapes(network, operator, 1));
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        network.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.weights))) {
             network.loadParameters(manager, in);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             throw new IOException("Model file " + file + " has weights that do not fit its "
                 + metadata.architecture + " network (corrupt or truncated " + WEIGHTS_ENTRY + "): "
                 + e.getMessage(), e);
+        }
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            Shape actual = p.getValue().getArray().getShape();
+            if (!actual.equals(expected.get(p.getKey()))) {
+                throw new IOException("Model file " + file + " has weights that do not fit its "
+                    + metadata.architecture + " network: parameter " + p.getKey() + " has shape " + actual
+                    + ", the network described by " + METADATA_ENTRY + " needs " + expected.get(p.getKey()));
+            }
         }
         network.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
         return new LearnedModel(network, metadata);

@@ -1,5 +1,6 @@
 package org.learnedrecon.models;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,6 +87,14 @@ public final class NetworkCatalog {
             return ((DnCnn) network).hyperParameters();
         }
         throw new IllegalArgumentException("Not a network of this plugin: " + network.getClass().getName());
+    }
+
+    /** Input shapes of a network built here, for {@link Block#initialize}, with batch size {@code batch}. */
+    public static Shape[] inputShapes(Block network, ForwardOperator operator, long batch) {
+        if (network instanceof ReconstructionNetwork) {
+            return ((ReconstructionNetwork) network).inputShapes(batch);
+        }
+        return new Shape[] {new Shape(batch).addAll(ChannelLayout.imageShape(operator.domainShape()))};
     }
 
     /** The architecture name of a network built here. */

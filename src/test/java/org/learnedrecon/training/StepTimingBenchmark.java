@@ -1,0 +1,66 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.learnedrecon.learned.OperatorNorm;
+import org.learnedrecon.learned.RandomSparseOperator;
+import org.learnedrecon.learned.ScaledAdjointReconstruction;
+import org.learnedrecon.learned.TestImages;
+import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/**
+ * Not a test: measures seconds per training step of a learned solver on a CT-like random sparse operator, to plan
+ * background training runs. Run from the test classpath:
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.learnedrecon.training.StepTimingBenchmark
+ * lpd 128 30 183 273 4 5}
+ * (architecture, image size, views, detectors, nonzeros per row, batch, steps; hyper-parameters are the catalog
+ * defaults).
+ */
+public final class StepTimingBenchmark {
+
+    private StepTimingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String architecture = args[0];
+        int size = Integer.parseInt(args[1]);
+        int views = Integer.parseInt(args[2]);
+        int detectors = Integer.parseInt(args[3]);
+        int perRow = Integer.parseInt(args[4]);
+        int batch = Integer.parseInt(args[5]);
+        int steps = Integer.parseInt(args[6]);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RandomSparseOperator operator = new RandomSparseOperator(manager, size, size, views, detectors, perRow, 1);
+            double norm = OperatorNorm.estimate(operator, manager, 20);
+            Map<String, String> hyper = new LinkedHashMap<>();
+            hyper.put("operatorNorm", Double.toString(norm));
+            for (int i = 7; i < args.length; i++) {
+                String[] kv = args[i].split("=", 2);
+                hyper.put(kv[0], kv[1]);
+            }
+            Block network = NetworkCatalog.create(architecture, hyper, operator);
+            MeasurementTask task = new MeasurementTask(operator, new GaussianRelativeNoise(0.01),
+                new ScaledAdjointReconstruction());
+            TrainingConfig config = new TrainingConfig().epochs(1).batchSize(batch).learningRate(1e-3).seed(1);
+            long start = System.nanoTime();
+            TrainingResult result = new TrainingRun(network, task, TestImages.ellipses(batch * steps, size, 2),
+                TestImages.ellipses(1, size, 3), config).run(manager, new TrainingListener() {
+                    long last = System.nanoTime();
+
+                    @Override
+                    public void stepFinished(int epoch, int step, int n, double loss) {
+                        long now = System.nanoTime();
+                        System.out.printf("step %d: %.3f s, loss %.4g%n", step, (now - last) * 1e-9, loss);
+                        last = now;
+                    }
+                }, ProgressMonitor.NONE);
+            System.out.printf("%s %dx%d, %d views x %d detectors, %d nonzeros, batch %d, hyper %s: %.3f s/step "
+                + "(mean over %d steps incl. first), total %.1f s%n", architecture, size, size, views, detectors,
+                operator.nonZeros(), batch, NetworkCatalog.hyperParameters(network),
+                result.last().seconds / steps, steps, (System.nanoTime() - start) * 1e-9);
+        }
+    }
+}
