@@ -33,6 +33,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.learnedrecon.learned.ChannelLayout;
+import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.physics.ForwardOperator;
 
 /**
@@ -134,6 +136,17 @@ public final class ModelFile {
     public static List<String> compatibilityProblems(ModelMetadata metadata, ForwardOperator operator,
         Map<String, String> physics) {
         List<String> problems = new ArrayList<>();
+        if (DnCnn.ARCHITECTURE.equals(metadata.architecture)) {
+            // A denoiser is a prior on images: fully convolutional, any physics, any image size; only the
+            // number of channels (real CT vs complex MRI) must match.
+            int channels = ChannelLayout.channels(new Shape(metadata.domainShape));
+            int given = ChannelLayout.channels(operator.domainShape());
+            if (channels != given) {
+                problems.add("denoiser trained for images with " + channels + " channel(s), but the operator's "
+                    + "images have " + given);
+            }
+            return problems;
+        }
         for (Map.Entry<String, String> e : metadata.physics.entrySet()) {
             String given = physics.get(e.getKey());
             if (given == null) {
