@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
 
 /**
@@ -19,13 +18,10 @@ import org.learnedrecon.physics.ForwardOperator;
  * networks"): {@code K} unrolled steps {@code x <- x + Λ_k([x, A*(A x - y)])}, with the operator normalised to unit
  * norm (see {@link ReconstructionNetwork}) and a separate small CNN {@code Λ_k} per step (weights not shared).
  */
-public class LearnedGradientDescent extends ReconstructionNetwork {
+public class LearnedGradientDescent extends UnrolledNetwork {
 
     public static final String ARCHITECTURE = "lgd";
 
-    private final int iterations;
-    private final int hiddenChannels;
-    private final int depth;
     private final List<Block> steps = new ArrayList<>();
 
     /**
@@ -35,13 +31,7 @@ public class LearnedGradientDescent extends ReconstructionNetwork {
      */
     public LearnedGradientDescent(ForwardOperator operator, double operatorNorm, int iterations, int hiddenChannels,
         int depth) {
-        super(operator, operatorNorm, true);
-        if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-        }
-        this.iterations = iterations;
-        this.hiddenChannels = hiddenChannels;
-        this.depth = depth;
+        super(operator, operatorNorm, iterations, hiddenChannels, depth);
         int c = ChannelLayout.channels(operator.domainShape());
         for (int k = 0; k < iterations; k++) {
             steps.add(addChildBlock("step" + k, SmallCnn.create(hiddenChannels, depth, c)));
@@ -51,15 +41,6 @@ public class LearnedGradientDescent extends ReconstructionNetwork {
     @Override
     public String architecture() {
         return ARCHITECTURE;
-    }
-
-    @Override
-    public Map<String, String> hyperParameters() {
-        Map<String, String> map = super.hyperParameters();
-        map.put("iterations", Integer.toString(iterations));
-        map.put("hiddenChannels", Integer.toString(hiddenChannels));
-        map.put("depth", Integer.toString(depth));
-        return map;
     }
 
     @Override

@@ -28,13 +28,10 @@ import org.learnedrecon.physics.ForwardOperator;
  * The operator is normalised to unit norm (see {@link ReconstructionNetwork}). Defaults are smaller than the
  * paper's (10 iterations, 32 channels, memory 5) for CPU training.
  */
-public class LearnedPrimalDual extends ReconstructionNetwork {
+public class LearnedPrimalDual extends UnrolledNetwork {
 
     public static final String ARCHITECTURE = "lpd";
 
-    private final int iterations;
-    private final int hiddenChannels;
-    private final int depth;
     private final int primalMemory;
     private final int dualMemory;
     private final List<Block> dualSteps = new ArrayList<>();
@@ -42,14 +39,11 @@ public class LearnedPrimalDual extends ReconstructionNetwork {
 
     public LearnedPrimalDual(ForwardOperator operator, double operatorNorm, int iterations, int hiddenChannels,
         int depth, int primalMemory, int dualMemory) {
-        super(operator, operatorNorm, true);
-        if (iterations < 1 || primalMemory < 1 || dualMemory < 1) {
-            throw new IllegalArgumentException("iterations, primalMemory and dualMemory must be >= 1, got "
-                + iterations + ", " + primalMemory + ", " + dualMemory);
+        super(operator, operatorNorm, iterations, hiddenChannels, depth);
+        if (primalMemory < 1 || dualMemory < 1) {
+            throw new IllegalArgumentException("primalMemory and dualMemory must be >= 1, got " + primalMemory
+                + ", " + dualMemory);
         }
-        this.iterations = iterations;
-        this.hiddenChannels = hiddenChannels;
-        this.depth = depth;
         this.primalMemory = primalMemory;
         this.dualMemory = dualMemory;
         int c = ChannelLayout.channels(operator.domainShape());
@@ -68,9 +62,6 @@ public class LearnedPrimalDual extends ReconstructionNetwork {
     @Override
     public Map<String, String> hyperParameters() {
         Map<String, String> map = super.hyperParameters();
-        map.put("iterations", Integer.toString(iterations));
-        map.put("hiddenChannels", Integer.toString(hiddenChannels));
-        map.put("depth", Integer.toString(depth));
         map.put("primalMemory", Integer.toString(primalMemory));
         map.put("dualMemory", Integer.toString(dualMemory));
         return map;

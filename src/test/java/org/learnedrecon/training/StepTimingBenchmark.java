@@ -24,6 +24,12 @@ public final class StepTimingBenchmark {
     private StepTimingBenchmark() {
     }
 
+    /** CPU time of the whole process (all threads, native included), to see past a loaded machine. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         String architecture = args[0];
         int size = Integer.parseInt(args[1]);
@@ -35,6 +41,16 @@ public final class StepTimingBenchmark {
         try (NDManager manager = NDManager.newBaseManager()) {
             RandomSparseOperator operator = new RandomSparseOperator(manager, size, size, views, detectors, perRow, 1);
             double norm = OperatorNorm.estimate(operator, manager, 20);
+            try (NDManager scope = manager.newSubManager()) {
+                ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(batch, size, size));
+                long wall = System.nanoTime();
+                long cpu = cpuNanos();
+                for (int i = 0; i < 10; i++) {
+                    operator.adjoint(operator.apply(x)).getFloat(0, 0, 0);
+                }
+                System.out.printf("operator apply+adjoint at batch %d: %.3f s wall, %.3f s CPU per pair%n", batch,
+                    (System.nanoTime() - wall) * 1e-10, (cpuNanos() - cpu) * 1e-10);
+            }
             Map<String, String> hyper = new LinkedHashMap<>();
             hyper.put("operatorNorm", Double.toString(norm));
             for (int i = 7; i < args.length; i++) {
@@ -49,12 +65,16 @@ public final class StepTimingBenchmark {
             TrainingResult result = new TrainingRun(network, task, TestImages.ellipses(batch * steps, size, 2),
                 TestImages.ellipses(1, size, 3), config).run(manager, new TrainingListener() {
                     long last = System.nanoTime();
+                    long lastCpu = cpuNanos();
 
                     @Override
                     public void stepFinished(int epoch, int step, int n, double loss) {
                         long now = System.nanoTime();
-                        System.out.printf("step %d: %.3f s, loss %.4g%n", step, (now - last) * 1e-9, loss);
+                        long cpu = cpuNanos();
+                        System.out.printf("step %d: %.3f s wall, %.3f s process CPU, loss %.4g%n", step,
+                            (now - last) * 1e-9, (cpu - lastCpu) * 1e-9, loss);
                         last = now;
+                        lastCpu = cpu;
                     }
                 }, ProgressMonitor.NONE);
             System.out.printf("%s %dx%d, %d views x %d detectors, %d nonzeros, batch %d, hyper %s: %.3f s/step "
