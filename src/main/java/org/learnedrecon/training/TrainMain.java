@@ -122,8 +122,8 @@ public final class TrainMain {
                     new GaussianRelativeNoise(Double.parseDouble(a.getOrDefault("noise", "0.01"))), initial);
             }
             Block network = NetworkCatalog.create(architecture, hyper, operator);
-            System.out.printf("Training %s %s on %s (%d slices; validation %d) for %s %s, device %s%n", architecture,
-                NetworkCatalog.hyperParameters(network), training.description(), training.size(), validation.size(),
+            System.out.printf("Training %s %s on %s, validation %s, for %s %s, device %s%n", architecture,
+                NetworkCatalog.hyperParameters(network), training.description(), validation.description(),
                 physics.name(), settings, device);
             TrainingRun run = new TrainingRun(network, task, training, validation, config);
             TrainingResult result = run.run(manager, new TrainingListener() {
