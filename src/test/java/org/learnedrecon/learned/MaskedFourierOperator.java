@@ -27,6 +27,8 @@ public final class MaskedFourierOperator implements ForwardOperator {
     private final NDArray sinH;
     private final NDArray cosW;
     private final NDArray sinW;
+    private final NDArray minusSinH;
+    private final NDArray minusSinW;
 
     public MaskedFourierOperator(NDManager manager, int height, int width, double fraction, long seed) {
         this.height = height;
@@ -46,6 +48,8 @@ public final class MaskedFourierOperator implements ForwardOperator {
         sinH = dft(manager, height, false);
         cosW = dft(manager, width, true);
         sinW = dft(manager, width, false);
+        minusSinH = sinH.neg();
+        minusSinW = sinW.neg();
     }
 
     /** Real or imaginary part of the orthonormal DFT matrix {@code exp(-2 pi i k n / N) / sqrt(N)}. */
@@ -72,23 +76,32 @@ public final class MaskedFourierOperator implements ForwardOperator {
 
     /** {@code F_H Z F_W} for {@code conjugate = false}, {@code F_H^H Z F_W^H} for true; Z as (B, 2, H, W). */
     private NDArray transform(NDArray z, boolean conjugate) {
-        float sign = conjugate ? -1 : 1;
         NDArray zr = z.get(":, 0");
         NDArray zi = z.get(":, 1");
-        NDArray sh = sinH.mul(sign);
-        NDArray sw = sinW.mul(sign);
+        NDArray sh = conjugate ? minusSinH : sinH;
+        NDArray sw = conjugate ? minusSinW : sinW;
         // Left: (C + iS)(Zr + iZi)
-        NDArray ar = cosH.matMul(zr).sub(sh.matMul(zi));
-        NDArray ai = cosH.matMul(zi).add(sh.matMul(zr));
+        NDArray ar = left(cosH, zr).sub(left(sh, zi));
+        NDArray ai = left(cosH, zi).add(left(sh, zr));
         // Right: (Ar + iAi)(C + iS)
         NDArray kr = ar.matMul(cosW).sub(ai.matMul(sw));
         NDArray ki = ar.matMul(sw).add(ai.matMul(cosW));
         return NDArrays.stack(new NDList(kr, ki), 1);
     }
 
+    /**
+     * {@code M Z_b} for every batch element as {@code (Z_b^T M^T)^T}: a plain matrix product on the batch-folded
+     * array instead of torch's broadcast batched product {@code M @ Z}, which on this CPU build sporadically gave
+     * NaN in training (see the report of the learned branch).
+     */
+    private static NDArray left(NDArray m, NDArray z) {
+        return z.transpose(0, 2, 1).matMul(m.transpose()).transpose(0, 2, 1);
+    }
+
     @Override
     public NDArray apply(NDArray x) {
         long b = x.getShape().get(0);
+        // Every product starts from the input, so results land in the input's manager (ForwardOperator contract).
         return transform(x, false).mul(mask).reshape(b, 1, 2, height, width);
     }
 

@@ -88,14 +88,19 @@ public final class RandomSparseOperator implements ForwardOperator {
     public NDArray apply(NDArray x) {
         long b = x.getShape().get(0);
         NDArray columns = x.reshape(b, domain.size()).transpose();
-        return matrix.matMul(columns).transpose().reshape(new Shape(b).addAll(range));
+        NDArray product = matrix.matMul(columns);
+        // matMul attaches to the matrix's manager; move the result to the input's (ForwardOperator contract).
+        product.attach(x.getManager());
+        return product.transpose().reshape(new Shape(b).addAll(range));
     }
 
     @Override
     public NDArray adjoint(NDArray y) {
         long b = y.getShape().get(0);
         NDArray columns = y.reshape(b, range.size()).transpose();
-        return transposed.matMul(columns).transpose().reshape(new Shape(b).addAll(domain));
+        NDArray product = transposed.matMul(columns);
+        product.attach(y.getManager());
+        return product.transpose().reshape(new Shape(b).addAll(domain));
     }
 
     @Override
