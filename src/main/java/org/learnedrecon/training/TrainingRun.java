@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
@@ -103,8 +104,8 @@ public final class TrainingRun {
                     progress.checkCancelled();
                     int[] indices = new int[batch];
                     System.arraycopy(order, step * batch, indices, 0, batch);
-                    double loss = step(modelManager, engine, parameterStore, optimizer, indices,
-                        random(config.seed, epoch, step), scale);
+                    double loss = step(modelManager, engine, parameterStore, optimizer, indices, epoch, step,
+                        scale);
                     lossSum += loss;
                     state.stepLosses.add(loss);
                     listener.stepFinished(epoch, step, stepsPerEpoch, loss);
@@ -163,19 +164,53 @@ public final class TrainingRun {
         return new LearnedModel(network, metadata);
     }
 
+    /**
+     * One optimisation step. The noise generator is a function of (seed, epoch, step), so the step can be recomputed
+     * exactly: when the loss or a gradient is not finite the gradients are discarded and the step is computed once
+     * more from the same inputs before giving up. We saw rare, non-reproducible NaN steps on this CPU build (the
+     * same run repeated gave finite losses), and one NaN gradient would poison Adam's moments for good.
+     */
     private double step(NDManager modelManager, Engine engine, ParameterStore parameterStore,
-        AdamOptimizer optimizer, int[] indices, Random noise, double scale) {
-        try (NDManager scope = modelManager.newSubManager()) {
-            NDArray clean = training.batch(scope, indices, task.domainShape(), scale);
-            TrainingTask.Example example = task.example(clean, noise);
-            NDArray loss;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
-                loss = output.sub(example.target).square().mean();
-                collector.backward(loss);
+        AdamOptimizer optimizer, int[] indices, long epoch, long stepIndex, double scale) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (NDManager scope = modelManager.newSubManager()) {
+                NDArray clean = training.batch(scope, indices, task.domainShape(), scale);
+                TrainingTask.Example example = task.example(clean, random(config.seed, epoch, stepIndex));
+                NDArray loss;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
+                    loss = output.sub(example.target).square().mean();
+                    collector.backward(loss);
+                }
+                float value = loss.getFloat();
+                if (Float.isFinite(value) && gradientsFinite(scope)) {
+                    optimizer.update(network.getParameters(), scope);
+                    return value;
+                }
+                discardGradients(scope);
             }
-            optimizer.update(network.getParameters(), scope);
-            return loss.getFloat();
+        }
+        throw new IllegalStateException("Training diverged: loss or gradients not finite at epoch " + (epoch + 1)
+            + ", step " + (stepIndex + 1) + " (twice); lower the learning rate or resume from the last checkpoint");
+    }
+
+    private boolean gradientsFinite(NDManager scope) {
+        for (ai.djl.nn.Parameter p : network.getParameters().values()) {
+            NDArray gradient = p.getArray().getGradient();
+            gradient.attach(scope);
+            if (!Float.isFinite(gradient.abs().sum().getFloat())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void discardGradients(NDManager scope) {
+        for (ai.djl.nn.Parameter p : network.getParameters().values()) {
+            NDArray gradient = p.getArray().getGradient();
+            gradient.attach(scope);
+            // Not muli(0): NaN * 0 stays NaN.
+            gradient.set(new NDIndex("..."), 0f);
         }
     }
 

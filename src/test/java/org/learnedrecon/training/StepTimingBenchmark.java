@@ -30,6 +30,16 @@ public final class StepTimingBenchmark {
             .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** Resident set size from /proc (Linux), to see native memory leaks over many steps. */
+    private static String residentMemory() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS ?").replaceAll("\\s+", " ");
+        } catch (java.io.IOException e) {
+            return "VmRSS ?";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String architecture = args[0];
         int size = Integer.parseInt(args[1]);
@@ -71,8 +81,8 @@ public final class StepTimingBenchmark {
                     public void stepFinished(int epoch, int step, int n, double loss) {
                         long now = System.nanoTime();
                         long cpu = cpuNanos();
-                        System.out.printf("step %d: %.3f s wall, %.3f s process CPU, loss %.4g%n", step,
-                            (now - last) * 1e-9, (cpu - lastCpu) * 1e-9, loss);
+                        System.out.printf("step %d: %.3f s wall, %.3f s process CPU, loss %.4g, %s%n", step,
+                            (now - last) * 1e-9, (cpu - lastCpu) * 1e-9, loss, residentMemory());
                         last = now;
                         lastCpu = cpu;
                     }

@@ -194,6 +194,18 @@ class TrainingRunTest {
     }
 
     @Test
+    void divergenceStopsTheRunNamingTheStep() {
+        try (NDManager model = manager.newSubManager()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new TrainingRun(lgd(), task(), TRAIN.first(16), VALIDATION.first(2),
+                    new TrainingConfig().epochs(3).batchSize(4).learningRate(1e8).seed(1))
+                    .run(model, TrainingListener.NONE, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().startsWith("Training diverged: loss or gradients not finite at epoch "),
+                e.getMessage());
+        }
+    }
+
+    @Test
     void psnrMatchesDefinition() {
         float[] truth = {0, 1, 2, 3};
         float[] estimate = {0.1f, 1, 2, 3};
