@@ -1,0 +1,48 @@
+package org.learnedrecon.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * The simplest initial reconstruction: {@code A* y / ||A||^2}, the first Landweber step from zero with step
+ * {@code 1/||A||^2}. Works for any operator; the learned solvers use it when no better classical solver (FBP,
+ * zero-filled) is given.
+ */
+public final class ScaledAdjointReconstruction implements Solver {
+
+    public static final String NAME = "Scaled adjoint";
+
+    private ForwardOperator cachedOperator;
+    private double cachedNorm;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+        progress.checkCancelled();
+        double norm = norm(operator, measurements.getManager());
+        NDArray result;
+        try (NDManager scope = measurements.getManager().newSubManager()) {
+            NDArray adjoint = operator.adjoint(measurements);
+            adjoint.attach(scope);
+            result = adjoint.div(norm * norm);
+            result.attach(measurements.getManager());
+        }
+        progress.progress(1, 1, NAME);
+        return result;
+    }
+
+    private synchronized double norm(ForwardOperator operator, NDManager manager) {
+        if (operator != cachedOperator) {
+            cachedNorm = OperatorNorm.estimate(operator, manager, 30);
+            cachedOperator = operator;
+        }
+        return cachedNorm;
+    }
+}

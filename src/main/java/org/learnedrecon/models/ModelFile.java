@@ -1,0 +1,245 @@
+package org.learnedrecon.models;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.LinkedHashMap;
+import org.learnedrecon.training.SeededInitializer;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.learnedrecon.learned.ChannelLayout;
+import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.physics.ForwardOperator;
+
+/**
+ * One model file: a zip holding {@code metadata.json} ({@link ModelMetadata}) and {@code weights.params} (DJL
+ * {@link Block#saveParameters}). Loading rebuilds the network through {@link NetworkCatalog} for a given operator and
+ * refuses, naming every difference, a model trained for other physics.
+ */
+public final class ModelFile {
+
+    public static final String METADATA_ENTRY = "metadata.json";
+    public static final String WEIGHTS_ENTRY = "weights.params";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private ModelFile() {
+    }
+
+    /** Writes the model atomically (temporary file, then move), filling in {@code created}. */
+    public static void save(LearnedModel model, Path file) throws IOException {
+        ModelMetadata metadata = model.metadata();
+        metadata.formatVersion = ModelMetadata.CURRENT_FORMAT_VERSION;
+        metadata.created = Instant.now().toString();
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                zip.write(GSON.toJson(metadata).getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
+                DataOutputStream data = new DataOutputStream(zip);
+                model.network().saveParameters(data);
+                data.flush();
+                zip.closeEntry();
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Reads only the metadata (for listing models), with the same format checks as {@link #load}. */
+    public static ModelMetadata readMetadata(Path file) throws IOException {
+        return parseMetadata(file, readEntries(file));
+    }
+
+    /**
+     * Loads a model for {@code operator}.
+     *
+     * @param physics the physics settings of the data to reconstruct; every setting the model records must be
+     *     present and equal
+     * @throws IncompatibleModelException listing each mismatch
+     * @throws IOException for unreadable, corrupt, truncated or unsupported files, with a message saying which
+     */
+    public static LearnedModel load(Path file, NDManager manager, ForwardOperator operator,
+        Map<String, String> physics) throws IOException {
+        Entries entries = readEntries(file);
+        ModelMetadata metadata = parseMetadata(file, entries);
+        List<String> problems = compatibilityProblems(metadata, operator, physics);
+        if (!problems.isEmpty()) {
+            throw new IncompatibleModelException("Model " + file.getFileName() + " does not fit this data: "
+                + String.join("; ", problems));
+        }
+        Block network;
+        try {
+            network = NetworkCatalog.create(metadata.architecture, metadata.hyperParameters, operator);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Model file " + file + " describes a network this plugin cannot build: "
+                + e.getMessage(), e);
+        }
+        // DJL's loadParameters takes whatever shapes the file holds, so initialise first to know the shapes the
+        // described network needs, and compare after loading.
+        SeededInitializer.install(network, 0);
+        network.initialize(manager, DataType.FLOAT32, NetworkCatalog.inputShapes(network, operator, 1));
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        network.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.weights))) {
+            network.loadParameters(manager, in);
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            throw new IOException("Model file " + file + " has weights that do not fit its "
+                + metadata.architecture + " network (corrupt or truncated " + WEIGHTS_ENTRY + "): "
+                + e.getMessage(), e);
+        }
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            Shape actual = p.getValue().getArray().getShape();
+            if (!actual.equals(expected.get(p.getKey()))) {
+                throw new IOException("Model file " + file + " has weights that do not fit its "
+                    + metadata.architecture + " network: parameter " + p.getKey() + " has shape " + actual
+                    + ", the network described by " + METADATA_ENTRY + " needs " + expected.get(p.getKey()));
+            }
+        }
+        network.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
+        return new LearnedModel(network, metadata);
+    }
+
+    /** Every way in which the model does not fit the operator and physics; empty when it fits. */
+    public static List<String> compatibilityProblems(ModelMetadata metadata, ForwardOperator operator,
+        Map<String, String> physics) {
+        List<String> problems = new ArrayList<>();
+        if (DnCnn.ARCHITECTURE.equals(metadata.architecture)) {
+            // A denoiser is a prior on images: fully convolutional, any physics, any image size; only the
+            // number of channels (real CT vs complex MRI) must match.
+            int channels = ChannelLayout.channels(new Shape(metadata.domainShape));
+            int given = ChannelLayout.channels(operator.domainShape());
+            if (channels != given) {
+                problems.add("denoiser trained for images with " + channels + " channel(s), but the operator's "
+                    + "images have " + given);
+            }
+            return problems;
+        }
+        for (Map.Entry<String, String> e : metadata.physics.entrySet()) {
+            String given = physics.get(e.getKey());
+            if (given == null) {
+                problems.add("model trained for " + e.getKey() + "=" + e.getValue() + ", but the data does not state "
+                    + e.getKey());
+            } else if (!sameSetting(e.getValue(), given)) {
+                problems.add("model trained for " + e.getKey() + "=" + e.getValue() + ", but the data has "
+                    + e.getKey() + "=" + given);
+            }
+        }
+        if (!Arrays.equals(metadata.domainShape, operator.domainShape().getShape())) {
+            problems.add("model trained for images of shape " + new Shape(metadata.domainShape)
+                + ", but the operator's images have shape " + operator.domainShape());
+        }
+        if (!Arrays.equals(metadata.rangeShape, operator.rangeShape().getShape())) {
+            problems.add("model trained for measurements of shape " + new Shape(metadata.rangeShape)
+                + ", but the operator's measurements have shape " + operator.rangeShape());
+        }
+        return problems;
+    }
+
+    /** Settings are equal as text, or as numbers when both parse (so "30" equals "30.0"). */
+    private static boolean sameSetting(String a, String b) {
+        if (a.trim().equalsIgnoreCase(b.trim())) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(a.trim()) == Double.parseDouble(b.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static final class Entries {
+        byte[] metadata;
+        byte[] weights;
+    }
+
+    private static Entries readEntries(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Model file " + file + " does not exist");
+        }
+        Entries entries = new Entries();
+        boolean anyEntry = false;
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                anyEntry = true;
+                if (METADATA_ENTRY.equals(entry.getName())) {
+                    entries.metadata = readAll(zip);
+                } else if (WEIGHTS_ENTRY.equals(entry.getName())) {
+                    entries.weights = readAll(zip);
+                }
+            }
+        } catch (ZipException | java.io.EOFException e) {
+            throw new IOException("Model file " + file + " is corrupt or truncated (" + e.getMessage() + ")", e);
+        }
+        if (!anyEntry) {
+            throw new IOException("Model file " + file + " is not a model zip (no zip entries; corrupt or truncated?)");
+        }
+        if (entries.metadata == null) {
+            throw new IOException("Model file " + file + " has no " + METADATA_ENTRY);
+        }
+        if (entries.weights == null) {
+            throw new IOException("Model file " + file + " has no " + WEIGHTS_ENTRY + " (truncated?)");
+        }
+        return entries;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+    private static ModelMetadata parseMetadata(Path file, Entries entries) throws IOException {
+        ModelMetadata metadata;
+        try {
+            metadata = GSON.fromJson(new String(entries.metadata, StandardCharsets.UTF_8), ModelMetadata.class);
+        } catch (JsonParseException e) {
+            throw new IOException("Model file " + file + " has an unreadable " + METADATA_ENTRY + ": "
+                + e.getMessage(), e);
+        }
+        if (metadata == null || metadata.architecture == null || metadata.domainShape == null
+            || metadata.rangeShape == null) {
+            throw new IOException("Model file " + file + " has an incomplete " + METADATA_ENTRY
+                + " (architecture, domainShape and rangeShape are required)");
+        }
+        if (metadata.formatVersion > ModelMetadata.CURRENT_FORMAT_VERSION || metadata.formatVersion < 1) {
+            throw new IOException("Model file " + file + " has format version " + metadata.formatVersion
+                + "; this plugin reads versions 1 to " + ModelMetadata.CURRENT_FORMAT_VERSION
+                + " (a newer plugin wrote it?)");
+        }
+        return metadata;
+    }
+}

@@ -1,0 +1,26 @@
+package org.learnedrecon.training;
+
+/** Summary of one finished epoch (epoch counts from 0). */
+public final class EpochRecord {
+
+    public final int epoch;
+    /** Mean training loss (MSE in normalised intensities) over the epoch's steps. */
+    public final double trainingLoss;
+    /** Mean validation PSNR in dB (data range = max - min of each ground-truth image). */
+    public final double validationPsnr;
+    /** Wall-clock seconds of the epoch's training steps (without validation and checkpointing). */
+    public final double seconds;
+
+    public EpochRecord(int epoch, double trainingLoss, double validationPsnr, double seconds) {
+        this.epoch = epoch;
+        this.trainingLoss = trainingLoss;
+        this.validationPsnr = validationPsnr;
+        this.seconds = seconds;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("epoch %d: loss %.6g, validation PSNR %.2f dB, %.1f s", epoch, trainingLoss,
+            validationPsnr, seconds);
+    }
+}

@@ -1,0 +1,55 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Supervised reconstruction: measurements {@code y = A x + noise} are simulated on the fly from clean images
+ * {@code x}, the initial reconstruction is computed by a pluggable {@link Solver}; inputs {@code (y, x0)}, target
+ * {@code x}, baseline {@code x0}. Both are computed outside any gradient recording.
+ */
+public final class MeasurementTask implements TrainingTask {
+
+    private final ForwardOperator operator;
+    private final NoiseModel noise;
+    private final Solver initial;
+
+    public MeasurementTask(ForwardOperator operator, NoiseModel noise, Solver initial) {
+        this.operator = operator;
+        this.noise = noise;
+        this.initial = initial;
+    }
+
+    public Solver initial() {
+        return initial;
+    }
+
+    @Override
+    public Shape domainShape() {
+        return operator.domainShape();
+    }
+
+    @Override
+    public Shape[] inputShapes(long batch) {
+        return new Shape[] {new Shape(batch).addAll(operator.rangeShape()),
+            new Shape(batch).addAll(operator.domainShape())};
+    }
+
+    @Override
+    public Example example(NDArray clean, Random random) {
+        NDArray y = noise.corrupt(operator.apply(clean), random);
+        NDArray x0 = initial.reconstruct(y, operator, ProgressMonitor.NONE);
+        return new Example(new NDList(y, x0), clean, x0);
+    }
+
+    @Override
+    public String description() {
+        return "measurements through " + operator.getClass().getSimpleName() + ", noise " + noise.description()
+            + ", initial reconstruction " + initial.name();
+    }
+}

@@ -1,0 +1,25 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+import org.learnedrecon.learned.ScaledAdjointReconstruction;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Builds a forward operator from text settings (the {@code physics.*} arguments of {@link TrainMain}), so the
+ * training command can train for any physics. CT and MRI provide one each, registered in {@link PhysicsCatalog}.
+ */
+public interface PhysicsFactory {
+
+    /** The {@code physics=} name, e.g. {@code ct-parallel} or {@code mri-cartesian}. */
+    String name();
+
+    /** The operator for these settings, its arrays attached to {@code manager}. */
+    ForwardOperator create(NDManager manager, Map<String, String> settings);
+
+    /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
+    default Solver initialReconstruction(Map<String, String> settings) {
+        return new ScaledAdjointReconstruction();
+    }
+}

@@ -1,0 +1,68 @@
+package org.learnedrecon.training;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Settings of a training run; everything that changes the result is recorded in checkpoints and model files. */
+public final class TrainingConfig {
+
+    public int epochs = 10;
+    public int batchSize = 4;
+    public double learningRate = 1e-3;
+    public long seed = 1;
+    /** Directory for per-epoch checkpoints, or {@code null} for none (then no resume). */
+    public Path checkpointDirectory;
+    /** Images are divided by it; {@code NaN} means the maximum of the training set. */
+    public double intensityScale = Double.NaN;
+    /** Checkpoints kept (the newest ones). */
+    public int checkpointsKept = 2;
+
+    public TrainingConfig epochs(int value) {
+        epochs = value;
+        return this;
+    }
+
+    public TrainingConfig batchSize(int value) {
+        batchSize = value;
+        return this;
+    }
+
+    public TrainingConfig learningRate(double value) {
+        learningRate = value;
+        return this;
+    }
+
+    public TrainingConfig seed(long value) {
+        seed = value;
+        return this;
+    }
+
+    public TrainingConfig checkpointDirectory(Path value) {
+        checkpointDirectory = value;
+        return this;
+    }
+
+    public TrainingConfig intensityScale(double value) {
+        intensityScale = value;
+        return this;
+    }
+
+    void validate() {
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || checkpointsKept < 1) {
+            throw new IllegalArgumentException("Training needs epochs >= 1, batch >= 1, learning rate > 0, got "
+                + epochs + ", " + batchSize + ", " + learningRate);
+        }
+    }
+
+    /** The settings as text, for metadata and for refusing to resume a checkpoint of different settings. */
+    public Map<String, String> describe() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("batchSize", Integer.toString(batchSize));
+        map.put("learningRate", Double.toString(learningRate));
+        map.put("seed", Long.toString(seed));
+        map.put("optimizer", "Adam(0.9, 0.999, 1e-8)");
+        map.put("loss", "MSE");
+        return map;
+    }
+}

@@ -1,0 +1,32 @@
+package org.learnedrecon.training;
+
+import java.util.Collections;
+import java.util.List;
+
+/** What a finished (or resumed and finished) training run reports. */
+public final class TrainingResult {
+
+    public final List<EpochRecord> epochs;
+    /** Every step's training loss over the whole run, including steps before a resume. */
+    public final List<Double> stepLosses;
+    /** Validation PSNR of the baseline (initial reconstruction or noisy input), for comparison. */
+    public final double baselinePsnr;
+    public final double trainingSeconds;
+    public final double intensityScale;
+    /** The epoch count of the checkpoint the run resumed from; 0 when it started fresh. */
+    public final int resumedFromEpoch;
+
+    TrainingResult(List<EpochRecord> epochs, List<Double> stepLosses, double baselinePsnr, double trainingSeconds,
+        double intensityScale, int resumedFromEpoch) {
+        this.epochs = Collections.unmodifiableList(epochs);
+        this.stepLosses = Collections.unmodifiableList(stepLosses);
+        this.baselinePsnr = baselinePsnr;
+        this.trainingSeconds = trainingSeconds;
+        this.intensityScale = intensityScale;
+        this.resumedFromEpoch = resumedFromEpoch;
+    }
+
+    public EpochRecord last() {
+        return epochs.get(epochs.size() - 1);
+    }
+}

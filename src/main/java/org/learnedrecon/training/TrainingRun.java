@@ -1,0 +1,292 @@
+package org.learnedrecon.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/**
+ * Supervised training of a network on a {@link TrainingTask}: Adam on the mean squared error, validation PSNR after
+ * every epoch, a checkpoint after every epoch, and exact resume.
+ *
+ * <p>Why our own loop rather than DJL's {@code Trainer}/{@code EasyTrain}: exact resume needs the optimizer state
+ * (DJL's Adam hides it, see {@link AdamOptimizer}) and the data order and noise as functions of (seed, epoch, batch)
+ * (DJL's samplers draw from a global generator). Everything random here is therefore derived from the seed: weights
+ * by {@link SeededInitializer}, each epoch's permutation from {@code (seed, epoch)}, each batch's noise from
+ * {@code (seed, epoch, batch)}, validation noise from {@code (seed, sample)} and fixed across epochs. A run resumed
+ * from the checkpoint of epoch {@code e} thus repeats exactly the computation an uninterrupted run does after
+ * epoch {@code e}.
+ *
+ * <p>Memory: the network and optimizer live in the caller's model manager; every step's temporaries live in a
+ * sub-manager closed at the end of the step.
+ */
+public final class TrainingRun {
+
+    private static final long VALIDATION_STREAM = -1;
+
+    private final Block network;
+    private final TrainingTask task;
+    private final ImageSliceDataset training;
+    private final ImageSliceDataset validation;
+    private final TrainingConfig config;
+
+    public TrainingRun(Block network, TrainingTask task, ImageSliceDataset training, ImageSliceDataset validation,
+        TrainingConfig config) {
+        config.validate();
+        this.network = network;
+        this.task = task;
+        this.training = training;
+        this.validation = validation;
+        this.config = config;
+    }
+
+    /**
+     * Trains to {@code config.epochs}, resuming from the newest checkpoint in the checkpoint directory when there is
+     * one (and it was written with the same settings).
+     *
+     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled; the last finished
+     *     epoch's checkpoint stays usable
+     */
+    public TrainingResult run(NDManager modelManager, TrainingListener listener, ProgressMonitor progress)
+        throws IOException {
+        double scale = Double.isNaN(config.intensityScale) ? training.maximum() : config.intensityScale;
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("Intensity scale must be positive, got " + scale
+                + " (an all-zero training set?)");
+        }
+        SeededInitializer.install(network, config.seed);
+        network.initialize(modelManager, DataType.FLOAT32, task.inputShapes(config.batchSize));
+        Engine engine = modelManager.getEngine();
+        try (AdamOptimizer optimizer = new AdamOptimizer(config.learningRate, modelManager)) {
+            TrainingState state = new TrainingState();
+            state.fingerprint = fingerprint(scale);
+            state.intensityScale = scale;
+            Optional<Path> checkpoint = TrainingCheckpoint.latest(config.checkpointDirectory);
+            int resumedFrom = 0;
+            if (checkpoint.isPresent()) {
+                TrainingState saved = TrainingCheckpoint.readState(checkpoint.get());
+                if (!saved.fingerprint.equals(state.fingerprint)) {
+                    throw new IllegalStateException("Checkpoint " + checkpoint.get() + " was written by a run with "
+                        + "other settings; use another checkpoint directory. Checkpoint: " + saved.fingerprint
+                        + ", this run: " + state.fingerprint);
+                }
+                TrainingCheckpoint.restore(checkpoint.get(), network, modelManager, optimizer);
+                state = saved;
+                resumedFrom = saved.epochsDone;
+            } else {
+                state.baselinePsnr = validate(modelManager, true, scale);
+            }
+            ParameterStore parameterStore = new ParameterStore(modelManager, false);
+            int stepsPerEpoch = Math.max(1, training.size() / config.batchSize);
+            int batch = Math.min(config.batchSize, training.size());
+            long totalSteps = (long) stepsPerEpoch * config.epochs;
+            for (int epoch = state.epochsDone; epoch < config.epochs; epoch++) {
+                int[] order = permutation(training.size(), random(config.seed, epoch, 0x0eb0c4L));
+                double lossSum = 0;
+                long start = System.nanoTime();
+                for (int step = 0; step < stepsPerEpoch; step++) {
+                    progress.checkCancelled();
+                    int[] indices = new int[batch];
+                    System.arraycopy(order, step * batch, indices, 0, batch);
+                    double loss = step(modelManager, engine, parameterStore, optimizer, indices, epoch, step,
+                        scale);
+                    lossSum += loss;
+                    state.stepLosses.add(loss);
+                    listener.stepFinished(epoch, step, stepsPerEpoch, loss);
+                    progress.progress((long) epoch * stepsPerEpoch + step + 1, totalSteps,
+                        String.format("Training epoch %d/%d, step %d/%d, loss %.4g", epoch + 1, config.epochs,
+                            step + 1, stepsPerEpoch, loss));
+                }
+                double seconds = (System.nanoTime() - start) * 1e-9;
+                double psnr = validate(modelManager, false, scale);
+                state.epochsDone = epoch + 1;
+                state.epochLosses.add(lossSum / stepsPerEpoch);
+                state.validationPsnr.add(psnr);
+                state.epochSeconds.add(seconds);
+                state.trainingSeconds += seconds;
+                listener.epochFinished(new EpochRecord(epoch, lossSum / stepsPerEpoch, psnr, seconds));
+                if (config.checkpointDirectory != null) {
+                    Path written = TrainingCheckpoint.save(config.checkpointDirectory, state, network, optimizer,
+                        config.checkpointsKept);
+                    listener.checkpointWritten(epoch + 1, written);
+                }
+            }
+            List<EpochRecord> records = new ArrayList<>();
+            for (int e = 0; e < state.epochsDone; e++) {
+                records.add(new EpochRecord(e, state.epochLosses.get(e), state.validationPsnr.get(e),
+                    state.epochSeconds.get(e)));
+            }
+            return new TrainingResult(records, state.stepLosses, state.baselinePsnr, state.trainingSeconds, scale,
+                resumedFrom);
+        }
+    }
+
+    /**
+     * The trained network with its metadata.
+     *
+     * @param physics the physics settings the training operator was built with (recorded for compatibility checks)
+     * @param initialReconstruction name of the initial solver, or {@code null} for denoisers
+     */
+    public LearnedModel toModel(TrainingResult result, Map<String, String> physics, String initialReconstruction,
+        long[] rangeShape) {
+        ModelMetadata metadata = new ModelMetadata();
+        metadata.architecture = NetworkCatalog.architecture(network);
+        metadata.hyperParameters = NetworkCatalog.hyperParameters(network);
+        metadata.physics.putAll(physics);
+        metadata.domainShape = task.domainShape().getShape();
+        metadata.rangeShape = rangeShape;
+        metadata.intensityScale = result.intensityScale;
+        metadata.initialReconstruction = initialReconstruction;
+        metadata.trainingData = training.description() + "; validation " + validation.description();
+        metadata.training.putAll(config.describe());
+        metadata.training.put("epochs", Integer.toString(result.epochs.size()));
+        metadata.training.put("task", task.description());
+        metadata.validationMetrics.put("psnr", result.last().validationPsnr);
+        metadata.validationMetrics.put("psnrBaseline", result.baselinePsnr);
+        metadata.validationMetrics.put("finalTrainingLoss", result.last().trainingLoss);
+        metadata.trainingSeconds = result.trainingSeconds;
+        return new LearnedModel(network, metadata);
+    }
+
+    /**
+     * One optimisation step. The noise generator is a function of (seed, epoch, step), so the step can be recomputed
+     * exactly: when the loss or a gradient is not finite the gradients are discarded and the step is computed once
+     * more from the same inputs before giving up. We saw rare, non-reproducible NaN steps on this CPU build (the
+     * same run repeated gave finite losses), and one NaN gradient would poison Adam's moments for good.
+     */
+    private double step(NDManager modelManager, Engine engine, ParameterStore parameterStore,
+        AdamOptimizer optimizer, int[] indices, long epoch, long stepIndex, double scale) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (NDManager scope = modelManager.newSubManager()) {
+                NDArray clean = training.batch(scope, indices, task.domainShape(), scale);
+                TrainingTask.Example example = task.example(clean, random(config.seed, epoch, stepIndex));
+                NDArray loss;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
+                    loss = output.sub(example.target).square().mean();
+                    collector.backward(loss);
+                }
+                float value = loss.getFloat();
+                if (Float.isFinite(value) && gradientsFinite(scope)) {
+                    optimizer.update(network.getParameters(), scope);
+                    return value;
+                }
+                discardGradients(scope);
+            }
+        }
+        throw new IllegalStateException("Training diverged: loss or gradients not finite at epoch " + (epoch + 1)
+            + ", step " + (stepIndex + 1) + " (twice); lower the learning rate or resume from the last checkpoint");
+    }
+
+    private boolean gradientsFinite(NDManager scope) {
+        for (ai.djl.nn.Parameter p : network.getParameters().values()) {
+            NDArray gradient = p.getArray().getGradient();
+            gradient.attach(scope);
+            if (!Float.isFinite(gradient.abs().sum().getFloat())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void discardGradients(NDManager scope) {
+        for (ai.djl.nn.Parameter p : network.getParameters().values()) {
+            NDArray gradient = p.getArray().getGradient();
+            gradient.attach(scope);
+            // Not muli(0): NaN * 0 stays NaN.
+            gradient.set(new NDIndex("..."), 0f);
+        }
+    }
+
+    /** Mean validation PSNR of the network, or of the baseline when {@code baseline}. */
+    private double validate(NDManager modelManager, boolean baseline, double scale) {
+        ParameterStore parameterStore = new ParameterStore(modelManager, false);
+        double sum = 0;
+        for (int first = 0; first < validation.size(); first += config.batchSize) {
+            int count = Math.min(config.batchSize, validation.size() - first);
+            try (NDManager scope = modelManager.newSubManager()) {
+                int[] indices = new int[count];
+                for (int i = 0; i < count; i++) {
+                    indices[i] = first + i;
+                }
+                NDArray clean = validation.batch(scope, indices, task.domainShape(), scale);
+                TrainingTask.Example example = task.example(clean, random(config.seed, VALIDATION_STREAM, first));
+                NDArray estimate = baseline ? example.baseline
+                    : network.forward(parameterStore, example.inputs, false).singletonOrThrow();
+                float[] x = estimate.toFloatArray();
+                float[] t = example.target.toFloatArray();
+                int perSample = t.length / count;
+                for (int b = 0; b < count; b++) {
+                    sum += psnr(x, t, b * perSample, perSample);
+                }
+            }
+        }
+        return sum / validation.size();
+    }
+
+    /**
+     * PSNR in dB of one sample with data range {@code max - min} of the ground truth (scikit-image's
+     * {@code peak_signal_noise_ratio} with {@code data_range} given that way).
+     */
+    static double psnr(float[] estimate, float[] truth, int offset, int length) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double squared = 0;
+        for (int i = offset; i < offset + length; i++) {
+            min = Math.min(min, truth[i]);
+            max = Math.max(max, truth[i]);
+            double d = estimate[i] - truth[i];
+            squared += d * d;
+        }
+        double range = max - min;
+        return 10 * Math.log10(range * range / (squared / length));
+    }
+
+    private Map<String, String> fingerprint(double scale) {
+        Map<String, String> map = new java.util.LinkedHashMap<>(config.describe());
+        map.put("architecture", NetworkCatalog.architecture(network));
+        map.putAll(NetworkCatalog.hyperParameters(network));
+        map.put("task", task.description());
+        map.put("training", training.description());
+        map.put("intensityScale", Double.toString(scale));
+        return map;
+    }
+
+    /** A generator for one (seed, stream, index) triple, so random streams do not depend on what ran before. */
+    static Random random(long seed, long stream, long index) {
+        long h = seed;
+        h = h * 0x9E3779B97F4A7C15L + stream;
+        h = Long.rotateLeft(h, 31) * 0xBF58476D1CE4E5B9L + index;
+        return new Random(h ^ (h >>> 29));
+    }
+
+    private static int[] permutation(int n, Random random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,187 @@
+package org.learnedrecon.learned;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.training.SeededInitializer;
+
+/** Shapes, operator handling and gradient flow of the learned blocks on a CT-like and an MRI-like test operator. */
+class LearnedBlocksTest {
+
+    private static NDManager manager;
+    private static RandomSparseOperator sparse;
+    private static MaskedFourierOperator fourier;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+        sparse = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        fourier = new MaskedFourierOperator(manager, 16, 16, 0.3, 4);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    private static NDArray random(NDManager m, Shape shape, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return m.create(v, shape);
+    }
+
+    private static void assertAdjoint(ForwardOperator op) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 1);
+            NDArray y = random(m, new Shape(2).addAll(op.rangeShape()), 2);
+            double lhs = op.apply(x).mul(y).sum().getFloat();
+            double rhs = x.mul(op.adjoint(y)).sum().getFloat();
+            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs) + 1e-4, op.getClass().getSimpleName() + " adjoint");
+        }
+    }
+
+    @Test
+    void testOperatorsAreAdjoint() {
+        assertAdjoint(sparse);
+        assertAdjoint(fourier);
+        // The Fourier operator is a partial isometry: ||A|| = 1.
+        assertEquals(1.0, OperatorNorm.estimate(fourier, manager, 20), 1e-3);
+    }
+
+    @Test
+    void channelLayoutFoldsLeadingAxes() {
+        assertEquals(1, ChannelLayout.channels(new Shape(30, 183)));
+        assertEquals(2, ChannelLayout.channels(new Shape(2, 128, 128)));
+        assertEquals(16, ChannelLayout.channels(new Shape(8, 2, 64, 64)));
+    }
+
+    private static Block[] networks(ForwardOperator op, double norm) {
+        return new Block[] {new LearnedGradientDescent(op, norm, 3, 8, 3),
+            new LearnedPrimalDual(op, norm, 3, 8, 3, 3, 2), new PostProcessingNetwork(op, norm, 4, 2)};
+    }
+
+    @Test
+    void reconstructionNetworksKeepOperatorShapes() {
+        for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
+            double norm = OperatorNorm.estimate(op, manager, 20);
+            for (Block network : networks(op, norm)) {
+                try (NDManager m = manager.newSubManager()) {
+                    network.initialize(m, DataType.FLOAT32, ((ReconstructionNetwork) network).inputShapes(3));
+                    NDArray x = random(m, new Shape(3).addAll(op.domainShape()), 5);
+                    NDArray y = op.apply(x);
+                    NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
+                    NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), false)
+                        .singletonOrThrow();
+                    assertEquals(new Shape(3).addAll(op.domainShape()), out.getShape(),
+                        network.getClass().getSimpleName() + " on " + op.getClass().getSimpleName());
+                    assertTrue(Float.isFinite(out.sum().getFloat()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void imageBlocksKeepImageShapes() {
+        try (NDManager m = manager.newSubManager()) {
+            UNet unet = new UNet(4, 2, 3);
+            unet.initialize(m, DataType.FLOAT32, new Shape(2, 2, 16, 24));
+            NDArray out = unet.forward(new ParameterStore(m, false),
+                new NDList(random(m, new Shape(2, 2, 16, 24), 1)), false).singletonOrThrow();
+            assertEquals(new Shape(2, 3, 16, 24), out.getShape());
+            DnCnn dncnn = new DnCnn(2, 8, 4);
+            dncnn.initialize(m, DataType.FLOAT32, new Shape(2, 2, 16, 16));
+            out = dncnn.forward(new ParameterStore(m, false), new NDList(random(m, new Shape(2, 2, 16, 16), 1)),
+                false).singletonOrThrow();
+            assertEquals(new Shape(2, 2, 16, 16), out.getShape());
+        }
+    }
+
+    @Test
+    void unetRejectsSizesNotDivisibleByItsScales() {
+        try (NDManager m = manager.newSubManager()) {
+            UNet unet = new UNet(4, 2, 1);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> unet.initialize(m, DataType.FLOAT32, new Shape(1, 1, 18, 16)));
+            assertTrue(e.getMessage().contains("divisible by 4"), e.getMessage());
+        }
+    }
+
+    @Test
+    void gradientsReachEveryParameterThroughTheOperator() {
+        for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
+            double norm = OperatorNorm.estimate(op, manager, 20);
+            for (Block network : networks(op, norm)) {
+                try (NDManager m = manager.newSubManager()) {
+                    SeededInitializer.install(network, 7);
+                    network.initialize(m, DataType.FLOAT32, ((ReconstructionNetwork) network).inputShapes(2));
+                    NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 8);
+                    NDArray y = op.apply(x);
+                    NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), true)
+                            .singletonOrThrow();
+                        gc.backward(out.sub(x).square().mean());
+                    }
+                    int count = 0;
+                    for (Pair<String, Parameter> p : network.getParameters()) {
+                        NDArray g = p.getValue().getArray().getGradient();
+                        float gn = g.abs().sum().getFloat();
+                        assertTrue(gn > 0 && Float.isFinite(gn), network.getClass().getSimpleName() + " on "
+                            + op.getClass().getSimpleName() + ": no gradient for " + p.getKey());
+                        g.close();
+                        count++;
+                    }
+                    assertTrue(count >= 6, "too few parameters: " + count);
+                }
+            }
+        }
+    }
+
+    @Test
+    void differentiableOperatorIsRequiredForUnrolledNetworks() {
+        ForwardOperator frozen = new ForwardOperator() {
+            public Shape domainShape() {
+                return sparse.domainShape();
+            }
+
+            public Shape rangeShape() {
+                return sparse.rangeShape();
+            }
+
+            public NDArray apply(NDArray x) {
+                return sparse.apply(x);
+            }
+
+            public NDArray adjoint(NDArray y) {
+                return sparse.adjoint(y);
+            }
+        };
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new LearnedPrimalDual(frozen, 1, 2, 4, 2, 2, 2));
+        assertTrue(e.getMessage().contains("not differentiable"), e.getMessage());
+        // Post-processing does not differentiate through the operator, so it accepts it.
+        assertArrayEquals(new long[] {16, 16}, new PostProcessingNetwork(frozen, 1, 4, 2).operator().domainShape()
+            .getShape());
+    }
+}

@@ -1,0 +1,122 @@
+package org.learnedrecon.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.learned.RandomSparseOperator;
+import org.learnedrecon.learned.TestImages;
+import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/** The command-line training entry point, end to end on a tiny TIFF and a registered test physics. */
+class TrainMainTest {
+
+    @TempDir
+    static Path directory;
+
+    @BeforeAll
+    static void registerTestPhysics() throws Exception {
+        PhysicsCatalog.register(new PhysicsFactory() {
+            @Override
+            public String name() {
+                return "test-sparse";
+            }
+
+            @Override
+            public ForwardOperator create(NDManager manager, Map<String, String> settings) {
+                int views = Integer.parseInt(settings.get("views"));
+                return new RandomSparseOperator(manager, 16, 16, views, 23, 16, 3);
+            }
+        });
+        writeStack(directory.resolve("train.tif"), 8, 1);
+        writeStack(directory.resolve("val.tif"), 2, 2);
+    }
+
+    private static void writeStack(Path file, int count, long seed) {
+        ImageSliceDataset data = TestImages.ellipses(count, 16, seed);
+        ImageStack stack = new ImageStack(16, 16);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < count; i++) {
+                float[] pixels = data.batch(m, new int[] {i}, new ai.djl.ndarray.types.Shape(16, 16), 0.01)
+                    .toFloatArray();
+                stack.addSlice(new FloatProcessor(16, 16, pixels));
+            }
+        }
+        new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(file.toString());
+    }
+
+    private String[] arguments(String solver, String output, String device) {
+        return new String[] {"train=" + directory.resolve("train.tif"), "val=" + directory.resolve("val.tif"),
+            "physics=test-sparse", "physics.views=6", "solver=" + solver, "net.iterations=2",
+            "net.hiddenChannels=6", "epochs=2", "batch=4", "lr=1e-3", "seed=3",
+            "checkpoint=" + directory.resolve("ckpt-" + solver), "output=" + directory.resolve(output),
+            "device=" + device};
+    }
+
+    @Test
+    void trainsAndWritesALoadableModel() throws Exception {
+        TrainingResult result = TrainMain.run(arguments("lgd", "lgd.zip", "CPU"), ProgressMonitor.NONE);
+        assertEquals(2, result.epochs.size());
+        Path model = directory.resolve("lgd.zip");
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertEquals("lgd", metadata.architecture);
+        assertEquals("6", metadata.physics.get("views"));
+        assertEquals("test-sparse", metadata.physics.get("physics"));
+        // Intensity scale: the training maximum (the stack holds phantoms divided by 0.01, so values up to ~100s).
+        assertTrue(metadata.intensityScale > 50, "scale " + metadata.intensityScale);
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator twelve = new RandomSparseOperator(m, 16, 16, 12, 23, 16, 3);
+            IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+                () -> ModelFile.load(model, m, twelve, Map.of("physics", "test-sparse", "views", "12")));
+            assertTrue(e.getMessage().contains("model trained for views=6, but the data has views=12"),
+                e.getMessage());
+        }
+        // Rerunning the same command finds the finished checkpoint and does no more steps.
+        TrainingResult again = TrainMain.run(arguments("lgd", "lgd.zip", "CPU"), ProgressMonitor.NONE);
+        assertEquals(2, again.resumedFromEpoch);
+        assertEquals(result.stepLosses, again.stepLosses);
+    }
+
+    @Test
+    void gpuWithoutGpuFailsWithTheRuntimeMessage() {
+        Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is present");
+        String expected = assertThrows(IllegalStateException.class,
+            () -> DeepLearningRuntime.device(DeepLearningRuntime.DeviceChoice.GPU)).getMessage();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> TrainMain.run(arguments("lgd", "gpu.zip", "GPU"), ProgressMonitor.NONE));
+        assertEquals(expected, e.getMessage());
+        assertTrue(e.getMessage().contains("device=GPU"));
+        assertTrue(!Files.exists(directory.resolve("gpu.zip")));
+    }
+
+    @Test
+    void unknownPhysicsAndBadArgumentsAreNamed() {
+        String[] args = arguments("lgd", "x.zip", "CPU");
+        args[2] = "physics=ct-fan";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TrainMain.run(args, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("Unknown physics 'ct-fan'") && e.getMessage().contains("test-sparse"),
+            e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> TrainMain.run(new String[] {"train"}, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+    }
+}

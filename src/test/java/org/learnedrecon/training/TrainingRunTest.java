@@ -1,0 +1,215 @@
+package org.learnedrecon.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.learned.LearnedGradientDescent;
+import org.learnedrecon.learned.LearnedPrimalDual;
+import org.learnedrecon.learned.MaskedFourierOperator;
+import org.learnedrecon.learned.OperatorNorm;
+import org.learnedrecon.learned.RandomSparseOperator;
+import org.learnedrecon.learned.ScaledAdjointReconstruction;
+import org.learnedrecon.learned.TestImages;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/** Tiny training runs on a sparse test operator: learning happens, and a resumed run equals an uninterrupted one. */
+class TrainingRunTest {
+
+    private static NDManager manager;
+    private static RandomSparseOperator operator;
+    private static double norm;
+    private static final ImageSliceDataset TRAIN = TestImages.ellipses(32, 16, 11);
+    private static final ImageSliceDataset VALIDATION = TestImages.ellipses(8, 16, 12);
+
+    @TempDir
+    Path temporary;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+        operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        norm = OperatorNorm.estimate(operator, manager, 30);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    private static MeasurementTask task() {
+        return new MeasurementTask(operator, new GaussianRelativeNoise(0.01), new ScaledAdjointReconstruction());
+    }
+
+    private static Block lgd() {
+        return new LearnedGradientDescent(operator, norm, 3, 12, 3);
+    }
+
+    @Test
+    void learnedGradientDescentLearnsAndBeatsInitialReconstruction() throws Exception {
+        try (NDManager model = manager.newSubManager()) {
+            TrainingConfig config = new TrainingConfig().epochs(8).batchSize(4).learningRate(2e-3).seed(5);
+            List<Double> curve = new ArrayList<>();
+            TrainingResult result = new TrainingRun(lgd(), task(), TRAIN, VALIDATION, config)
+                .run(model, new TrainingListener() {
+                    @Override
+                    public void stepFinished(int epoch, int step, int steps, double loss) {
+                        curve.add(loss);
+                    }
+                }, ProgressMonitor.NONE);
+            assertEquals(8 * 8, curve.size());
+            assertEquals(curve, result.stepLosses);
+            double first = result.epochs.get(0).trainingLoss;
+            double last = result.last().trainingLoss;
+            System.out.printf("LGD tiny: loss %.4g -> %.4g, PSNR %.2f dB (initial %.2f dB), %.1f s%n", first, last,
+                result.last().validationPsnr, result.baselinePsnr, result.trainingSeconds);
+            assertTrue(last < 0.5 * first, "loss fell only from " + first + " to " + last);
+            assertTrue(result.last().validationPsnr > result.baselinePsnr + 3,
+                "validation PSNR " + result.last().validationPsnr + " vs initial " + result.baselinePsnr);
+        }
+    }
+
+    @Test
+    void learnedPrimalDualLearnsOnComplexMriLikeData() throws Exception {
+        try (NDManager model = manager.newSubManager()) {
+            MaskedFourierOperator mri = new MaskedFourierOperator(model, 16, 16, 0.25, 6);
+            // ||A|| = 1, so the scaled adjoint is the zero-filled reconstruction.
+            MeasurementTask zeroFilled = new MeasurementTask(mri, new GaussianRelativeNoise(0.01),
+                new ScaledAdjointReconstruction());
+            TrainingResult result = new TrainingRun(new LearnedPrimalDual(mri, 1.0, 3, 12, 3, 3, 3), zeroFilled,
+                TRAIN, VALIDATION, new TrainingConfig().epochs(5).batchSize(4).learningRate(2e-3).seed(8))
+                .run(model, TrainingListener.NONE, ProgressMonitor.NONE);
+            System.out.printf("LPD MRI tiny: loss %.4g -> %.4g, PSNR %.2f dB (zero-filled %.2f dB)%n",
+                result.epochs.get(0).trainingLoss, result.last().trainingLoss, result.last().validationPsnr,
+                result.baselinePsnr);
+            assertTrue(result.last().trainingLoss < 0.7 * result.epochs.get(0).trainingLoss);
+            assertTrue(result.last().validationPsnr > result.baselinePsnr + 1,
+                "validation PSNR " + result.last().validationPsnr + " vs zero-filled " + result.baselinePsnr);
+        }
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() throws Exception {
+        TrainingConfig straight = new TrainingConfig().epochs(3).batchSize(4).learningRate(1e-3).seed(9)
+            .checkpointDirectory(temporary.resolve("straight"));
+        TrainingConfig interrupted = new TrainingConfig().epochs(3).batchSize(4).learningRate(1e-3).seed(9)
+            .checkpointDirectory(temporary.resolve("interrupted"));
+        try (NDManager a = manager.newSubManager(); NDManager b = manager.newSubManager();
+            NDManager c = manager.newSubManager()) {
+            Block reference = new LearnedPrimalDual(operator, norm, 2, 8, 3, 2, 2);
+            TrainingResult expected = new TrainingRun(reference, task(), TRAIN.first(16), VALIDATION, straight)
+                .run(a, TrainingListener.NONE, ProgressMonitor.NONE);
+
+            boolean[] stop = {false};
+            ProgressMonitor cancelAfterFirstEpoch = new ProgressMonitor() {
+                @Override
+                public void progress(long done, long total, String message) {
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return stop[0];
+                }
+            };
+            TrainingListener stopper = new TrainingListener() {
+                @Override
+                public void checkpointWritten(int epochsDone, Path directory) {
+                    stop[0] = true;
+                }
+            };
+            Block killed = new LearnedPrimalDual(operator, norm, 2, 8, 3, 2, 2);
+            assertThrows(CancellationException.class, () -> new TrainingRun(killed, task(), TRAIN.first(16), VALIDATION,
+                interrupted).run(b, stopper, cancelAfterFirstEpoch));
+            assertTrue(Files.isDirectory(temporary.resolve("interrupted").resolve("epoch-0001")));
+
+            Block resumed = new LearnedPrimalDual(operator, norm, 2, 8, 3, 2, 2);
+            TrainingResult actual = new TrainingRun(resumed, task(), TRAIN.first(16), VALIDATION, interrupted)
+                .run(c, TrainingListener.NONE, ProgressMonitor.NONE);
+            assertEquals(1, actual.resumedFromEpoch);
+            assertEquals(expected.stepLosses, actual.stepLosses);
+            double maxDifference = 0;
+            List<Parameter> p = reference.getParameters().values();
+            List<Parameter> q = resumed.getParameters().values();
+            assertEquals(p.size(), q.size());
+            for (int i = 0; i < p.size(); i++) {
+                float[] x = p.get(i).getArray().toFloatArray();
+                float[] y = q.get(i).getArray().toFloatArray();
+                for (int j = 0; j < x.length; j++) {
+                    maxDifference = Math.max(maxDifference, Math.abs(x[j] - y[j]));
+                }
+            }
+            System.out.println("resume: max parameter difference " + maxDifference);
+            assertTrue(maxDifference <= 1e-6, "resumed weights differ by " + maxDifference);
+            assertEquals(expected.last().validationPsnr, actual.last().validationPsnr, 1e-6);
+        }
+    }
+
+    @Test
+    void sameSeedGivesSameInitialWeightsAndOtherSeedDoesNot() {
+        try (NDManager m = manager.newSubManager()) {
+            Block a = lgd();
+            Block b = lgd();
+            Block c = lgd();
+            SeededInitializer.install(a, 3);
+            SeededInitializer.install(b, 3);
+            SeededInitializer.install(c, 4);
+            for (Block block : new Block[] {a, b, c}) {
+                block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32,
+                    ((LearnedGradientDescent) block).inputShapes(1));
+            }
+            float[] wa = a.getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] wb = b.getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] wc = c.getParameters().get(0).getValue().getArray().toFloatArray();
+            assertTrue(java.util.Arrays.equals(wa, wb));
+            assertTrue(!java.util.Arrays.equals(wa, wc));
+        }
+    }
+
+    @Test
+    void checkpointOfOtherSettingsIsRefused() throws Exception {
+        Path directory = temporary.resolve("shared");
+        try (NDManager a = manager.newSubManager(); NDManager b = manager.newSubManager()) {
+            new TrainingRun(lgd(), task(), TRAIN.first(8), VALIDATION.first(2),
+                new TrainingConfig().epochs(1).batchSize(4).learningRate(1e-3).checkpointDirectory(directory))
+                .run(a, TrainingListener.NONE, ProgressMonitor.NONE);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new TrainingRun(lgd(), task(), TRAIN.first(8), VALIDATION.first(2),
+                    new TrainingConfig().epochs(2).batchSize(4).learningRate(5e-3).checkpointDirectory(directory))
+                    .run(b, TrainingListener.NONE, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("learningRate=0.005"),
+                e.getMessage());
+        }
+    }
+
+    @Test
+    void divergenceStopsTheRunNamingTheStep() {
+        try (NDManager model = manager.newSubManager()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new TrainingRun(lgd(), task(), TRAIN.first(16), VALIDATION.first(2),
+                    new TrainingConfig().epochs(3).batchSize(4).learningRate(1e8).seed(1))
+                    .run(model, TrainingListener.NONE, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().startsWith("Training diverged: loss or gradients not finite at epoch "),
+                e.getMessage());
+        }
+    }
+
+    @Test
+    void psnrMatchesDefinition() {
+        float[] truth = {0, 1, 2, 3};
+        float[] estimate = {0.1f, 1, 2, 3};
+        // range 3, MSE 0.01/4 -> 10 log10(9 / 0.0025)
+        assertEquals(10 * Math.log10(9 / 0.0025), TrainingRun.psnr(estimate, truth, 0, 4), 1e-4);
+    }
+}
