@@ -97,7 +97,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
                     metadata);
                 if (reference != null) {
                     float[] truth = TensorAdapter.toTensor(manager, reference.image()).toFloatArray();
-                    metrics = QualityTable.compare("Metrics " + method.name(), method.name(), truth,
+                    metrics = QualityTable.compare("Metrics " + solver, method.name(), truth,
                         x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), slices,
                         g.imageSize(), g.imageSize());
                 }
