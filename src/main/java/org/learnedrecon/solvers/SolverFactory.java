@@ -33,7 +33,7 @@ public final class SolverFactory {
      * TV weight for CT measured on brain T1 validation slices (128 x 128, values in [0, 1]) at 30 parallel views
      * over 180 degrees with 1% Gaussian noise: see test-data/README.md for the sweep.
      */
-    public static final double DEFAULT_CT_TV_LAMBDA = 0.5;
+    public static final double DEFAULT_CT_TV_LAMBDA = 0.3;
 
     private SolverFactory() {
     }
