@@ -16,7 +16,7 @@ open(in + "sinogram-30views.tif"); rename("sinogram");
 
 Table.create("CT demo metrics");
 reconstruct("FBP", "solver=FBP filter=Hann", "fbp.tif");
-reconstruct("TV", "solver=TV iterations=100 lambda=0.3", "tv.tif");
+reconstruct("TV", "solver=TV iterations=100 lambda=1", "tv.tif");
 // Later: reconstruct("Learned primal-dual", "solver=[Learned primal-dual] model=... device=Auto", "lpd.tif");
 Table.save(out + "metrics.csv", "CT demo metrics");
 print("Wrote " + out + "metrics.csv");
