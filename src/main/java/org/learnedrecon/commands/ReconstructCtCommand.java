@@ -2,6 +2,8 @@ package org.learnedrecon.commands;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.io.ImageRequirements;
@@ -81,7 +83,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
             long[] got = reference.image().dimensionsAsLongArray();
             if (got[0] != expected[0] || got[1] != expected[1] || ImageRequirements.slices(reference) != slices) {
                 throw new IllegalArgumentException("Reference '" + reference.title() + "' is "
-                    + java.util.Arrays.toString(got) + " but the reconstruction is " + g.imageSize() + " x "
+                    + Arrays.toString(got) + " but the reconstruction is " + g.imageSize() + " x "
                     + g.imageSize() + " x " + slices + " (x, y, slices)");
             }
         }
@@ -98,7 +100,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
                 if (reference != null) {
                     float[] truth = TensorAdapter.toTensor(manager, reference.image()).toFloatArray();
                     metrics = QualityTable.compare("Metrics " + solver, method.name(), truth,
-                        x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), slices,
+                        x.toType(DataType.FLOAT32, false).toFloatArray(), slices,
                         g.imageSize(), g.imageSize());
                 }
             }

@@ -2,8 +2,10 @@ package org.learnedrecon.commands;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MetadataImage;
@@ -103,12 +105,12 @@ public class SimulateCtCommand extends MonitoredCommand {
                     parts[s] = op.apply(x.get(s + ":" + (s + 1)));
                     progress().progress(s + 1, slices, "Projecting slice " + (s + 1) + "/" + slices);
                 }
-                NDArray y = slices == 1 ? parts[0] : NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+                NDArray y = slices == 1 ? parts[0] : NDArrays.concat(new NDList(parts), 0);
                 // Noise on the whole stack at once: the models draw the slices in order from one seeded stream.
                 NDArray noisy = model == null ? y : model.apply(y);
                 Map<String, String> metadata = new LinkedHashMap<>(g.toProperties());
                 metadata.put("ct.noise", model == null ? "none" : model.describe());
-                metadata.put("ct.noise.model", noise.toLowerCase(java.util.Locale.ROOT));
+                metadata.put("ct.noise.model", noise.toLowerCase(Locale.ROOT));
                 if (model instanceof GaussianNoise) {
                     metadata.put("ct.noise.level", Double.toString(level));
                 } else if (model instanceof PoissonNoise p) {

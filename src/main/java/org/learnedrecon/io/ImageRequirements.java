@@ -1,5 +1,6 @@
 package org.learnedrecon.io;
 
+import java.util.Arrays;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
@@ -32,7 +33,7 @@ public final class ImageRequirements {
             if (!Float.isFinite(v)) {
                 long[] at = cursor.positionAsLongArray();
                 throw new IllegalArgumentException("Image '" + image.title() + "' has a " + (Float.isNaN(v) ? "NaN"
-                    : "infinite") + " pixel at " + java.util.Arrays.toString(at) + " (x, y, slice...): replace"
+                    : "infinite") + " pixel at " + Arrays.toString(at) + " (x, y, slice...): replace"
                     + " non-finite values first (e.g. Process>Math>Remove NaNs)");
             }
         }

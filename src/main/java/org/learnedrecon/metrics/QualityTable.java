@@ -1,5 +1,6 @@
 package org.learnedrecon.metrics;
 
+import java.util.Arrays;
 import java.util.List;
 import org.learnedrecon.io.MeasurementTable;
 
@@ -48,8 +49,8 @@ public final class QualityTable {
         Ssim ssim = Ssim.uniform();
         int n = (int) plane;
         for (int s = 0; s < slices; s++) {
-            float[] truth = java.util.Arrays.copyOfRange(reference, s * n, (s + 1) * n);
-            float[] estimate = java.util.Arrays.copyOfRange(test, s * n, (s + 1) * n);
+            float[] truth = Arrays.copyOfRange(reference, s * n, (s + 1) * n);
+            float[] estimate = Arrays.copyOfRange(test, s * n, (s + 1) * n);
             double psnr = Psnr.compute(truth, estimate, height, width, range);
             double structural = height >= ssim.windowSize() && width >= ssim.windowSize()
                 ? ssim.compute(truth, estimate, height, width, range) : Double.NaN;
