@@ -96,6 +96,10 @@ class CommandFormTest {
         assertEquals(List.of("type", "size", "slices", "seed"), keys(PhantomCommand.class));
         assertEquals(List.of("device"), keys(DeviceCheckCommand.class));
         assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
+        assertEquals(List.of("image", "geometry", "angles", "range", "detectors", "source", "detector", "shape",
+            "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
+        assertEquals(List.of("sinogram", "solver", "filter", "iterations", "lambda", "angles", "range", "size",
+            "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 

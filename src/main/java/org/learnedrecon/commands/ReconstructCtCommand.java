@@ -1,0 +1,119 @@
+package org.learnedrecon.commands;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.learnedrecon.io.ImageRequirements;
+import org.learnedrecon.io.MeasurementTable;
+import org.learnedrecon.io.MetadataImage;
+import org.learnedrecon.io.TensorAdapter;
+import org.learnedrecon.metrics.QualityTable;
+import org.learnedrecon.physics.ct.CtGeometry;
+import org.learnedrecon.physics.ct.CtGeometryKeys;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins>Learned Reconstruction>Reconstruct CT...: sinogram stack (angles rows x detectors columns per slice) ->
+ * image stack, with the geometry read from the sinogram's metadata (written by Simulate CT Acquisition).
+ *
+ * <p>Macro keys: {@code sinogram=} (image title) {@code solver=[FBP|SIRT|CGLS|TV]} {@code filter=} (FBP window)
+ * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
+ * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
+ * The learned solvers will be further {@code solver=} choices with {@code model=} and {@code device=} keys.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct CT...")
+public class ReconstructCtCommand extends MonitoredCommand {
+
+    @Parameter(label = "Sinogram (angles x detectors)")
+    private MetadataImage sinogram;
+
+    @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
+        SolverFactory.TV})
+    private String solver = SolverFactory.FBP;
+
+    @Parameter(label = "Filter (FBP)", choices = {"Ramp", "Shepp-Logan", "Cosine", "Hann"})
+    private String filter = "Ramp";
+
+    @Parameter(label = "Iterations (SIRT, CGLS, TV)", min = "1", max = "100000")
+    private int iterations = 100;
+
+    @Parameter(label = "Lambda (TV weight)", min = "0")
+    private double lambda = SolverFactory.DEFAULT_CT_TV_LAMBDA;
+
+    @Parameter(label = "Angles (0 = from metadata)", min = "0", max = "100000")
+    private int angles = 0;
+
+    @Parameter(label = "Range (degrees, 0 = from metadata)", min = "0", max = "360")
+    private double range = 0;
+
+    @Parameter(label = "Size of image (0 = from metadata)", min = "0", max = "100000")
+    private int size = 0;
+
+    @Parameter(label = "Reference image (optional)", required = false)
+    private MetadataImage reference;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
+    private MetadataImage reconstruction;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Metrics", required = false)
+    private MeasurementTable metrics;
+
+    @Override
+    public void run() {
+        ImageRequirements.requireSize(sinogram, 2, 2, "CT reconstruction");
+        ImageRequirements.requireFinite(sinogram);
+        int columns = (int) sinogram.image().dimension(0);
+        int rows = (int) sinogram.image().dimension(1);
+        int slices = ImageRequirements.slices(sinogram);
+        CtGeometry g = CtGeometryKeys.ofSinogram(sinogram.title(), sinogram.metadata(), rows, columns, angles, range,
+            size);
+        if (reference != null) {
+            ImageRequirements.requireFinite(reference);
+            long[] expected = {g.imageSize(), g.imageSize(), slices};
+            long[] got = reference.image().dimensionsAsLongArray();
+            if (got[0] != expected[0] || got[1] != expected[1] || ImageRequirements.slices(reference) != slices) {
+                throw new IllegalArgumentException("Reference '" + reference.title() + "' is "
+                    + Arrays.toString(got) + " but the reconstruction is " + g.imageSize() + " x "
+                    + g.imageSize() + " x " + slices + " (x, y, slices)");
+            }
+        }
+        Solver method = SolverFactory.create(solver, filter, iterations, lambda);
+        DeepLearningRuntime.run(() -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
+                NDArray x = method.reconstruct(y, RayTransform.matrixFree(g), progress());
+                Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
+                metadata.put("source", sinogram.title());
+                metadata.put("solver", method.name());
+                reconstruction = new MetadataImage(sinogram.title() + " " + method.name(), TensorAdapter.toImg(x),
+                    metadata);
+                if (reference != null) {
+                    float[] truth = TensorAdapter.toTensor(manager, reference.image()).toFloatArray();
+                    metrics = QualityTable.compare("Metrics " + solver, method.name(), truth,
+                        x.toType(DataType.FLOAT32, false).toFloatArray(), slices,
+                        g.imageSize(), g.imageSize());
+                }
+            }
+        });
+    }
+
+    /** The reconstruction, for callers holding the instance. */
+    public MetadataImage reconstruction() {
+        return reconstruction;
+    }
+
+    /** PSNR/SSIM per slice, or null without a reference. */
+    public MeasurementTable metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,50 @@
+package org.learnedrecon.io;
+
+import java.util.Arrays;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * Checks commands make on their input images before any work, each failing with a message that names the image
+ * and the problem.
+ */
+public final class ImageRequirements {
+
+    private ImageRequirements() {
+    }
+
+    /** At least {@code minWidth x minHeight} pixels per slice. */
+    public static void requireSize(MetadataImage image, int minWidth, int minHeight, String what) {
+        RandomAccessibleInterval<FloatType> img = image.image();
+        long w = img.dimension(0);
+        long h = img.numDimensions() > 1 ? img.dimension(1) : 1;
+        if (w < minWidth || h < minHeight) {
+            throw new IllegalArgumentException("Image '" + image.title() + "' is " + w + " x " + h + " pixels: "
+                + what + " needs at least " + minWidth + " x " + minHeight);
+        }
+    }
+
+    /** Every pixel finite; the first NaN or infinity is reported with its position. */
+    public static void requireFinite(MetadataImage image) {
+        var cursor = Views.flatIterable(image.image()).localizingCursor();
+        while (cursor.hasNext()) {
+            float v = cursor.next().get();
+            if (!Float.isFinite(v)) {
+                long[] at = cursor.positionAsLongArray();
+                throw new IllegalArgumentException("Image '" + image.title() + "' has a " + (Float.isNaN(v) ? "NaN"
+                    : "infinite") + " pixel at " + Arrays.toString(at) + " (x, y, slice...): replace"
+                    + " non-finite values first (e.g. Process>Math>Remove NaNs)");
+            }
+        }
+    }
+
+    /** Number of 2-D slices (product of the dimensions beyond x and y). */
+    public static int slices(MetadataImage image) {
+        long b = 1;
+        for (int d = 2; d < image.image().numDimensions(); d++) {
+            b *= image.image().dimension(d);
+        }
+        return Math.toIntExact(b);
+    }
+}
