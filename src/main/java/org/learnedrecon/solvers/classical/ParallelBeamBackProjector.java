@@ -39,9 +39,9 @@ final class ParallelBeamBackProjector {
     private final double[] cos;
     private final double[] sin;
     /** Angles {@code theta} whose partner {@code pi - theta} is in the scan: {@code pairs[2 k], pairs[2 k + 1]}. */
-    private final int[] pairs;
+    final int[] pairs;
     /** The other angles. */
-    private final int[] singles;
+    final int[] singles;
     /** Largest {@code |x|} such that both {@code c + x} and {@code c - x} are image columns. */
     private final int reach;
 
