@@ -39,7 +39,9 @@ import org.learnedrecon.solvers.Solver;
  * pixels differ where skimage cuts the detector off without interpolating to zero): image values are recovered in
  * the units of the projected image. Sparse and limited-angle sets are weighted by their actual angular intervals, so
  * values stay on scale (limited angles still miss the unseen wedge). Fan beams assume a full 360° scan (no Parker
- * short-scan weights). Filtering is parallel over angles and back-projection over image rows.
+ * short-scan weights). Filtering is parallel over angles; back-projection is parallel over image rows (fan beam) or
+ * over tiles of rows with a 4-fold symmetric kernel ({@code ParallelBeamBackProjector}, parallel beam). Work runs on
+ * the common fork-join pool; filter responses and FFT plans are cached between calls.
  */
 public final class FilteredBackProjection implements Solver {
 
