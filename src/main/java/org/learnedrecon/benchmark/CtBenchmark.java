@@ -26,12 +26,14 @@ import org.learnedrecon.solvers.classical.FilteredBackProjection;
 
 /**
  * Times the CT core: forward projection, back-projection (both matrix-free, through the {@code ForwardOperator}
- * API on DJL arrays) and ramp FBP for N x N images with N angles over 180 degrees (N = 256, 512 by default),
- * three warm-up runs and the median of the repeats. In the same run, when {@code /usr/bin/python3} with
+ * API on DJL arrays) and ramp FBP for N x N images with A angles over 180 degrees (N:A = 256:256, 512:512 and
+ * 512:720 by default),
+ * warm-up runs (see {@link #WARM_UP_RUNS}) and the median of the repeats. In the same run, when {@code /usr/bin/python3} with
  * scikit-image exists, it times skimage {@code iradon(filter_name='ramp', circle=False)} on the same sinograms through
  * {@code test-data/scripts/bench_skimage_iradon.py} and writes a markdown table with the speed ratio.
  *
- * <p>Usage: {@code CtBenchmark [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md] [--script path]}, e.g.
+ * <p>Usage: {@code CtBenchmark [--cases 256:256,512:720] [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md]
+ * [--script path]}, e.g.
  * {@code java -cp target/classes:$(cat cp.txt) -Dlrecon.project.dir=$PWD org.learnedrecon.benchmark.CtBenchmark}
  * with {@code cp.txt} from {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}; the script path
  * defaults to {@code $lrecon.project.dir/test-data/scripts/bench_skimage_iradon.py}. Both wall-clock and process
@@ -39,8 +41,13 @@ import org.learnedrecon.solvers.classical.FilteredBackProjection;
  */
 public final class CtBenchmark {
 
-    /** Untimed runs first, so the JIT has compiled the loops (one run is not enough at 256 x 256). */
-    private static final int WARM_UP_RUNS = 3;
+    /**
+     * Untimed runs first, so the JIT has compiled the loops with full optimisation (one run is not enough at
+     * 256 x 256; tiered compilation reaches the final C2 code of the FBP kernels after several runs): at least this
+     * many, and at least {@link #WARM_UP_SECONDS} of them.
+     */
+    private static final int WARM_UP_RUNS = 5;
+    private static final double WARM_UP_SECONDS = 1.0;
 
     private CtBenchmark() {
     }
@@ -50,8 +57,11 @@ public final class CtBenchmark {
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        int[] sizes = Arrays.stream(options.getOrDefault("sizes", "256,512").split(",")).map(String::trim)
-            .mapToInt(Integer::parseInt).toArray();
+        // each case N:ANGLES; --sizes N1,N2 is short for N1:N1,N2:N2
+        String cases = options.containsKey("sizes")
+            ? Arrays.stream(options.get("sizes").split(",")).map(v -> v.trim() + ":" + v.trim())
+                .reduce((a, b) -> a + "," + b).orElse("")
+            : options.getOrDefault("cases", "256:256,512:512,512:720");
         int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
         Path out = Path.of(options.getOrDefault("out", "ct-benchmark.md"));
         Path script = Path.of(options.getOrDefault("script", System.getProperty("lrecon.project.dir", ".")
@@ -61,8 +71,10 @@ public final class CtBenchmark {
         List<double[]> rows = new ArrayList<>();
         List<String> specs = new ArrayList<>();
         try (NDManager manager = DeepLearningRuntime.call(NDManager::newBaseManager)) {
-            for (int n : sizes) {
-                ParallelBeamGeometry g = ParallelBeamGeometry.uniform(n, n, 180);
+            for (String spec : cases.split(",")) {
+                String[] parts = spec.trim().split(":");
+                int n = Integer.parseInt(parts[0]);
+                ParallelBeamGeometry g = ParallelBeamGeometry.uniform(n, Integer.parseInt(parts[1]), 180);
                 RayTransform op = RayTransform.matrixFree(g);
                 float[] image = benchmarkImage(n);
                 NDArray x = manager.create(image, new Shape(1, n, n));
@@ -74,11 +86,11 @@ public final class CtBenchmark {
                 double[] recon = median(repeats, () -> fbp.reconstruct(sinogram, g, ProgressMonitor.NONE));
                 rows.add(new double[] {n, g.angleCount(), g.detectorCount(), forward, back, recon[0], Double.NaN,
                     recon[1], Double.NaN});
-                Path file = tmp.resolve("sino" + n + ".f32");
+                Path file = tmp.resolve("sino" + n + "x" + g.angleCount() + ".f32");
                 writeFloats(file, sinogram);
                 specs.add(file + ":" + n + ":" + g.angleCount() + ":" + g.detectorCount());
-                System.out.printf(Locale.ROOT, "N=%d: forward %.3f s, back-projection %.3f s, FBP %.3f s"
-                    + " (CPU %.3f s)%n", n, forward, back, recon[0], recon[1]);
+                System.out.printf(Locale.ROOT, "N=%d, %d angles: forward %.3f s, back-projection %.3f s, FBP %.3f s"
+                    + " (CPU %.3f s)%n", n, g.angleCount(), forward, back, recon[0], recon[1]);
             }
         }
         String skimageNote = timeSkimage(script, repeats, specs, rows);
@@ -117,7 +129,8 @@ public final class CtBenchmark {
      * the machine may be shared: it does not grow when other processes take the cores.
      */
     private static double[] median(int repeats, Callable<Object> work) throws Exception {
-        for (int i = 0; i < WARM_UP_RUNS; i++) {
+        long warmUpStart = System.nanoTime();
+        for (int i = 0; i < WARM_UP_RUNS || System.nanoTime() - warmUpStart < WARM_UP_SECONDS * 1e9; i++) {
             close(work.call());
         }
         double[] wall = new double[repeats];
@@ -139,7 +152,33 @@ public final class CtBenchmark {
         return t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
     }
 
+    /**
+     * CPU time of all threads of this process (JIT and GC included) in nanoseconds. On Linux the sum of the
+     * per-thread {@code /proc/self/task/<id>/schedstat} run times, which count nanoseconds; the JMX process CPU time
+     * counts 10 ms scheduler ticks there, too coarse for runs of a few milliseconds.
+     */
     private static long processCpuNanos() {
+        Path tasks = Path.of("/proc/self/task");
+        if (Files.isDirectory(tasks)) {
+            long sum = 0;
+            boolean any = false;
+            try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) threads::iterator) {
+                    try {
+                        String text = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII).trim();
+                        sum += Long.parseLong(text.substring(0, text.indexOf(' ')));
+                        any = true;
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while listing: its time is lost for this sample only
+                    }
+                }
+            } catch (IOException e) {
+                any = false;
+            }
+            if (any) {
+                return sum;
+            }
+        }
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
             .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
@@ -202,7 +241,8 @@ public final class CtBenchmark {
 
     private static String table(List<double[]> rows, int repeats, String note) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after %d warm-up runs, %d cores (%s %s),"
+        s.append(String.format(Locale.ROOT, "CT benchmark: median of %d runs after at least %d warm-up runs (and 1 s),"
+            + " %d cores (%s %s),"
             + " load average %.1f at the end; times in seconds, wall clock unless marked CPU (process CPU time,"
             + " all threads)%n%n", repeats, WARM_UP_RUNS, Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.vm.name"), System.getProperty("java.version"),

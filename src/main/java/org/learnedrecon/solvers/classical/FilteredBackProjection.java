@@ -3,6 +3,9 @@ package org.learnedrecon.solvers.classical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import org.jtransforms.fft.FloatFFT_1D;
 import org.learnedrecon.physics.ForwardOperator;
@@ -36,7 +39,9 @@ import org.learnedrecon.solvers.Solver;
  * pixels differ where skimage cuts the detector off without interpolating to zero): image values are recovered in
  * the units of the projected image. Sparse and limited-angle sets are weighted by their actual angular intervals, so
  * values stay on scale (limited angles still miss the unseen wedge). Fan beams assume a full 360° scan (no Parker
- * short-scan weights). Filtering is parallel over angles and back-projection over image rows.
+ * short-scan weights). Filtering is parallel over angles; back-projection is parallel over image rows (fan beam) or
+ * over tiles of rows with a 4-fold symmetric kernel ({@code ParallelBeamBackProjector}, parallel beam). Work runs on
+ * the common fork-join pool; filter responses and FFT plans are cached between calls.
  */
 public final class FilteredBackProjection implements Solver {
 
@@ -150,20 +155,34 @@ public final class FilteredBackProjection implements Solver {
         }
         long total = 2L * angles + geometry.imageSize();
         progress.checkCancelled();
-        float[][] filtered = filterRows(sinogram, geometry, progress, total);
-        return FbpBackProjector.backProject(filtered, geometry, angularWeights(geometry), progress, angles, total);
+        double[] weights = angularWeights(geometry);
+        if (geometry instanceof ParallelBeamGeometry) {
+            MirroredRowTable table = new MirroredRowTable(geometry);
+            filterRows(sinogram, geometry, progress, total,
+                (buffer, a) -> table.setRow(a, buffer, (float) weights[a]));
+            return new ParallelBeamBackProjector(table, geometry).backProject(progress, 2L * angles, total);
+        }
+        float[][] filtered = new float[angles][];
+        filterRows(sinogram, geometry, progress, total, (buffer, a) -> {
+            filtered[a] = Arrays.copyOf(buffer, detectors + 1);
+            filtered[a][detectors] = 0;
+        });
+        return FbpBackProjector.backProject(filtered, (FanBeamGeometry) geometry, weights, progress, angles, total);
     }
 
-    /** Weighted, filtered rows, each of length {@code detectors + 1} (a trailing zero for interpolation). */
-    private float[][] filterRows(float[] sinogram, CtGeometry g, ProgressMonitor progress, long total) {
+    /**
+     * Filters each projection row (after the fan-beam pre-weights) and hands it to {@code sink} as
+     * {@code (buffer, angle)}: the buffer holds the filtered row in {@code [0, detectors)} and is reused after the
+     * call. Parallel over angles on the common fork-join pool, in a few rounds for progress and cancellation.
+     */
+    private void filterRows(float[] sinogram, CtGeometry g, ProgressMonitor progress, long total,
+                            ObjIntConsumer<float[]> sink) {
         int angles = g.angleCount();
         int detectors = g.detectorCount();
         int padded = Math.max(64, Integer.highestOneBit(Math.max(1, 2 * detectors - 1)) << 1);
         float[] response = response(g, padded);
         float[] preWeights = preWeights(g);
-        float[][] rows = new float[angles][];
-        int block = Math.max(1, angles / 20);
-        ThreadLocal<FloatFFT_1D> ffts = ThreadLocal.withInitial(() -> new FloatFFT_1D(padded));
+        int block = Math.max(1, (angles + 3) / 4);
         for (int start = 0; start < angles; start += block) {
             progress.checkCancelled();
             int end = Math.min(angles, start + block);
@@ -172,7 +191,7 @@ public final class FilteredBackProjection implements Solver {
                 for (int d = 0; d < detectors; d++) {
                     buffer[d] = sinogram[a * detectors + d] * preWeights[d];
                 }
-                FloatFFT_1D fft = ffts.get();
+                FloatFFT_1D fft = fft(padded);
                 fft.realForward(buffer);
                 // JTransforms packing: [Re0, Re(n/2), Re1, Im1, Re2, Im2, ...]; the response is real and even.
                 buffer[0] *= response[0];
@@ -182,19 +201,55 @@ public final class FilteredBackProjection implements Solver {
                     buffer[2 * k + 1] *= response[k];
                 }
                 fft.realInverse(buffer, true);
-                rows[a] = Arrays.copyOf(buffer, detectors + 1);
-                rows[a][detectors] = 0;
+                sink.accept(buffer, a);
             });
             progress.progress(end, total, "FBP: filtering projections");
         }
-        return rows;
+    }
+
+    /** One FFT plan per thread and size: building a plan costs about as much as a few transforms. */
+    private static final ThreadLocal<Map<Integer, FloatFFT_1D>> FFT_PLANS = ThreadLocal.withInitial(HashMap::new);
+
+    private static FloatFFT_1D fft(int size) {
+        return FFT_PLANS.get().computeIfAbsent(size, FloatFFT_1D::new);
+    }
+
+    /** Responses by filter and geometry (see {@link #responseKey}); a few, so repeated reconstructions reuse them. */
+    private static final Map<String, float[]> RESPONSES = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                return size() > 16;
+            }
+        });
+
+    private float[] response(CtGeometry g, int padded) {
+        String key = responseKey(g, padded);
+        float[] cached = RESPONSES.get(key);
+        if (cached == null) {
+            cached = computeResponse(g, padded);
+            RESPONSES.put(key, cached);
+        }
+        return cached;
+    }
+
+    /** Everything {@link #computeResponse} reads: filter, padded length, geometry kind, spacing, fan distances. */
+    private String responseKey(CtGeometry g, int padded) {
+        StringBuilder key = new StringBuilder().append(filter).append(' ').append(padded).append(' ')
+            .append(g.getClass().getSimpleName()).append(' ').append(g.detectorSpacing());
+        if (g instanceof FanBeamGeometry) {
+            FanBeamGeometry fan = (FanBeamGeometry) g;
+            key.append(' ').append(fan.detectorShape()).append(' ').append(fan.sourceDistance()).append(' ')
+                .append(fan.sourceToDetector());
+        }
+        return key.toString();
     }
 
     /**
      * Frequency response {@code H[k]}, {@code k = 0..P/2}, of the discrete convolution kernel (the continuous
      * kernel times the sample spacing) including the window.
      */
-    private float[] response(CtGeometry g, int padded) {
+    private float[] computeResponse(CtGeometry g, int padded) {
         double[] kernel = new double[2 * padded];
         boolean equiangular = g instanceof FanBeamGeometry
             && ((FanBeamGeometry) g).detectorShape() == FanBeamGeometry.DetectorShape.EQUIANGULAR;
