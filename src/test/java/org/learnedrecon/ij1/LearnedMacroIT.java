@@ -21,10 +21,10 @@ class LearnedMacroIT {
     private final ImageJMacroRunner imagej = ImageJMacroRunner.forBuild(Duration.ofSeconds(400));
 
     /**
-     * Trains LGD (2 unrolled iterations, 8 channels, 3 epochs) on 8 random-ellipse phantoms of 64 x 64 at 30 views,
-     * then reconstructs 2 other phantoms with FBP (Hann) and with the model. Measured mean PSNR: FBP 21.6 dB,
-     * tiny LGD 25.9 dB. Asserted: LGD above 23 dB and above FBP; the epoch lines are printed in batch mode; the
-     * model records the images' titles and slice counts.
+     * Trains LGD (2 unrolled iterations, 8 channels, 10 epochs of 2 steps) on 8 random-ellipse phantoms of 64 x 64
+     * at 30 views, then reconstructs 2 other phantoms with FBP (Hann) and with the model. Measured mean PSNR: FBP
+     * 29.86 dB, tiny LGD 30.34 dB (after 3 epochs only 29.96). Asserted: LGD above 29 dB and at least 0.2 dB above
+     * FBP; the epoch lines are printed in batch mode; the model records the images' titles and slice counts.
      */
     @Test
     void trainsATinyModelAndReconstructsWithIt(@TempDir Path dir) throws Exception {
@@ -33,7 +33,7 @@ class LearnedMacroIT {
             + "run(\"Phantom...\", \"type=[Random ellipses] size=64 slices=8 seed=1\");\nrename(\"train\");\n"
             + "run(\"Phantom...\", \"type=[Random ellipses] size=64 slices=2 seed=2\");\nrename(\"val\");\n"
             + "run(\"Train Solver...\", \"training=train validation=val physics=[CT parallel beam] angles=30"
-            + " range=180 noise=0.01 solver=[Learned gradient descent] unrolled=2 channels=8 epochs=3 batch=4"
+            + " range=180 noise=0.01 solver=[Learned gradient descent] unrolled=2 channels=8 epochs=10 batch=4"
             + " rate=0.003 seed=1 checkpoint=[" + dir.resolve("ckpt") + "] output=[" + model + "] device=CPU\");\n"
             + "run(\"Simulate CT Acquisition...\", \"image=val geometry=[Parallel beam] angles=30 range=180"
             + " noise=Gaussian level=0.01 seed=5\");\nrename(\"sino\");\n"
@@ -45,16 +45,16 @@ class LearnedMacroIT {
             + "for (i = 0; i < 2; i++) print(\"lgd=\" + Table.get(\"PSNR\", i, \"Metrics Learned gradient"
             + " descent\"));\n";
         ImageJMacroRunner.Result result = imagej.runText(macro, "", dir).assertNoErrors()
-            .assertOutputContains("tiny lgd.zip: epoch 2:")
+            .assertOutputContains("tiny lgd.zip: epoch 9:")
             .assertOutputContains("size=64x64x2");
         System.out.println(result.output());
         double fbp = mean(result.output(), "fbp=");
         double lgd = mean(result.output(), "lgd=");
-        assertTrue(lgd > 23 && lgd > fbp, "LGD " + lgd + " dB, FBP " + fbp + " dB");
+        assertTrue(lgd > 29 && lgd - fbp > 0.2, "LGD " + lgd + " dB, FBP " + fbp + " dB");
         ModelMetadata metadata = ModelFile.readMetadata(model);
         assertTrue(metadata.trainingData.startsWith("train (8 slices of 64x64); validation val (2 slices"),
             metadata.trainingData);
-        assertTrue(Files.isDirectory(dir.resolve("ckpt").resolve("epoch-0003")));
+        assertTrue(Files.isDirectory(dir.resolve("ckpt").resolve("epoch-0010")));
     }
 
     /** A model for other views is refused in ImageJ with the difference named, and the macro stops. */
