@@ -28,6 +28,12 @@ public final class LearnedInferenceBenchmark {
     private LearnedInferenceBenchmark() {
     }
 
+    /** CPU time of the whole process (all threads, native included), to see past a loaded machine. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         String architecture = args[0];
         int size = Integer.parseInt(args[1]);
@@ -63,10 +69,13 @@ public final class LearnedInferenceBenchmark {
                     learned.reconstruct(y.get("0:1"), ProgressMonitor.NONE);
                     for (int run = 0; run < 3; run++) {
                         long t = System.nanoTime();
+                        long cpu = cpuNanos();
                         learned.reconstruct(y, ProgressMonitor.NONE);
                         double s = (System.nanoTime() - t) * 1e-9;
-                        System.out.printf("%s %dx%d, %d views: load %.2f s, %d slices in %.2f s = %.3f s/slice%n",
-                            architecture, size, size, views, load, slices, s, s / slices);
+                        double c = (cpuNanos() - cpu) * 1e-9;
+                        System.out.printf("%s %dx%d, %d views: load %.2f s, %d slices in %.2f s = %.3f s/slice"
+                            + " (CPU time %.3f s/slice, all threads)%n", architecture, size, size, views, load,
+                            slices, s, s / slices, c / slices);
                     }
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
