@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +151,52 @@ class LearnedSolverFactoryTest {
                 () -> solver.reconstruct(images, ProgressMonitor.NONE));
             assertTrue(wrongShape.getMessage().contains("do not fit the model's operator"), wrongShape.getMessage());
         }
+    }
+
+    /**
+     * Models written by TrainMain before settings were completed record only the settings given on its command line
+     * (e.g. {@code physics.views=30}); the physics' defaults fill in the rest before comparison.
+     */
+    @Test
+    void settingsMissingFromOlderModelsAreTheirPhysicsDefaults() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
+        Path partial = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), "partial.zip");
+        try (LoadedLearnedSolver solver = LearnedSolverFactory.load(LearnedSolverFactory.LGD, partial.toString(),
+            CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry)) {
+            assertEquals("partial", solver.modelName());
+            assertEquals(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), solver.metadata().physics);
+        }
+        Path otherRange = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10", "range", "120"),
+            "range.zip");
+        IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, otherRange.toString(),
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
+        assertTrue(e.getMessage().contains("model trained for range=120, but the data has range=180"),
+            e.getMessage());
+    }
+
+    /** A copy of the tiny model whose metadata records {@code physics} instead. */
+    private static Path withPhysics(Map<String, String> physics, String name) throws Exception {
+        Path copy = directory.resolve(name);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(modelFile));
+            ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] bytes = in.readAllBytes();
+                if (entry.getName().equals(ModelFile.METADATA_ENTRY)) {
+                    JsonObject json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8))
+                        .getAsJsonObject();
+                    JsonObject settings = new JsonObject();
+                    physics.forEach(settings::addProperty);
+                    json.add("physics", settings);
+                    bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        return copy;
     }
 
     @Test
