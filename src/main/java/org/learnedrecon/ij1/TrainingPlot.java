@@ -2,6 +2,7 @@ package org.learnedrecon.ij1;
 
 import ij.IJ;
 import ij.gui.Plot;
+import ij.gui.PlotWindow;
 import ij.macro.Interpreter;
 import java.awt.Color;
 import java.awt.GraphicsEnvironment;
@@ -22,8 +23,8 @@ public final class TrainingPlot implements TrainingListener {
     private final List<Double> epochs = new ArrayList<>();
     private final List<Double> losses = new ArrayList<>();
     private final List<Double> psnrs = new ArrayList<>();
-    private Plot lossPlot;
-    private Plot psnrPlot;
+    private PlotWindow lossWindow;
+    private PlotWindow psnrWindow;
 
     /** @param title names the run in the plot titles, e.g. the output model file's name */
     public TrainingPlot(String title) {
@@ -42,8 +43,8 @@ public final class TrainingPlot implements TrainingListener {
         losses.add(record.trainingLoss);
         psnrs.add(record.validationPsnr);
         if (interactive()) {
-            lossPlot = update(lossPlot, "Training loss " + title, "mean squared error", losses, Color.RED);
-            psnrPlot = update(psnrPlot, "Validation PSNR " + title, "PSNR (dB)", psnrs, Color.BLUE);
+            lossWindow = update(lossWindow, "Training loss " + title, "mean squared error", losses, Color.RED);
+            psnrWindow = update(psnrWindow, "Validation PSNR " + title, "PSNR (dB)", psnrs, Color.BLUE);
         }
     }
 
@@ -52,17 +53,19 @@ public final class TrainingPlot implements TrainingListener {
         IJ.log(title + ": checkpoint " + directory);
     }
 
-    private Plot update(Plot plot, String plotTitle, String yLabel, List<Double> values, Color color) {
+    private PlotWindow update(PlotWindow window, String plotTitle, String yLabel, List<Double> values,
+        Color color) {
         Plot p = new Plot(plotTitle, "epoch", yLabel);
         p.setColor(color);
         p.addPoints(toArray(epochs), toArray(values), Plot.CONNECTED_CIRCLES);
         p.setLimitsToFit(false);
-        if (plot == null || plot.getImagePlus() == null || plot.getImagePlus().getWindow() == null) {
-            p.show();
-            return p;
+        if (window != null && !window.isClosed()) {
+            // Redraw in the open window (the user may have moved it) instead of opening one per epoch. The window
+            // Plot.show() returns is kept: it may not be registered with its ImagePlus yet when the next epoch ends.
+            window.setPlot(p);
+            return window;
         }
-        plot.getImagePlus().setProcessor(p.getProcessor());
-        return plot;
+        return p.show();
     }
 
     private static double[] toArray(List<Double> values) {
