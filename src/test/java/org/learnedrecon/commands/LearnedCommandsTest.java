@@ -177,6 +177,24 @@ class LearnedCommandsTest {
         assertTrue(Files.isRegularFile(output));
     }
 
+    /** The same command trains for single-coil Cartesian MRI; the model records the MRI settings. */
+    @Test
+    void trainsForMriToo() throws Exception {
+        Path output = directory.resolve("tiny-mri.zip");
+        CommandModule module = commands.run(TrainSolverCommand.class, false, "training", trainingImages,
+            "validation", validationImages, "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125,
+            "noise", 0.01, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1,
+            "batch", 4, "rate", 1e-3, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
+        MeasurementTable history = (MeasurementTable) module.getOutput("history");
+        assertEquals(1, history.rows().size());
+        assertTrue(Double.isFinite(history.rows().get(0).values()[2]));
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertEquals("mri-cartesian", metadata.physics.get("physics"));
+        assertEquals("4.0", metadata.physics.get("acceleration"));
+        assertEquals("0.125", metadata.physics.get("center"));
+        assertEquals("32", metadata.physics.get("size"));
+    }
+
     @Test
     void missingDataIsNamed() {
         assertFails("give training=<open image title> or train=<TIFF path>", () -> commands.run(
