@@ -85,6 +85,20 @@ class LearnedSolverFactoryTest {
             new CtParallelPhysics().completeSettings(Map.of()));
     }
 
+    /**
+     * The pretrained lgd-ct30 is trained by TrainMain with {@code physics=ct-parallel physics.views=30} (defaults
+     * otherwise); it must fit the demo's sinogram test-data/ct/sinogram-30views.tif as Reconstruct CT reads it.
+     */
+    @Test
+    void theDemoSinogramHasTheSettingsOfACt30Model() {
+        ij.ImagePlus sinogram = new ij.io.Opener().openImage("test-data/ct/sinogram-30views.tif");
+        CtGeometry g = CtGeometryKeys.ofSinogram("sinogram", org.learnedrecon.io.ImageInfoMetadata.read(sinogram),
+            sinogram.getHeight(), sinogram.getWidth(), 0, 0, 0);
+        Map<String, String> model = new java.util.LinkedHashMap<>(
+            new CtParallelPhysics().completeSettings(Map.of("views", "30")));
+        assertEquals(model, CtParallelPhysics.settingsOf(g));
+    }
+
     @Test
     void registryListsResolvesAndNamesWhatIsInstalled() throws Exception {
         assertEquals(List.of("tiny-ct10"), registry.names());
