@@ -1,12 +1,15 @@
 // Main demo: reconstructs everything in test-data (CT now; MRI and the pretrained learned solvers join as they land)
 // and writes images plus metrics tables into the output folder (ct/metrics.csv, ...).
-// Argument: "testDataDir outputDir". Headless, from the repository root:
+// Argument: "testDataDir outputDir [ctModel]" (ctModel: the CT demo's LGD model, default the shipped lgd-ct30).
+// Headless, from the repository root:
 //   mvn -B -q package -DskipTests && cd target/imagej && timeout 900 xvfb-run -a java -jar ij.jar -ijpath . \
 //     -batch ../../macros/demo.ijm "../../test-data ../../target/demo"
 args = split(getArgument(), " ");
-if (args.length != 2) exit("Argument: \"testDataDir outputDir\"");
+if (args.length < 2 || args.length > 3) exit("Argument: \"testDataDir outputDir [ctModel]\"");
 data = args[0]; out = args[1];
+ctModel = "";
+if (args.length == 3) ctModel = " " + args[2];
 here = File.getParent(getInfo("macro.filepath"));
 File.makeDirectory(out);
-runMacro(here + File.separator + "ct-demo.ijm", data + File.separator + "ct " + out + File.separator + "ct");
+runMacro(here + File.separator + "ct-demo.ijm", data + File.separator + "ct " + out + File.separator + "ct" + ctModel);
 print("Demo done: " + out);

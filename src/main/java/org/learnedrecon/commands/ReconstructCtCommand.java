@@ -3,6 +3,7 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,10 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.LearnedSolverFactory;
+import org.learnedrecon.solvers.LoadedLearnedSolver;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.solvers.SolverFactory;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -26,10 +30,13 @@ import org.scijava.plugin.Plugin;
  * Plugins>Learned Reconstruction>Reconstruct CT...: sinogram stack (angles rows x detectors columns per slice) ->
  * image stack, with the geometry read from the sinogram's metadata (written by Simulate CT Acquisition).
  *
- * <p>Macro keys: {@code sinogram=} (image title) {@code solver=[FBP|SIRT|CGLS|TV]} {@code filter=} (FBP window)
+ * <p>Macro keys: {@code sinogram=} (image title) {@code solver=[FBP|SIRT|CGLS|TV|Learned gradient descent|
+ * Learned primal-dual|Plug-and-play|U-Net post-processing]} {@code model=} (learned: a pretrained model name such as
+ * {@code lgd-ct30}, or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
- * The learned solvers will be further {@code solver=} choices with {@code model=} and {@code device=} keys.
+ * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
+ * and image size); otherwise the command fails naming each difference.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct CT...")
 public class ReconstructCtCommand extends MonitoredCommand {
@@ -38,8 +45,15 @@ public class ReconstructCtCommand extends MonitoredCommand {
     private MetadataImage sinogram;
 
     @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
-        SolverFactory.TV})
+        SolverFactory.TV, LearnedSolverFactory.LGD, LearnedSolverFactory.LPD, LearnedSolverFactory.PNP,
+        LearnedSolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.FBP;
+
+    @Parameter(label = "Model (learned solvers: pretrained name or model file)", required = false)
+    private String model = "lgd-ct30";
+
+    @Parameter(label = "Device (learned solvers)", choices = {"Auto", "CPU", "GPU"})
+    private String device = "Auto";
 
     @Parameter(label = "Filter (FBP)", choices = {"Ramp", "Shepp-Logan", "Cosine", "Hann"})
     private String filter = "Ramp";
@@ -87,19 +101,35 @@ public class ReconstructCtCommand extends MonitoredCommand {
                     + g.imageSize() + " x " + slices + " (x, y, slices)");
             }
         }
-        Solver method = SolverFactory.create(solver, filter, iterations, lambda);
+        boolean learned = LearnedSolverFactory.isLearned(solver);
+        Solver method = learned ? null : SolverFactory.create(solver, filter, iterations, lambda);
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
-                NDArray x = method.reconstruct(y, RayTransform.matrixFree(g), progress());
                 Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
                 metadata.put("source", sinogram.title());
-                metadata.put("solver", method.name());
-                reconstruction = new MetadataImage(sinogram.title() + " " + method.name(), TensorAdapter.toImg(x),
+                NDArray x;
+                String name;
+                if (learned) {
+                    try (LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model,
+                        CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m),
+                        DeepLearningRuntime.DeviceChoice.parse(device))) {
+                        x = network.reconstruct(y, progress());
+                        name = network.name();
+                        metadata.put("model", model);
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                } else {
+                    x = method.reconstruct(y, RayTransform.matrixFree(g), progress());
+                    name = method.name();
+                }
+                metadata.put("solver", name);
+                reconstruction = new MetadataImage(sinogram.title() + " " + name, TensorAdapter.toImg(x),
                     metadata);
                 if (reference != null) {
                     float[] truth = TensorAdapter.toTensor(manager, reference.image()).toFloatArray();
-                    metrics = QualityTable.compare("Metrics " + solver, method.name(), truth,
+                    metrics = QualityTable.compare("Metrics " + solver, name, truth,
                         x.toType(DataType.FLOAT32, false).toFloatArray(), slices,
                         g.imageSize(), g.imageSize());
                 }

@@ -40,6 +40,7 @@ public final class DeepLearningRuntime {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(DeepLearningRuntime.class.getClassLoader());
         try {
+            stopGradientRecording();
             return work.call();
         } catch (RuntimeException e) {
             throw e;
@@ -56,6 +57,19 @@ public final class DeepLearningRuntime {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Switches PyTorch's gradient recording off on the calling thread. PyTorch's grad mode is per thread and on by
+     * default; DJL switches it off only on the thread that loads the engine, and a {@code GradientCollector}
+     * restores the mode it found when it closes. On any other thread (a SciJava command's, ImageJ's) the mode would
+     * stay on: inference would record graphs for nothing, and the optimizer's in-place update of the weights fails
+     * ("a leaf Variable that requires grad is being used in an in-place operation").
+     */
+    private static void stopGradientRecording() {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
     }
 
     /** The engine, loaded with the plugin's class loader. */

@@ -11,8 +11,8 @@ import org.learnedrecon.solvers.classical.TotalVariation;
  * Builds a {@link Solver} from the names and parameters a user types (the {@code solver=}, {@code filter=},
  * {@code iterations=} and {@code lambda=} macro keys), so commands, benchmarks and tests pick solvers the same way.
  *
- * <p>The learned names ({@link #LEARNED}) are reserved: they will take a model and a device once the learned
- * solvers exist; until then asking for one fails with a message saying so. CT solvers are set up for CT: SIRT and
+ * <p>The learned names ({@link #LEARNED}) need a model and a device: {@link LearnedSolverFactory} builds them, and
+ * asking this factory for one fails with a message saying so. CT solvers are set up for CT: SIRT and
  * TV constrain {@code x >= 0} (attenuation is non-negative).
  */
 public final class SolverFactory {
@@ -25,9 +25,9 @@ public final class SolverFactory {
     /** The classical solvers, in menu order. */
     public static final List<String> CLASSICAL = List.of(FBP, SIRT, CGLS, TV);
 
-    /** Names reserved for the learned solvers (need {@code model=} and {@code device=}; not available yet). */
-    public static final List<String> LEARNED = List.of("Learned primal-dual", "Learned gradient descent",
-        "Plug-and-play", "U-Net post-processing");
+    /** The learned solvers (need {@code model=} and {@code device=}; built by {@link LearnedSolverFactory}). */
+    public static final List<String> LEARNED = List.of(LearnedSolverFactory.LGD, LearnedSolverFactory.LPD,
+        LearnedSolverFactory.PNP, LearnedSolverFactory.POST_PROCESSING);
 
     /**
      * TV weight for CT measured on brain T1 validation slices (128 x 128, values in [0, 1]) at 30 parallel views
@@ -64,8 +64,8 @@ public final class SolverFactory {
             default:
                 for (String learned : LEARNED) {
                     if (learned.equalsIgnoreCase(name.trim())) {
-                        throw new UnsupportedOperationException("solver=[" + learned + "] is not available yet: no"
-                            + " learned solver is installed; choose one of " + CLASSICAL);
+                        throw new UnsupportedOperationException("solver=[" + learned + "] needs a model: build it"
+                            + " with LearnedSolverFactory.load (solver, model, physics, device)");
                     }
                 }
                 throw new IllegalArgumentException("Unknown solver '" + name + "': choose one of " + CLASSICAL);

@@ -1,7 +1,10 @@
 package org.learnedrecon.training;
 
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
@@ -34,6 +37,38 @@ public final class CtParallelPhysics implements PhysicsFactory {
             return uniform;
         }
         return new ParallelBeamGeometry(size, uniform.angles(), Integer.parseInt(detectors), 1.0, 0.0);
+    }
+
+    /**
+     * The settings (with {@code physics=}) that describe {@code geometry}, the form recorded in model files, so a
+     * model's recorded settings can be compared with a sinogram's: {@code size}, {@code views}, {@code range}
+     * (degrees, from the angle step), {@code detectors}. A geometry these settings cannot reproduce exactly (fan
+     * beam, angles not {@code i * range / views} from 0, detector spacing other than 1 pixel, shifted rotation
+     * axis) gets a {@code physics} value other than {@value #NAME} that says why, so no parallel-beam model fits it.
+     */
+    public static Map<String, String> settingsOf(CtGeometry geometry) {
+        Map<String, String> map = new LinkedHashMap<>();
+        double[] angles = geometry.angles();
+        double step = angles.length > 1 ? angles[1] - angles[0] : Math.PI;
+        double range = Math.round(Math.toDegrees(step) * angles.length * 1e6) / 1e6;
+        map.put("physics", NAME);
+        map.put("size", Integer.toString(geometry.imageSize()));
+        map.put("views", Integer.toString(geometry.angleCount()));
+        map.put("range", range == Math.rint(range) ? Long.toString((long) range) : Double.toString(range));
+        map.put("detectors", Integer.toString(geometry.detectorCount()));
+        if (!(geometry instanceof ParallelBeamGeometry)) {
+            map.put("physics", "ct-" + geometry.getClass().getSimpleName().replace("Geometry", "")
+                .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+        } else if (!geometry.equals(geometry(map))) {
+            map.put("physics", NAME + " with non-uniform angles, detector spacing or rotation axis offset");
+        }
+        return map;
+    }
+
+    /** {@link #settingsOf} the geometry these settings describe. */
+    @Override
+    public Map<String, String> completeSettings(Map<String, String> settings) {
+        return settingsOf(geometry(settings));
     }
 
     @Override

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 
 /**
  * Ground-truth image slices for training, all of one size, kept as Java arrays (row-major, {@code y * width + x})
@@ -63,6 +67,36 @@ public final class ImageSliceDataset {
         return new ImageSliceDataset(slices, image.getHeight(), image.getWidth(),
             tiff.getFileName() + " (" + slices.size() + " slices of " + image.getWidth() + "x" + image.getHeight()
                 + ")");
+    }
+
+    /**
+     * The slices of an image (x, y) or stack (x, y, slice), any real pixel type, copied as float; e.g. an open
+     * ImageJ stack. {@code description} should name the image; the slice count and size are appended.
+     */
+    public static ImageSliceDataset fromImage(RandomAccessibleInterval<? extends RealType<?>> image,
+        String description) {
+        int n = image.numDimensions();
+        if (n < 2 || n > 3) {
+            throw new IllegalArgumentException("Training images must be 2D or a stack (x, y, slices); '"
+                + description + "' has " + n + " dimensions");
+        }
+        int width = (int) image.dimension(0);
+        int height = (int) image.dimension(1);
+        int count = n == 3 ? (int) image.dimension(2) : 1;
+        List<float[]> slices = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            RandomAccessibleInterval<? extends RealType<?>> plane = n == 3
+                ? Views.hyperSlice(image, 2, image.min(2) + s) : image;
+            float[] pixels = new float[width * height];
+            Cursor<? extends RealType<?>> c = Views.flatIterable(plane).localizingCursor();
+            int i = 0;
+            while (c.hasNext()) {
+                pixels[i++] = c.next().getRealFloat();
+            }
+            slices.add(pixels);
+        }
+        return new ImageSliceDataset(slices, height, width, description + " (" + count + " slices of " + width + "x"
+            + height + ")");
     }
 
     /** The first {@code count} slices (a smaller set for quick runs). */

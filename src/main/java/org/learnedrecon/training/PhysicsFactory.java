@@ -22,4 +22,13 @@ public interface PhysicsFactory {
     default Solver initialReconstruction(Map<String, String> settings) {
         return new ScaledAdjointReconstruction();
     }
+
+    /**
+     * The settings with every default this factory would apply filled in, so settings recorded in a model file
+     * (possibly only the non-default ones) can be compared key by key with the settings of the data at hand.
+     * The default returns {@code settings} unchanged.
+     */
+    default Map<String, String> completeSettings(Map<String, String> settings) {
+        return settings;
+    }
 }

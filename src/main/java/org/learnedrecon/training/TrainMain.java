@@ -1,21 +1,12 @@
 package org.learnedrecon.training;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.learnedrecon.learned.DnCnn;
-import org.learnedrecon.learned.OperatorNorm;
-import org.learnedrecon.models.LearnedModel;
-import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.NetworkCatalog;
-import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.learnedrecon.solvers.Solver;
 
 /**
  * Command-line training, for long runs in the background:
@@ -89,14 +80,10 @@ public final class TrainMain {
     /** Trains as the arguments say and writes the model file; returns the training result. */
     public static TrainingResult run(String[] args, ProgressMonitor progress) throws Exception {
         Map<String, String> a = parse(args);
-        DeepLearningRuntime.DeviceChoice choice =
-            DeepLearningRuntime.DeviceChoice.parse(a.getOrDefault("device", "Auto"));
-        Device device = DeepLearningRuntime.device(choice);
-        return DeepLearningRuntime.call(() -> train(a, device, progress));
+        return train(a, progress);
     }
 
-    private static TrainingResult train(Map<String, String> a, Device device, ProgressMonitor progress)
-        throws Exception {
+    private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) {
         ImageSliceDataset training = ImageSliceDataset.fromTiff(Path.of(required(a, "train")));
         ImageSliceDataset validation = ImageSliceDataset.fromTiff(Path.of(required(a, "val")));
         if (a.containsKey("trainSlices")) {
@@ -105,67 +92,53 @@ public final class TrainMain {
         if (a.containsKey("valSlices")) {
             validation = validation.first(Integer.parseInt(a.get("valSlices")));
         }
-        String architecture = required(a, "solver").toLowerCase(Locale.ROOT);
-        Path output = Path.of(required(a, "output"));
-        PhysicsFactory physics = PhysicsCatalog.find(required(a, "physics"));
-        Map<String, String> settings = prefixed(a, "physics.");
-        TrainingConfig config = new TrainingConfig()
+        TrainingJob job = new TrainingJob();
+        job.training = training;
+        job.validation = validation;
+        job.architecture = required(a, "solver").toLowerCase(Locale.ROOT);
+        job.output = Path.of(required(a, "output"));
+        job.physics = required(a, "physics");
+        job.physicsSettings = prefixed(a, "physics.");
+        job.hyperParameters = prefixed(a, "net.");
+        job.noise = Double.parseDouble(a.getOrDefault("noise", "0.01"));
+        job.sigma = Double.parseDouble(a.getOrDefault("sigma", "0.05"));
+        job.device = DeepLearningRuntime.DeviceChoice.parse(a.getOrDefault("device", "Auto"));
+        job.config = new TrainingConfig()
             .epochs(Integer.parseInt(a.getOrDefault("epochs", "10")))
             .batchSize(Integer.parseInt(a.getOrDefault("batch", "4")))
             .learningRate(Double.parseDouble(a.getOrDefault("lr", "1e-3")))
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")));
         if (a.containsKey("checkpoint")) {
-            config.checkpointDirectory(Path.of(a.get("checkpoint")));
+            job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
         }
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            ForwardOperator operator = physics.create(manager, settings);
-            Map<String, String> hyper = prefixed(a, "net.");
-            Solver initial = physics.initialReconstruction(settings);
-            TrainingTask task;
-            if (DnCnn.ARCHITECTURE.equals(architecture)) {
-                task = new DenoisingTask(operator.domainShape(), Double.parseDouble(a.getOrDefault("sigma", "0.05")));
-            } else {
-                hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
-                task = new MeasurementTask(operator,
-                    new GaussianRelativeNoise(Double.parseDouble(a.getOrDefault("noise", "0.01"))), initial);
+        System.out.println("Training " + job.describe());
+        TrainingResult result = job.run(new TrainingListener() {
+            private long last = System.nanoTime();
+
+            @Override
+            public void stepFinished(int epoch, int step, int steps, double loss) {
+                long now = System.nanoTime();
+                if (step % 10 == 0 || step == steps - 1) {
+                    System.out.printf("epoch %d step %d/%d loss %.5g (%.2f s/step)%n", epoch + 1, step + 1,
+                        steps, loss, (now - last) * 1e-9);
+                }
+                last = now;
             }
-            Block network = NetworkCatalog.create(architecture, hyper, operator);
-            System.out.printf("Training %s %s on %s, validation %s, for %s %s, device %s%n", architecture,
-                NetworkCatalog.hyperParameters(network), training.description(), validation.description(),
-                physics.name(), settings, device);
-            TrainingRun run = new TrainingRun(network, task, training, validation, config);
-            TrainingResult result = run.run(manager, new TrainingListener() {
-                private long last = System.nanoTime();
 
-                @Override
-                public void stepFinished(int epoch, int step, int steps, double loss) {
-                    long now = System.nanoTime();
-                    if (step % 10 == 0 || step == steps - 1) {
-                        System.out.printf("epoch %d step %d/%d loss %.5g (%.2f s/step)%n", epoch + 1, step + 1,
-                            steps, loss, (now - last) * 1e-9);
-                    }
-                    last = now;
-                }
+            @Override
+            public void epochFinished(EpochRecord record) {
+                System.out.println(record);
+            }
 
-                @Override
-                public void epochFinished(EpochRecord record) {
-                    System.out.println(record);
-                }
-
-                @Override
-                public void checkpointWritten(int epochsDone, Path directory) {
-                    System.out.println("checkpoint " + directory);
-                }
-            }, progress);
-            System.out.printf("Initial reconstruction PSNR %.2f dB; resumed from epoch %d%n", result.baselinePsnr,
-                result.resumedFromEpoch);
-            LearnedModel model = run.toModel(result, settings,
-                DnCnn.ARCHITECTURE.equals(architecture) ? null : initial.name(), operator.rangeShape().getShape());
-            model.metadata().physics.put("physics", physics.name());
-            ModelFile.save(model, output);
-            System.out.println("Model written to " + output.toAbsolutePath());
-            return result;
-        }
+            @Override
+            public void checkpointWritten(int epochsDone, Path directory) {
+                System.out.println("checkpoint " + directory);
+            }
+        }, progress);
+        System.out.printf("Initial reconstruction PSNR %.2f dB; resumed from epoch %d%n", result.baselinePsnr,
+            result.resumedFromEpoch);
+        System.out.println("Model written to " + job.output.toAbsolutePath());
+        return result;
     }
 }

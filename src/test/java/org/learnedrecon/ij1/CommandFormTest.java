@@ -98,8 +98,11 @@ class CommandFormTest {
         assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
         assertEquals(List.of("image", "geometry", "angles", "range", "detectors", "source", "detector", "shape",
             "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
-        assertEquals(List.of("sinogram", "solver", "filter", "iterations", "lambda", "angles", "range", "size",
-            "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
+        assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
+            "range", "size", "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
+        assertEquals(List.of("training", "validation", "train", "val", "physics", "angles", "range", "acceleration",
+            "center", "noise", "solver", "unrolled", "channels", "epochs", "batch", "rate", "seed", "checkpoint",
+            "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 

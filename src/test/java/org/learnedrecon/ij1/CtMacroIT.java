@@ -22,33 +22,37 @@ class CtMacroIT {
     /**
      * ct-demo on test-data/ct (4 brain slices, 30 views, 1% noise). Measured mean PSNR: FBP (Hann) 24.74 dB,
      * TV (lambda 1, 100 iterations) 28.08 dB; asserted: FBP above 23.5, TV above 27 and at least 2 dB better.
+     * The learned step runs a tiny LGD trained here for the demo's geometry (plumbing: its PSNR is only checked to
+     * be finite and to match its TIFF) until the pretrained lgd-ct30 ships.
      * The CSV's PSNR is recomputed from the written TIFFs and reference.tif.
      */
     @Test
     void ctDemoWritesReconstructionsAndMetricsWhereTvBeatsFbp(@TempDir Path out) throws Exception {
         Path data = ImageJMacroRunner.projectFile("test-data/ct");
-        imagej.run(ImageJMacroRunner.projectFile("macros/ct-demo.ijm"), data + " " + out)
+        Path model = LearnedMacroIT.trainTinyCt(imagej, out, 128, 30);
+        imagej.run(ImageJMacroRunner.projectFile("macros/ct-demo.ijm"), data + " " + out + " " + model)
             .assertNoErrors()
             .assertOutputContains("Wrote ");
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("solver,slice,PSNR,SSIM,data_range,seconds", lines.get(0));
-        assertEquals(9, lines.size(), String.join("\n", lines));
+        assertEquals(13, lines.size(), String.join("\n", lines));
         ImagePlus reference = ImageJMacroRunner.openImage(data.resolve("reference.tif"));
-        double[] mean = new double[2];
+        double[] mean = new double[3];
+        String[] files = {"fbp.tif", "tv.tif", "lgd.tif"};
         for (int r = 1; r < lines.size(); r++) {
             String[] f = lines.get(r).split(",");
-            int solver = f[0].equals("FBP") ? 0 : 1;
+            int solver = f[0].equals("FBP") ? 0 : f[0].equals("TV") ? 1 : 2;
             int slice = Integer.parseInt(f[1]);
             double psnr = Double.parseDouble(f[2]);
             mean[solver] += psnr / 4;
-            ImagePlus recon = ImageJMacroRunner.openImage(out.resolve(solver == 0 ? "fbp.tif" : "tv.tif"));
+            ImagePlus recon = ImageJMacroRunner.openImage(out.resolve(files[solver]));
             assertEquals(128, recon.getWidth());
             assertEquals(4, recon.getStackSize());
             float[] truth = (float[]) reference.getStack().getPixels(slice);
             float[] test = (float[]) recon.getStack().getPixels(slice);
             assertEquals(Psnr.compute(truth, test, 128, 128, 1.0), psnr, 0.002, lines.get(r));
             double ssim = Double.parseDouble(f[3]);
-            assertTrue(ssim > 0.5 && ssim < 1, lines.get(r));
+            assertTrue(solver == 2 ? Double.isFinite(psnr) : ssim > 0.5 && ssim < 1, lines.get(r));
         }
         assertTrue(mean[0] > 23.5, "FBP mean PSNR " + mean[0]);
         assertTrue(mean[1] > 27, "TV mean PSNR " + mean[1]);

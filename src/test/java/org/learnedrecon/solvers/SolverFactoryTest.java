@@ -33,7 +33,7 @@ class SolverFactoryTest {
         assertMessage(IllegalArgumentException.class, "Unknown solver 'ART'",
             () -> SolverFactory.create("ART", "Ramp", 5, 0));
         assertMessage(IllegalArgumentException.class, "Gauss", () -> SolverFactory.create("FBP", "Gauss", 5, 0));
-        assertMessage(UnsupportedOperationException.class, "not available yet",
+        assertMessage(UnsupportedOperationException.class, "needs a model",
             () -> SolverFactory.create("Learned primal-dual", "Ramp", 5, 0));
     }
 

@@ -1,0 +1,186 @@
+package org.learnedrecon.commands;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import org.learnedrecon.ij1.TrainingPlot;
+import org.learnedrecon.io.MeasurementTable;
+import org.learnedrecon.io.MetadataImage;
+import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.PostProcessingNetwork;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.LearnedSolverFactory;
+import org.learnedrecon.training.CtParallelPhysics;
+import org.learnedrecon.training.EpochRecord;
+import org.learnedrecon.training.ImageSliceDataset;
+import org.learnedrecon.training.MriCartesianPhysics;
+import org.learnedrecon.training.TrainingConfig;
+import org.learnedrecon.training.TrainingJob;
+import org.learnedrecon.training.TrainingResult;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins>Learned Reconstruction>Train Solver...: trains a learned solver on ground-truth image stacks with
+ * simulated measurements and writes a model file for Reconstruct CT (or MRI) {@code model=}. The work is
+ * {@link TrainingJob}, the same as the command-line {@code TrainMain}.
+ *
+ * <p>Macro keys: {@code training=} / {@code validation=} (titles of open stacks) or {@code train=} / {@code val=}
+ * (TIFF paths, used when no image is given); {@code physics=[CT parallel beam|MRI Cartesian]}; CT {@code angles=}
+ * (views over {@code range=} degrees, detectors cover the image); MRI {@code acceleration=} {@code center=} (fully
+ * sampled centre fraction; random lines, mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
+ * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
+ * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
+ * rate) {@code seed=}; {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
+ * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}. Esc cancels after the
+ * current step, keeping the last epoch's checkpoint.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Train Solver...")
+public class TrainSolverCommand extends MonitoredCommand {
+
+    public static final String CT = "CT parallel beam";
+    public static final String MRI = "MRI Cartesian";
+
+    @Parameter(label = "Training images (open stack)", required = false)
+    private MetadataImage training;
+
+    @Parameter(label = "Validation images (open stack)", required = false)
+    private MetadataImage validation;
+
+    @Parameter(label = "Train file (TIFF stack, when no training image)", required = false)
+    private File train;
+
+    @Parameter(label = "Val file (TIFF stack, when no validation image)", required = false)
+    private File val;
+
+    @Parameter(label = "Physics", choices = {CT, MRI})
+    private String physics = CT;
+
+    @Parameter(label = "Angles (CT views)", min = "1", max = "100000")
+    private int angles = 30;
+
+    @Parameter(label = "Range (CT, degrees)", min = "1", max = "360")
+    private double range = 180;
+
+    @Parameter(label = "Acceleration (MRI)", min = "1")
+    private double acceleration = 8;
+
+    @Parameter(label = "Center fraction (MRI, fully sampled)", min = "0", max = "1")
+    private double center = 0.04;
+
+    @Parameter(label = "Noise (relative Gaussian level)", min = "0")
+    private double noise = 0.01;
+
+    @Parameter(label = "Solver", choices = {LearnedSolverFactory.LGD, LearnedSolverFactory.LPD,
+        LearnedSolverFactory.PNP, LearnedSolverFactory.POST_PROCESSING})
+    private String solver = LearnedSolverFactory.LGD;
+
+    @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
+    private int unrolled = 0;
+
+    @Parameter(label = "Channels (hidden; 0 = default)", min = "0", max = "4096")
+    private int channels = 0;
+
+    @Parameter(label = "Epochs", min = "1", max = "100000")
+    private int epochs = 10;
+
+    @Parameter(label = "Batch size", min = "1", max = "4096")
+    private int batch = 4;
+
+    @Parameter(label = "Rate (learning rate)", min = "0")
+    private double rate = 1e-3;
+
+    @Parameter(label = "Seed", min = "0")
+    private long seed = 1;
+
+    @Parameter(label = "Checkpoint directory (optional; resumes)", required = false)
+    private File checkpoint;
+
+    @Parameter(label = "Output model file")
+    private File output;
+
+    @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
+    private String device = "Auto";
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Training history")
+    private MeasurementTable history;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Model file")
+    private String model;
+
+    @Override
+    public void run() {
+        TrainingJob job = new TrainingJob();
+        job.training = dataset(training, train, "training", "train");
+        job.validation = dataset(validation, val, "validation", "val");
+        if (job.training.width() != job.training.height()) {
+            throw new IllegalArgumentException("Training images must be square, got " + job.training.width() + "x"
+                + job.training.height());
+        }
+        String size = Integer.toString(job.training.width());
+        if (CT.equalsIgnoreCase(physics)) {
+            job.physics = CtParallelPhysics.NAME;
+            job.physicsSettings.put("size", size);
+            job.physicsSettings.put("views", Integer.toString(angles));
+            job.physicsSettings.put("range", Double.toString(range));
+        } else if (MRI.equalsIgnoreCase(physics)) {
+            job.physics = MriCartesianPhysics.NAME;
+            job.physicsSettings.put("size", size);
+            job.physicsSettings.put("acceleration", Double.toString(acceleration));
+            job.physicsSettings.put("center", Double.toString(center));
+        } else {
+            throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
+                + "]");
+        }
+        job.architecture = LearnedSolverFactory.architecture(solver);
+        boolean unrolledNetwork = !DnCnn.ARCHITECTURE.equals(job.architecture)
+            && !PostProcessingNetwork.ARCHITECTURE.equals(job.architecture);
+        if (unrolled > 0 && unrolledNetwork) {
+            job.hyperParameters.put("iterations", Integer.toString(unrolled));
+        }
+        if (channels > 0) {
+            job.hyperParameters.put(PostProcessingNetwork.ARCHITECTURE.equals(job.architecture) ? "baseChannels"
+                : "hiddenChannels", Integer.toString(channels));
+        }
+        job.noise = noise;
+        job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed);
+        if (checkpoint != null && !checkpoint.getPath().isBlank()) {
+            job.config.checkpointDirectory(checkpoint.toPath());
+        }
+        if (output == null || output.getPath().isBlank()) {
+            throw new IllegalArgumentException("output= is required: the model file to write");
+        }
+        job.output = output.toPath();
+        job.device = DeepLearningRuntime.DeviceChoice.parse(device);
+        TrainingResult result = job.run(new TrainingPlot(output.getName()), progress());
+        history = new MeasurementTable("Training " + output.getName(),
+            List.of("epoch", "loss", "validation_PSNR", "seconds"));
+        for (EpochRecord r : result.epochs) {
+            history.addRow(solver, r.epoch + 1, r.trainingLoss, r.validationPsnr, r.seconds);
+        }
+        model = output.getAbsolutePath();
+    }
+
+    private static ImageSliceDataset dataset(MetadataImage image, File file, String imageKey, String fileKey) {
+        if (image != null) {
+            return ImageSliceDataset.fromImage(image.image(), image.title());
+        }
+        if (file != null && !file.getPath().isBlank()) {
+            return ImageSliceDataset.fromTiff(Path.of(file.getPath()));
+        }
+        throw new IllegalArgumentException("No " + imageKey + " data: give " + imageKey + "=<open image title> or "
+            + fileKey + "=<TIFF path>");
+    }
+
+    /** The history of the finished run, for callers holding the instance. */
+    public MeasurementTable history() {
+        return history;
+    }
+
+    /** The absolute path of the written model file. */
+    public String model() {
+        return model;
+    }
+}

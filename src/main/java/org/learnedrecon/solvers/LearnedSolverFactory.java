@@ -1,0 +1,146 @@
+package org.learnedrecon.solvers;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.LearnedGradientDescent;
+import org.learnedrecon.learned.LearnedPrimalDual;
+import org.learnedrecon.learned.LearnedSolver;
+import org.learnedrecon.learned.PostProcessingNetwork;
+import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.models.PretrainedModels;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.training.PhysicsCatalog;
+import org.learnedrecon.training.PhysicsFactory;
+
+/**
+ * Builds the learned solvers from what a user types: {@code solver=} (one of {@link SolverFactory#LEARNED}),
+ * {@code model=} (a {@link PretrainedModels} name or a model file path) and {@code device=}. The sibling of
+ * {@link SolverFactory} for solvers that need a model; any physics can use it by giving its settings (the form of
+ * {@link PhysicsFactory}, with {@code physics=} its name) and a way to build its operator.
+ *
+ * <p>For CT: {@code load(solver, model, CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m),
+ * device)}. The unrolled networks apply the operator inside the network, so it must be the differentiable one
+ * (inference runs without a gradient collector, but the networks check {@code isDifferentiable()} when built).
+ */
+public final class LearnedSolverFactory {
+
+    public static final String LGD = "Learned gradient descent";
+    public static final String LPD = "Learned primal-dual";
+    public static final String PNP = "Plug-and-play";
+    public static final String POST_PROCESSING = "U-Net post-processing";
+
+    private static final Map<String, String> ARCHITECTURES = new LinkedHashMap<>();
+
+    static {
+        ARCHITECTURES.put(LGD, LearnedGradientDescent.ARCHITECTURE);
+        ARCHITECTURES.put(LPD, LearnedPrimalDual.ARCHITECTURE);
+        ARCHITECTURES.put(PNP, DnCnn.ARCHITECTURE);
+        ARCHITECTURES.put(POST_PROCESSING, PostProcessingNetwork.ARCHITECTURE);
+    }
+
+    private LearnedSolverFactory() {
+    }
+
+    /** Whether {@code solver} names a learned solver (case-insensitive). */
+    public static boolean isLearned(String solver) {
+        return solver != null && ARCHITECTURES.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(solver.trim()));
+    }
+
+    /** The model architecture ({@code lgd}, {@code lpd}, {@code dncnn}, {@code postprocessing}) of a solver name. */
+    public static String architecture(String solver) {
+        for (Map.Entry<String, String> e : ARCHITECTURES.entrySet()) {
+            if (solver != null && e.getKey().equalsIgnoreCase(solver.trim())) {
+                return e.getValue();
+            }
+        }
+        throw new IllegalArgumentException("Unknown learned solver '" + solver + "': choose one of "
+            + ARCHITECTURES.keySet());
+    }
+
+    /** The solver name ({@code solver=} value) of an architecture. */
+    public static String solverName(String architecture) {
+        for (Map.Entry<String, String> e : ARCHITECTURES.entrySet()) {
+            if (e.getValue().equals(architecture)) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalArgumentException("Unknown architecture '" + architecture + "': choose one of "
+            + ARCHITECTURES.values());
+    }
+
+    /** As {@link #load(String, String, Map, Function, DeepLearningRuntime.DeviceChoice, PretrainedModels)}
+     * with the shipped models. */
+    public static LoadedLearnedSolver load(String solver, String model, Map<String, String> physics,
+        Function<NDManager, ForwardOperator> operator, DeepLearningRuntime.DeviceChoice device) throws IOException {
+        return load(solver, model, physics, operator, device, PretrainedModels.shipped());
+    }
+
+    /**
+     * Loads a model and makes it a solver for data with the given physics.
+     *
+     * @param physics the data's settings, {@code physics=} included; compared with the model's recorded settings
+     *     (completed with the model physics' defaults, {@link PhysicsFactory#completeSettings})
+     * @param operator builds the data's operator in the given manager (the model's manager, on the device)
+     * @throws IncompatibleModelException when the model is of another architecture or does not fit the data,
+     *     naming each difference, e.g. {@code model trained for views=30, but the data has views=60}
+     * @throws IllegalArgumentException for an unknown solver or model name
+     * @throws IOException for unreadable model files
+     */
+    public static LoadedLearnedSolver load(String solver, String model, Map<String, String> physics,
+        Function<NDManager, ForwardOperator> operator, DeepLearningRuntime.DeviceChoice device,
+        PretrainedModels models) throws IOException {
+        String architecture = architecture(solver);
+        Path file = models.resolve(model);
+        String name = PretrainedModels.displayName(model);
+        ModelMetadata metadata = ModelFile.readMetadata(file);
+        if (!architecture.equals(metadata.architecture)) {
+            throw new IncompatibleModelException("Model " + name + " is a " + describe(metadata.architecture)
+                + " model, but solver=[" + solverName(architecture) + "] was chosen: choose solver=["
+                + describe(metadata.architecture) + "] or a " + solverName(architecture) + " model");
+        }
+        String modelPhysics = metadata.physics.get("physics");
+        if (modelPhysics != null && PhysicsCatalog.all().containsKey(modelPhysics)) {
+            Map<String, String> completed = new LinkedHashMap<>(
+                PhysicsCatalog.find(modelPhysics).completeSettings(metadata.physics));
+            completed.put("physics", modelPhysics);
+            metadata.physics = completed;
+        }
+        Device target = DeepLearningRuntime.device(device);
+        NDManager manager = NDManager.newBaseManager(target);
+        try {
+            ForwardOperator op = operator.apply(manager);
+            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
+            if (!problems.isEmpty()) {
+                throw new IncompatibleModelException("Model " + name + " does not fit this data: "
+                    + String.join("; ", problems));
+            }
+            LearnedModel loaded = ModelFile.load(file, manager, op, physics);
+            Map<String, String> initialPhysics = DnCnn.ARCHITECTURE.equals(architecture) || modelPhysics == null
+                ? physics : metadata.physics;
+            Solver initial = PhysicsCatalog.find(initialPhysics.get("physics")).initialReconstruction(initialPhysics);
+            return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initial), op, manager, target);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static String describe(String architecture) {
+        try {
+            return solverName(architecture);
+        } catch (IllegalArgumentException e) {
+            return architecture;
+        }
+    }
+}

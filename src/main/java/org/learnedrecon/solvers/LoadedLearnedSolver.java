@@ -1,0 +1,106 @@
+package org.learnedrecon.solvers;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.learnedrecon.learned.LearnedSolver;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.physics.ForwardOperator;
+
+/**
+ * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the
+ * chosen device, closed together by {@link #close()}. {@link #reconstruct} runs the slices in batches of
+ * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks and progress and cancellation are per batch.
+ */
+public final class LoadedLearnedSolver implements AutoCloseable {
+
+    /** Slices per forward pass. */
+    public static final int DEFAULT_BATCH = 8;
+
+    private final String modelName;
+    private final LearnedSolver solver;
+    private final ForwardOperator operator;
+    private final NDManager manager;
+    private final Device device;
+    private int batch = DEFAULT_BATCH;
+
+    LoadedLearnedSolver(String modelName, LearnedSolver solver, ForwardOperator operator, NDManager manager,
+        Device device) {
+        this.modelName = modelName;
+        this.solver = solver;
+        this.operator = operator;
+        this.manager = manager;
+        this.device = device;
+    }
+
+    /** The model's name: a shipped model's name or a model file's name without {@code .zip}. */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** E.g. {@code Learned lgd (lgd-ct30)}. */
+    public String name() {
+        return solver.name() + " (" + modelName + ")";
+    }
+
+    public ModelMetadata metadata() {
+        return solver.model().metadata();
+    }
+
+    /** The operator the network applies (the data's physics, in this solver's manager). */
+    public ForwardOperator operator() {
+        return operator;
+    }
+
+    /** Sets the slices per forward pass (at least 1). */
+    public LoadedLearnedSolver batch(int slices) {
+        if (slices < 1) {
+            throw new IllegalArgumentException("batch=" + slices + " must be at least 1");
+        }
+        batch = slices;
+        return this;
+    }
+
+    /**
+     * Reconstructs every sample of {@code measurements} (batch axis first, per-sample shape the operator's range).
+     * The input is not modified; the result (float32, batch axis first) is attached to the input's manager.
+     *
+     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled between batches
+     */
+    public NDArray reconstruct(NDArray measurements, ProgressMonitor progress) {
+        Shape shape = measurements.getShape();
+        Shape range = operator.rangeShape();
+        if (shape.dimension() != range.dimension() + 1 || !shape.slice(1).equals(range)) {
+            throw new IllegalArgumentException("Measurements of shape " + shape + " do not fit the model's operator:"
+                + " expected (slices, " + range + ")");
+        }
+        long n = shape.get(0);
+        Shape sample = operator.domainShape();
+        int perSample = Math.toIntExact(sample.size());
+        float[] result = new float[Math.toIntExact(n * perSample)];
+        progress.progress(0, n, name());
+        for (long first = 0; first < n; first += batch) {
+            progress.checkCancelled();
+            long last = Math.min(n, first + batch);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray part = measurements.get(new NDIndex("{}:{}", first, last));
+                part.attach(scope);
+                NDArray y = part.toType(DataType.FLOAT32, false).toDevice(device, false);
+                y.attach(scope);
+                NDArray x = solver.reconstruct(y, operator, ProgressMonitor.NONE);
+                float[] values = x.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
+                System.arraycopy(values, 0, result, Math.toIntExact(first * perSample), values.length);
+            }
+            progress.progress(last, n, String.format("%s: slice %d/%d", name(), last, n));
+        }
+        return measurements.getManager().create(result, new Shape(n).addAll(sample));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

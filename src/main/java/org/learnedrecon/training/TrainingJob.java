@@ -1,0 +1,98 @@
+package org.learnedrecon.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.OperatorNorm;
+import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * One training job from data to model file, shared by {@link TrainMain} and the Train Solver command: builds the
+ * physics' operator and the network, runs {@link TrainingRun} (resuming from the checkpoint directory when it holds
+ * a checkpoint of the same settings) and writes the model file with its metadata. The physics settings recorded in
+ * the model are completed with the physics' defaults ({@link PhysicsFactory#completeSettings}) plus
+ * {@code physics=}, so loading can compare every one with the data's.
+ */
+public final class TrainingJob {
+
+    /** Image data sets, as read from files or open images. */
+    public ImageSliceDataset training;
+    public ImageSliceDataset validation;
+    /** A {@link PhysicsCatalog} name, e.g. {@code ct-parallel}. */
+    public String physics;
+    public Map<String, String> physicsSettings = new LinkedHashMap<>();
+    /** {@code lgd}, {@code lpd}, {@code postprocessing} or {@code dncnn}. */
+    public String architecture;
+    /** Overrides of {@link NetworkCatalog#defaults}. */
+    public Map<String, String> hyperParameters = new LinkedHashMap<>();
+    public TrainingConfig config = new TrainingConfig();
+    /** Relative Gaussian noise level of the simulated measurements (reconstruction networks). */
+    public double noise = 0.01;
+    /** Denoiser training: image noise standard deviation in units of the intensity scale. */
+    public double sigma = 0.05;
+    public Path output;
+    public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
+
+    /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
+    public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {
+        if (training == null || validation == null || physics == null || architecture == null || output == null) {
+            throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
+                + " architecture and an output file");
+        }
+        Device target = DeepLearningRuntime.device(device);
+        return DeepLearningRuntime.call(() -> train(target, listener, progress));
+    }
+
+    private TrainingResult train(Device target, TrainingListener listener, ProgressMonitor progress)
+        throws IOException {
+        String name = architecture.toLowerCase(Locale.ROOT);
+        PhysicsFactory factory = PhysicsCatalog.find(physics);
+        Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(physicsSettings));
+        settings.remove("physics");
+        try (NDManager manager = NDManager.newBaseManager(target)) {
+            ForwardOperator operator = factory.create(manager, settings);
+            Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
+            Solver initial = factory.initialReconstruction(settings);
+            TrainingTask task;
+            boolean denoiser = DnCnn.ARCHITECTURE.equals(name);
+            if (denoiser) {
+                task = new DenoisingTask(operator.domainShape(), sigma);
+            } else {
+                hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
+                task = new MeasurementTask(operator, new GaussianRelativeNoise(noise), initial);
+            }
+            Block network = NetworkCatalog.create(name, hyper, operator);
+            TrainingRun run = new TrainingRun(network, task, training, validation, config);
+            TrainingResult result = run.run(manager, listener, progress);
+            LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
+                operator.rangeShape().getShape());
+            model.metadata().physics.put("physics", factory.name());
+            if (!denoiser) {
+                model.metadata().training.put("noise", Double.toString(noise));
+            } else {
+                model.metadata().training.put("sigma", Double.toString(sigma));
+            }
+            model.metadata().training.put("device", target.toString());
+            ModelFile.save(model, output);
+            return result;
+        }
+    }
+
+    /** A one-line description for logs. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s %s on %s, validation %s, for %s %s, device %s", architecture,
+            hyperParameters, training.description(), validation.description(), physics, physicsSettings, device);
+    }
+}

@@ -1,0 +1,223 @@
+package org.learnedrecon.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import net.imglib2.img.array.ArrayImgs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.io.MeasurementTable;
+import org.learnedrecon.io.MetadataImage;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.phantoms.EllipsePhantom;
+import org.learnedrecon.phantoms.RandomEllipsesPhantom;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+/**
+ * Train Solver and the learned solvers of Reconstruct CT through a real SciJava Context: a tiny LGD (2 unrolled
+ * iterations, 8 channels) trained for 2 epochs on 8 random-ellipse phantoms of 32 x 32 at 12 views reconstructs a
+ * simulated sinogram via {@code model=<path>}; a cancelled run leaves a checkpoint and its rerun finishes exactly as
+ * an uninterrupted run; models of another geometry or architecture are refused naming the difference.
+ */
+class LearnedCommandsTest {
+
+    private static final int SIZE = 32;
+    private static final int VIEWS = 12;
+
+    @TempDir
+    static Path directory;
+
+    private static Context context;
+    private static CommandService commands;
+    private static MetadataImage trainingImages;
+    private static MetadataImage validationImages;
+    private static CommandModule trained;
+    private static Path model;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        context = new Context();
+        commands = context.service(CommandService.class);
+        trainingImages = phantoms("train-ellipses", 8, 11);
+        validationImages = phantoms("val-ellipses", 2, 12);
+        model = directory.resolve("tiny-lgd.zip");
+        trained = train(model, directory.resolve("ckpt-full"), ProgressMonitor.NONE);
+    }
+
+    @AfterAll
+    static void stopContext() {
+        context.dispose();
+    }
+
+    /** Random ellipses (8 per image on average, inside the central half), {@code count} slices. */
+    static MetadataImage phantoms(String title, int count, long seed) {
+        RandomEllipsesPhantom generator = new RandomEllipsesPhantom(seed, 8, true);
+        float[] all = new float[count * SIZE * SIZE];
+        for (int s = 0; s < count; s++) {
+            float[] slice = EllipsePhantom.render(generator.nextEllipses(), SIZE);
+            System.arraycopy(slice, 0, all, s * SIZE * SIZE, slice.length);
+        }
+        return new MetadataImage(title, ArrayImgs.floats(all, SIZE, SIZE, count), Map.of());
+    }
+
+    static CommandModule train(Path output, Path checkpoint, ProgressMonitor progress) throws Exception {
+        return commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation",
+            validationImages, "physics", TrainSolverCommand.CT, "angles", VIEWS, "range", 180.0, "noise", 0.01,
+            "solver", "Learned gradient descent", "unrolled", 2, "channels", 8, "epochs", 2, "batch", 4, "rate",
+            3e-3, "seed", 5L, "checkpoint", checkpoint.toFile(), "output", output.toFile(), "device", "CPU",
+            "progress", progress).get();
+    }
+
+    private static MetadataImage sinogram(int views) throws Exception {
+        CommandModule module = commands.run(SimulateCtCommand.class, false, "image", validationImages, "geometry",
+            "Parallel beam", "angles", views, "range", 180.0, "noise", "Gaussian", "level", 0.01, "seed", 3L).get();
+        return assertInstanceOf(MetadataImage.class, module.getOutput("sinogram"));
+    }
+
+    private static CommandModule reconstruct(MetadataImage sinogram, String solver, String modelValue)
+        throws Exception {
+        return commands.run(ReconstructCtCommand.class, false, "sinogram", sinogram, "solver", solver, "model",
+            modelValue, "device", "CPU", "reference", validationImages).get();
+    }
+
+    @Test
+    void trainingWritesAModelWithItsDataAndPhysics() throws Exception {
+        MeasurementTable history = assertInstanceOf(MeasurementTable.class, trained.getOutput("history"));
+        assertEquals(2, history.rows().size());
+        for (MeasurementTable.Row row : history.rows()) {
+            assertTrue(Double.isFinite(row.values()[1]) && row.values()[1] > 0, "loss " + row.values()[1]);
+            assertTrue(Double.isFinite(row.values()[2]), "PSNR " + row.values()[2]);
+        }
+        assertEquals(model.toAbsolutePath().toString(), trained.getOutput("model"));
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertEquals("lgd", metadata.architecture);
+        assertEquals("2", metadata.hyperParameters.get("iterations"));
+        assertEquals("8", metadata.hyperParameters.get("hiddenChannels"));
+        assertEquals(Map.of("physics", "ct-parallel", "size", "32", "views", "12", "range", "180", "detectors", "46"),
+            metadata.physics);
+        assertTrue(metadata.trainingData.contains("train-ellipses (8 slices of 32x32)"), metadata.trainingData);
+        assertTrue(metadata.trainingData.contains("val-ellipses (2 slices of 32x32)"), metadata.trainingData);
+        assertEquals("2", metadata.training.get("epochs"));
+        assertEquals("0.003", metadata.training.get("learningRate"));
+    }
+
+    @Test
+    void theTrainedModelReconstructsThroughReconstructCt() throws Exception {
+        MetadataImage sinogram = sinogram(VIEWS);
+        CommandModule learned = reconstruct(sinogram, "Learned gradient descent", model.toString());
+        MetadataImage x = assertInstanceOf(MetadataImage.class, learned.getOutput("reconstruction"));
+        assertEquals(List.of(32L, 32L, 2L), List.of(x.image().dimension(0), x.image().dimension(1),
+            x.image().dimension(2)));
+        assertEquals("Learned lgd (tiny-lgd)", x.metadata().get("solver"));
+        MeasurementTable metrics = assertInstanceOf(MeasurementTable.class, learned.getOutput("metrics"));
+        for (MeasurementTable.Row row : metrics.rows()) {
+            double psnr = row.values()[metrics.columns().indexOf("PSNR")];
+            System.out.printf("tiny LGD slice PSNR %.2f dB%n", psnr);
+            assertTrue(psnr > 25, "PSNR " + psnr);
+        }
+    }
+
+    @Test
+    void aModelOfAnotherGeometryOrArchitectureIsRefused() throws Exception {
+        assertFails("model trained for views=12, but the data has views=16",
+            () -> reconstruct(sinogram(16), "Learned gradient descent", model.toString()));
+        assertFails("tiny-lgd is a Learned gradient descent model, but solver=[Learned primal-dual]",
+            () -> reconstruct(sinogram(VIEWS), "Learned primal-dual", model.toString()));
+        assertFails("model=no-such-model is neither a pretrained model",
+            () -> reconstruct(sinogram(VIEWS), "Learned gradient descent", "no-such-model"));
+    }
+
+    @Test
+    void aCancelledRunLeavesACheckpointAndTheRerunResumesExactly() throws Exception {
+        Path output = directory.resolve("resumed.zip");
+        Path checkpoint = directory.resolve("ckpt-cancelled");
+        // 8 slices / batch 4 = 2 steps per epoch: cancel at the first step of epoch 2.
+        List<Long> done = new ArrayList<>();
+        ProgressMonitor cancelInEpochTwo = new ProgressMonitor() {
+            @Override
+            public void progress(long d, long total, String message) {
+                done.add(d);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return done.contains(2L);
+            }
+        };
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> train(output, checkpoint, cancelInEpochTwo));
+        assertTrue(hasCause(e, CancellationException.class), e.toString());
+        assertFalse(Files.exists(output));
+        assertTrue(Files.isDirectory(checkpoint.resolve("epoch-0001")), "checkpoint of epoch 1");
+
+        CommandModule resumed = train(output, checkpoint, ProgressMonitor.NONE);
+        MeasurementTable expected = (MeasurementTable) trained.getOutput("history");
+        MeasurementTable got = (MeasurementTable) resumed.getOutput("history");
+        for (int r = 0; r < 2; r++) {
+            assertEquals(expected.rows().get(r).values()[1], got.rows().get(r).values()[1], 1e-6, "loss " + r);
+            assertEquals(expected.rows().get(r).values()[2], got.rows().get(r).values()[2], 1e-4, "PSNR " + r);
+        }
+        assertTrue(Files.isRegularFile(output));
+    }
+
+    /** The same command trains for single-coil Cartesian MRI; the model records the MRI settings. */
+    @Test
+    void trainsForMriToo() throws Exception {
+        Path output = directory.resolve("tiny-mri.zip");
+        CommandModule module = commands.run(TrainSolverCommand.class, false, "training", trainingImages,
+            "validation", validationImages, "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125,
+            "noise", 0.01, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1,
+            "batch", 4, "rate", 1e-3, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
+        MeasurementTable history = (MeasurementTable) module.getOutput("history");
+        assertEquals(1, history.rows().size());
+        assertTrue(Double.isFinite(history.rows().get(0).values()[2]));
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertEquals("mri-cartesian", metadata.physics.get("physics"));
+        assertEquals("4.0", metadata.physics.get("acceleration"));
+        assertEquals("0.125", metadata.physics.get("center"));
+        assertEquals("32", metadata.physics.get("size"));
+    }
+
+    @Test
+    void missingDataIsNamed() {
+        assertFails("give training=<open image title> or train=<TIFF path>", () -> commands.run(
+            TrainSolverCommand.class, false, "validation", validationImages, "output",
+            new File(directory.toFile(), "x.zip")).get());
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void assertFails(String part, java.util.concurrent.Callable<Object> call) {
+        ExecutionException e = assertThrows(ExecutionException.class, call::call);
+        Throwable cause = e.getCause();
+        while (cause.getCause() != null && !cause.getMessage().contains(part)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage() != null && cause.getMessage().contains(part),
+            "'" + e.getCause() + "' lacks '" + part + "'");
+    }
+}

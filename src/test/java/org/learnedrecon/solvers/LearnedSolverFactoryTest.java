@@ -1,0 +1,241 @@
+package org.learnedrecon.solvers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.learned.TestImages;
+import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.PretrainedModels;
+import org.learnedrecon.physics.ct.CtGeometry;
+import org.learnedrecon.physics.ct.CtGeometryKeys;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice;
+import org.learnedrecon.training.CtParallelPhysics;
+import org.learnedrecon.training.TrainingConfig;
+import org.learnedrecon.training.TrainingJob;
+
+/**
+ * Learned solvers from names: the shipped-model registry (on a class path built in the test), physics settings of
+ * CT geometries, batched inference equal to one pass, progress and cancellation, refusals that name the problem.
+ */
+class LearnedSolverFactoryTest {
+
+    @TempDir
+    static Path directory;
+
+    private static Path modelFile;
+    private static PretrainedModels registry;
+
+    @BeforeAll
+    static void trainTinyModel() throws Exception {
+        TrainingJob job = new TrainingJob();
+        job.training = TestImages.ellipses(4, 16, 1);
+        job.validation = TestImages.ellipses(2, 16, 2);
+        job.physics = CtParallelPhysics.NAME;
+        job.physicsSettings = Map.of("size", "16", "views", "10");
+        job.architecture = "lgd";
+        job.hyperParameters = Map.of("iterations", "2", "hiddenChannels", "4");
+        job.config = new TrainingConfig().epochs(1).batchSize(2).seed(4);
+        job.device = DeviceChoice.CPU;
+        Path resources = directory.resolve("classpath");
+        Path models = resources.resolve("test/models");
+        Files.createDirectories(models);
+        job.output = models.resolve("tiny-ct10.zip");
+        job.run(org.learnedrecon.training.TrainingListener.NONE, ProgressMonitor.NONE);
+        modelFile = job.output;
+        Files.writeString(models.resolve(PretrainedModels.INDEX), "# test models\n\n tiny-ct10.zip \n");
+        registry = new PretrainedModels(new URLClassLoader(new URL[] {resources.toUri().toURL()}, null),
+            "test/models");
+    }
+
+    @Test
+    void settingsOfCtGeometries() {
+        assertEquals(Map.of("physics", "ct-parallel", "size", "128", "views", "30", "range", "180", "detectors",
+            "182"), CtParallelPhysics.settingsOf(CtGeometryKeys.parallel(128, 30, 180, 182)));
+        assertEquals("120", CtParallelPhysics.settingsOf(CtGeometryKeys.parallel(64, 90, 120, 0)).get("range"));
+        assertEquals("ct-fan-beam", CtParallelPhysics.settingsOf(CtGeometryKeys.fan(64, 90, 360, 0, 200, 100,
+            "Flat")).get("physics"));
+        CtGeometry shifted = CtGeometryKeys.parallel(64, 30, 180, 0).withCenterOfRotationOffset(0.5);
+        assertTrue(CtParallelPhysics.settingsOf(shifted).get("physics").contains("rotation axis offset"));
+        // A model recording only some settings is completed with the physics' defaults before comparison.
+        assertEquals(CtParallelPhysics.settingsOf(CtGeometryKeys.parallel(128, 30, 180, 0)),
+            new CtParallelPhysics().completeSettings(Map.of()));
+    }
+
+    /**
+     * The pretrained lgd-ct30 is trained by TrainMain with {@code physics=ct-parallel physics.views=30} (defaults
+     * otherwise); it must fit the demo's sinogram test-data/ct/sinogram-30views.tif as Reconstruct CT reads it.
+     */
+    @Test
+    void theDemoSinogramHasTheSettingsOfACt30Model() {
+        ij.ImagePlus sinogram = new ij.io.Opener().openImage("test-data/ct/sinogram-30views.tif");
+        CtGeometry g = CtGeometryKeys.ofSinogram("sinogram", org.learnedrecon.io.ImageInfoMetadata.read(sinogram),
+            sinogram.getHeight(), sinogram.getWidth(), 0, 0, 0);
+        Map<String, String> model = new java.util.LinkedHashMap<>(
+            new CtParallelPhysics().completeSettings(Map.of("views", "30")));
+        assertEquals(model, CtParallelPhysics.settingsOf(g));
+    }
+
+    @Test
+    void registryListsResolvesAndNamesWhatIsInstalled() throws Exception {
+        assertEquals(List.of("tiny-ct10"), registry.names());
+        Path extracted = registry.resolve("TINY-ct10.zip");
+        assertArrayEquals(Files.readAllBytes(modelFile), Files.readAllBytes(extracted));
+        assertEquals(extracted, registry.resolve("tiny-ct10"), "extracted once");
+        assertEquals(modelFile, registry.resolve(modelFile.toString()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.resolve("lgd-ct30"));
+        assertTrue(e.getMessage().contains("model=lgd-ct30 is neither a pretrained model (installed: tiny-ct10)"),
+            e.getMessage());
+    }
+
+    @Test
+    void everyShippedModelIsReadable() throws Exception {
+        for (String name : PretrainedModels.shipped().names()) {
+            assertTrue(ModelFile.readMetadata(PretrainedModels.shipped().resolve(name)).architecture != null, name);
+        }
+    }
+
+    @Test
+    void batchedInferenceEqualsOnePassAndReportsProgress() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
+        try (NDManager manager = NDManager.newBaseManager();
+            LoadedLearnedSolver solver = LearnedSolverFactory.load("learned GRADIENT descent", "tiny-ct10",
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU,
+                registry)) {
+            NDArray images = TestImages.ellipses(5, 16, 9).batch(manager, new int[] {0, 1, 2, 3, 4},
+                new Shape(16, 16), 1);
+            NDArray y = RayTransform.matrixFree(g).apply(images);
+            float[] before = y.toFloatArray();
+            List<Long> done = new ArrayList<>();
+            ProgressMonitor record = new ProgressMonitor() {
+                @Override
+                public void progress(long d, long total, String message) {
+                    done.add(d);
+                    assertEquals(5, total);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            };
+            float[] inBatchesOfTwo = solver.batch(2).reconstruct(y, record).toFloatArray();
+            assertEquals(List.of(0L, 2L, 4L, 5L), done);
+            float[] inOnePass = solver.batch(8).reconstruct(y, ProgressMonitor.NONE).toFloatArray();
+            assertArrayEquals(inOnePass, inBatchesOfTwo, 1e-5f);
+            assertArrayEquals(before, y.toFloatArray(), "input unchanged");
+            assertEquals(5 * 16 * 16, inOnePass.length);
+            assertEquals("Learned lgd (tiny-ct10)", solver.name());
+
+            ProgressMonitor cancelled = new ProgressMonitor() {
+                @Override
+                public void progress(long d, long total, String message) {
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return true;
+                }
+            };
+            assertThrows(CancellationException.class, () -> solver.reconstruct(y, cancelled));
+            IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
+                () -> solver.reconstruct(images, ProgressMonitor.NONE));
+            assertTrue(wrongShape.getMessage().contains("do not fit the model's operator"), wrongShape.getMessage());
+        }
+    }
+
+    /**
+     * Models written by TrainMain before settings were completed record only the settings given on its command line
+     * (e.g. {@code physics.views=30}); the physics' defaults fill in the rest before comparison.
+     */
+    @Test
+    void settingsMissingFromOlderModelsAreTheirPhysicsDefaults() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
+        Path partial = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), "partial.zip");
+        try (LoadedLearnedSolver solver = LearnedSolverFactory.load(LearnedSolverFactory.LGD, partial.toString(),
+            CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry)) {
+            assertEquals("partial", solver.modelName());
+            assertEquals(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), solver.metadata().physics);
+        }
+        Path otherRange = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10", "range", "120"),
+            "range.zip");
+        IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, otherRange.toString(),
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
+        assertTrue(e.getMessage().contains("model trained for range=120, but the data has range=180"),
+            e.getMessage());
+    }
+
+    /** A copy of the tiny model whose metadata records {@code physics} instead. */
+    private static Path withPhysics(Map<String, String> physics, String name) throws Exception {
+        Path copy = directory.resolve(name);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(modelFile));
+            ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] bytes = in.readAllBytes();
+                if (entry.getName().equals(ModelFile.METADATA_ENTRY)) {
+                    JsonObject json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8))
+                        .getAsJsonObject();
+                    JsonObject settings = new JsonObject();
+                    physics.forEach(settings::addProperty);
+                    json.add("physics", settings);
+                    bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void refusalsNameTheDifference() {
+        CtGeometry other = CtGeometryKeys.parallel(16, 12, 180, 0);
+        IncompatibleModelException views = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "tiny-ct10",
+                CtParallelPhysics.settingsOf(other), m -> RayTransform.differentiable(other, m), DeviceChoice.CPU,
+                registry));
+        assertTrue(views.getMessage().startsWith("Model tiny-ct10 does not fit this data: model trained for views=10,"
+            + " but the data has views=12"), views.getMessage());
+        CtGeometry fan = CtGeometryKeys.fan(16, 10, 360, 23, 60, 30, "Flat");
+        IncompatibleModelException geometry = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "tiny-ct10", CtParallelPhysics.settingsOf(fan),
+                m -> RayTransform.differentiable(fan, m), DeviceChoice.CPU, registry));
+        assertTrue(geometry.getMessage().contains("model trained for physics=ct-parallel, but the data has"
+            + " physics=ct-fan-beam"), geometry.getMessage());
+        CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
+        IncompatibleModelException architecture = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.POST_PROCESSING, "tiny-ct10",
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
+        assertTrue(architecture.getMessage().contains("is a Learned gradient descent model, but solver=[U-Net"
+            + " post-processing] was chosen"), architecture.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> LearnedSolverFactory.architecture("ART"));
+        assertTrue(unknown.getMessage().contains("Unknown learned solver 'ART'"), unknown.getMessage());
+    }
+}
