@@ -29,6 +29,14 @@ public final class DeepLearningRuntime {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // PyTorch's CPU thread pools spin while waiting; with as many threads as cores they fight ImageJ and each
+        // other. Half the cores measured 2.5-4x faster per training step and ~3x faster inference on 2 cores.
+        // Users override with -Dai.djl.pytorch.num_threads=N.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
     }
 
     private DeepLearningRuntime() {
