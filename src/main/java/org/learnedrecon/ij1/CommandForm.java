@@ -19,6 +19,9 @@ import java.util.Map;
  */
 final class CommandForm {
 
+    /** The choice meaning "no image" for optional image inputs in the dialog. */
+    static final String NO_IMAGE = "*None*";
+
     private final String title;
     private final List<DialogField> fields;
 
@@ -52,7 +55,8 @@ final class CommandForm {
                     value = text == null ? f.initial() : parseNumber(f, text);
                     break;
                 case IMAGE:
-                    value = text == null ? currentImage(f) : image(f, text);
+                    // an optional image (mask, reference, ...) is absent unless its key is given
+                    value = text == null ? (f.item().isRequired() ? currentImage(f) : null) : image(f, text);
                     break;
                 case FILE:
                     value = text == null ? f.initial() : new File(text);
@@ -91,7 +95,15 @@ final class CommandForm {
                         throw new IllegalArgumentException(f.label() + ": no image is open; open or create one first");
                     }
                     ImagePlus current = WindowManager.getCurrentImage();
-                    dialog.addImageChoice(f.label(), current == null ? null : current.getTitle());
+                    if (f.item().isRequired()) {
+                        dialog.addImageChoice(f.label(), current == null ? null : current.getTitle());
+                    } else {
+                        String[] titles = WindowManager.getImageTitles();
+                        String[] choices = new String[titles.length + 1];
+                        choices[0] = NO_IMAGE;
+                        System.arraycopy(titles, 0, choices, 1, titles.length);
+                        dialog.addChoice(f.label(), choices, NO_IMAGE);
+                    }
                     break;
                 case FILE:
                     dialog.addFileField(f.label(), initial == null ? "" : initial.toString());
@@ -120,7 +132,12 @@ final class CommandForm {
                     value = dialog.getNextChoice();
                     break;
                 case IMAGE:
-                    value = dialog.getNextImage();
+                    if (f.item().isRequired()) {
+                        value = dialog.getNextImage();
+                    } else {
+                        String chosen = dialog.getNextChoice();
+                        value = NO_IMAGE.equals(chosen) ? null : image(f, chosen);
+                    }
                     break;
                 case FILE:
                     String path = dialog.getNextString().trim();

@@ -96,6 +96,10 @@ class CommandFormTest {
         assertEquals(List.of("type", "size", "slices", "seed"), keys(PhantomCommand.class));
         assertEquals(List.of("device"), keys(DeviceCheckCommand.class));
         assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
+        assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
+            keys(org.learnedrecon.commands.SimulateMriCommand.class));
+        assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
+            "model", "device"), keys(org.learnedrecon.commands.ReconstructMriCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 
