@@ -20,7 +20,7 @@ for (a = 0; a < accelerations.length; a++) {
     rename("kspace");
     for (s = 0; s < solvers.length; s++) {
         start = getTime();
-        run("Reconstruct MRI...", "kspace=kspace solver=" + solvers[s] + " iterations=300 reference=reference");
+        run("Reconstruct MRI...", "kspace=kspace solver=" + solvers[s] + " iterations=150 reference=reference");
         seconds = (getTime() - start) / 1000;
         saveAs("Tiff", out + files[s] + "-" + accelerations[a] + ".tif");
         close();
@@ -28,15 +28,14 @@ for (a = 0; a < accelerations.length; a++) {
         if (solvers[s] == "Wavelet") table = "MRI metrics L1-wavelet";
         n = Table.size(table);
         for (r = 0; r < n; r++) {
-            label = Table.getString("Label", r, table);
             slice = "mean";
             if (r < n - 1) slice = "" + (r + 1);
             csv = csv + accelerations[a] + "," + files[s] + "," + slice + ","
                 + d2s(Table.get("PSNR (dB)", r, table), 4) + "," + d2s(Table.get("SSIM", r, table), 4) + "\n";
         }
-        close(table);
         print(accelerations[a] + " " + solvers[s] + ": mean PSNR " + d2s(Table.get("PSNR (dB)", n - 1, table), 2)
-            + " dB in " + d2s(seconds, 1) + " s");
+            + " dB, SSIM " + d2s(Table.get("SSIM", n - 1, table), 4) + " in " + d2s(seconds, 1) + " s");
+        close(table);
     }
     close("kspace");
 }
