@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class CommandForm {
 
-    /** Dialog choice meaning "no image" for an optional image input. */
+    /** The choice meaning "no image" for optional image inputs in the dialog. */
     static final String NO_IMAGE = "*None*";
 
     private final String title;
@@ -55,8 +55,7 @@ final class CommandForm {
                     value = text == null ? f.initial() : parseNumber(f, text);
                     break;
                 case IMAGE:
-                    // An optional image (e.g. a reference) absent from the options is not given, rather than
-                    // defaulting to the current image as a required one does.
+                    // an optional image (mask, reference, ...) is absent unless its key is given
                     value = text == null ? (f.item().isRequired() ? currentImage(f) : null) : image(f, text);
                     break;
                 case FILE:
@@ -100,10 +99,10 @@ final class CommandForm {
                         dialog.addImageChoice(f.label(), current == null ? null : current.getTitle());
                     } else {
                         String[] titles = WindowManager.getImageTitles();
-                        String[] optional = new String[titles.length + 1];
-                        optional[0] = NO_IMAGE;
-                        System.arraycopy(titles, 0, optional, 1, titles.length);
-                        dialog.addChoice(f.label(), optional, NO_IMAGE);
+                        String[] choices = new String[titles.length + 1];
+                        choices[0] = NO_IMAGE;
+                        System.arraycopy(titles, 0, choices, 1, titles.length);
+                        dialog.addChoice(f.label(), choices, NO_IMAGE);
                     }
                     break;
                 case FILE:
@@ -137,7 +136,7 @@ final class CommandForm {
                         value = dialog.getNextImage();
                     } else {
                         String chosen = dialog.getNextChoice();
-                        value = NO_IMAGE.equals(chosen) ? null : WindowManager.getImage(chosen);
+                        value = NO_IMAGE.equals(chosen) ? null : image(f, chosen);
                     }
                     break;
                 case FILE:

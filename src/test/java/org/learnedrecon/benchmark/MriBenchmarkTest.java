@@ -6,19 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A small run of the benchmark without BART: one table row per solver, with a plausible PSNR. */
+/** A small run of the benchmark without BART: one table row per solver (L1-wavelet, TV), with a plausible PSNR. */
 class MriBenchmarkTest {
 
     @Test
     void singleAndMultiCoilRowsWithoutBart() throws Exception {
         for (int coils : new int[] {0, 4}) {
             List<String> rows = MriBenchmark.runCase(64, coils, 10, false);
-            assertTrue(rows.size() >= 1);
-            String[] cells = rows.get(0).split("\\|");
-            assertTrue(cells[2].contains("L1-wavelet 10 it"), rows.get(0));
-            double psnr = Double.parseDouble(cells[7].trim());
-            assertTrue(psnr > 12 && psnr < 60, "PSNR " + psnr); // 64^2, 4x lines, 20 it: 16.5 dB single-coil
-            assertEquals("", cells[5].trim()); // no BART time
+            assertEquals(2, rows.size(), "L1-wavelet and TV rows");
+            String[] solvers = {"L1-wavelet 10 it", "TV 10 it"};
+            for (int r = 0; r < 2; r++) {
+                String[] cells = rows.get(r).split("\\|");
+                assertTrue(cells[2].contains(solvers[r]), rows.get(r));
+                double psnr = Double.parseDouble(cells[7].trim());
+                assertTrue(psnr > 12 && psnr < 60, "PSNR " + psnr); // 64^2, 4x lines, 20 it: 16.5 dB single-coil
+                assertEquals("", cells[5].trim()); // no BART time
+            }
         }
     }
 

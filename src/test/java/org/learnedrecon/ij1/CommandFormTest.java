@@ -103,6 +103,10 @@ class CommandFormTest {
         assertEquals(List.of("training", "validation", "train", "val", "physics", "angles", "range", "acceleration",
             "center", "noise", "solver", "unrolled", "channels", "epochs", "batch", "rate", "seed", "checkpoint",
             "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
+        assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
+            keys(org.learnedrecon.commands.SimulateMriCommand.class));
+        assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
+            "model", "device"), keys(org.learnedrecon.commands.ReconstructMriCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
 import ij.io.FileSaver;
@@ -25,18 +24,19 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 
 class ComplexHyperstackTest {
 
-    /** (B=2, H=1, W=2, 2): z[b][0][x] = (b + 1) (3 + 4i) for x = 0, and i (b + 1) for x = 1. */
-    private static final float[] TENSOR = {3, 4, 0, 1, 6, 8, 0, 2};
+    /** (B=2, 2, H=1, W=2): z[b][0][x] = (b + 1) (3 + 4i) for x = 0, and i (b + 1) for x = 1. */
+    private static final float[] TENSOR = {3, 0, 4, 1, 6, 0, 8, 2};
 
     @Test
     void tensorImageHyperstackTensorRoundTrip(@TempDir Path dir) {
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray tensor = manager.create(TENSOR, new Shape(2, 1, 2, 2));
+                NDArray tensor = manager.create(TENSOR, new Shape(2, 2, 1, 2));
                 PlanarImg<FloatType, FloatArray> img = ComplexHyperstack.toImg(tensor);
                 assertArrayEquals(new long[] {2, 1, 2, 2}, img.dimensionsAsLongArray());
                 // PlanarImg plane 2 b + c: c = 1 (imaginary) of sample b = 1 holds {8, 2}.
                 assertArrayEquals(new float[] {8, 2}, img.getPlane(1 * 2 + 1).getCurrentStorageArray());
+                assertArrayEquals(new float[] {6, 0}, img.getPlane(2).getCurrentStorageArray());
                 assertArrayEquals(new float[] {3, 0}, img.getPlane(0).getCurrentStorageArray());
 
                 ImagePlus imp = ImagePlusAdapter.toImagePlus(img, "k-space");
@@ -48,20 +48,29 @@ class ComplexHyperstackTest {
                 assertEquals(2, opened.getNChannels(), "TIFF keeps the 2-channel layout");
 
                 NDArray back = ComplexHyperstack.toTensor(manager, ImagePlusAdapter.toImg(opened));
-                assertEquals(new Shape(2, 1, 2, 2), back.getShape());
+                assertEquals(new Shape(2, 2, 1, 2), back.getShape());
                 assertArrayEquals(TENSOR, back.toFloatArray());
             }
         });
     }
 
+    /** Two coils, one sample: channels (coil 0 re, coil 0 im, coil 1 re, coil 1 im) <-> (B, C, 2, H, W). */
     @Test
-    void complex64TensorsAreReadThroughTheirRealView() {
+    void multiCoilTensorsMapToTwoChannelsPerCoil() {
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray complex = manager.create(TENSOR, new Shape(2, 1, 2, 2)).complex();
-                assertEquals(DataType.COMPLEX64, complex.getDataType());
-                PlanarImg<FloatType, FloatArray> img = ComplexHyperstack.toImg(complex);
-                assertArrayEquals(new float[] {6, 0}, img.getPlane(2).getCurrentStorageArray());
+                float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
+                NDArray tensor = manager.create(values, new Shape(1, 2, 2, 1, 2));
+                PlanarImg<FloatType, FloatArray> img = ComplexHyperstack.toImg(tensor);
+                assertArrayEquals(new long[] {2, 1, 4, 1}, img.dimensionsAsLongArray());
+                assertArrayEquals(new float[] {7, 8}, img.getPlane(3).getCurrentStorageArray(), "coil 1 imaginary");
+                assertEquals(2, ComplexHyperstack.coils(img));
+                NDArray back = ComplexHyperstack.toTensor(manager, img);
+                assertEquals(new Shape(1, 2, 2, 1, 2), back.getShape());
+                assertArrayEquals(values, back.toFloatArray());
+                NDArray single = ComplexHyperstack.toMultiCoilTensor(manager,
+                    ComplexHyperstack.toImg(manager.create(TENSOR, new Shape(2, 2, 1, 2))));
+                assertEquals(new Shape(2, 1, 2, 1, 2), single.getShape());
             }
         });
     }
@@ -92,7 +101,10 @@ class ComplexHyperstackTest {
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 assertThrows(IllegalArgumentException.class,
-                    () -> ComplexHyperstack.toImg(manager.zeros(new Shape(2, 4, 4, 3))));
+                    () -> ComplexHyperstack.toImg(manager.zeros(new Shape(2, 3, 4, 4))));
+                IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
+                    () -> ComplexHyperstack.toTensor(manager, ArrayImgs.floats(4, 4, 3, 2)));
+                assertTrue(odd.getMessage().contains("even"), odd.getMessage());
             }
         });
     }

@@ -85,6 +85,28 @@ public final class SamplingMask {
         return n == 0 ? Double.POSITIVE_INFINITY : (double) height * width / n;
     }
 
+    /**
+     * Side of the largest fully sampled square centred on the k-space centre {@code (H/2, W/2)}: the calibration
+     * region for coil-map estimation (for line masks: the centre band's width, capped by H). 0 when the centre
+     * itself is not sampled.
+     */
+    public int centredFullySampledSize() {
+        int best = 0;
+        for (int s = 1; s <= Math.min(height, width); s++) {
+            int h0 = height / 2 - s / 2;
+            int w0 = width / 2 - s / 2;
+            for (int i = 0; i < s; i++) {
+                for (int j = 0; j < s; j++) {
+                    if (values[(h0 + i) * width + w0 + j] == 0f) {
+                        return best;
+                    }
+                }
+            }
+            best = s;
+        }
+        return best;
+    }
+
     /** The mask as a float32 {@code (H, W)} array in {@code manager}. */
     public NDArray toNDArray(NDManager manager) {
         return manager.create(values, new Shape(height, width));

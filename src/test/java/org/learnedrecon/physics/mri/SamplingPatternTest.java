@@ -26,6 +26,20 @@ class SamplingPatternTest {
         assertEquals(0.25, sumFraction / 40, 0.01);
     }
 
+    /** The calibration square: for lines the centre band's width (capped by H), for Poisson the calibration size. */
+    @Test
+    void centredFullySampledSizeFindsTheCalibrationRegion() {
+        boolean[] columns = new boolean[64];
+        for (int w = 27; w < 37; w++) { // 10 columns from (64 - 10 + 1) / 2 = 27, as the line masks, and one far away
+            columns[w] = true;
+        }
+        columns[3] = true;
+        assertEquals(10, SamplingMask.ofColumns(64, columns).centredFullySampledSize());
+        assertEquals(6, SamplingMask.ofColumns(6, columns).centredFullySampledSize(), "capped by the height");
+        assertEquals(0, SamplingMask.ofColumns(64, new boolean[64]).centredFullySampledSize());
+        assertTrue(new PoissonDiscSampling(4, 12).generate(64, 64, 1).centredFullySampledSize() >= 12);
+    }
+
     @Test
     void equispacedLinesHitAcceleration() {
         for (double acc : new double[] {4, 8}) {

@@ -1,0 +1,277 @@
+package org.learnedrecon.commands;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import net.imglib2.RandomAccessibleInterval;
+import org.learnedrecon.io.ComplexHyperstack;
+import org.learnedrecon.io.MeasurementTable;
+import org.learnedrecon.io.MetadataImage;
+import org.learnedrecon.io.TensorAdapter;
+import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.metrics.Ssim;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.LowResolutionCoilMaps;
+import org.learnedrecon.physics.mri.SamplingMask;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.mri.MriSolverFactory;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins>Learned Reconstruction>Reconstruct MRI...: Cartesian k-space (a complex hyperstack with 2 x coils
+ * channels, one slice per image) -> magnitude image stack (optionally also the complex images), with PSNR/SSIM
+ * against a reference. The mask comes from a mask image or, when none is given, from the k-space's {@code mri.*}
+ * metadata written by Simulate MRI; multi-coil data use given coil maps or maps estimated from the fully sampled
+ * centre ({@link LowResolutionCoilMaps}). Macro keys: {@code kspace=}, {@code mask=}, {@code maps=},
+ * {@code solver=}, {@code lambda=}, {@code iterations=}, {@code reference=}, {@code complex}, {@code model=},
+ * {@code device=}.
+ *
+ * <p>Scaling: each slice's k-space is divided by the peak magnitude of its zero-filled image before solving and the
+ * result multiplied back, so {@code lambda} means the same for any intensity scale (a negative lambda picks
+ * {@link MriSolverFactory#defaultLambda}). Metrics are on magnitudes, with data range max - min of the reference.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
+public class ReconstructMriCommand extends MonitoredCommand {
+
+    @Parameter(label = "Kspace (complex hyperstack, 2 x coils channels)")
+    private MetadataImage kspace;
+
+    @Parameter(label = "Mask (0/1 image; none = from the k-space metadata)", required = false)
+    private MetadataImage mask;
+
+    @Parameter(label = "Maps (coil sensitivities, 2 x coils channels; none = estimate)", required = false)
+    private MetadataImage maps;
+
+    @Parameter(label = "Solver", choices = {MriSolverFactory.ZERO_FILLED, MriSolverFactory.CG_SENSE,
+        MriSolverFactory.WAVELET, MriSolverFactory.TV, MriSolverFactory.UNROLLED, MriSolverFactory.PLUG_AND_PLAY,
+        MriSolverFactory.UNET})
+    private String solver = MriSolverFactory.TV;
+
+    @Parameter(label = "Lambda (regularisation; negative = solver default)")
+    private double lambda = -1;
+
+    @Parameter(label = "Iterations", min = "1", max = "100000")
+    private int iterations = 100;
+
+    @Parameter(label = "Reference (image for PSNR/SSIM; none = no metrics)", required = false)
+    private MetadataImage reference;
+
+    @Parameter(label = "Complex output (also the complex images)")
+    private boolean complex;
+
+    @Parameter(label = "Model (learned solvers, not yet available)", required = false)
+    private String model = "";
+
+    @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
+    private String device = "Auto";
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
+    private MetadataImage reconstruction;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
+    private MetadataImage complexReconstruction;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Metrics")
+    private MeasurementTable metrics;
+
+    @Override
+    public void run() {
+        RandomAccessibleInterval<?> k = kspace.image();
+        int n = k.numDimensions();
+        if (n < 3 || n > 4) {
+            throw new IllegalArgumentException("kspace=" + kspace.title() + " is not a complex hyperstack (W, H, 2 x "
+                + "coils channels[, slices]); real images have no phase: simulate k-space first");
+        }
+        int width = (int) k.dimension(0);
+        int height = (int) k.dimension(1);
+        if (width < 2 || height < 2) {
+            throw new IllegalArgumentException("kspace=" + kspace.title() + " is " + width + "x" + height
+                + "; k-space needs at least 2x2 points");
+        }
+        if (k.dimension(2) % 2 != 0) {
+            throw new IllegalArgumentException("kspace=" + kspace.title() + " has " + k.dimension(2) + " channels; "
+                + "complex k-space has an even channel count (real, imaginary per coil)");
+        }
+        int coils = (int) (k.dimension(2) / 2);
+        SamplingMask samplingMask = samplingMask(height, width);
+        double weight = lambda < 0 ? MriSolverFactory.defaultLambda(solver) : lambda;
+        Solver method = MriSolverFactory.create(solver, weight, iterations);
+        DeepLearningRuntime.DeviceChoice.parse(device);
+        Map<String, String> metadata = new LinkedHashMap<>(kspace.metadata());
+        metadata.put("mri.solver", method.name());
+        metadata.put("mri.lambda", Double.toString(weight));
+        metadata.put("mri.iterations", Integer.toString(iterations));
+        metadata.put("mri.lambda_scaling", "k-space divided by the zero-filled peak magnitude per slice");
+        DeepLearningRuntime.run(() -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray y = ComplexHyperstack.toMultiCoilTensor(manager, kspace.image());
+                if (y.isNaN().any().getBoolean() || y.isInfinite().any().getBoolean()) {
+                    throw new IllegalArgumentException("kspace=" + kspace.title() + " contains NaN or infinite "
+                        + "values");
+                }
+                NDArray givenMaps = coils > 1 && maps != null ? coilMaps(manager, coils, height, width) : null;
+                int slices = (int) y.getShape().get(0);
+                float[] out = new float[slices * 2 * height * width];
+                for (int s = 0; s < slices; s++) {
+                    progress().checkCancelled();
+                    try (NDManager sliceScope = manager.newSubManager()) {
+                        NDArray ys = y.get(s).expandDims(0);
+                        ys.attach(sliceScope);
+                        NDArray x = reconstructSlice(sliceScope, ys, coils, givenMaps, samplingMask, method,
+                            slice(progress(), s, slices));
+                        System.arraycopy(x.toFloatArray(), 0, out, s * 2 * height * width, 2 * height * width);
+                    }
+                }
+                NDArray x = manager.create(out, new Shape(slices, 2, height, width));
+                NDArray magnitude = x.square().sum(new int[] {1}).sqrt();
+                reconstruction = new MetadataImage(kspace.title() + " " + method.name(),
+                    TensorAdapter.toImg(magnitude), metadata);
+                if (complex) {
+                    complexReconstruction = new MetadataImage(kspace.title() + " " + method.name() + " complex",
+                        ComplexHyperstack.toImg(x), metadata);
+                }
+                if (reference != null) {
+                    metrics = score(TensorAdapter.toTensor(manager, reference.image()), magnitude, method.name());
+                }
+            }
+        });
+    }
+
+    private static NDArray reconstructSlice(NDManager scope, NDArray y, int coils, NDArray givenMaps,
+            SamplingMask samplingMask, Solver method, ProgressMonitor progress) {
+        NDArray sliceMaps = null;
+        NDArray data = coils == 1 ? y.squeeze(1) : y;
+        if (coils > 1) {
+            if (givenMaps != null) {
+                sliceMaps = givenMaps;
+            } else {
+                int calibration = samplingMask.centredFullySampledSize();
+                if (calibration < 2) {
+                    throw new IllegalArgumentException("mask has no fully sampled centre to estimate coil maps "
+                        + "from; give maps=");
+                }
+                sliceMaps = LowResolutionCoilMaps.estimate(y.get(0), calibration, calibration);
+            }
+        }
+        CartesianMriOperator operator = new CartesianMriOperator(scope, samplingMask, sliceMaps);
+        // Scale so the zero-filled image peaks at 1: lambda then does not depend on the intensity units.
+        NDArray zeroFilled = operator.adjoint(data);
+        float peak = zeroFilled.square().sum(new int[] {1}).sqrt().max().getFloat();
+        float scale = peak > 0 ? peak : 1f;
+        NDArray x = method.reconstruct(data.div(scale), operator, progress).mul(scale);
+        x.attach(scope);
+        return x;
+    }
+
+    private SamplingMask samplingMask(int height, int width) {
+        if (mask != null) {
+            RandomAccessibleInterval<?> m = mask.image();
+            if (m.dimension(0) != width || m.dimension(1) != height || (m.numDimensions() > 2
+                && m.size() != (long) width * height)) {
+                throw new IllegalArgumentException("mask=" + mask.title() + " is " + dims(m) + " but the k-space is "
+                    + width + " x " + height + "; they must match");
+            }
+            float[] values = new float[width * height];
+            net.imglib2.Cursor<? extends net.imglib2.type.numeric.RealType<?>> c =
+                net.imglib2.view.Views.flatIterable(mask.image()).cursor();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = c.next().getRealFloat();
+            }
+            try {
+                return new SamplingMask(height, width, values);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mask=" + mask.title() + ": " + e.getMessage(), e);
+            }
+        }
+        MriAcquisitionSettings settings = MriAcquisitionSettings.fromMetadata(kspace.metadata());
+        if (settings == null) {
+            throw new IllegalArgumentException("kspace=" + kspace.title() + " has no mri.* metadata: give the "
+                + "sampling mask as mask=");
+        }
+        return settings.samplingMask(height, width);
+    }
+
+    private NDArray coilMaps(NDManager manager, int coils, int height, int width) {
+        NDArray m = ComplexHyperstack.toMultiCoilTensor(manager, maps.image());
+        Shape expected = new Shape(1, coils, 2, height, width);
+        if (!m.getShape().equals(expected)) {
+            throw new IllegalArgumentException("maps=" + maps.title() + " must be " + width + " x " + height
+                + " with " + 2 * coils + " channels and one slice, like the k-space; got " + dims(maps.image()));
+        }
+        return m.get(0);
+    }
+
+    private MeasurementTable score(NDArray ref, NDArray magnitude, String name) {
+        if (!ref.getShape().equals(magnitude.getShape())) {
+            throw new IllegalArgumentException("reference=" + reference.title() + " is " + dims(reference.image())
+                + "; it must have the reconstruction's size and slice count " + magnitude.getShape());
+        }
+        float[] truth = ref.toFloatArray();
+        float[] test = magnitude.toFloatArray();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : truth) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double range = max - min;
+        int slices = (int) ref.getShape().get(0);
+        int h = (int) ref.getShape().get(1);
+        int w = (int) ref.getShape().get(2);
+        MeasurementTable table = new MeasurementTable("MRI metrics " + name, List.of("PSNR (dB)", "SSIM"));
+        Ssim ssim = Ssim.uniform();
+        double psnrSum = 0;
+        double ssimSum = 0;
+        for (int s = 0; s < slices; s++) {
+            float[] a = java.util.Arrays.copyOfRange(truth, s * h * w, (s + 1) * h * w);
+            float[] b = java.util.Arrays.copyOfRange(test, s * h * w, (s + 1) * h * w);
+            double p = Psnr.compute(a, b, h, w, range);
+            double q = ssim.compute(a, b, h, w, range);
+            psnrSum += p;
+            ssimSum += q;
+            table.addRow(name + " slice " + (s + 1), p, q);
+        }
+        table.addRow(name + " mean", psnrSum / slices, ssimSum / slices);
+        return table;
+    }
+
+    private static ProgressMonitor slice(ProgressMonitor outer, int index, int count) {
+        return new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                outer.progress(index * total + done, count * total, String.format(Locale.ROOT, "slice %d/%d: %s",
+                    index + 1, count, message));
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return outer.isCancelled();
+            }
+        };
+    }
+
+    private static String dims(RandomAccessibleInterval<?> image) {
+        StringBuilder b = new StringBuilder();
+        for (int d = 0; d < image.numDimensions(); d++) {
+            b.append(d == 0 ? "" : " x ").append(image.dimension(d));
+        }
+        return b.toString();
+    }
+
+    public MetadataImage reconstruction() {
+        return reconstruction;
+    }
+
+    public MeasurementTable metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,66 @@
+package org.learnedrecon.solvers.mri;
+
+import java.util.List;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.TotalVariation;
+
+/**
+ * The MRI solvers by their menu names, with the parameters a command exposes ({@code lambda}, {@code iterations}).
+ * Learned solvers have reserved names and fail until they are implemented.
+ *
+ * <p>Default lambdas ({@link #defaultLambda}) are for k-space scaled so the zero-filled image has peak magnitude 1
+ * (what Reconstruct MRI does before solving); tuned on brain T1 validation slices at 8x random lines (see
+ * test-data/mri-demo/README.md).
+ */
+public final class MriSolverFactory {
+
+    public static final String ZERO_FILLED = "Zero-filled";
+    public static final String CG_SENSE = "CG-SENSE";
+    public static final String WAVELET = "Wavelet";
+    public static final String TV = "TV";
+    public static final String UNROLLED = "Unrolled";
+    public static final String PLUG_AND_PLAY = "Plug-and-play";
+    public static final String UNET = "U-Net post-processing";
+
+    /** Every name, classical first; the learned ones are reserved for later. */
+    public static final List<String> NAMES = List.of(ZERO_FILLED, CG_SENSE, WAVELET, TV, UNROLLED, PLUG_AND_PLAY,
+        UNET);
+
+    private MriSolverFactory() {
+    }
+
+    /** A solver for {@code name}; {@code lambda} and {@code iterations} are ignored where meaningless. */
+    public static Solver create(String name, double lambda, int iterations) {
+        switch (name) {
+            case ZERO_FILLED:
+                return new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT);
+            case CG_SENSE:
+                return new CgSenseSolver(iterations, lambda);
+            case WAVELET:
+                return new L1WaveletSolver(iterations, lambda);
+            case TV:
+                return TotalVariation.builder().lambda(lambda).nonNegative(false).iterations(iterations).build();
+            case UNROLLED:
+            case PLUG_AND_PLAY:
+            case UNET:
+                throw new UnsupportedOperationException("solver=" + name + " (learned, needs model=) is not "
+                    + "available yet; choose " + ZERO_FILLED + ", " + CG_SENSE + ", " + WAVELET + " or " + TV);
+            default:
+                throw new IllegalArgumentException("solver=" + name + " is not one of " + NAMES);
+        }
+    }
+
+    /** A sensible lambda for {@code name} on data normalised to a zero-filled peak magnitude of 1. */
+    public static double defaultLambda(String name) {
+        switch (name) {
+            case WAVELET:
+                return 0.0005;
+            case TV:
+                return 0.005;
+            case CG_SENSE:
+                return 0.0;
+            default:
+                return 0.0;
+        }
+    }
+}
