@@ -21,6 +21,7 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
+import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -163,11 +164,8 @@ public class ReconstructMriCommand extends MonitoredCommand {
             }
         }
         CartesianMriOperator operator = new CartesianMriOperator(scope, samplingMask, sliceMaps);
-        // Scale so the zero-filled image peaks at 1: lambda then does not depend on the intensity units.
-        NDArray zeroFilled = operator.adjoint(data);
-        float peak = zeroFilled.square().sum(new int[] {1}).sqrt().max().getFloat();
-        float scale = peak > 0 ? peak : 1f;
-        NDArray x = method.reconstruct(data.div(scale), operator, progress).mul(scale);
+        // Scaled so the zero-filled image peaks at 1: lambda then does not depend on the intensity units.
+        NDArray x = new PeakNormalisedSolver(method).reconstruct(data, operator, progress);
         x.attach(scope);
         return x;
     }

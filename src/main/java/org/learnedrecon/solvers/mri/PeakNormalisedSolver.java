@@ -1,0 +1,58 @@
+package org.learnedrecon.solvers.mri;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Runs an MRI solver on k-space divided, per sample, by the peak magnitude of its zero-filled image
+ * ({@code max |A^H y|}), and multiplies the result back. The regularisation weights of {@link MriSolverFactory}
+ * ({@link MriSolverFactory#defaultLambda}) are tuned for that scaling, so they mean the same whatever the intensity
+ * units of the data. A sample whose zero-filled image is all zero is left unscaled.
+ *
+ * <p>The operator's images are complex, {@code (2, H, W)} per sample (real, imaginary), as for
+ * {@link org.learnedrecon.physics.mri.CartesianMriOperator}.
+ */
+public final class PeakNormalisedSolver implements Solver {
+
+    private final Solver inner;
+
+    public PeakNormalisedSolver(Solver inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+        NDManager outer = measurements.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            NDArray y = measurements.duplicate();
+            y.attach(scope);
+            long batch = y.getShape().get(0);
+            NDArray zeroFilled = operator.adjoint(y);
+            // Magnitude over the real/imaginary axis (axis 1), then the peak of each sample.
+            NDArray peak = zeroFilled.square().sum(new int[] {1}).sqrt().reshape(batch, -1).max(new int[] {1});
+            NDArray scale = peak.gt(0).toType(peak.getDataType(), false).mul(peak)
+                .add(peak.gt(0).logicalNot().toType(peak.getDataType(), false));
+            NDArray rangeScale = scale.reshape(new Shape(batch).addAll(ones(y.getShape().dimension() - 1)));
+            NDArray x = inner.reconstruct(y.div(rangeScale), operator, progress);
+            NDArray domainScale = scale.reshape(new Shape(batch).addAll(ones(x.getShape().dimension() - 1)));
+            NDArray result = x.mul(domainScale);
+            result.attach(outer);
+            return result;
+        }
+    }
+
+    private static Shape ones(int count) {
+        long[] dims = new long[count];
+        java.util.Arrays.fill(dims, 1);
+        return new Shape(dims);
+    }
+}

@@ -1,0 +1,104 @@
+package org.learnedrecon.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+
+/**
+ * Runs the comparison on 2 brain slices (the committed CT reference fixture), Shepp-Logan and 2 ellipse phantoms
+ * with few iterations: every row present in order, finite metrics, and the learned solvers ahead of their
+ * classical starting points on the brain slices they were trained for.
+ */
+class SolverComparisonTest {
+
+    private static SolverComparison comparison;
+    private static List<SolverComparison.Row> rows;
+
+    @BeforeAll
+    static void run() {
+        comparison = new SolverComparison(SolverComparison.parse("valTiff=test-data/ct/reference.tif", "valSlices=2",
+            "ellipses=2", "sirtIterations=5", "tvIterations=5", "mriIterations=5", "tvLambdas=0.3,1",
+            "mriTvLambdas=0.005"));
+        rows = DeepLearningRuntime.call(comparison::run);
+    }
+
+    @Test
+    void everyScenarioSetAndSolverHasOneRowInOrder() {
+        List<String> expected = new ArrayList<>();
+        for (String set : List.of("val", "shepp", "ellipses")) {
+            for (String solver : List.of("FBP (Hann)", "SIRT 5", "TV 5 (best lambda ", "LGD lgd-ct30")) {
+                expected.add("CT 30 views, 1% noise|" + set + "|" + solver);
+            }
+        }
+        for (String set : List.of("val", "shepp", "ellipses")) {
+            for (String solver : List.of("Zero-filled", "TV 5 (lambda 0.005)", "Wavelet 5 (lambda 5.0E-4)",
+                "Unrolled LGD lgd-mri8")) {
+                expected.add("MRI 8x random lines, 1% noise|" + set + "|" + solver);
+            }
+        }
+        assertEquals(expected.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            SolverComparison.Row r = rows.get(i);
+            String actual = r.scenario() + "|" + r.testSet() + "|" + r.solver();
+            assertTrue(actual.startsWith(expected.get(i)), "row " + i + ": expected " + expected.get(i) + ", got "
+                + actual);
+        }
+        // The swept TV row names the winning lambda, one of those given.
+        assertTrue(rows.get(2).solver().matches("TV 5 \\(best lambda (0\\.3|1)\\)"), rows.get(2).solver());
+    }
+
+    @Test
+    void metricsAreFiniteAndInRange() {
+        for (SolverComparison.Row r : rows) {
+            assertTrue(r.psnr() > 5 && r.psnr() < 80, r + ": PSNR out of range");
+            assertTrue(r.ssim() > -1 && r.ssim() <= 1, r + ": SSIM out of range");
+            assertTrue(Double.isFinite(r.secondsPerSlice()) && r.secondsPerSlice() >= 0, r + ": bad time");
+        }
+    }
+
+    @Test
+    void learnedSolversBeatTheirStartingPointOnBrainSlices() {
+        // In-distribution: the shipped models gained 8-9 dB over their initial reconstructions in validation.
+        assertTrue(psnr("CT", "val", "LGD") > psnr("CT", "val", "FBP") + 2);
+        assertTrue(psnr("MRI", "val", "Unrolled") > psnr("MRI", "val", "Zero-filled") + 3);
+    }
+
+    @Test
+    void markdownHasAHeaderAndOneLinePerRow() {
+        String table = comparison.markdown(rows);
+        String[] lines = table.split("\n");
+        assertEquals("| scenario | test set | solver | mean PSNR (dB) | mean SSIM | seconds per slice |", lines[0]);
+        assertEquals("|---|---|---|---|---|---|", lines[1]);
+        for (int i = 0; i < rows.size(); i++) {
+            assertTrue(lines[2 + i].startsWith("| " + rows.get(i).scenario() + " | " + rows.get(i).testSet() + " | "
+                + rows.get(i).solver() + " | "), lines[2 + i]);
+            assertEquals(7, lines[2 + i].split("\\|").length, lines[2 + i]);
+        }
+        assertTrue(lines[2 + rows.size()].isEmpty(), "blank line after the table");
+    }
+
+    @Test
+    void badArgumentsFailNamingThem() {
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+            () -> new SolverComparison(Map.of("valSlice", "4")));
+        assertTrue(typo.getMessage().contains("valSlice="), typo.getMessage());
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class,
+            () -> SolverComparison.parse("valSlices"));
+        assertTrue(bare.getMessage().contains("'valSlices' is not key=value"), bare.getMessage());
+        IllegalArgumentException set = assertThrows(IllegalArgumentException.class,
+            () -> new SolverComparison(Map.of()).testSet("train"));
+        assertTrue(set.getMessage().contains("sets=train"), set.getMessage());
+    }
+
+    private static double psnr(String scenarioPrefix, String set, String solverPrefix) {
+        return rows.stream().filter(r -> r.scenario().startsWith(scenarioPrefix) && r.testSet().equals(set)
+            && r.solver().startsWith(solverPrefix)).findFirst().orElseThrow().psnr();
+    }
+}
