@@ -1,0 +1,101 @@
+package org.learnedrecon.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.learnedrecon.io.ImagePlusAdapter;
+import org.learnedrecon.io.MeasurementTable;
+import org.learnedrecon.io.MetadataImage;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+/**
+ * Reconstruct MRI with the shipped {@code lgd-mri8} through a real SciJava Context, on test-data/mri-demo (4 brain
+ * validation slices, single coil, random lines, 1 % noise, mask seed 2026 while the model was trained with mask
+ * seed 0). Measured 2026-11-29, mean PSNR over the 4 slices at 8x: zero-filled 17.07 dB, Unrolled lgd-mri8
+ * 19.36 dB; the floors sit below those.
+ */
+class MriLearnedCommandTest {
+
+    private static Context context;
+    private static CommandService commands;
+
+    @BeforeAll
+    static void startContext() {
+        context = new Context();
+        commands = context.service(CommandService.class);
+    }
+
+    @AfterAll
+    static void stopContext() {
+        context.dispose();
+    }
+
+    private static MetadataImage demo(String file) {
+        return ImagePlusAdapter.toMetadataImage(IJ.openImage("test-data/mri-demo/" + file));
+    }
+
+    private static double meanPsnr(CommandModule module) {
+        MeasurementTable table = (MeasurementTable) module.getOutput("metrics");
+        MeasurementTable.Row mean = table.rows().get(table.rows().size() - 1);
+        assertTrue(mean.label().endsWith("mean"), mean.label());
+        return mean.values()[0];
+    }
+
+    @Test
+    void shippedModelReconstructsTheDemoSlicesAt8xWellAboveZeroFilling() throws Exception {
+        MetadataImage k = demo("kspace-8x.tif");
+        MetadataImage reference = demo("reference.tif");
+        CommandModule learned = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Unrolled", "reference", reference).get();
+        double zeroFilled = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Zero-filled", "reference", reference).get());
+        double psnr = meanPsnr(learned);
+        assertTrue(psnr > 19.0, "lgd-mri8 mean PSNR " + psnr);
+        assertTrue(psnr > zeroFilled + 2.0, "lgd-mri8 " + psnr + " vs zero-filled " + zeroFilled);
+        MetadataImage out = (MetadataImage) learned.getOutput("reconstruction");
+        assertEquals(128, out.image().dimension(0));
+        assertEquals(4, out.image().dimension(2));
+        assertTrue(out.metadata().get("mri.solver").contains("lgd-mri8"), out.metadata().toString());
+        assertEquals("lgd-mri8", out.metadata().get("model"));
+    }
+
+    @Test
+    void kspaceOfAnotherAccelerationOrWithCoilsIsRefusedNamingTheDifference() throws Exception {
+        String message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", demo("kspace-4x.tif"), "solver", "Unrolled",
+            "model", "lgd-mri8").get()));
+        assertTrue(message.contains("lgd-mri8") && message.contains("trained for acceleration=8, but the data has "
+            + "acceleration=4") && message.contains("center=0.04, but the data has center=0.08")
+            && !message.contains("maskSeed") && !message.contains("size"), message);
+
+        MetadataImage reference = demo("reference.tif");
+        MetadataImage multiCoil = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", reference,
+            "mask", "Random lines", "acceleration", 8.0, "center", 0.04, "noise", 0.01, "seed", 3L, "coils", 4)
+            .get().getOutput("kspace");
+        message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", multiCoil, "solver", "Unrolled").get()));
+        assertTrue(message.contains("single-coil") && message.contains("4 coils"), message);
+
+        message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", demo("kspace-8x.tif"), "solver", "Plug-and-play",
+            "model", "lgd-mri8").get()));
+        assertTrue(message.contains("Learned gradient descent model") && message.contains("choose solver=[Unrolled]"),
+            message);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
+    }
+}
