@@ -273,11 +273,14 @@ public class ReconstructMriCommand extends MonitoredCommand {
 
     /**
      * The k-space's acquisition in the form learned models record ({@link MriCartesianPhysics#settingsOf}): from
-     * its {@code mri.*} metadata (nominal acceleration); a k-space without it has only its mask image, whose kind
-     * is unknown, so only models for that exact mask could ever fit and none do.
+     * the {@code mri.*} metadata (nominal acceleration) of the k-space, else of the mask image (Simulate MRI writes
+     * it on both); a bare mask image says nothing of its kind, so no model fits it and the error says so.
      */
     private Map<String, String> physicsSettings(SamplingMask samplingMask, int height, int width) {
         MriAcquisitionSettings settings = MriAcquisitionSettings.fromMetadata(kspace.metadata());
+        if (settings == null && mask != null) {
+            settings = MriAcquisitionSettings.fromMetadata(mask.metadata());
+        }
         if (settings != null) {
             return settings.physicsSettings(height, width);
         }

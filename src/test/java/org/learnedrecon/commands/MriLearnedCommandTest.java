@@ -91,6 +91,24 @@ class MriLearnedCommandTest {
             message);
     }
 
+    @Test
+    void aKspaceWithoutMetadataTakesTheAcquisitionFromItsMaskImage() throws Exception {
+        MetadataImage k = demo("kspace-8x.tif");
+        MetadataImage bareK = new MetadataImage("bare k-space", k.image(), java.util.Map.of());
+        MetadataImage mask = demo("mask-8x.tif");
+        assertEquals("8", mask.metadata().get("mri.acceleration"));
+        MetadataImage reference = demo("reference.tif");
+        double psnr = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", bareK, "mask", mask,
+            "solver", "Unrolled", "reference", reference).get());
+        assertTrue(psnr > 19.0, "mask image with mri.* metadata: " + psnr);
+
+        MetadataImage bareMask = new MetadataImage("drawn mask", mask.image(), java.util.Map.of());
+        String message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", bareK, "mask", bareMask, "solver", "Unrolled").get()));
+        assertTrue(message.contains("trained for mask=random, but the data has mask=mask image drawn mask"),
+            message);
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
