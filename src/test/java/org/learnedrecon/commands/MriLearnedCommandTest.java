@@ -109,6 +109,39 @@ class MriLearnedCommandTest {
             message);
     }
 
+    /**
+     * The other learned MRI solvers, wired with tiny models trained here (1 epoch on 8 random-ellipse 32x32 images,
+     * 4x random lines, centre 0.125): each runs on a k-space of the same kind drawn with another mask seed and gives
+     * a finite image of the right size, named by its model; Unrolled picks lpd from the model file.
+     */
+    @Test
+    void plugAndPlayUNetAndPrimalDualModelsRunThroughTheCommand(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path directory) throws Exception {
+        MetadataImage training = LearnedCommandsTest.phantoms("train", 8, 21);
+        MetadataImage validation = LearnedCommandsTest.phantoms("val", 2, 22);
+        MetadataImage k = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", validation,
+            "mask", "Random lines", "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 9L, "coils", 1)
+            .get().getOutput("kspace");
+        String[][] cases = {{"Plug-and-play", "Plug-and-play", "dncnn"},
+            {"U-Net post-processing", "U-Net post-processing", "postprocessing"},
+            {"Learned primal-dual", "Unrolled", "lpd"}};
+        for (String[] c : cases) {
+            java.nio.file.Path file = directory.resolve("tiny-" + c[2] + ".zip");
+            commands.run(TrainSolverCommand.class, false, "training", training, "validation", validation,
+                "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "solver",
+                c[0], "unrolled", 1, "channels", 4, "epochs", 1, "batch", 4, "rate", 1e-3, "seed", 2L, "output",
+                file.toFile(), "device", "CPU").get();
+            CommandModule run = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver", c[1],
+                "model", file.toString(), "device", "CPU", "reference", validation).get();
+            MetadataImage out = (MetadataImage) run.getOutput("reconstruction");
+            assertEquals(32, out.image().dimension(0));
+            assertEquals(2, out.image().dimension(2));
+            assertTrue(out.metadata().get("mri.solver").contains("tiny-" + c[2]), out.metadata().toString());
+            double psnr = meanPsnr(run);
+            assertTrue(Double.isFinite(psnr) && psnr > 5, c[1] + " " + psnr);
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
