@@ -8,6 +8,7 @@ import org.learnedrecon.physics.mri.PoissonDiscSampling;
 import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.mri.SamplingPattern;
+import org.learnedrecon.training.MriCartesianPhysics;
 
 /**
  * The settings of a simulated MRI acquisition, as they travel in an image's Info metadata ({@code mri.*} keys) from
@@ -43,6 +44,20 @@ public record MriAcquisitionSettings(String mask, double acceleration, double ce
     /** The mask of a {@code height x width} acquisition. */
     public SamplingMask samplingMask(int height, int width) {
         return pattern(height, width).generate(height, width, seed);
+    }
+
+    /**
+     * These settings in the form of {@link MriCartesianPhysics#settingsOf} (the form learned models record):
+     * {@code mask} random, equispaced or poisson-disc, the nominal acceleration, the centre, the image size.
+     */
+    public Map<String, String> physicsSettings(int height, int width) {
+        String kind = switch (mask) {
+            case RANDOM_LINES -> "random";
+            case EQUISPACED_LINES -> "equispaced";
+            case POISSON_DISC -> "poisson-disc";
+            default -> mask;
+        };
+        return MriCartesianPhysics.settingsOf(kind, acceleration, center, height, width, coils);
     }
 
     /** {@code mri.*} metadata, including the achieved acceleration of {@code achieved}. */

@@ -8,6 +8,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
+import org.learnedrecon.training.PhysicsCatalog;
+import org.learnedrecon.training.PhysicsFactory;
 import org.learnedrecon.training.SeededInitializer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -147,7 +149,12 @@ public final class ModelFile {
             }
             return problems;
         }
+        String physicsName = metadata.physics.get("physics");
+        PhysicsFactory factory = physicsName == null ? null : PhysicsCatalog.all().get(physicsName);
         for (Map.Entry<String, String> e : metadata.physics.entrySet()) {
+            if (factory != null && !factory.constrainsModel(e.getKey())) {
+                continue;
+            }
             String given = physics.get(e.getKey());
             if (given == null) {
                 problems.add("model trained for " + e.getKey() + "=" + e.getValue() + ", but the data does not state "

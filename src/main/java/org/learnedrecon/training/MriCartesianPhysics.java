@@ -1,6 +1,8 @@
 package org.learnedrecon.training;
 
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
@@ -15,7 +17,12 @@ import org.learnedrecon.solvers.mri.ZeroFilledSolver;
  * {@code physics=mri-cartesian}: single-coil Cartesian MRI with a line mask, as a differentiable
  * {@link CartesianMriOperator}. Settings: {@code size} (default 128), {@code mask} ({@code random} or
  * {@code equispaced}, default random), {@code acceleration} (default 8), {@code center} (fully sampled centre
- * fraction, default 0.04), {@code maskSeed} (default 0). The learned solvers start from the zero-filled adjoint.
+ * fraction, default 0.04), {@code maskSeed} (default 0), {@code coils} (always 1: this operator is single-coil).
+ * The learned solvers start from the zero-filled adjoint.
+ *
+ * <p>Model compatibility: a model fits data with the same mask kind, nominal acceleration, centre fraction, image
+ * size and coil count; the mask seed does not constrain it ({@link #constrainsModel}), because the unrolled networks
+ * apply the data's own mask and were trained on one draw of a random pattern, not on its particular lines.
  */
 public final class MriCartesianPhysics implements PhysicsFactory {
 
@@ -42,6 +49,49 @@ public final class MriCartesianPhysics implements PhysicsFactory {
             throw new IllegalArgumentException("Unknown mask '" + kind + "': choose random or equispaced");
         }
         return pattern.generate(size, size, seed);
+    }
+
+    /**
+     * The settings (with {@code physics=}) of data acquired with a line mask, the form recorded in model files:
+     * {@code size} ({@code H} for square images, else {@code WxH}), {@code mask} (lower case, e.g. {@code random}),
+     * {@code acceleration} (nominal, not achieved), {@code center}, {@code coils}.
+     */
+    public static Map<String, String> settingsOf(String mask, double acceleration, double center, int height,
+        int width, int coils) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("physics", NAME);
+        map.put("size", height == width ? Integer.toString(height) : width + "x" + height);
+        map.put("mask", mask.toLowerCase(Locale.ROOT));
+        map.put("acceleration", number(acceleration));
+        map.put("center", number(center));
+        map.put("coils", Integer.toString(coils));
+        return map;
+    }
+
+    /**
+     * {@link #settingsOf} with this physics' defaults for absent keys; {@code maskSeed} is kept when given (training
+     * must draw the same mask) and otherwise left out, so it is never required of the data.
+     */
+    @Override
+    public Map<String, String> completeSettings(Map<String, String> settings) {
+        int size = Integer.parseInt(settings.getOrDefault("size", "128"));
+        Map<String, String> map = settingsOf(settings.getOrDefault("mask", "random"),
+            Double.parseDouble(settings.getOrDefault("acceleration", "8")),
+            Double.parseDouble(settings.getOrDefault("center", "0.04")), size, size, 1);
+        if (settings.containsKey("maskSeed")) {
+            map.put("maskSeed", settings.get("maskSeed"));
+        }
+        return map;
+    }
+
+    /** Every setting but {@code maskSeed}: a model applies the data's own mask, whichever seed drew it. */
+    @Override
+    public boolean constrainsModel(String key) {
+        return !"maskSeed".equals(key);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     @Override

@@ -31,4 +31,13 @@ public interface PhysicsFactory {
     default Map<String, String> completeSettings(Map<String, String> settings) {
         return settings;
     }
+
+    /**
+     * Whether a model recorded with this setting only fits data with the same value ({@link
+     * org.learnedrecon.models.ModelFile#compatibilityProblems}). Default: every setting does; a setting that only
+     * says how training data were drawn (e.g. a random mask's seed) need not.
+     */
+    default boolean constrainsModel(String key) {
+        return true;
+    }
 }

@@ -185,7 +185,7 @@ class MriCommandsTest {
             Map.of()), "solver", "Zero-filled");
         assertMessage("no mri.* metadata", "kspace", new MetadataImage("bare", ArrayImgs.floats(8, 8, 2, 1),
             Map.of()), "solver", "Zero-filled");
-        assertMessage("not available yet", "kspace", k, "solver", "Unrolled");
+        assertMessage("trained for acceleration=8, but the data has acceleration=4", "kspace", k, "solver", "Unrolled");
         MetadataImage dot = new MetadataImage("dot", ArrayImgs.floats(1, 1), Map.of());
         ExecutionException e = assertThrows(ExecutionException.class,
             () -> commands.run(SimulateMriCommand.class, false, "image", dot).get());

@@ -6,7 +6,8 @@ import org.learnedrecon.solvers.classical.TotalVariation;
 
 /**
  * The MRI solvers by their menu names, with the parameters a command exposes ({@code lambda}, {@code iterations}).
- * Learned solvers have reserved names and fail until they are implemented.
+ * The learned names ({@link #isLearned}) need a model and are built by Reconstruct MRI through
+ * {@code LearnedSolverFactory}; {@link #create} refuses them.
  *
  * <p>Default lambdas ({@link #defaultLambda}) are for k-space scaled so the zero-filled image has peak magnitude 1
  * (what Reconstruct MRI does before solving); tuned on brain T1 validation slices at 8x random lines (see
@@ -29,7 +30,12 @@ public final class MriSolverFactory {
     private MriSolverFactory() {
     }
 
-    /** A solver for {@code name}; {@code lambda} and {@code iterations} are ignored where meaningless. */
+    /** Whether {@code name} is a learned solver (built by Reconstruct MRI through the learned solver factory). */
+    public static boolean isLearned(String name) {
+        return UNROLLED.equals(name) || PLUG_AND_PLAY.equals(name) || UNET.equals(name);
+    }
+
+    /** A classical solver for {@code name}; {@code lambda} and {@code iterations} are ignored where meaningless. */
     public static Solver create(String name, double lambda, int iterations) {
         switch (name) {
             case ZERO_FILLED:
@@ -43,8 +49,8 @@ public final class MriSolverFactory {
             case UNROLLED:
             case PLUG_AND_PLAY:
             case UNET:
-                throw new UnsupportedOperationException("solver=" + name + " (learned, needs model=) is not "
-                    + "available yet; choose " + ZERO_FILLED + ", " + CG_SENSE + ", " + WAVELET + " or " + TV);
+                throw new UnsupportedOperationException("solver=" + name + " is learned and needs a model: build "
+                    + "it with LearnedSolverFactory (Reconstruct MRI does)");
             default:
                 throw new IllegalArgumentException("solver=" + name + " is not one of " + NAMES);
         }
