@@ -218,6 +218,7 @@ public final class SolverComparison {
         physics.put("acceleration", "8");
         physics.put("center", "0.04");
         physics.put("maskSeed", "0");
+        physics = new MriCartesianPhysics().completeSettings(physics);
         SamplingMask mask = MriCartesianPhysics.mask(physics);
         List<Row> rows = new ArrayList<>();
         String scenario = "MRI 8x random lines, 1% noise";
