@@ -25,6 +25,8 @@ reconstruct("TV", "solver=TV iterations=100 lambda=1", "tv.tif");
 reconstruct("Learned gradient descent", "solver=[Learned gradient descent] model=[" + model + "] device=Auto",
     "lgd.tif");
 Table.save(out + "metrics.csv", "CT demo metrics");
+close("reference");
+close("sinogram");
 print("Wrote " + out + "metrics.csv");
 
 function reconstruct(name, keys, file) {

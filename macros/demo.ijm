@@ -12,5 +12,6 @@ if (args.length == 3) ctModel = " " + args[2];
 here = File.getParent(getInfo("macro.filepath"));
 File.makeDirectory(out);
 runMacro(here + File.separator + "ct-demo.ijm", data + File.separator + "ct " + out + File.separator + "ct" + ctModel);
+close("*"); // each demo opens its own "reference": none may be left over
 runMacro(here + File.separator + "mri-demo.ijm", data + File.separator + "mri-demo " + out + File.separator + "mri");
 print("Demo done: " + out + " (ct/metrics.csv, mri/metrics.csv)");

@@ -9,6 +9,7 @@ in = args[0];
 out = args[1];
 if (!endsWith(in, File.separator)) in = in + File.separator;
 if (!endsWith(out, File.separator)) out = out + File.separator;
+File.makeDirectory(out);
 setBatchMode(true);
 open(in + "reference.tif");
 rename("reference");
@@ -45,5 +46,6 @@ for (a = 0; a < accelerations.length; a++) {
     }
     close("kspace");
 }
+close("reference");
 File.saveString(csv, out + "metrics.csv");
 print("Saved " + out + "metrics.csv");

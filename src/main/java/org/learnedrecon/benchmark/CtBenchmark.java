@@ -32,7 +32,7 @@ import org.learnedrecon.solvers.classical.FilteredBackProjection;
  * scikit-image exists, it times skimage {@code iradon(filter_name='ramp', circle=False)} on the same sinograms through
  * {@code test-data/scripts/bench_skimage_iradon.py} and writes a markdown table with the speed ratio.
  *
- * <p>Usage: {@code CtBenchmark [--cases 256:256,512:720] [--sizes 256,512] [--repeats 5] [--out ct-benchmark.md]
+ * <p>Usage: {@code CtBenchmark [--cases 256:256,512:720] [--sizes 256,512] [--repeats 5] [--out target/ct-benchmark.md]
  * [--script path]}, e.g.
  * {@code java -cp target/classes:$(cat cp.txt) -Dlrecon.project.dir=$PWD org.learnedrecon.benchmark.CtBenchmark}
  * with {@code cp.txt} from {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}; the script path
@@ -63,7 +63,7 @@ public final class CtBenchmark {
                 .reduce((a, b) -> a + "," + b).orElse("")
             : options.getOrDefault("cases", "256:256,512:512,512:720");
         int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
-        Path out = Path.of(options.getOrDefault("out", "ct-benchmark.md"));
+        Path out = Path.of(options.getOrDefault("out", "target/ct-benchmark.md"));
         Path script = Path.of(options.getOrDefault("script", System.getProperty("lrecon.project.dir", ".")
             + "/test-data/scripts/bench_skimage_iradon.py"));
 
