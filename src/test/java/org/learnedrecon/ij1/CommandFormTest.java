@@ -107,6 +107,8 @@ class CommandFormTest {
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
             "model", "device"), keys(org.learnedrecon.commands.ReconstructMriCommand.class));
+        assertEquals(List.of("file"), keys(org.learnedrecon.commands.OpenKspaceCommand.class));
+        assertEquals(List.of("kspace", "file"), keys(org.learnedrecon.commands.SaveKspaceCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));
     }
 
