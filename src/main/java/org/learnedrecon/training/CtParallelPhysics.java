@@ -59,7 +59,7 @@ public final class CtParallelPhysics implements PhysicsFactory {
         if (!(geometry instanceof ParallelBeamGeometry)) {
             map.put("physics", "ct-" + geometry.getClass().getSimpleName().replace("Geometry", "")
                 .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
-        } else if (!geometry.equals(geometry(map))) {
+        } else if (!((ParallelBeamGeometry) geometry).sameScan(geometry(map), 1e-9)) {
             map.put("physics", NAME + " with non-uniform angles, detector spacing or rotation axis offset");
         }
         return map;

@@ -106,6 +106,28 @@ abstract class CircularScanGeometry implements CtGeometry {
             && detectorSpacing == g.detectorSpacing && corOffset == g.corOffset;
     }
 
+    /**
+     * True when {@code other} describes the same scan up to rounding: same class, sizes and detector, and every
+     * angle within {@code angleTolerance} radians. Geometries read back from text (a TIFF's Info stores the range in
+     * degrees) differ from freshly built ones in the last bits, which must not make a model "not fit".
+     */
+    public boolean sameScan(CtGeometry other, double angleTolerance) {
+        if (other == null || other.getClass() != getClass()) {
+            return false;
+        }
+        CircularScanGeometry g = (CircularScanGeometry) other;
+        if (imageSize != g.imageSize || detectorCount != g.detectorCount || angles.length != g.angles.length
+            || Math.abs(detectorSpacing - g.detectorSpacing) > 1e-9 || Math.abs(corOffset - g.corOffset) > 1e-9) {
+            return false;
+        }
+        for (int i = 0; i < angles.length; i++) {
+            if (Math.abs(angles[i] - g.angles[i]) > angleTolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public int hashCode() {
         return 31 * (31 * imageSize + Arrays.hashCode(angles)) + detectorCount;
