@@ -16,8 +16,6 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.type.numeric.real.FloatType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -34,21 +32,7 @@ import org.scijava.command.CommandService;
  * Simulate CT Acquisition and Reconstruct CT through a real SciJava Context and CommandService. Run without pre- and
  * postprocessing (as the ImageJ 1.x bridge does) so values persisted by an earlier run cannot leak into a test.
  */
-class CtCommandsTest {
-
-    private static Context context;
-    private static CommandService commands;
-
-    @BeforeAll
-    static void startContext() {
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
-    }
+class CtCommandsTest extends SciJavaCommandTest {
 
     private static MetadataImage phantom(int n, int slices) {
         return new MetadataImage("phantom", SheppLoganPhantom.stack(n, slices), Map.of());

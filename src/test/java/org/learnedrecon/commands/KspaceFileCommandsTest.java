@@ -17,34 +17,17 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.io.CflArray;
 import org.learnedrecon.io.CflFormat;
 import org.learnedrecon.io.MetadataImage;
-import org.scijava.Context;
 import org.scijava.command.CommandService;
 
 /** Open k-space... and Save k-space as BART cfl... on the committed fixtures, through a real CommandService. */
-class KspaceFileCommandsTest {
+class KspaceFileCommandsTest extends SciJavaCommandTest {
 
     private static final Path DATA = Path.of("test-data", "mri");
-    private static Context context;
-    private static CommandService commands;
-
-    @BeforeAll
-    static void startContext() {
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
-    }
-
     private static MetadataImage open(Path file) throws Exception {
         return (MetadataImage) commands.run(OpenKspaceCommand.class, false, "file", file.toFile()).get()
             .getOutput("kspace");

@@ -16,8 +16,6 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -28,23 +26,9 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 /** Simulate MRI and Reconstruct MRI through a real SciJava Context and CommandService. */
-class MriCommandsTest {
+class MriCommandsTest extends SciJavaCommandTest {
 
     private static final int N = 64;
-    private static Context context;
-    private static CommandService commands;
-
-    @BeforeAll
-    static void startContext() {
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
-    }
-
     private static MetadataImage phantom(int slices) {
         return new MetadataImage("phantom", SheppLoganPhantom.stack(N, slices), Map.of());
     }

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.ImagePlusAdapter;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 
 /**
  * Reconstruct MRI with the shipped {@code lgd-mri8} through a real SciJava Context, on test-data/mri-demo (4 brain
@@ -22,21 +19,7 @@ import org.scijava.command.CommandService;
  * seed 0). Measured 2026-11-29, mean PSNR over the 4 slices at 8x: zero-filled 17.07 dB, Unrolled lgd-mri8
  * 19.36 dB; the floors sit below those.
  */
-class MriLearnedCommandTest {
-
-    private static Context context;
-    private static CommandService commands;
-
-    @BeforeAll
-    static void startContext() {
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
-    }
+class MriLearnedCommandTest extends SciJavaCommandTest {
 
     private static MetadataImage demo(String file) {
         return ImagePlusAdapter.toMetadataImage(IJ.openImage("test-data/mri-demo/" + file));

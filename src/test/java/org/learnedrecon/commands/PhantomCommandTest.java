@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import net.imglib2.RandomAccess;
 import net.imglib2.type.numeric.real.FloatType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
@@ -24,21 +22,7 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 /** PhantomCommand through a real SciJava Context and CommandService, with pre- and postprocessing. */
-class PhantomCommandTest {
-
-    private static Context context;
-    private static CommandService commands;
-
-    @BeforeAll
-    static void startContext() {
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
-    }
+class PhantomCommandTest extends SciJavaCommandTest {
 
     @Test
     void isDiscoveredWithItsMenuPath() {
