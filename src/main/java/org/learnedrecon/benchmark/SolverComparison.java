@@ -14,7 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
@@ -38,16 +42,19 @@ import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MriCartesianPhysics;
 
 /**
- * Which solver is best, and how far does each generalise: every solver of a scenario (physics + noise, the
- * physics of a shipped learned model) on several test sets, mean PSNR and SSIM against the ground truth and seconds
- * per slice, as a markdown table on stdout (and in {@code out=} when given).
+ * Which solver is best, how should it change as observations decrease, and how far does each generalise: every
+ * solver of a scenario on several test sets, mean PSNR and SSIM against the ground truth and seconds per slice, as a
+ * markdown table on stdout (and in {@code out=} when given).
  *
- * <p>Scenarios: {@code ct} = parallel beam, 30 views over 180 degrees, 128 x 128, 1 % relative Gaussian noise
- * ({@link GaussianNoise}, seed {@code seed}); solvers FBP (Hann), SIRT, TV, learned gradient descent
- * {@code lgd-ct30}. {@code mri} = single-coil Cartesian, random lines 8x with 4 % centre, mask seed 0 (the mask
- * {@code lgd-mri8} was trained with), 1 % complex noise ({@link ComplexGaussianNoise}, seed {@code seed}); solvers
- * zero-filled, TV, L1-wavelet (both on peak-normalised k-space, {@link PeakNormalisedSolver}), unrolled LGD
- * {@code lgd-mri8}. MRI images are real ground truth; metrics compare the magnitude of the reconstruction.
+ * <p>Scenarios ({@link #SCENARIOS}, the settings of the shipped models, all 128 x 128 with 1 % noise): {@code ct60},
+ * {@code ct30} (parallel beam, views over 180 degrees), {@code ct90x120} (limited angle: 90 views over 120 degrees),
+ * with relative Gaussian noise ({@link GaussianNoise}, seed {@code seed}) and the classical solvers FBP (Hann),
+ * SIRT and TV; {@code mri4}, {@code mri8} (single-coil Cartesian random lines, centre 8 % / 4 %, mask seed 0, the
+ * mask the shipped models were trained with) with complex noise ({@link ComplexGaussianNoise}) and the classical
+ * solvers zero-filled, TV and L1-wavelet (both on peak-normalised k-space, {@link PeakNormalisedSolver}). MRI
+ * images are real ground truth; metrics compare the magnitude of the reconstruction. Learned solvers: every model
+ * of {@code models=} (default every shipped model) whose physics fits the scenario, labelled by architecture (LGD,
+ * LPD, PnP = plug-and-play with a learned denoiser, U-Net = post-processing) and model name.
  *
  * <p>Test sets: {@code val} = {@code valSlices} evenly spaced slices of {@code valTiff} (values in [0, 1], the
  * models' validation data, so in-distribution for the learned solvers); {@code shepp} = modified Shepp-Logan
@@ -60,16 +67,20 @@ import org.learnedrecon.training.MriCartesianPhysics;
  * time of the whole batch over its slice count (learned: inference only, model loading excluded); the first solver
  * of a run also pays JIT warm-up.
  *
- * <p>Arguments ({@code key=value}, defaults in brackets): {@code scenarios=[ct,mri]} {@code sets=[val,shepp,ellipses]}
- * {@code valTiff=[/work/shared/datasets/brain-t1-val-128.tif]} {@code valSlices=[16]} {@code ellipses=[8]}
- * {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]} {@code ctTvLambdas=[1]} (alias
- * {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]} {@code mriIterations=[100]} (wavelet)
- * {@code ctModel=[lgd-ct30]} {@code mriModel=[lgd-mri8]} {@code learned=[true]} {@code out=} (markdown file).
+ * <p>Arguments ({@code key=value}, defaults in brackets): {@code scenarios=[ct30,mri8]} ({@code ct}, {@code mri}
+ * are accepted for ct30, mri8) {@code sets=[val,shepp,ellipses]} {@code valTiff=[../shared/datasets/brain-t1-val-128.tif]}
+ * {@code valSlices=[16]} {@code ellipses=[8]} {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]}
+ * {@code ctTvLambdas=[1]} (alias {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]}
+ * {@code mriIterations=[100]} (wavelet) {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown
+ * file).
  */
 public final class SolverComparison {
 
     /** Image side of every test set and of both shipped models. */
     public static final int SIZE = 128;
+
+    /** The validation stack, relative to the repository root (the shared data sit beside the clone). */
+    public static final String DEFAULT_VAL_TIFF = "../shared/datasets/brain-t1-val-128.tif";
 
     /** One line of the table. */
     public record Row(String scenario, String testSet, String solver, double psnr, double ssim,
@@ -80,8 +91,8 @@ public final class SolverComparison {
 
     /** The argument keys, so a typo fails instead of silently running with a default. */
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
-        "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "ctModel",
-        "mriModel", "learned", "out");
+        "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "models",
+        "learned", "out");
 
     public SolverComparison(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -120,20 +131,12 @@ public final class SolverComparison {
     /** Runs every scenario on every test set; rows in table order. */
     public List<Row> run() throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String scenario : list("scenarios", "ct,mri")) {
+        List<Scenario> scenarios = list("scenarios", "ct30,mri8").stream().map(SolverComparison::scenario).toList();
+        for (Scenario scenario : scenarios) {
             for (String set : list("sets", "val,shepp,ellipses")) {
                 ImageSliceDataset images = testSet(set);
-                System.err.printf(Locale.ROOT, "%s / %s: %d slices%n", scenario, set, images.size());
-                switch (scenario) {
-                    case "ct":
-                        rows.addAll(ct(set, images));
-                        break;
-                    case "mri":
-                        rows.addAll(mri(set, images));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("scenarios=" + scenario + " is not ct or mri");
-                }
+                System.err.printf(Locale.ROOT, "%s / %s: %d slices%n", scenario.key(), set, images.size());
+                rows.addAll(scenario.isCt() ? ct(scenario, set, images) : mri(scenario, set, images));
             }
         }
         return rows;
@@ -144,7 +147,7 @@ public final class SolverComparison {
         switch (name) {
             case "val": {
                 ImageSliceDataset all = ImageSliceDataset.fromTiff(Path.of(option("valTiff",
-                    "/work/shared/datasets/brain-t1-val-128.tif")));
+                    DEFAULT_VAL_TIFF)));
                 int count = Math.min(integer("valSlices", 16), all.size());
                 float[][] slices = new float[count][];
                 try (NDManager m = NDManager.newBaseManager()) {
@@ -179,75 +182,129 @@ public final class SolverComparison {
         }
     }
 
-    private List<Row> ct(String set, ImageSliceDataset images) throws IOException {
-        ParallelBeamGeometry g = ParallelBeamGeometry.uniform(SIZE, 30, 180);
+    /** A measurement setting: the physics settings of the shipped models (see {@link #SCENARIOS}). */
+    public record Scenario(String key, String title, Map<String, String> physics) {
+
+        boolean isCt() {
+            return CtParallelPhysics.NAME.equals(physics.get("physics"));
+        }
+    }
+
+    /** The scenarios by key: the settings the shipped models were trained for. */
+    public static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+
+    static {
+        ct("ct60", 60, 180);
+        ct("ct30", 30, 180);
+        ct("ct90x120", 90, 120);
+        mri("mri4", 4, 0.08);
+        mri("mri8", 8, 0.04);
+    }
+
+    private static void ct(String key, int views, int range) {
+        // As a sinogram's settings read: detectors included (models are compared with them).
+        Map<String, String> physics = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(SIZE, views, range));
+        String title = "CT " + views + " views" + (range == 180 ? "" : " over " + range + " deg") + ", 1% noise";
+        SCENARIOS.put(key, new Scenario(key, title, physics));
+    }
+
+    private static void mri(String key, int acceleration, double center) {
+        // Mask seed 0: the mask the shipped MRI models were trained with; the same mask for every solver.
+        Map<String, String> physics = new LinkedHashMap<>(MriCartesianPhysics.settingsOf("random", acceleration,
+            center, SIZE, SIZE, 1));
+        physics.put("maskSeed", "0");
+        physics = new MriCartesianPhysics().completeSettings(physics);
+        SCENARIOS.put(key, new Scenario(key, "MRI " + acceleration + "x random lines, 1% noise", physics));
+    }
+
+    /** The scenario of a {@code scenarios=} value; {@code ct} and {@code mri} are the older names of ct30, mri8. */
+    public static Scenario scenario(String key) {
+        String k = "ct".equals(key) ? "ct30" : "mri".equals(key) ? "mri8" : key;
+        Scenario s = SCENARIOS.get(k);
+        if (s == null) {
+            throw new IllegalArgumentException("scenarios=" + key + " is not one of " + SCENARIOS.keySet());
+        }
+        return s;
+    }
+
+    private List<Row> ct(Scenario scenario, String set, ImageSliceDataset images) throws IOException {
+        ParallelBeamGeometry g = CtParallelPhysics.geometry(scenario.physics());
         RayTransform op = RayTransform.matrixFree(g);
         List<Row> rows = new ArrayList<>();
-        String scenario = "CT 30 views, 1% noise";
+        String title = scenario.title();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
             NDArray y = new GaussianNoise(0.01, longValue("seed", 1)).apply(op.apply(truth));
-            rows.add(score(scenario, set, "FBP (Hann)", truth, y, op,
+            rows.add(score(title, set, "FBP (Hann)", truth, y, op,
                 SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0)));
             int sirt = integer("sirtIterations", 200);
-            rows.add(score(scenario, set, "SIRT " + sirt, truth, y, op,
+            rows.add(score(title, set, "SIRT " + sirt, truth, y, op,
                 SolverFactory.create(SolverFactory.SIRT, "", sirt, 0)));
             int tv = integer("tvIterations", 100);
-            rows.add(bestTv(scenario, set, "TV " + tv, truth, y, op, doubles(option("ctTvLambdas",
+            rows.add(bestTv(title, set, "TV " + tv, truth, y, op, doubles(option("ctTvLambdas",
                 option("tvLambdas", Double.toString(SolverFactory.DEFAULT_CT_TV_LAMBDA)))),
                 lambda -> SolverFactory.create(SolverFactory.TV, "", tv, lambda)));
-            if (Boolean.parseBoolean(option("learned", "true"))) {
-                String model = option("ctModel", "lgd-ct30");
-                try (LoadedLearnedSolver lgd = LearnedSolverFactory.load(LearnedSolverFactory.LGD, model,
-                    CtParallelPhysics.settingsOf(g), manager -> RayTransform.differentiable(g, manager),
-                    DeepLearningRuntime.DeviceChoice.CPU)) {
-                    rows.add(timed(scenario, set, "LGD " + model, truth,
-                        () -> lgd.reconstruct(y, ProgressMonitor.NONE)));
-                }
+            rows.addAll(learned(scenario, set, truth, y, manager -> RayTransform.differentiable(g, manager)));
+        }
+        return rows;
+    }
+
+    private List<Row> mri(Scenario scenario, String set, ImageSliceDataset images) throws IOException {
+        SamplingMask mask = MriCartesianPhysics.mask(scenario.physics());
+        List<Row> rows = new ArrayList<>();
+        String title = scenario.title();
+        try (NDManager m = NDManager.newBaseManager()) {
+            CartesianMriOperator op = new CartesianMriOperator(m, mask);
+            NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
+            NDArray y = new ComplexGaussianNoise(0.01, longValue("seed", 1)).apply(op.apply(truth), mask);
+            rows.add(score(title, set, "Zero-filled", truth, y, op,
+                MriSolverFactory.create(MriSolverFactory.ZERO_FILLED, 0, 1)));
+            int tv = integer("tvIterations", 100);
+            rows.add(bestTv(title, set, "TV " + tv, truth, y, op,
+                doubles(option("mriTvLambdas", "0.002,0.005,0.01")),
+                lambda -> new PeakNormalisedSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv))));
+            int iterations = integer("mriIterations", 100);
+            double waveletLambda = MriSolverFactory.defaultLambda(MriSolverFactory.WAVELET);
+            rows.add(score(title, set, String.format(Locale.ROOT, "Wavelet %d (lambda %s)", iterations,
+                number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
+                MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
+            rows.addAll(learned(scenario, set, truth, y, manager -> new CartesianMriOperator(manager, mask)));
+        }
+        return rows;
+    }
+
+    /**
+     * One row per model of {@code models=} (default: every shipped model) that fits the scenario's physics, in the
+     * order given; models that do not fit are skipped (a CT model in an MRI scenario, a 30-view model at 60 views).
+     */
+    private List<Row> learned(Scenario scenario, String set, NDArray truth, NDArray y,
+            Function<NDManager, ForwardOperator> operator) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (!Boolean.parseBoolean(option("learned", "true"))) {
+            return rows;
+        }
+        for (String model : list("models", String.join(",", PretrainedModels.shipped().names()))) {
+            String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
+            String solver = LearnedSolverFactory.solverName(architecture);
+            LoadedLearnedSolver loaded;
+            try {
+                loaded = LearnedSolverFactory.load(solver, model, scenario.physics(), operator,
+                    DeepLearningRuntime.DeviceChoice.CPU);
+            } catch (IncompatibleModelException e) {
+                System.err.println("  (" + model + " does not fit " + scenario.key() + ")");
+                continue;
+            }
+            try (loaded) {
+                rows.add(timed(scenario.title(), set, SHORT_NAMES.getOrDefault(architecture, architecture) + " "
+                    + PretrainedModels.displayName(model), truth, () -> loaded.reconstruct(y, ProgressMonitor.NONE)));
             }
         }
         return rows;
     }
 
-    private List<Row> mri(String set, ImageSliceDataset images) throws IOException {
-        // The settings lgd-mri8 was trained with; the same mask for every solver.
-        Map<String, String> physics = new LinkedHashMap<>();
-        physics.put("physics", MriCartesianPhysics.NAME);
-        physics.put("size", Integer.toString(SIZE));
-        physics.put("mask", "random");
-        physics.put("acceleration", "8");
-        physics.put("center", "0.04");
-        physics.put("maskSeed", "0");
-        physics = new MriCartesianPhysics().completeSettings(physics);
-        SamplingMask mask = MriCartesianPhysics.mask(physics);
-        List<Row> rows = new ArrayList<>();
-        String scenario = "MRI 8x random lines, 1% noise";
-        try (NDManager m = NDManager.newBaseManager()) {
-            CartesianMriOperator op = new CartesianMriOperator(m, mask);
-            NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
-            NDArray y = new ComplexGaussianNoise(0.01, longValue("seed", 1)).apply(op.apply(truth), mask);
-            rows.add(score(scenario, set, "Zero-filled", truth, y, op,
-                MriSolverFactory.create(MriSolverFactory.ZERO_FILLED, 0, 1)));
-            int tv = integer("tvIterations", 100);
-            rows.add(bestTv(scenario, set, "TV " + tv, truth, y, op,
-                doubles(option("mriTvLambdas", "0.002,0.005,0.01")),
-                lambda -> new PeakNormalisedSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv))));
-            int iterations = integer("mriIterations", 100);
-            double waveletLambda = MriSolverFactory.defaultLambda(MriSolverFactory.WAVELET);
-            rows.add(score(scenario, set, String.format(Locale.ROOT, "Wavelet %d (lambda %s)", iterations,
-                number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
-                MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
-            if (Boolean.parseBoolean(option("learned", "true"))) {
-                String model = option("mriModel", "lgd-mri8");
-                try (LoadedLearnedSolver lgd = LearnedSolverFactory.load(LearnedSolverFactory.LGD, model, physics,
-                    manager -> new CartesianMriOperator(manager, mask), DeepLearningRuntime.DeviceChoice.CPU)) {
-                    rows.add(timed(scenario, set, "Unrolled LGD " + model, truth,
-                        () -> lgd.reconstruct(y, ProgressMonitor.NONE)));
-                }
-            }
-        }
-        return rows;
-    }
+    /** Short solver names for the table. */
+    private static final Map<String, String> SHORT_NAMES = Map.of("lgd", "LGD", "lpd", "LPD", "dncnn", "PnP",
+        "postprocessing", "U-Net");
 
     private interface Reconstruction {
         NDArray run();

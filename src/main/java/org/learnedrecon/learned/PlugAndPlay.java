@@ -3,6 +3,7 @@ package org.learnedrecon.learned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.learnedrecon.physics.ForwardOperator;
@@ -24,6 +25,8 @@ public final class PlugAndPlay implements Solver {
     private final int iterations;
     private final double stepFactor;
     private final Solver initial;
+    /** Channels the denoiser takes, or -1 when unknown (then images are given to it as they are). */
+    private final int denoiserChannels;
 
     /**
      * @param denoiser trained denoiser, (B, C, H, W) -> same
@@ -42,6 +45,22 @@ public final class PlugAndPlay implements Solver {
         this.iterations = iterations;
         this.stepFactor = stepFactor;
         this.initial = initial;
+        this.denoiserChannels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
+    }
+
+    /**
+     * The denoiser on {@code (B, C, H, W)} images; a single-channel denoiser given {@code C > 1} channels (real and
+     * imaginary parts of MRI images) denoises each channel as an image of its own, which is how denoisers trained on
+     * real image stacks serve complex data (the real and imaginary parts of an image are images themselves).
+     */
+    private NDArray denoise(ParameterStore parameters, NDArray images) {
+        Shape shape = images.getShape();
+        long channels = shape.get(1);
+        if (denoiserChannels != 1 || channels == 1) {
+            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
+        }
+        NDArray separate = images.reshape(shape.get(0) * channels, 1, shape.get(2), shape.get(3));
+        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
     }
 
     @Override
@@ -60,16 +79,15 @@ public final class PlugAndPlay implements Solver {
             y.attach(scope);
             NDManager holder = scope.newSubManager();
             NDArray x = initial == null
-                ? holder.zeros(new ai.djl.ndarray.types.Shape(y.getShape().get(0)).addAll(operator.domainShape()))
+                ? holder.zeros(new Shape(y.getShape().get(0)).addAll(operator.domainShape()))
                 : initial.reconstruct(y, operator, ProgressMonitor.NONE);
             x.attach(holder);
             for (int k = 0; k < iterations; k++) {
                 progress.checkCancelled();
                 NDArray gradient = operator.adjoint(operator.apply(x).sub(y));
                 NDArray z = x.sub(gradient.mul(step));
-                NDArray denoised = denoiser.forward(parameters,
-                    new NDList(ChannelLayout.toImages(z, operator.domainShape())), false).singletonOrThrow();
-                NDArray next = ChannelLayout.fromImages(denoised, operator.domainShape());
+                NDArray next = ChannelLayout.fromImages(denoise(parameters,
+                    ChannelLayout.toImages(z, operator.domainShape())), operator.domainShape());
                 NDManager nextHolder = scope.newSubManager();
                 next.attach(nextHolder);
                 holder.close();

@@ -139,11 +139,12 @@ public final class ModelFile {
         Map<String, String> physics) {
         List<String> problems = new ArrayList<>();
         if (DnCnn.ARCHITECTURE.equals(metadata.architecture)) {
-            // A denoiser is a prior on images: fully convolutional, any physics, any image size; only the
-            // number of channels (real CT vs complex MRI) must match.
+            // A denoiser is a prior on images: fully convolutional, any physics, any image size; the number of
+            // channels (real CT vs complex MRI) must match, except that a single-channel denoiser also denoises
+            // each channel of complex images on its own (PlugAndPlay: real and imaginary parts as two images).
             int channels = ChannelLayout.channels(new Shape(metadata.domainShape));
             int given = ChannelLayout.channels(operator.domainShape());
-            if (channels != given) {
+            if (channels != given && channels != 1) {
                 problems.add("denoiser trained for images with " + channels + " channel(s), but the operator's "
                     + "images have " + given);
             }

@@ -6,15 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.training.ParameterStore;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.training.DenoisingTask;
 import org.learnedrecon.training.GaussianRelativeNoise;
 import org.learnedrecon.training.ImageSliceDataset;
+import org.learnedrecon.training.SeededInitializer;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingListener;
 import org.learnedrecon.training.TrainingResult;
@@ -76,6 +86,44 @@ class PlugAndPlayTest {
                 }
             };
             assertThrows(CancellationException.class, () -> pnp.reconstruct(y, operator, cancelled));
+        }
+    }
+
+    @Test
+    void singleChannelDenoiserDenoisesRealAndImaginaryPartsAsImagesOfTheirOwn() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Fully sampled orthonormal FFT: A*A = I and ||A|| = 1, so one step of size 1 from zero gives A* y and
+            // the result is D applied to A* y.
+            CartesianMriOperator operator = new CartesianMriOperator(manager, SamplingMask.full(8, 8));
+            DnCnn denoiser = new DnCnn(1, 4, 3);
+            SeededInitializer.install(denoiser, 5);
+            denoiser.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 8, 8));
+            NDArray image = manager.randomNormal(new Shape(2, 2, 8, 8));
+            NDArray y = operator.apply(image);
+            NDArray x = new PlugAndPlay(denoiser, 1.0, 1, 1.0, null).reconstruct(y, operator, ProgressMonitor.NONE);
+
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray adjoint = operator.adjoint(y);
+            for (int b = 0; b < 2; b++) {
+                for (int c = 0; c < 2; c++) {
+                    NDArray part = adjoint.get(b + ":" + (b + 1) + "," + c + ":" + (c + 1));
+                    NDArray expected = denoiser.forward(store, new NDList(part), false).singletonOrThrow();
+                    NDArray actual = x.get(b + ":" + (b + 1) + "," + c + ":" + (c + 1));
+                    assertTrue(expected.sub(actual).abs().max().getFloat() < 1e-5f, "sample " + b + " channel " + c);
+                }
+            }
+            // The model file check agrees: a 1-channel denoiser fits complex images, a 2-channel one not real ones.
+            ModelMetadata real = new ModelMetadata();
+            real.architecture = DnCnn.ARCHITECTURE;
+            real.domainShape = new long[] {8, 8};
+            assertEquals(List.of(), ModelFile.compatibilityProblems(real, operator, Map.of()));
+            ModelMetadata complex = new ModelMetadata();
+            complex.architecture = DnCnn.ARCHITECTURE;
+            complex.domainShape = new long[] {2, 8, 8};
+            List<String> problems = ModelFile.compatibilityProblems(complex,
+                new RandomSparseOperator(manager, 8, 8, 4, 23, 16, 3), Map.of());
+            assertEquals(List.of("denoiser trained for images with 2 channel(s), but the operator's images have 1"),
+                problems);
         }
     }
 }
