@@ -31,8 +31,9 @@ import org.scijava.plugin.Plugin;
  * image stack, with the geometry read from the sinogram's metadata (written by Simulate CT Acquisition).
  *
  * <p>Macro keys: {@code sinogram=} (image title) {@code solver=[FBP|SIRT|CGLS|TV|Learned gradient descent|
- * Learned primal-dual|Plug-and-play|U-Net post-processing]} {@code model=} (learned: a pretrained model name such as
- * {@code lgd-ct30}, or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
+ * Learned primal-dual|Plug-and-play|U-Net post-processing]} {@code model=} (learned: {@code auto}, the default, takes
+ * the first shipped model of the solver that fits the sinogram; or a pretrained model name such as {@code lgd-ct30},
+ * or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
@@ -49,8 +50,8 @@ public class ReconstructCtCommand extends MonitoredCommand {
         LearnedSolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.FBP;
 
-    @Parameter(label = "Model (learned solvers: pretrained name or model file)", required = false)
-    private String model = "lgd-ct30";
+    @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
+    private String model = LearnedSolverFactory.AUTOMATIC;
 
     @Parameter(label = "Device (learned solvers)", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
@@ -116,7 +117,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
                         DeepLearningRuntime.DeviceChoice.parse(device))) {
                         x = network.reconstruct(y, progress());
                         name = network.name();
-                        metadata.put("model", model);
+                        metadata.put("model", network.modelName());
                     } catch (IOException e) {
                         throw new IllegalArgumentException(e.getMessage(), e);
                     }

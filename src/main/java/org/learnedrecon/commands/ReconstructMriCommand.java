@@ -17,6 +17,7 @@ import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.metrics.Ssim;
+import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
@@ -50,7 +51,8 @@ import org.scijava.plugin.Plugin;
  * {@link MriSolverFactory#defaultLambda}). Metrics are on magnitudes, with data range max - min of the reference.
  *
  * <p>Learned solvers ({@code solver=Unrolled} with an lgd or lpd model, {@code Plug-and-play}, {@code U-Net
- * post-processing}; {@code model=} a pretrained name, default {@code lgd-mri8}, or a model file) run through
+ * post-processing}; {@code model=} {@code auto} (default: the first shipped model of the solver that fits the data, e.g.
+ * {@code lgd-mri8} for 8x), a pretrained name, or a model file) run through
  * {@link LearnedSolverFactory} with {@code new CartesianMriOperator(manager, mask)} built from the k-space's own
  * mask. The model must have been trained for the same mask kind, nominal acceleration ({@code mri.acceleration},
  * not the achieved one), centre fraction and image size (the mask seed may differ), single coil; otherwise the
@@ -86,8 +88,11 @@ public class ReconstructMriCommand extends MonitoredCommand {
     @Parameter(label = "Complex output (also the complex images)")
     private boolean complex;
 
-    @Parameter(label = "Model (learned solvers: pretrained name or model file)", required = false)
-    private String model = "lgd-mri8";
+    @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
+    private String model = LearnedSolverFactory.AUTOMATIC;
+
+    /** The model a learned solver ran with (the shipped one chosen for model=auto). */
+    private String chosenModel;
 
     @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
@@ -187,8 +192,7 @@ public class ReconstructMriCommand extends MonitoredCommand {
                 }
                 NDArray x;
                 String name;
-                try (LoadedLearnedSolver network = LearnedSolverFactory.load(learnedSolver, model, physics,
-                    m -> new CartesianMriOperator(m, samplingMask), deviceChoice)) {
+                try (LoadedLearnedSolver network = loadLearned(learnedSolver, physics, samplingMask, deviceChoice)) {
                     // The same per-slice scaling as the classical solvers (zero-filled peak 1), which is also the
                     // intensity range the models were trained on: measured on test-data/mri-demo 8x with lgd-mri8,
                     // mean PSNR peak 19.36 dB, 99.5th percentile 19.31, 99th 19.29, no scaling 18.91.
@@ -215,7 +219,7 @@ public class ReconstructMriCommand extends MonitoredCommand {
                             + MriSolverFactory.UNROLLED + "]"), e);
                 }
                 metadata.put("mri.solver", name);
-                metadata.put("model", model);
+                metadata.put("model", chosenModel);
                 metadata.put("mri.intensity_scaling", "k-space divided per slice by the peak magnitude of its zero-filled image"
                     + " before the network, result multiplied back");
                 NDArray magnitude = x.square().sum(new int[] {1}).sqrt();
@@ -232,6 +236,32 @@ public class ReconstructMriCommand extends MonitoredCommand {
         });
     }
 
+    /**
+     * Loads the learned solver; for {@code solver=Unrolled} with {@code model=auto} the shipped learned gradient
+     * descent model that fits, else the shipped primal-dual one.
+     */
+    private LoadedLearnedSolver loadLearned(String learnedSolver, Map<String, String> physics,
+            SamplingMask samplingMask, DeepLearningRuntime.DeviceChoice deviceChoice) throws IOException {
+        try {
+            LoadedLearnedSolver loaded = LearnedSolverFactory.load(learnedSolver, model, physics,
+                m -> new CartesianMriOperator(m, samplingMask), deviceChoice);
+            chosenModel = loaded.modelName();
+            return loaded;
+        } catch (IncompatibleModelException e) {
+            if (!MriSolverFactory.UNROLLED.equals(solver) || !LearnedSolverFactory.isAutomatic(model)) {
+                throw e;
+            }
+            try {
+                LoadedLearnedSolver loaded = LearnedSolverFactory.load(LearnedSolverFactory.LPD, model, physics,
+                    m -> new CartesianMriOperator(m, samplingMask), deviceChoice);
+                chosenModel = loaded.modelName();
+                return loaded;
+            } catch (IncompatibleModelException lpd) {
+                throw new IncompatibleModelException(e.getMessage() + ". " + lpd.getMessage());
+            }
+        }
+    }
+
     /** The {@link LearnedSolverFactory} name for {@code solver=}: Unrolled is lgd or lpd, from the model. */
     private String learnedSolverName() {
         if (MriSolverFactory.PLUG_AND_PLAY.equals(solver)) {
@@ -239,6 +269,9 @@ public class ReconstructMriCommand extends MonitoredCommand {
         }
         if (MriSolverFactory.UNET.equals(solver)) {
             return LearnedSolverFactory.POST_PROCESSING;
+        }
+        if (LearnedSolverFactory.isAutomatic(model)) {
+            return LearnedSolverFactory.LGD;
         }
         String architecture;
         try {

@@ -101,14 +101,79 @@ public final class LearnedSolverFactory {
         Function<NDManager, ForwardOperator> operator, DeepLearningRuntime.DeviceChoice device,
         PretrainedModels models) throws IOException {
         String architecture = architecture(solver);
-        Path file = models.resolve(model);
-        String name = PretrainedModels.displayName(model);
-        ModelMetadata metadata = ModelFile.readMetadata(file);
+        if (!isAutomatic(model)) {
+            checkArchitecture(architecture, model, ModelFile.readMetadata(models.resolve(model)));
+        }
+        Device target = DeepLearningRuntime.device(device);
+        NDManager manager = NDManager.newBaseManager(target);
+        try {
+            ForwardOperator op = operator.apply(manager);
+            String chosen = isAutomatic(model) ? shippedModel(architecture, physics, op, models) : model;
+            Path file = models.resolve(chosen);
+            String name = PretrainedModels.displayName(chosen);
+            ModelMetadata metadata = completed(ModelFile.readMetadata(file));
+            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
+            if (!problems.isEmpty()) {
+                throw new IncompatibleModelException("Model " + name + " does not fit this data: "
+                    + String.join("; ", problems));
+            }
+            LearnedModel loaded = ModelFile.load(file, manager, op, physics);
+            Map<String, String> initialPhysics = DnCnn.ARCHITECTURE.equals(architecture)
+                || metadata.physics.get("physics") == null ? physics : metadata.physics;
+            Solver initial = PhysicsCatalog.find(initialPhysics.get("physics")).initialReconstruction(initialPhysics);
+            return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initial), op, manager, target);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code model=} asks for the shipped model that fits: blank or {@code auto}. */
+    public static boolean isAutomatic(String model) {
+        return model == null || model.isBlank() || AUTOMATIC.equalsIgnoreCase(model.trim());
+    }
+
+    /** The {@code model=} value that picks the shipped model fitting the solver and the data. */
+    public static final String AUTOMATIC = "auto";
+
+    /**
+     * The first shipped model (index order) of {@code architecture} that fits the data.
+     *
+     * @throws IncompatibleModelException when none fits, naming the shipped models of that architecture and what
+     *     keeps each from fitting, and how to get one that does
+     */
+    static String shippedModel(String architecture, Map<String, String> physics, ForwardOperator op,
+        PretrainedModels models) throws IOException {
+        List<String> reasons = new java.util.ArrayList<>();
+        for (String name : models.names()) {
+            ModelMetadata metadata = completed(ModelFile.readMetadata(models.resolve(name)));
+            if (!architecture.equals(metadata.architecture)) {
+                continue;
+            }
+            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
+            if (problems.isEmpty()) {
+                return name;
+            }
+            reasons.add(name + ": " + problems.get(0));
+        }
+        String solver = solverName(architecture);
+        throw new IncompatibleModelException("No shipped " + solver + " model fits this data"
+            + (reasons.isEmpty() ? " (none is shipped)" : " (" + String.join("; ", reasons) + ")")
+            + ": train one with Train Solver... and give its file as model=, or choose another solver");
+    }
+
+    private static void checkArchitecture(String architecture, String model, ModelMetadata metadata)
+        throws IncompatibleModelException {
         if (!architecture.equals(metadata.architecture)) {
+            String name = PretrainedModels.displayName(model);
             throw new IncompatibleModelException("Model " + name + " is a " + describe(metadata.architecture)
                 + " model, but solver=[" + solverName(architecture) + "] was chosen: choose solver=["
                 + describe(metadata.architecture) + "] or a " + solverName(architecture) + " model");
         }
+    }
+
+    /** The metadata with the recorded physics completed by that physics' defaults (older files omit some). */
+    private static ModelMetadata completed(ModelMetadata metadata) {
         String modelPhysics = metadata.physics.get("physics");
         if (modelPhysics != null && PhysicsCatalog.all().containsKey(modelPhysics)) {
             Map<String, String> completed = new LinkedHashMap<>(
@@ -116,24 +181,7 @@ public final class LearnedSolverFactory {
             completed.put("physics", modelPhysics);
             metadata.physics = completed;
         }
-        Device target = DeepLearningRuntime.device(device);
-        NDManager manager = NDManager.newBaseManager(target);
-        try {
-            ForwardOperator op = operator.apply(manager);
-            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
-            if (!problems.isEmpty()) {
-                throw new IncompatibleModelException("Model " + name + " does not fit this data: "
-                    + String.join("; ", problems));
-            }
-            LearnedModel loaded = ModelFile.load(file, manager, op, physics);
-            Map<String, String> initialPhysics = DnCnn.ARCHITECTURE.equals(architecture) || modelPhysics == null
-                ? physics : metadata.physics;
-            Solver initial = PhysicsCatalog.find(initialPhysics.get("physics")).initialReconstruction(initialPhysics);
-            return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initial), op, manager, target);
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return metadata;
     }
 
     private static String describe(String architecture) {

@@ -238,4 +238,27 @@ class LearnedSolverFactoryTest {
             () -> LearnedSolverFactory.architecture("ART"));
         assertTrue(unknown.getMessage().contains("Unknown learned solver 'ART'"), unknown.getMessage());
     }
+
+    @Test
+    void modelAutoTakesTheShippedModelThatFitsOrSaysNoneDoes() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
+        for (String auto : new String[] {"auto", " ", null}) {
+            try (LoadedLearnedSolver solver = LearnedSolverFactory.load(LearnedSolverFactory.LGD, auto,
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry)) {
+                assertEquals("tiny-ct10", solver.modelName());
+            }
+        }
+        CtGeometry other = CtGeometryKeys.parallel(16, 12, 180, 0);
+        IncompatibleModelException views = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "auto", CtParallelPhysics.settingsOf(other),
+                m -> RayTransform.differentiable(other, m), DeviceChoice.CPU, registry));
+        assertTrue(views.getMessage().startsWith("No shipped Learned gradient descent model fits this data (tiny-ct10:"
+            + " model trained for views=10, but the data has views=12): train one with Train Solver..."),
+            views.getMessage());
+        IncompatibleModelException none = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(LearnedSolverFactory.LPD, "auto", CtParallelPhysics.settingsOf(g),
+                m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
+        assertTrue(none.getMessage().startsWith("No shipped Learned primal-dual model fits this data (none is shipped)"),
+            none.getMessage());
+    }
 }
