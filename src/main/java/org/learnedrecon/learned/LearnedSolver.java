@@ -13,7 +13,7 @@ import org.learnedrecon.solvers.Solver;
 /**
  * A trained model used as a {@link Solver}. Reconstruction networks (LGD, LPD, post-processing) run once on
  * {@code (y / s, initial(y / s))} and their output is multiplied by {@code s}, the intensity scale recorded in the
- * model; a denoiser model runs as {@link PlugAndPlay}. Inference happens in a scoped manager without gradients.
+ * model; a denoiser model runs as plug-and-play, by default {@link HalfQuadraticSplitting}. Inference happens in a scoped manager without gradients.
  *
  * <p>The operator given to {@link #reconstruct} must be the one the network was built with (the model is loaded
  * for an operator by {@link org.learnedrecon.models.ModelFile#load}).
@@ -22,26 +22,32 @@ public final class LearnedSolver implements Solver {
 
     private final LearnedModel model;
     private final Solver initial;
-    private final PlugAndPlay plugAndPlay;
+    private final Solver plugAndPlay;
 
     /**
      * @param model a loaded or freshly trained model
      * @param initial the initial reconstruction; must be the one the model was trained with (compared by name)
      */
     public LearnedSolver(LearnedModel model, Solver initial) {
-        this(model, initial, 30, 1.0);
+        this(model, initial, model.network() instanceof DnCnn ? HalfQuadraticSplitting.withDefaults(model.network(),
+            model.metadata().intensityScale, trainedSigma(model.metadata()), initial) : null);
     }
 
-    /** As above; {@code pnpIterations} and {@code pnpStepFactor} are used only for denoiser models. */
+    /**
+     * As above, but a denoiser model runs as plug-and-play proximal gradient ({@link PlugAndPlay}) with
+     * {@code pnpIterations} steps of {@code pnpStepFactor / ||A||^2} instead of half-quadratic splitting.
+     */
     public LearnedSolver(LearnedModel model, Solver initial, int pnpIterations, double pnpStepFactor) {
+        this(model, initial, model.network() instanceof DnCnn ? new PlugAndPlay(model.network(),
+            model.metadata().intensityScale, pnpIterations, pnpStepFactor, initial) : null);
+    }
+
+    private LearnedSolver(LearnedModel model, Solver initial, Solver plugAndPlay) {
         this.model = model;
         this.initial = initial;
+        this.plugAndPlay = plugAndPlay;
         ModelMetadata metadata = model.metadata();
-        if (model.network() instanceof DnCnn) {
-            plugAndPlay = new PlugAndPlay(model.network(), metadata.intensityScale, pnpIterations, pnpStepFactor,
-                initial);
-        } else {
-            plugAndPlay = null;
+        if (plugAndPlay == null) {
             if (!(model.network() instanceof ReconstructionNetwork)) {
                 throw new IllegalArgumentException("Not a reconstruction network: " + model.network().getClass());
             }
@@ -50,6 +56,12 @@ public final class LearnedSolver implements Solver {
                     + metadata.initialReconstruction + "', but '" + initial.name() + "' was given");
             }
         }
+    }
+
+    /** The noise level a denoiser model was trained at ({@code training.sigma}; 0.05, the default, when absent). */
+    static double trainedSigma(ModelMetadata metadata) {
+        String sigma = metadata.training.get("sigma");
+        return sigma == null ? 0.05 : Double.parseDouble(sigma);
     }
 
     @Override

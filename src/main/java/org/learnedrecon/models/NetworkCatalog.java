@@ -95,7 +95,12 @@ public final class NetworkCatalog {
         if (network instanceof ReconstructionNetwork) {
             return ((ReconstructionNetwork) network).inputShapes(batch);
         }
-        return new Shape[] {new Shape(batch).addAll(ChannelLayout.imageShape(operator.domainShape()))};
+        Shape image = ChannelLayout.imageShape(operator.domainShape());
+        if (network instanceof DnCnn) {
+            // A single-channel denoiser may serve complex images (see PlugAndPlay): its own channel count.
+            return new Shape[] {new Shape(batch, ((DnCnn) network).channels(), image.get(1), image.get(2))};
+        }
+        return new Shape[] {new Shape(batch).addAll(image)};
     }
 
     /** The architecture name of a network built here. */

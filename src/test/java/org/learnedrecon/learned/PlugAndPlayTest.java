@@ -71,11 +71,17 @@ class PlugAndPlayTest {
             NDArray learned = pnp.reconstruct(y, operator, ProgressMonitor.NONE);
             NDArray plain = new PlugAndPlay(new LambdaBlock(x -> x), 2.0, 40, 1.0, new ScaledAdjointReconstruction())
                 .reconstruct(y, operator, ProgressMonitor.NONE);
+            NDArray splitting = new LearnedSolver(model, new ScaledAdjointReconstruction())
+                .reconstruct(y, operator, ProgressMonitor.NONE);
             double learnedPsnr = psnr(learned, truth);
             double plainPsnr = psnr(plain, truth);
-            System.out.printf("PnP: learned prior %.2f dB, no prior %.2f dB%n", learnedPsnr, plainPsnr);
+            double splittingPsnr = psnr(splitting, truth);
+            System.out.printf("PnP: proximal gradient %.2f dB, half-quadratic splitting %.2f dB, no prior %.2f dB%n",
+                learnedPsnr, splittingPsnr, plainPsnr);
             assertEquals(truth.getShape(), learned.getShape());
+            assertEquals(truth.getShape(), splitting.getShape());
             assertTrue(learnedPsnr > plainPsnr + 1, learnedPsnr + " vs " + plainPsnr);
+            assertTrue(splittingPsnr > plainPsnr + 1, splittingPsnr + " vs " + plainPsnr);
 
             ProgressMonitor cancelled = new ProgressMonitor() {
                 public void progress(long done, long total, String message) {
@@ -124,6 +130,28 @@ class PlugAndPlayTest {
                 new RandomSparseOperator(manager, 8, 8, 4, 23, 16, 3), Map.of());
             assertEquals(List.of("denoiser trained for images with 2 channel(s), but the operator's images have 1"),
                 problems);
+        }
+    }
+
+    @Test
+    void splittingDataStepSolvesItsNormalEquationsAndTheScheduleFallsGeometrically() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RandomSparseOperator operator = new RandomSparseOperator(manager, 8, 8, 4, 13, 8, 7);
+            HalfQuadraticSplitting hqs = new HalfQuadraticSplitting(new LambdaBlock(x -> x), 1.0, 0.05, 5, 0.16,
+                0.01, 0.01, 60, null);
+            NDArray z = manager.randomNormal(new Shape(2, 8, 8));
+            NDArray y = manager.randomNormal(new Shape(2).addAll(operator.rangeShape()));
+            NDArray adjointY = operator.adjoint(y);
+            double mu = 0.3;
+            NDArray x = hqs.dataStep(operator, adjointY, z, mu);
+            NDArray residual = operator.adjoint(operator.apply(x)).add(x.mul(mu)).sub(adjointY).sub(z.mul(mu));
+            double relative = residual.norm().getFloat() / adjointY.add(z.mul(mu)).norm().getFloat();
+            assertTrue(relative < 1e-4, "relative residual " + relative);
+            assertEquals(0.16, hqs.sigma(0), 1e-12);
+            assertEquals(0.08, hqs.sigma(1), 1e-12);
+            assertEquals(0.01, hqs.sigma(4), 1e-12);
+            assertThrows(IllegalArgumentException.class, () -> new HalfQuadraticSplitting(new LambdaBlock(v -> v),
+                1.0, 0.05, 5, 0.01, 0.1, 0.01, 10, null));
         }
     }
 }

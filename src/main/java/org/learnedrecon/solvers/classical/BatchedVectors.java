@@ -7,18 +7,18 @@ import ai.djl.ndarray.NDManager;
  * Vector-space operations over a batch: each sample {@code (B, ...)} is one vector of the real Euclidean space,
  * so inner products are per sample, shape {@code (B)}; {@link #perSample} makes them broadcast against a batch.
  */
-final class BatchedVectors {
+public final class BatchedVectors {
 
     private BatchedVectors() {
     }
 
     /** Per-sample inner products {@code <a_b, c_b>}, shape {@code (B)}. */
-    static NDArray dot(NDArray a, NDArray c) {
+    public static NDArray dot(NDArray a, NDArray c) {
         return a.mul(c).sum(sampleAxes(a));
     }
 
     /** Per-sample scalars {@code (B)} reshaped to {@code (B, 1, ..., 1)} to broadcast against {@code like}. */
-    static NDArray perSample(NDArray scalars, NDArray like) {
+    public static NDArray perSample(NDArray scalars, NDArray like) {
         long[] shape = new long[like.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = scalars.getShape().get(0);

@@ -1,0 +1,176 @@
+package org.learnedrecon.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.BatchedVectors;
+
+/**
+ * Plug-and-play half-quadratic splitting with a decreasing denoiser strength, as DPIR (Zhang et al. 2021) and
+ * DeepInverse's {@code DPIR}: for {@code k = 1..K}
+ * <pre>
+ *   x_k = argmin_x ||A x - y||^2 + mu_k ||x - z_{k-1}||^2      (conjugate gradients, warm-started at z_{k-1})
+ *   z_k = D_{sigma_k}(x_k)
+ * </pre>
+ * with {@code sigma_k} log-spaced from {@code sigmaStart} to {@code sigmaEnd} and {@code mu_k = rho ||A||^2
+ * (sigmaEnd / sigma_k)^2}: early steps trust the prior (strong denoising, weak coupling), late ones the data.
+ *
+ * <p>A denoiser trained at one noise level {@code trainedSigma} (on images divided by {@code intensityScale})
+ * denoises at another level by rescaling: {@code D_sigma(x) = s D(x / s)} with {@code s = sigma / trainedSigma},
+ * so the noise it sees has its training level (exact for a bias-free network, approximate for DnCNN). Measurements
+ * are divided by {@code intensityScale} first (the operator is linear) and the result multiplied back. Single-channel
+ * denoisers take complex images channel by channel, as in {@link PlugAndPlay}.
+ */
+public final class HalfQuadraticSplitting implements Solver {
+
+    /**
+     * Defaults for the shipped denoiser (trained at sigma 0.05 on images in [0, 1]): 8 iterations, sigma 0.1 to
+     * 0.01, rho 0.01, 10 CG iterations. Chosen on 8 validation slices (brain-t1-val-128, CT 30 views, 1 % noise):
+     * 30.3 dB, within 0.1 dB of every neighbour tried (rho 0.001-0.1, sigma end 0.005-0.02, 16 iterations, 20 CG
+     * iterations); the plain proximal-gradient PnP ({@link PlugAndPlay}) reached 25.5 dB at best on the same data.
+     */
+    public static final int DEFAULT_ITERATIONS = 8;
+    public static final double DEFAULT_SIGMA_START = 0.1;
+    public static final double DEFAULT_SIGMA_END = 0.01;
+    public static final double DEFAULT_RHO = 0.01;
+    public static final int DEFAULT_CG_ITERATIONS = 10;
+
+    private final Block denoiser;
+    private final int denoiserChannels;
+    private final double intensityScale;
+    private final double trainedSigma;
+    private final int iterations;
+    private final double sigmaStart;
+    private final double sigmaEnd;
+    private final double rho;
+    private final int cgIterations;
+    private final Solver initial;
+
+    /**
+     * @param denoiser trained denoiser, (B, C, H, W) -> same
+     * @param intensityScale images were divided by it in denoiser training
+     * @param trainedSigma the noise level the denoiser was trained for, in those normalised units
+     * @param iterations outer iterations K
+     * @param sigmaStart denoiser strength of the first iteration (normalised units)
+     * @param sigmaEnd denoiser strength of the last iteration
+     * @param rho coupling of the last iteration in units of {@code ||A||^2}
+     * @param cgIterations conjugate-gradient iterations of each data step
+     * @param initial start of the iteration, or {@code null} for {@code A* y / ||A||^2}
+     */
+    public HalfQuadraticSplitting(Block denoiser, double intensityScale, double trainedSigma, int iterations,
+        double sigmaStart, double sigmaEnd, double rho, int cgIterations, Solver initial) {
+        if (iterations < 1 || cgIterations < 1 || !(intensityScale > 0) || !(trainedSigma > 0)
+            || !(sigmaStart >= sigmaEnd) || !(sigmaEnd > 0) || !(rho > 0)) {
+            throw new IllegalArgumentException("Half-quadratic splitting needs iterations >= 1, cgIterations >= 1, "
+                + "positive intensity scale, trained sigma and rho, and sigmaStart >= sigmaEnd > 0; got iterations "
+                + iterations + ", cgIterations " + cgIterations + ", scale " + intensityScale + ", trained sigma "
+                + trainedSigma + ", rho " + rho + ", sigma " + sigmaStart + " -> " + sigmaEnd);
+        }
+        this.denoiser = denoiser;
+        this.denoiserChannels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
+        this.intensityScale = intensityScale;
+        this.trainedSigma = trainedSigma;
+        this.iterations = iterations;
+        this.sigmaStart = sigmaStart;
+        this.sigmaEnd = sigmaEnd;
+        this.rho = rho;
+        this.cgIterations = cgIterations;
+        this.initial = initial;
+    }
+
+    @Override
+    public String name() {
+        return "Plug-and-play HQS (learned denoiser)";
+    }
+
+    /** The denoiser strength of iteration {@code k} (0-based). */
+    double sigma(int k) {
+        return iterations == 1 ? sigmaEnd
+            : sigmaStart * Math.pow(sigmaEnd / sigmaStart, (double) k / (iterations - 1));
+    }
+
+    @Override
+    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+        NDManager owner = measurements.getManager();
+        double norm = OperatorNorm.estimate(operator, owner, 30);
+        Shape domain = operator.domainShape();
+        try (NDManager scope = owner.newSubManager()) {
+            ParameterStore parameters = new ParameterStore(scope, false);
+            NDArray y = measurements.div(intensityScale);
+            y.attach(scope);
+            NDArray adjointY = operator.adjoint(y);
+            adjointY.attach(scope);
+            NDManager holder = scope.newSubManager();
+            NDArray z = initial == null ? adjointY.div(norm * norm)
+                : initial.reconstruct(y, operator, ProgressMonitor.NONE);
+            z.attach(holder);
+            for (int k = 0; k < iterations; k++) {
+                progress.checkCancelled();
+                double sigma = sigma(k);
+                double mu = rho * norm * norm * (sigmaEnd / sigma) * (sigmaEnd / sigma);
+                // Every temporary of this iteration lands in z's manager (z is the first operand throughout) and
+                // is freed when the next iterate has moved on.
+                NDArray x = dataStep(operator, adjointY, z, mu);
+                double s = sigma / trainedSigma;
+                NDArray images = ChannelLayout.toImages(x.div(s), domain);
+                NDArray next = ChannelLayout.fromImages(denoise(parameters, images), domain).mul(s);
+                NDManager nextHolder = scope.newSubManager();
+                next.attach(nextHolder);
+                holder.close();
+                holder = nextHolder;
+                z = next;
+                progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
+            }
+            NDArray result = z.mul(intensityScale);
+            result.attach(owner);
+            holder.close();
+            return result;
+        }
+    }
+
+    /** With the {@link #DEFAULT_ITERATIONS defaults}. */
+    public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
+        Solver initial) {
+        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, DEFAULT_ITERATIONS,
+            DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS, initial);
+    }
+
+    /** {@code (A*A + mu) x = A* y + mu z} by conjugate gradients from {@code z}, per sample. */
+    NDArray dataStep(ForwardOperator operator, NDArray adjointY, NDArray z, double mu) {
+        NDArray x = z;
+        NDArray r = z.mul(mu).add(adjointY).sub(normal(operator, x, mu));
+        NDArray p = r;
+        NDArray rr = BatchedVectors.dot(r, r);
+        for (int i = 0; i < cgIterations; i++) {
+            NDArray q = normal(operator, p, mu);
+            NDArray alpha = rr.div(BatchedVectors.dot(p, q).maximum(1e-30f));
+            x = x.add(p.mul(BatchedVectors.perSample(alpha, p)));
+            r = r.sub(q.mul(BatchedVectors.perSample(alpha, q)));
+            NDArray next = BatchedVectors.dot(r, r);
+            NDArray beta = next.div(rr.maximum(1e-30f));
+            p = r.add(p.mul(BatchedVectors.perSample(beta, p)));
+            rr = next;
+        }
+        return x;
+    }
+
+    private static NDArray normal(ForwardOperator operator, NDArray v, double mu) {
+        return operator.adjoint(operator.apply(v)).add(v.mul(mu));
+    }
+
+    private NDArray denoise(ParameterStore parameters, NDArray images) {
+        Shape shape = images.getShape();
+        long channels = shape.get(1);
+        if (denoiserChannels != 1 || channels == 1) {
+            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
+        }
+        NDArray separate = images.reshape(shape.get(0) * channels, 1, shape.get(2), shape.get(3));
+        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
+    }
+}
