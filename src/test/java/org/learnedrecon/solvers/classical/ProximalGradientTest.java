@@ -2,11 +2,14 @@ package org.learnedrecon.solvers.classical;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -21,6 +24,48 @@ class ProximalGradientTest {
             // threshold step * lambda = 0.5 * 2 = 1
             assertArrayEquals(new float[] {-2, 0, 0, 0, 1}, new SoftThreshold(2).prox(x, 0.5).toFloatArray(), 1e-7f);
             assertArrayEquals(new float[] {-3, -0.5f, 0, 0.2f, 2}, x.toFloatArray(), 0f, "input unchanged");
+        }
+    }
+
+    /**
+     * One iteration from 0 with no regulariser is {@code x_1 = s A^T y}: with {@code A = diag(2, 1)},
+     * {@code ||A||^2 = 4} and {@code stepFraction(0.95)} (BART's) the step is 0.95 / 4. The configured name is
+     * the solver's name and leads its progress messages.
+     */
+    @Test
+    void stepFractionScalesTheAutomaticStepAndNameLabelsProgress() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DenseMatrixOperator op = new DenseMatrixOperator(manager, new float[] {2, 0, 0, 1}, new Shape(2),
+                new Shape(2));
+            List<String> messages = new ArrayList<>();
+            ProgressMonitor recording = new ProgressMonitor() {
+                @Override
+                public void progress(long done, long total, String message) {
+                    messages.add(message);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            };
+            ProximalGradient fista = ProximalGradient.builder().name("Configured").proximal(Proximal.NONE)
+                .stepFraction(0.95).iterations(1).build();
+            float[] x = fista.reconstruct(manager.create(new float[] {3, 5}, new Shape(1, 2)), op, recording)
+                .toFloatArray();
+            assertArrayEquals(new float[] {0.95f / 4 * 6, 0.95f / 4 * 5}, x, 1e-6f);
+            assertEquals("Configured", fista.name());
+            assertEquals(List.of("Configured: iteration 1 of 1"), messages);
+            // the default keeps a 5 % margin: s = 1 / (1.05 * 4)
+            float[] byDefault = ProximalGradient.builder().proximal(Proximal.NONE).iterations(1).build()
+                .reconstruct(manager.create(new float[] {3, 5}, new Shape(1, 2)), op, ProgressMonitor.NONE)
+                .toFloatArray();
+            assertArrayEquals(new float[] {(float) (6 / 4.2), (float) (5 / 4.2)}, byDefault, 1e-6f);
+            for (double bad : new double[] {0, 1.5, Double.NaN}) {
+                String message = assertThrows(IllegalArgumentException.class, () -> ProximalGradient.builder()
+                    .proximal(Proximal.NONE).stepFraction(bad).build()).getMessage();
+                assertTrue(message.contains("stepFraction") && message.contains(String.valueOf(bad)), message);
+            }
         }
     }
 

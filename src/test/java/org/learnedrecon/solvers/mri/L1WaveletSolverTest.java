@@ -40,7 +40,8 @@ class L1WaveletSolverTest {
             double psnrBart = MriFixtures.magnitudePsnr(bart, truth);
             double psnrZf = MriFixtures.magnitudePsnr(zf, truth);
             double psnrOursVsBart = MriFixtures.magnitudePsnr(ours, bart);
-            System.out.printf("L1-wavelet lambda " + lambda + ": ours %.2f dB, BART %.2f dB, zero-filled %.2f dB, ours vs BART %.2f dB%n",
+            System.out.printf("L1-wavelet lambda " + lambda
+                + ": ours %.4f dB, BART %.4f dB, zero-filled %.4f dB, ours vs BART %.4f dB%n",
                 psnrOurs, psnrBart, psnrZf, psnrOursVsBart);
             assertTrue(Math.abs(psnrOurs - psnrBart) < 0.5, "ours " + psnrOurs + " BART " + psnrBart);
             assertTrue(psnrOurs > psnrZf + 1.5, "ours " + psnrOurs + " zero-filled " + psnrZf);
