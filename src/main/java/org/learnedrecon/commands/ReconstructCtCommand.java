@@ -14,6 +14,7 @@ import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
+import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.LearnedSolverFactory;
@@ -21,8 +22,10 @@ import org.learnedrecon.solvers.LoadedLearnedSolver;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.solvers.SolverFactory;
+import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -37,7 +40,9 @@ import org.scijava.plugin.Plugin;
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
- * and image size); otherwise the command fails naming each difference.
+ * and image size); otherwise the command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a
+ * short scan (FBP applies Parker weights); below 180 degrees plus the fan angle the data are incomplete and the
+ * command logs a warning.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct CT...")
 public class ReconstructCtCommand extends MonitoredCommand {
@@ -77,6 +82,9 @@ public class ReconstructCtCommand extends MonitoredCommand {
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
 
+    @Parameter(required = false)
+    private LogService log;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private MetadataImage reconstruction;
 
@@ -92,6 +100,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
         int slices = ImageRequirements.slices(sinogram);
         CtGeometry g = CtGeometryKeys.ofSinogram(sinogram.title(), sinogram.metadata(), rows, columns, angles, range,
             size);
+        warnIfIncomplete(g);
         if (reference != null) {
             ImageRequirements.requireFinite(reference);
             long[] expected = {g.imageSize(), g.imageSize(), slices};
@@ -146,5 +155,31 @@ public class ReconstructCtCommand extends MonitoredCommand {
     /** PSNR/SSIM per slice, or null without a reference. */
     public MeasurementTable metrics() {
         return metrics;
+    }
+
+    private void warnIfIncomplete(CtGeometry g) {
+        String warning = incompleteDataWarning(sinogram.title(), g);
+        if (warning != null && log != null) {
+            log.warn(warning);
+        }
+    }
+
+    /** The warning for a fan-beam scan shorter than 180 degrees plus the fan angle, else {@code null}. */
+    static String incompleteDataWarning(String title, CtGeometry g) {
+        if (!(g instanceof FanBeamGeometry)) {
+            return null;
+        }
+        FanBeamGeometry fan = (FanBeamGeometry) g;
+        ParkerWeights parker = ParkerWeights.of(fan, 1);
+        double minimal = ParkerWeights.minimalShortScan(fan);
+        if (parker == null || parker.range() >= minimal - 1e-9) {
+            return null;
+        }
+        // lines at distance t from the axis are all measured iff asin(t / R) <= (range - 180 degrees) / 2
+        double radius = fan.sourceDistance() * Math.sin(Math.max(0, parker.range() - Math.PI) / 2);
+        return String.format(java.util.Locale.ROOT, "Fan-beam sinogram '%s' covers %.1f degrees, less than the"
+            + " minimal short scan of %.1f degrees (180 + fan angle): the data are incomplete; only a central disk of"
+            + " radius %.1f px is fully measured", title, Math.toDegrees(parker.range()), Math.toDegrees(minimal),
+            radius);
     }
 }

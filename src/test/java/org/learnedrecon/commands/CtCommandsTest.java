@@ -22,6 +22,7 @@ import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
 import org.learnedrecon.physics.ct.CtGeometry;
+import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.scijava.Context;
@@ -110,6 +111,36 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertEquals(g.detectorCount(), sino.image().dimension(0));
         MetadataImage x = (MetadataImage) reconstruct(sino, "solver", "FBP").getOutput("reconstruction");
         assertArrayEquals(new long[] {32, 32}, x.image().dimensionsAsLongArray());
+    }
+
+    /**
+     * A fan-beam short scan (250 degrees; 180 + fan angle is about 216 here) reconstructs with FBP (Parker weights)
+     * as well as the 360-degree scan: measured 22.53 dB vs 22.52 dB PSNR (64 px Shepp-Logan, one view per degree).
+     * Below the minimal short scan the command warns, naming the range and the fully measured disk.
+     */
+    @Test
+    void fanBeamShortScanReconstructsLikeTheFullScan() throws Exception {
+        MetadataImage reference = phantom(64, 1);
+        double[] psnr = new double[2];
+        double[] ranges = {360, 250};
+        for (int i = 0; i < 2; i++) {
+            MetadataImage sino = simulate(reference, "geometry", "Fan beam", "angles", (int) ranges[i], "range",
+                ranges[i], "source", 150.0, "detector", 100.0, "shape", "Flat");
+            assertEquals(ranges[i], Double.parseDouble(sino.metadata().get("ct.angles.range.deg")), 1e-9);
+            CommandModule fbp = reconstruct(sino, "solver", "FBP", "filter", "Ramp", "reference", reference);
+            psnr[i] = ((MeasurementTable) fbp.getOutput("metrics")).rows().get(0).values()[0];
+        }
+        System.out.println("Reconstruct CT, fan beam FBP PSNR: 360 degrees " + psnr[0] + ", 250 degrees " + psnr[1]);
+        assertTrue(psnr[1] > psnr[0] - 0.5, "short scan " + psnr[1] + " vs full scan " + psnr[0]);
+        CtGeometry full = CtGeometryKeys.fan(64, 360, 360, 0, 150, 100, "Flat");
+        assertNull(ReconstructCtCommand.incompleteDataWarning("s", full));
+        assertNull(ReconstructCtCommand.incompleteDataWarning("s", CtGeometryKeys.fan(64, 250, 250, 0, 150, 100,
+            "Flat")));
+        // 200 degrees: 99 detectors of 5/3 px, outer fan angle atan(49 * 5/3 / 250) = 18.09 degrees; complete
+        // only for lines within 150 sin(10 degrees) = 26.0 px of the axis
+        assertEquals("Fan-beam sinogram 's' covers 200.0 degrees, less than the minimal short scan of 216.2 degrees"
+            + " (180 + fan angle): the data are incomplete; only a central disk of radius 26.0 px is fully measured",
+            ReconstructCtCommand.incompleteDataWarning("s", CtGeometryKeys.fan(64, 200, 200, 0, 150, 100, "Flat")));
     }
 
     /**

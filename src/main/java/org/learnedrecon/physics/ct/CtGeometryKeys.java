@@ -27,9 +27,9 @@ public final class CtGeometryKeys {
     }
 
     /**
-     * Fan beam with uniform angles over {@code rangeDegrees} (FBP needs 360) and, unless {@code detectors > 0},
-     * the detector of {@link FanBeamGeometry#uniform360}: elements one image pixel wide at the rotation axis,
-     * covering the image.
+     * Fan beam with uniform angles over {@code rangeDegrees} (complete data for FBP needs 360 or a short scan of
+     * at least 180 degrees plus the fan angle) and, unless {@code detectors > 0}, the detector of
+     * {@link FanBeamGeometry#uniform360}: elements one image pixel wide at the rotation axis, covering the image.
      *
      * @param sourceDistance source-to-axis distance in pixels
      * @param detectorDistance axis-to-detector distance in pixels

@@ -23,7 +23,10 @@ import org.learnedrecon.solvers.Solver;
  * <ol>
  *   <li>Pre-weighting (fan beam only): flat detector {@code R / sqrt(R^2 + s'^2)} with {@code s'} the detector
  *       coordinate scaled to the rotation axis; equiangular detector {@code R cos(gamma)}; {@code R} = source
- *       distance.</li>
+ *       distance. Fan-beam scans over less than 360° also get {@link ParkerWeights} (with {@code q = 1}, times 2
+ *       against the 1/2 of step 2): Parker's short-scan weights for the minimal short scan {@code 180° + 2 delta}
+ *       ({@code delta} = half fan angle), Parker's formula with {@code delta} scaled to {@code (range - 180°) / 2}
+ *       for longer scans (Wesarg's generalisation at {@code q = 1}), so that every measured line counts once.</li>
  *   <li>Filtering of each projection row, zero-padded to {@code max(64, 2^ceil(log2(2 D)))} like scikit-image, by
  *       the FFT of the band-limited spatial ramp kernel (Kak &amp; Slaney eq. 3.61: {@code h(0) = 1/(4 tau^2)},
  *       {@code h(odd n) = -1/(n pi tau)^2}; for equiangular fans its {@code (gamma / sin gamma)^2} version), times
@@ -38,10 +41,13 @@ import org.learnedrecon.solvers.Solver;
  * {@code iradon(filter_name='ramp', circle=False)} (to float precision inside the inscribed circle; a few corner
  * pixels differ where skimage cuts the detector off without interpolating to zero): image values are recovered in
  * the units of the projected image. Sparse and limited-angle sets are weighted by their actual angular intervals, so
- * values stay on scale (limited angles still miss the unseen wedge). Fan beams assume a full 360° scan (no Parker
- * short-scan weights). Filtering is parallel over angles; back-projection is parallel over image rows (fan beam) or
- * over tiles of rows with a 4-fold symmetric kernel ({@code ParallelBeamBackProjector}, parallel beam). Work runs on
- * the common fork-join pool; filter responses and FFT plans are cached between calls.
+ * values stay on scale (limited angles still miss the unseen wedge). A 360° fan scan keeps the plain factor 1/2.
+ * Fan-beam scans shorter than the minimal short scan are incomplete data: FBP runs (each measured line still counts
+ * once) but the lines never measured are missing, with limited-angle artefacts outside the central disk of radius
+ * {@code R sin((range - 180°) / 2)}; {@link ParkerWeights#minimalShortScan} tells whether a scan is long enough.
+ * Filtering is parallel over angles; back-projection is parallel over image rows (fan beam) or over tiles of rows
+ * with a 4-fold symmetric kernel ({@code ParallelBeamBackProjector}, parallel beam). Work runs on the common
+ * fork-join pool; filter responses and FFT plans are cached between calls.
  */
 public final class FilteredBackProjection implements Solver {
 
@@ -83,9 +89,16 @@ public final class FilteredBackProjection implements Solver {
     }
 
     private final Filter filter;
+    /** False only in tests that show what short scans look like without {@link ParkerWeights}. */
+    private final boolean shortScanWeights;
 
     public FilteredBackProjection(Filter filter) {
+        this(filter, true);
+    }
+
+    FilteredBackProjection(Filter filter, boolean shortScanWeights) {
         this.filter = filter;
+        this.shortScanWeights = shortScanWeights;
     }
 
     public Filter filter() {
@@ -171,9 +184,9 @@ public final class FilteredBackProjection implements Solver {
     }
 
     /**
-     * Filters each projection row (after the fan-beam pre-weights) and hands it to {@code sink} as
-     * {@code (buffer, angle)}: the buffer holds the filtered row in {@code [0, detectors)} and is reused after the
-     * call. Parallel over angles on the common fork-join pool, in a few rounds for progress and cancellation.
+     * Filters each projection row (after the fan-beam pre-weights and short-scan weights) and hands it to
+     * {@code sink} as {@code (buffer, angle)}: the buffer holds the filtered row in {@code [0, detectors)} and is
+     * reused after the call. Parallel over angles on the common fork-join pool, in a few rounds for progress and cancellation.
      */
     private void filterRows(float[] sinogram, CtGeometry g, ProgressMonitor progress, long total,
                             ObjIntConsumer<float[]> sink) {
@@ -182,6 +195,8 @@ public final class FilteredBackProjection implements Solver {
         int padded = Math.max(64, Integer.highestOneBit(Math.max(1, 2 * detectors - 1)) << 1);
         float[] response = response(g, padded);
         float[] preWeights = preWeights(g);
+        ParkerWeights parker = shortScanWeights && g instanceof FanBeamGeometry
+            ? ParkerWeights.of((FanBeamGeometry) g, 1) : null;
         int block = Math.max(1, (angles + 3) / 4);
         for (int start = 0; start < angles; start += block) {
             progress.checkCancelled();
@@ -190,6 +205,12 @@ public final class FilteredBackProjection implements Solver {
                 float[] buffer = new float[padded];
                 for (int d = 0; d < detectors; d++) {
                     buffer[d] = sinogram[a * detectors + d] * preWeights[d];
+                }
+                if (parker != null) {
+                    // the filter carries the 1/2 of a 360-degree scan; conjugate Parker weights add up to 1 instead
+                    for (int d = 0; d < detectors; d++) {
+                        buffer[d] *= (float) (2 * parker.weight(a, d));
+                    }
                 }
                 FloatFFT_1D fft = fft(padded);
                 fft.realForward(buffer);
@@ -315,34 +336,18 @@ public final class FilteredBackProjection implements Solver {
      */
     public static double[] angularWeights(CtGeometry g) {
         double period = g instanceof FanBeamGeometry ? 2 * Math.PI : Math.PI;
-        double[] angles = g.angles();
-        int n = angles.length;
+        int n = g.angleCount();
         if (n == 1) {
             return new double[] {period};
         }
-        Integer[] order = new Integer[n];
-        double[] reduced = new double[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-            reduced[i] = ((angles[i] % period) + period) % period;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(reduced[x], reduced[y]));
-        double[] gaps = new double[n];
-        int widest = 0;
-        for (int i = 0; i < n; i++) {
-            double next = i + 1 < n ? reduced[order[i + 1]] : reduced[order[0]] + period;
-            gaps[i] = next - reduced[order[i]];
-            if (gaps[i] > gaps[widest]) {
-                widest = i;
-            }
-        }
-        double others = (period - gaps[widest]) / (n - 1);
-        if (gaps[widest] > 3 * others) {
-            gaps[widest] = others;
+        ScanArc arc = new ScanArc(g.angles(), period);
+        double[] gaps = arc.gaps.clone();
+        if (arc.hasMissingWedge()) {
+            gaps[arc.widest] = arc.step;
         }
         double[] weights = new double[n];
         for (int i = 0; i < n; i++) {
-            weights[order[i]] = 0.5 * (gaps[i] + gaps[(i + n - 1) % n]);
+            weights[arc.order[i]] = 0.5 * (gaps[i] + gaps[(i + n - 1) % n]);
         }
         return weights;
     }
