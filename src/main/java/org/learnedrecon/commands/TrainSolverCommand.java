@@ -30,7 +30,8 @@ import org.scijava.plugin.Plugin;
  * <p>Macro keys: {@code training=} / {@code validation=} (titles of open stacks) or {@code train=} / {@code val=}
  * (TIFF paths, used when no image is given); {@code physics=[CT parallel beam|MRI Cartesian]}; CT {@code angles=}
  * (views over {@code range=} degrees, detectors cover the image); MRI {@code acceleration=} {@code center=} (fully
- * sampled centre fraction; random lines, mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
+ * sampled centre fraction; random lines) {@code masks=[New mask per batch|One fixed mask]} (default a new draw of
+ * the random-line pattern for each batch, so the model learns the pattern rather than one mask; or mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
@@ -42,6 +43,9 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     public static final String CT = "CT parallel beam";
     public static final String MRI = "MRI Cartesian";
+    /** MRI training masks: a new random-line mask for each batch (learns the pattern) or one mask (seed 0). */
+    public static final String MASKS_PER_BATCH = "New mask per batch";
+    public static final String MASK_FIXED = "One fixed mask";
 
     @Parameter(label = "Training images (open stack)", required = false)
     private MetadataImage training;
@@ -69,6 +73,9 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     @Parameter(label = "Center fraction (MRI, fully sampled)", min = "0", max = "1")
     private double center = 0.04;
+
+    @Parameter(label = "Masks (MRI)", choices = {MASKS_PER_BATCH, MASK_FIXED})
+    private String masks = MASKS_PER_BATCH;
 
     @Parameter(label = "Noise (relative Gaussian level)", min = "0")
     private double noise = 0.01;
@@ -130,6 +137,7 @@ public class TrainSolverCommand extends MonitoredCommand {
             job.physicsSettings.put("size", size);
             job.physicsSettings.put("acceleration", Double.toString(acceleration));
             job.physicsSettings.put("center", Double.toString(center));
+            job.physicsSettings.put("maskSeed", MASK_FIXED.equals(masks) ? "0" : MriCartesianPhysics.MASK_PER_BATCH);
         } else {
             throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
                 + "]");

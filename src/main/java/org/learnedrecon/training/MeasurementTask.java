@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
 /**
  * Supervised reconstruction: measurements {@code y = A x + noise} are simulated on the fly from clean images
  * {@code x}, the initial reconstruction is computed by a pluggable {@link Solver}; inputs {@code (y, x0)}, target
- * {@code x}, baseline {@code x0}. Both are computed outside any gradient recording.
+ * {@code x}, baseline {@code x0}. A {@link RandomAcquisitionOperator} gets a new draw for each example batch (from the
+ * batch's generator, so a resumed run draws the same acquisitions). Both are computed outside any gradient recording.
  */
 public final class MeasurementTask implements TrainingTask {
 
@@ -42,6 +44,10 @@ public final class MeasurementTask implements TrainingTask {
 
     @Override
     public Example example(NDArray clean, Random random) {
+        if (operator instanceof RandomAcquisitionOperator) {
+            // A new acquisition for this batch; the network holds the same operator and so uses it too.
+            ((RandomAcquisitionOperator) operator).draw(random);
+        }
         NDArray y = noise.corrupt(operator.apply(clean), random);
         NDArray x0 = initial.reconstruct(y, operator, ProgressMonitor.NONE);
         return new Example(new NDList(y, x0), clean, x0);

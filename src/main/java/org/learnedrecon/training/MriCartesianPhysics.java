@@ -8,6 +8,7 @@ import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
 import org.learnedrecon.physics.mri.RandomLineSampling;
+import org.learnedrecon.physics.mri.RandomMaskMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.mri.SamplingPattern;
 import org.learnedrecon.solvers.Solver;
@@ -17,7 +18,8 @@ import org.learnedrecon.solvers.mri.ZeroFilledSolver;
  * {@code physics=mri-cartesian}: single-coil Cartesian MRI with a line mask, as a differentiable
  * {@link CartesianMriOperator}. Settings: {@code size} (default 128), {@code mask} ({@code random} or
  * {@code equispaced}, default random), {@code acceleration} (default 8), {@code center} (fully sampled centre
- * fraction, default 0.04), {@code maskSeed} (default 0), {@code coils} (always 1: this operator is single-coil).
+ * fraction, default 0.04), {@code maskSeed} (default 0; {@code perBatch}: training draws a new mask of the pattern
+ * for every batch, see {@link RandomMaskMriOperator}), {@code coils} (always 1: this operator is single-coil).
  * The learned solvers start from the zero-filled adjoint.
  *
  * <p>Model compatibility: a model fits data with the same mask kind, nominal acceleration, centre fraction, image
@@ -33,12 +35,26 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return NAME;
     }
 
-    /** The sampling mask these settings describe. */
+    /** {@code maskSeed=} value for training on a new mask of the pattern for each batch. */
+    public static final String MASK_PER_BATCH = "perBatch";
+
+    /**
+     * The sampling mask these settings describe ({@code maskSeed=perBatch}: the first draw, seed 0).
+     */
     public static SamplingMask mask(Map<String, String> settings) {
         int size = Integer.parseInt(settings.getOrDefault("size", "128"));
+        return pattern(settings).generate(size, size, firstSeed(settings));
+    }
+
+    private static long firstSeed(Map<String, String> settings) {
+        String seed = settings.getOrDefault("maskSeed", "0");
+        return MASK_PER_BATCH.equalsIgnoreCase(seed) ? 0 : Long.parseLong(seed);
+    }
+
+    /** The line pattern ({@code mask}, {@code acceleration}, {@code center}) these settings describe. */
+    public static SamplingPattern pattern(Map<String, String> settings) {
         double acceleration = Double.parseDouble(settings.getOrDefault("acceleration", "8"));
         double center = Double.parseDouble(settings.getOrDefault("center", "0.04"));
-        long seed = Long.parseLong(settings.getOrDefault("maskSeed", "0"));
         String kind = settings.getOrDefault("mask", "random");
         SamplingPattern pattern;
         if ("random".equalsIgnoreCase(kind)) {
@@ -48,7 +64,7 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         } else {
             throw new IllegalArgumentException("Unknown mask '" + kind + "': choose random or equispaced");
         }
-        return pattern.generate(size, size, seed);
+        return pattern;
     }
 
     /**
@@ -96,6 +112,10 @@ public final class MriCartesianPhysics implements PhysicsFactory {
 
     @Override
     public ForwardOperator create(NDManager manager, Map<String, String> settings) {
+        if (MASK_PER_BATCH.equalsIgnoreCase(settings.getOrDefault("maskSeed", "0"))) {
+            int size = Integer.parseInt(settings.getOrDefault("size", "128"));
+            return new RandomMaskMriOperator(manager, pattern(settings), size, size, 0);
+        }
         return new CartesianMriOperator(manager, mask(settings));
     }
 

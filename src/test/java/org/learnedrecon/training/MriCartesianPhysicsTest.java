@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.RandomLineSampling;
+import org.learnedrecon.physics.mri.RandomMaskMriOperator;
 
 /** The settings form of {@code physics=mri-cartesian} and what it makes a model compatible with. */
 class MriCartesianPhysicsTest {
@@ -50,6 +54,37 @@ class MriCartesianPhysicsTest {
                 "model trained for center=0.04, but the data has center=0.08"),
                 ModelFile.compatibilityProblems(model, operator,
                     MriCartesianPhysics.settingsOf("equispaced", 4, 0.08, 16, 16, 1)));
+        }
+    }
+
+    @Test
+    void perBatchMasksAreNewDrawsOfThePatternReproducibleFromTheBatchGenerator() {
+        Map<String, String> settings = Map.of("size", "32", "acceleration", "4", "center", "0.08", "maskSeed",
+            MriCartesianPhysics.MASK_PER_BATCH);
+        assertArrayEquals(new RandomLineSampling(4, 0.08).generate(32, 32, 0).values(),
+            MriCartesianPhysics.mask(settings).values(), 0f, "outside training: the first draw, seed 0");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RandomMaskMriOperator operator = (RandomMaskMriOperator) physics.create(manager, settings);
+            MeasurementTask task = new MeasurementTask(operator, new GaussianRelativeNoise(0.01),
+                physics.initialReconstruction(settings));
+            NDArray clean = manager.randomUniform(0f, 1f, new Shape(2, 2, 32, 32));
+            task.example(clean, new Random(5));
+            float[] first = operator.mask().values();
+            NDArray y = operator.apply(clean);
+            task.example(clean, new Random(6));
+            float[] second = operator.mask().values();
+            assertFalse(java.util.Arrays.equals(first, second), "a new batch generator draws another mask");
+            assertEquals(32 * 32 / 4.0, operator.mask().sampledCount(), 32 * 2, "same pattern: about 1/4 sampled");
+            task.example(clean, new Random(5));
+            assertArrayEquals(first, operator.mask().values(), 0f, "the same generator draws the same mask");
+            assertEquals(0f, operator.apply(clean).sub(y).abs().max().getFloat(), 0f);
+
+            // Between draws an ordinary linear operator: the adjoint (dot-product) test holds.
+            NDArray x = manager.randomNormal(new Shape(3, 2, 32, 32));
+            NDArray v = manager.randomNormal(new Shape(3, 2, 32, 32));
+            double lhs = operator.apply(x).mul(v).sum().getFloat();
+            double rhs = x.mul(operator.adjoint(v)).sum().getFloat();
+            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs));
         }
     }
 }

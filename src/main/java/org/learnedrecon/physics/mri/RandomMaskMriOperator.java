@@ -1,0 +1,75 @@
+package org.learnedrecon.physics.mri;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
+
+/**
+ * Single-coil Cartesian MRI ({@link CartesianMriOperator}) whose mask is a new draw of a {@link SamplingPattern} at
+ * each {@link #draw}: for training solvers that must work with any mask of the pattern. Each draw's mask lives in
+ * its own sub-manager of the given one, freed at the next draw.
+ */
+public final class RandomMaskMriOperator implements RandomAcquisitionOperator {
+
+    private final NDManager manager;
+    private final SamplingPattern pattern;
+    private final int height;
+    private final int width;
+    private NDManager current;
+    private CartesianMriOperator operator;
+
+    /** Starts with the pattern's draw for {@code firstSeed}. */
+    public RandomMaskMriOperator(NDManager manager, SamplingPattern pattern, int height, int width, long firstSeed) {
+        this.manager = manager;
+        this.pattern = pattern;
+        this.height = height;
+        this.width = width;
+        use(pattern.generate(height, width, firstSeed));
+    }
+
+    @Override
+    public void draw(Random random) {
+        use(pattern.generate(height, width, random.nextLong()));
+    }
+
+    private void use(SamplingMask mask) {
+        NDManager next = manager.newSubManager();
+        operator = new CartesianMriOperator(next, mask);
+        if (current != null) {
+            current.close();
+        }
+        current = next;
+    }
+
+    /** The mask of the current draw. */
+    public SamplingMask mask() {
+        return operator.mask();
+    }
+
+    @Override
+    public Shape domainShape() {
+        return operator.domainShape();
+    }
+
+    @Override
+    public Shape rangeShape() {
+        return operator.rangeShape();
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return true;
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        return operator.apply(x);
+    }
+
+    @Override
+    public NDArray adjoint(NDArray y) {
+        return operator.adjoint(y);
+    }
+}
