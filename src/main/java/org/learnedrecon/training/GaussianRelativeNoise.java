@@ -2,10 +2,13 @@ package org.learnedrecon.training;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
+import org.learnedrecon.physics.noise.GaussianNoise;
 
 /**
- * Additive white Gaussian noise whose standard deviation is {@code level} times the root-mean-square of each
- * sample's clean measurement (so {@code level = 0.01} is about 40 dB SNR whatever the intensity units).
+ * Training's view of {@link GaussianNoise}, the noise of Simulate CT Acquisition: additive white Gaussian noise whose
+ * standard deviation is {@code level} times the root-mean-square of each sample's clean measurement (so
+ * {@code level = 0.01} is about 40 dB SNR whatever the intensity units). Each call seeds the physics model from the
+ * training loop's generator, so a resumed run draws the same noise.
  */
 public final class GaussianRelativeNoise implements NoiseModel {
 
@@ -20,21 +23,7 @@ public final class GaussianRelativeNoise implements NoiseModel {
 
     @Override
     public NDArray corrupt(NDArray clean, Random random) {
-        float[] values = clean.toFloatArray();
-        int batch = Math.toIntExact(clean.getShape().get(0));
-        int perSample = values.length / batch;
-        for (int b = 0; b < batch; b++) {
-            double sum = 0;
-            for (int i = 0; i < perSample; i++) {
-                double v = values[b * perSample + i];
-                sum += v * v;
-            }
-            double sigma = level * Math.sqrt(sum / perSample);
-            for (int i = 0; i < perSample; i++) {
-                values[b * perSample + i] += (float) (sigma * random.nextGaussian());
-            }
-        }
-        return clean.getManager().create(values, clean.getShape());
+        return new GaussianNoise(level, random.nextLong()).apply(clean);
     }
 
     @Override

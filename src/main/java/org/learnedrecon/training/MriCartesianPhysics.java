@@ -119,6 +119,16 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return new CartesianMriOperator(manager, mask(settings));
     }
 
+    /** The noise of Simulate MRI Acquisition ({@link KspaceRelativeNoise}) with the operator's current mask. */
+    @Override
+    public NoiseModel trainingNoise(double level, ForwardOperator operator) {
+        if (operator instanceof RandomMaskMriOperator) {
+            return new KspaceRelativeNoise(level, ((RandomMaskMriOperator) operator)::mask);
+        }
+        SamplingMask mask = ((CartesianMriOperator) operator).mask();
+        return new KspaceRelativeNoise(level, () -> mask);
+    }
+
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
         return new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT);

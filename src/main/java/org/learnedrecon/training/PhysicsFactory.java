@@ -19,6 +19,14 @@ public interface PhysicsFactory {
     ForwardOperator create(NDManager manager, Map<String, String> settings);
 
     /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
+    /**
+     * The measurement noise of training at relative level {@code level}, for data from {@code operator} (made by
+     * {@link #create}): the same definition as the physics' simulation command. Default: {@link GaussianRelativeNoise}.
+     */
+    default NoiseModel trainingNoise(double level, ForwardOperator operator) {
+        return new GaussianRelativeNoise(level);
+    }
+
     default Solver initialReconstruction(Map<String, String> settings) {
         return new ScaledAdjointReconstruction();
     }

@@ -71,7 +71,7 @@ public final class TrainingJob {
                 task = new DenoisingTask(operator.domainShape(), sigma);
             } else {
                 hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
-                task = new MeasurementTask(operator, new GaussianRelativeNoise(noise), initial);
+                task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
             }
             Block network = NetworkCatalog.create(name, hyper, operator);
             TrainingRun run = new TrainingRun(network, task, training, validation, config);

@@ -87,4 +87,38 @@ class MriCartesianPhysicsTest {
             assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs));
         }
     }
+
+    @Test
+    void trainingNoiseIsSimulateMrisNoiseOnTheCurrentMask() {
+        Map<String, String> settings = Map.of("size", "32", "acceleration", "4", "center", "0.08", "maskSeed",
+            MriCartesianPhysics.MASK_PER_BATCH);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RandomMaskMriOperator operator = (RandomMaskMriOperator) physics.create(manager, settings);
+            NoiseModel noise = physics.trainingNoise(0.05, operator);
+            operator.draw(new Random(3));
+            NDArray clean = operator.apply(manager.randomUniform(0f, 1f, new Shape(2, 2, 32, 32)));
+            NDArray noisy = noise.corrupt(clean, new Random(11));
+            // Exactly ComplexGaussianNoise with the generator's first long as its seed, on the current mask.
+            NDArray expected = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.05, new Random(11).nextLong())
+                .apply(clean, operator.mask());
+            assertEquals(0f, noisy.sub(expected).abs().max().getFloat(), 0f);
+            float[] m = operator.mask().values();
+            float[] c = clean.toFloatArray();
+            float[] n = noisy.toFloatArray();
+            double signal = 0;
+            double error = 0;
+            int sampled = 0;
+            for (int i = 0; i < c.length; i++) {
+                if (m[i % m.length] == 0f) {
+                    assertEquals(0f, n[i], 0f, "unsampled entries stay zero");
+                } else {
+                    signal += c[i] * c[i];
+                    error += (n[i] - c[i]) * (n[i] - c[i]);
+                    sampled++;
+                }
+            }
+            assertTrue(sampled > 0);
+            assertEquals(0.05, Math.sqrt(error / signal), 0.01, "relative RMS on the sampled entries");
+        }
+    }
 }
