@@ -22,6 +22,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * (relative Gaussian level of the measurements), {@code sigma} (dncnn: image noise in units of the intensity
  * scale), {@code scale} (intensity scale; default the training maximum), {@code checkpoint} (directory; a rerun
  * with the same arguments resumes from it), {@code output} (model file), {@code device} (Auto, CPU, GPU),
+ * {@code best} (default true: the model holds the weights of the best validation epoch; false: the last epoch's),
  * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}).
  */
 public final class TrainMain {
@@ -108,7 +109,8 @@ public final class TrainMain {
             .batchSize(Integer.parseInt(a.getOrDefault("batch", "4")))
             .learningRate(Double.parseDouble(a.getOrDefault("lr", "1e-3")))
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
-            .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")));
+            .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
+            .keepBest(Boolean.parseBoolean(a.getOrDefault("best", "true")));
         if (a.containsKey("checkpoint")) {
             job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
         }

@@ -61,6 +61,23 @@ final class TrainingCheckpoint {
         return target;
     }
 
+    /** File of the best validation epoch's weights, beside the epoch checkpoints (written atomically). */
+    static final String BEST = "best-network.params";
+
+    static void saveBest(Path directory, byte[] parameters) throws IOException {
+        Files.createDirectories(directory);
+        Path temporary = directory.resolve(BEST + ".partial");
+        Files.write(temporary, parameters);
+        Files.move(temporary, directory.resolve(BEST), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The best epoch's weights saved by {@link #saveBest}, if any. */
+    static Optional<byte[]> readBest(Path directory) throws IOException {
+        Path file = directory == null ? null : directory.resolve(BEST);
+        return file != null && Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+    }
+
     /** The newest complete checkpoint, if any. */
     static Optional<Path> latest(Path directory) throws IOException {
         if (directory == null || !Files.isDirectory(directory)) {

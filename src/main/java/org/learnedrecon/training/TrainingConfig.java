@@ -17,6 +17,11 @@ public final class TrainingConfig {
     public double intensityScale = Double.NaN;
     /** Checkpoints kept (the newest ones). */
     public int checkpointsKept = 2;
+    /**
+     * Whether the run ends with the weights of its best validation epoch (early stopping by model selection) rather
+     * than of its last epoch. The checkpoints always hold the last epoch, so training can resume past the best.
+     */
+    public boolean keepBest = true;
 
     public TrainingConfig epochs(int value) {
         epochs = value;
@@ -40,6 +45,11 @@ public final class TrainingConfig {
 
     public TrainingConfig checkpointDirectory(Path value) {
         checkpointDirectory = value;
+        return this;
+    }
+
+    public TrainingConfig keepBest(boolean value) {
+        keepBest = value;
         return this;
     }
 

@@ -15,15 +15,23 @@ public final class TrainingResult {
     public final double intensityScale;
     /** The epoch count of the checkpoint the run resumed from; 0 when it started fresh. */
     public final int resumedFromEpoch;
+    /** Index into {@link #epochs} of the epoch whose weights the network holds at the end (the best or the last). */
+    public final int modelEpoch;
 
     TrainingResult(List<EpochRecord> epochs, List<Double> stepLosses, double baselinePsnr, double trainingSeconds,
-        double intensityScale, int resumedFromEpoch) {
+        double intensityScale, int resumedFromEpoch, int modelEpoch) {
         this.epochs = Collections.unmodifiableList(epochs);
         this.stepLosses = Collections.unmodifiableList(stepLosses);
         this.baselinePsnr = baselinePsnr;
         this.trainingSeconds = trainingSeconds;
         this.intensityScale = intensityScale;
         this.resumedFromEpoch = resumedFromEpoch;
+        this.modelEpoch = modelEpoch;
+    }
+
+    /** The epoch whose weights the trained network holds. */
+    public EpochRecord model() {
+        return epochs.get(modelEpoch);
     }
 
     public EpochRecord last() {

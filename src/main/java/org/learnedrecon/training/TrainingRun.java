@@ -1,5 +1,6 @@
 package org.learnedrecon.training;
 
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,6 +10,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +80,8 @@ public final class TrainingRun {
         Engine engine = modelManager.getEngine();
         try (AdamOptimizer optimizer = new AdamOptimizer(config.learningRate, modelManager)) {
             TrainingState state = new TrainingState();
+            int best = -1;
+            byte[] bestParameters = null;
             state.fingerprint = fingerprint(scale);
             state.intensityScale = scale;
             Optional<Path> checkpoint = TrainingCheckpoint.latest(config.checkpointDirectory);
@@ -89,6 +96,13 @@ public final class TrainingRun {
                 TrainingCheckpoint.restore(checkpoint.get(), network, modelManager, optimizer);
                 state = saved;
                 resumedFrom = saved.epochsDone;
+                best = bestEpoch(state.validationPsnr);
+                bestParameters = best == state.epochsDone - 1 ? parameters()
+                    : TrainingCheckpoint.readBest(config.checkpointDirectory).orElse(null);
+                if (bestParameters == null) {
+                    // A checkpoint from before best weights were kept: select among the epochs from here on.
+                    best = -1;
+                }
             } else {
                 state.baselinePsnr = validate(modelManager, true, scale);
             }
@@ -121,6 +135,13 @@ public final class TrainingRun {
                 state.epochSeconds.add(seconds);
                 state.trainingSeconds += seconds;
                 listener.epochFinished(new EpochRecord(epoch, lossSum / stepsPerEpoch, psnr, seconds));
+                if (best < 0 || psnr > state.validationPsnr.get(best)) {
+                    best = epoch;
+                    bestParameters = parameters();
+                    if (config.checkpointDirectory != null) {
+                        TrainingCheckpoint.saveBest(config.checkpointDirectory, bestParameters);
+                    }
+                }
                 if (config.checkpointDirectory != null) {
                     Path written = TrainingCheckpoint.save(config.checkpointDirectory, state, network, optimizer,
                         config.checkpointsKept);
@@ -132,9 +153,38 @@ public final class TrainingRun {
                 records.add(new EpochRecord(e, state.epochLosses.get(e), state.validationPsnr.get(e),
                     state.epochSeconds.get(e)));
             }
+            int modelEpoch = state.epochsDone - 1;
+            if (config.keepBest && best >= 0 && best != modelEpoch) {
+                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bestParameters))) {
+                    network.loadParameters(modelManager, in);
+                } catch (MalformedModelException e) {
+                    throw new IOException("Cannot restore the best epoch's weights: " + e.getMessage(), e);
+                }
+                modelEpoch = best;
+            }
             return new TrainingResult(records, state.stepLosses, state.baselinePsnr, state.trainingSeconds, scale,
-                resumedFrom);
+                resumedFrom, modelEpoch);
         }
+    }
+
+    /** The index of the highest validation PSNR (the first of equals), or -1 for none. */
+    static int bestEpoch(List<Double> validationPsnr) {
+        int best = -1;
+        for (int e = 0; e < validationPsnr.size(); e++) {
+            if (best < 0 || validationPsnr.get(e) > validationPsnr.get(best)) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** The network's current weights in DJL's parameter format. */
+    private byte[] parameters() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            network.saveParameters(out);
+        }
+        return bytes.toByteArray();
     }
 
     /**
@@ -156,9 +206,12 @@ public final class TrainingRun {
         metadata.trainingData = training.description() + "; validation " + validation.description();
         metadata.training.putAll(config.describe());
         metadata.training.put("epochs", Integer.toString(result.epochs.size()));
+        // The weights are those of this epoch (1-based): the best validation epoch, or the last one.
+        metadata.training.put("modelEpoch", Integer.toString(result.modelEpoch + 1));
         metadata.training.put("task", task.description());
-        metadata.validationMetrics.put("psnr", result.last().validationPsnr);
+        metadata.validationMetrics.put("psnr", result.model().validationPsnr);
         metadata.validationMetrics.put("psnrBaseline", result.baselinePsnr);
+        metadata.validationMetrics.put("lastEpochPsnr", result.last().validationPsnr);
         metadata.validationMetrics.put("finalTrainingLoss", result.last().trainingLoss);
         metadata.trainingSeconds = result.trainingSeconds;
         return new LearnedModel(network, metadata);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
+import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /** Tiny training runs on a sparse test operator: learning happens, and a resumed run equals an uninterrupted one. */
@@ -154,6 +156,48 @@ class TrainingRunTest {
             assertTrue(maxDifference <= 1e-6, "resumed weights differ by " + maxDifference);
             assertEquals(expected.last().validationPsnr, actual.last().validationPsnr, 1e-6);
         }
+    }
+
+    @Test
+    void theModelHoldsTheBestValidationEpochAndTheCheckpointTheLast() throws Exception {
+        // A learning rate high enough that validation PSNR falls back at the end (measured for this seed).
+        Path directory = temporary.resolve("best");
+        TrainingConfig config = new TrainingConfig().epochs(6).batchSize(4).learningRate(3e-2).seed(3)
+            .checkpointDirectory(directory);
+        try (NDManager a = manager.newSubManager(); NDManager b = manager.newSubManager()) {
+            Block best = lgd();
+            TrainingResult result = new TrainingRun(best, task(), TRAIN.first(16), VALIDATION.first(4), config)
+                .run(a, TrainingListener.NONE, ProgressMonitor.NONE);
+            List<Double> psnr = new ArrayList<>();
+            result.epochs.forEach(e -> psnr.add(e.validationPsnr));
+            System.out.println("validation PSNR per epoch " + psnr + ", model epoch " + result.modelEpoch);
+            assertEquals(TrainingRun.bestEpoch(psnr), result.modelEpoch);
+            assertTrue(result.modelEpoch < 5, "this configuration must peak before its last epoch: " + psnr);
+            assertEquals(psnr.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                result.model().validationPsnr, 0);
+            assertTrue(java.util.Arrays.equals(TrainingCheckpoint.readBest(directory).orElseThrow(), bytes(best)),
+                "the network holds the saved best weights");
+
+            Block last = lgd();
+            TrainingResult lastResult = new TrainingRun(last, task(), TRAIN.first(16), VALIDATION.first(4),
+                new TrainingConfig().epochs(6).batchSize(4).learningRate(3e-2).seed(3).keepBest(false))
+                .run(b, TrainingListener.NONE, ProgressMonitor.NONE);
+            assertEquals(5, lastResult.modelEpoch);
+            assertEquals(result.stepLosses, lastResult.stepLosses, "the same run but for the weights kept");
+            assertTrue(!java.util.Arrays.equals(bytes(best), bytes(last)));
+            LearnedModel model = new TrainingRun(best, task(), TRAIN.first(16), VALIDATION.first(4), config)
+                .toModel(result, Map.of(), "x", new long[] {1});
+            assertEquals(Integer.toString(result.modelEpoch + 1), model.metadata().training.get("modelEpoch"));
+            assertEquals(result.model().validationPsnr, model.metadata().validationMetrics.get("psnr"), 0);
+        }
+    }
+
+    private static byte[] bytes(Block network) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(out)) {
+            network.saveParameters(data);
+        }
+        return out.toByteArray();
     }
 
     @Test
