@@ -1,16 +1,18 @@
 // CT demo: reconstructs test-data/ct/sinogram-30views.tif (4 brain slices, 30 parallel views over 180 degrees,
-// 1% Gaussian noise; geometry read from the TIFF's Info) with FBP, TV and learned gradient descent, compares with
-// reference.tif, and writes fbp.tif, tv.tif, lgd.tif and metrics.csv (columns solver, slice, PSNR, SSIM,
-// data_range, seconds) into the output folder.
+// 1% Gaussian noise; geometry read from the TIFF's Info) with FBP, TV and the four learned solvers (learned gradient
+// descent, learned primal-dual, plug-and-play with a learned denoiser, U-Net post-processing; model=auto takes the
+// shipped model of each that fits the sinogram), compares with reference.tif, and writes fbp.tif, tv.tif, lgd.tif,
+// lpd.tif, pnp.tif, unet.tif and metrics.csv (columns solver, slice, PSNR, SSIM, data_range, seconds) into the
+// output folder.
 // Argument: "inputDir outputDir [model]" (no spaces inside the paths); model is the LGD model for 128x128 images and
-// 30 views over 180 degrees: a pretrained model's name (default lgd-ct30) or a model file path. Headless, from the
-// repository root:
+// 30 views over 180 degrees: a pretrained model's name (default auto, i.e. lgd-ct30) or a model file path.
+// Headless, from the repository root:
 //   mvn -B -q package -DskipTests && cd target/imagej && xvfb-run -a java -jar ij.jar -ijpath . -batch \
 //     ../../macros/ct-demo.ijm "../../test-data/ct ../../target/demo"
 args = split(getArgument(), " ");
 if (args.length < 2 || args.length > 3) exit("Argument: \"inputDir outputDir [model]\"");
 in = args[0]; out = args[1];
-model = "lgd-ct30";
+model = "auto";
 if (args.length == 3) model = args[2];
 if (!endsWith(in, File.separator)) in = in + File.separator;
 if (!endsWith(out, File.separator)) out = out + File.separator;
@@ -24,6 +26,9 @@ reconstruct("FBP", "solver=FBP filter=Hann", "fbp.tif");
 reconstruct("TV", "solver=TV iterations=100 lambda=1", "tv.tif");
 reconstruct("Learned gradient descent", "solver=[Learned gradient descent] model=[" + model + "] device=Auto",
     "lgd.tif");
+reconstruct("Learned primal-dual", "solver=[Learned primal-dual] model=auto device=Auto", "lpd.tif");
+reconstruct("Plug-and-play", "solver=Plug-and-play model=auto device=Auto", "pnp.tif");
+reconstruct("U-Net post-processing", "solver=[U-Net post-processing] model=auto device=Auto", "unet.tif");
 Table.save(out + "metrics.csv", "CT demo metrics");
 close("reference");
 close("sinogram");

@@ -145,6 +145,7 @@ public final class LearnedSolverFactory {
     static String shippedModel(String architecture, Map<String, String> physics, ForwardOperator op,
         PretrainedModels models) throws IOException {
         List<String> reasons = new java.util.ArrayList<>();
+        String dataPhysics = physics.get("physics");
         for (String name : models.names()) {
             ModelMetadata metadata = completed(ModelFile.readMetadata(models.resolve(name)));
             if (!architecture.equals(metadata.architecture)) {
@@ -154,11 +155,16 @@ public final class LearnedSolverFactory {
             if (problems.isEmpty()) {
                 return name;
             }
-            reasons.add(name + ": " + problems.get(0));
+            // Say why the models of the data's physics do not fit; a CT model for MRI data needs no explanation.
+            String modelPhysics = metadata.physics.get("physics");
+            if (dataPhysics == null || modelPhysics == null || dataPhysics.equals(modelPhysics)) {
+                reasons.add(name + ": " + String.join(", ", problems));
+            }
         }
         String solver = solverName(architecture);
         throw new IncompatibleModelException("No shipped " + solver + " model fits this data"
-            + (reasons.isEmpty() ? " (none is shipped)" : " (" + String.join("; ", reasons) + ")")
+            + (reasons.isEmpty() ? " (none is shipped" + (dataPhysics == null ? "" : " for physics=" + dataPhysics)
+                + ")" : " (" + String.join("; ", reasons) + ")")
             + ": train one with Train Solver... and give its file as model=, or choose another solver");
     }
 

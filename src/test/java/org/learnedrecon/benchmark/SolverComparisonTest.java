@@ -68,7 +68,7 @@ class SolverComparisonTest {
     void learnedSolversBeatTheirStartingPointOnBrainSlices() {
         // In-distribution: the shipped models gained 8-9 dB over their initial reconstructions in validation.
         assertTrue(psnr("CT", "val", "LGD") > psnr("CT", "val", "FBP") + 2);
-        assertTrue(psnr("MRI", "val", "LGD") > psnr("MRI", "val", "Zero-filled") + 3);
+        assertTrue(psnr("MRI", "val", "LGD") > psnr("MRI", "val", "Zero-filled") + 2);
     }
 
     @Test

@@ -169,7 +169,12 @@ class MriCommandsTest extends SciJavaCommandTest {
             Map.of()), "solver", "Zero-filled");
         assertMessage("no mri.* metadata", "kspace", new MetadataImage("bare", ArrayImgs.floats(8, 8, 2, 1),
             Map.of()), "solver", "Zero-filled");
-        assertMessage("trained for acceleration=8, but the data has acceleration=4", "kspace", k, "solver", "Unrolled");
+        assertMessage("trained for acceleration=8, but the data has acceleration=4", "kspace", k, "solver", "Unrolled",
+            "model", "lgd-mri8");
+        // model=auto (the default) names why each shipped MRI model does not fit, and skips the CT ones.
+        assertMessage("No shipped Learned gradient descent model fits this data (lgd-mri8: model trained for size=128,"
+            + " but the data has size=64, model trained for acceleration=8, but the data has acceleration=4", "kspace",
+            k, "solver", "Unrolled");
         MetadataImage dot = new MetadataImage("dot", ArrayImgs.floats(1, 1), Map.of());
         ExecutionException e = assertThrows(ExecutionException.class,
             () -> commands.run(SimulateMriCommand.class, false, "image", dot).get());

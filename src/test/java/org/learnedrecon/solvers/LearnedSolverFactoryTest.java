@@ -253,12 +253,13 @@ class LearnedSolverFactoryTest {
             () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "auto", CtParallelPhysics.settingsOf(other),
                 m -> RayTransform.differentiable(other, m), DeviceChoice.CPU, registry));
         assertTrue(views.getMessage().startsWith("No shipped Learned gradient descent model fits this data (tiny-ct10:"
-            + " model trained for views=10, but the data has views=12): train one with Train Solver..."),
+            + " model trained for views=10, but the data has views=12, model trained for measurements of shape (10, 23),"
+            + " but the operator's measurements have shape (12, 23)): train one with Train Solver..."),
             views.getMessage());
         IncompatibleModelException none = assertThrows(IncompatibleModelException.class,
             () -> LearnedSolverFactory.load(LearnedSolverFactory.LPD, "auto", CtParallelPhysics.settingsOf(g),
                 m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
-        assertTrue(none.getMessage().startsWith("No shipped Learned primal-dual model fits this data (none is shipped)"),
+        assertTrue(none.getMessage().startsWith("No shipped Learned primal-dual model fits this data (none is shipped for physics=ct-parallel)"),
             none.getMessage());
     }
 }
