@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
@@ -248,7 +248,9 @@ public final class SolverComparison {
             rows.add(bestTv(title, set, "TV " + tv, truth, y, op, doubles(option("ctTvLambdas",
                 option("tvLambdas", Double.toString(SolverFactory.DEFAULT_CT_TV_LAMBDA)))),
                 lambda -> SolverFactory.create(SolverFactory.TV, "", tv, lambda)));
-            rows.addAll(learned(scenario, set, truth, y, manager -> RayTransform.differentiable(g, manager)));
+            rows.addAll(learned(scenario, set, truth, y, (solver, manager) ->
+                LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
+                    : RayTransform.matrixFree(g)));
         }
         return rows;
     }
@@ -275,7 +277,7 @@ public final class SolverComparison {
             rows.add(score(title, set, String.format(Locale.ROOT, "Wavelet %d (lambda %s)", iterations,
                 number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
                 MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
-            rows.addAll(learned(scenario, set, truth, y, manager -> new CartesianMriOperator(manager, mask)));
+            rows.addAll(learned(scenario, set, truth, y, (solver, manager) -> new CartesianMriOperator(manager, mask)));
         }
         return rows;
     }
@@ -285,7 +287,7 @@ public final class SolverComparison {
      * order given; models that do not fit are skipped (a CT model in an MRI scenario, a 30-view model at 60 views).
      */
     private List<Row> learned(Scenario scenario, String set, NDArray truth, NDArray y,
-            Function<NDManager, ForwardOperator> operator) throws IOException {
+            BiFunction<String, NDManager, ForwardOperator> operator) throws IOException {
         List<Row> rows = new ArrayList<>();
         if (!Boolean.parseBoolean(option("learned", "true"))) {
             return rows;
@@ -295,8 +297,8 @@ public final class SolverComparison {
             String solver = LearnedSolverFactory.solverName(architecture);
             LoadedLearnedSolver loaded;
             try {
-                loaded = LearnedSolverFactory.load(solver, model, scenario.physics(), operator,
-                    DeepLearningRuntime.DeviceChoice.CPU);
+                loaded = LearnedSolverFactory.load(solver, model, scenario.physics(),
+                    manager -> operator.apply(solver, manager), DeepLearningRuntime.DeviceChoice.CPU);
             } catch (IncompatibleModelException e) {
                 System.err.println("  (" + model + " does not fit " + scenario.key() + ")");
                 continue;

@@ -122,7 +122,8 @@ public class ReconstructCtCommand extends MonitoredCommand {
                 String name;
                 if (learned) {
                     try (LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model,
-                        CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m),
+                        CtParallelPhysics.settingsOf(g), m -> LearnedSolverFactory.needsDifferentiableOperator(solver)
+                            ? RayTransform.differentiable(g, m) : RayTransform.matrixFree(g),
                         DeepLearningRuntime.DeviceChoice.parse(device))) {
                         x = network.reconstruct(y, progress());
                         name = network.name();

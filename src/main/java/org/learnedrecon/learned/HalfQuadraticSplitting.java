@@ -89,6 +89,18 @@ public final class HalfQuadraticSplitting implements Solver {
         return "Plug-and-play HQS (learned denoiser)";
     }
 
+    /** ||A|| of the last operator seen: estimated once, not on every batch of a stack. */
+    private ForwardOperator normOperator;
+    private double normValue;
+
+    private synchronized double norm(ForwardOperator operator, NDManager manager) {
+        if (operator != normOperator) {
+            normValue = OperatorNorm.estimate(operator, manager, 30);
+            normOperator = operator;
+        }
+        return normValue;
+    }
+
     /** The denoiser strength of iteration {@code k} (0-based). */
     double sigma(int k) {
         return iterations == 1 ? sigmaEnd
@@ -98,7 +110,7 @@ public final class HalfQuadraticSplitting implements Solver {
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         NDManager owner = measurements.getManager();
-        double norm = OperatorNorm.estimate(operator, owner, 30);
+        double norm = norm(operator, owner);
         Shape domain = operator.domainShape();
         try (NDManager scope = owner.newSubManager()) {
             ParameterStore parameters = new ParameterStore(scope, false);

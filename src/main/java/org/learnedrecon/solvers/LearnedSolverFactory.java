@@ -68,6 +68,17 @@ public final class LearnedSolverFactory {
             + ARCHITECTURES.keySet());
     }
 
+    /**
+     * Whether the solver applies the operator inside its network (the unrolled LGD and LPD), so that it needs the
+     * differentiable form of the operator; plug-and-play and post-processing only apply it outside the network and
+     * run faster with a matrix-free one (CT: the multi-threaded Java ray transform instead of a sparse matrix).
+     */
+    public static boolean needsDifferentiableOperator(String solver) {
+        String architecture = architecture(solver);
+        return LearnedGradientDescent.ARCHITECTURE.equals(architecture)
+            || LearnedPrimalDual.ARCHITECTURE.equals(architecture);
+    }
+
     /** The solver name ({@code solver=} value) of an architecture. */
     public static String solverName(String architecture) {
         for (Map.Entry<String, String> e : ARCHITECTURES.entrySet()) {

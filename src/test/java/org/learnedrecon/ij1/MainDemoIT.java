@@ -30,10 +30,13 @@ class MainDemoIT {
             .assertOutputContains("Demo done");
 
         Map<String, double[]> ct = meanByFirstColumn(Files.readAllLines(out.resolve("ct/metrics.csv")), 2, 0);
-        // Measured with the shipped lgd-ct30: FBP 24.74, TV 28.08, LGD 30.15 dB mean PSNR over the 4 slices.
+        // Measured with the shipped models (model=auto): FBP 24.74, TV 28.08, LGD (lgd-ct30) 30.15, LPD (lpd-ct30)
+        // 30.48, plug-and-play (dncnn-s05) 30.85, U-Net (unet-ct30) 29.65 dB mean PSNR over the 4 slices.
         assertTrue(ct.get("TV")[0] > 27.5, "CT TV " + ct.get("TV")[0]);
-        assertTrue(ct.get("Learned gradient descent")[0] > ct.get("TV")[0] + 1.5,
-            "CT LGD " + ct.get("Learned gradient descent")[0] + " vs TV " + ct.get("TV")[0]);
+        Map<String, Double> margins = Map.of("Learned gradient descent", 1.5, "Learned primal-dual", 1.8,
+            "Plug-and-play", 2.0, "U-Net post-processing", 1.0);
+        margins.forEach((solver, margin) -> assertTrue(ct.get(solver)[0] > ct.get("TV")[0] + margin,
+            "CT " + solver + " " + ct.get(solver)[0] + " vs TV " + ct.get("TV")[0]));
 
         List<String> mri = Files.readAllLines(out.resolve("mri/metrics.csv"));
         Map<String, double[]> mriMeans = meanByFirstColumn(mri, 3, 1);
@@ -43,7 +46,9 @@ class MainDemoIT {
         assertTrue(mriMeans.get("8x unrolled")[0] > mriMeans.get("8x tv")[0] + 1.8,
             "8x unrolled " + mriMeans.get("8x unrolled")[0] + " vs TV " + mriMeans.get("8x tv")[0]);
         assertTrue(Files.exists(out.resolve("mri/unrolled-8x.tif")));
-        assertTrue(Files.exists(out.resolve("ct/lgd.tif")));
+        for (String file : new String[] {"fbp", "tv", "lgd", "lpd", "pnp", "unet"}) {
+            assertTrue(Files.exists(out.resolve("ct/" + file + ".tif")), file);
+        }
     }
 
     /**
