@@ -1,7 +1,6 @@
 package org.learnedrecon.learned;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -41,8 +40,7 @@ public final class HalfQuadraticSplitting implements Solver {
     public static final double DEFAULT_RHO = 0.01;
     public static final int DEFAULT_CG_ITERATIONS = 10;
 
-    private final Block denoiser;
-    private final int denoiserChannels;
+    private final ImageDenoiser denoiser;
     private final double intensityScale;
     private final double trainedSigma;
     private final int iterations;
@@ -72,8 +70,7 @@ public final class HalfQuadraticSplitting implements Solver {
                 + iterations + ", cgIterations " + cgIterations + ", scale " + intensityScale + ", trained sigma "
                 + trainedSigma + ", rho " + rho + ", sigma " + sigmaStart + " -> " + sigmaEnd);
         }
-        this.denoiser = denoiser;
-        this.denoiserChannels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
+        this.denoiser = new ImageDenoiser(denoiser);
         this.intensityScale = intensityScale;
         this.trainedSigma = trainedSigma;
         this.iterations = iterations;
@@ -131,7 +128,7 @@ public final class HalfQuadraticSplitting implements Solver {
                 NDArray x = dataStep(operator, adjointY, z, mu);
                 double s = sigma / trainedSigma;
                 NDArray images = ChannelLayout.toImages(x.div(s), domain);
-                NDArray next = ChannelLayout.fromImages(denoise(parameters, images), domain).mul(s);
+                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters, images), domain).mul(s);
                 NDManager nextHolder = scope.newSubManager();
                 next.attach(nextHolder);
                 holder.close();
@@ -174,15 +171,5 @@ public final class HalfQuadraticSplitting implements Solver {
 
     private static NDArray normal(ForwardOperator operator, NDArray v, double mu) {
         return operator.adjoint(operator.apply(v)).add(v.mul(mu));
-    }
-
-    private NDArray denoise(ParameterStore parameters, NDArray images) {
-        Shape shape = images.getShape();
-        long channels = shape.get(1);
-        if (denoiserChannels != 1 || channels == 1) {
-            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
-        }
-        NDArray separate = images.reshape(shape.get(0) * channels, 1, shape.get(2), shape.get(3));
-        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
     }
 }

@@ -1,7 +1,6 @@
 package org.learnedrecon.learned;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -20,13 +19,11 @@ import org.learnedrecon.solvers.Solver;
  */
 public final class PlugAndPlay implements Solver {
 
-    private final Block denoiser;
+    private final ImageDenoiser denoiser;
     private final double intensityScale;
     private final int iterations;
     private final double stepFactor;
     private final Solver initial;
-    /** Channels the denoiser takes, or -1 when unknown (then images are given to it as they are). */
-    private final int denoiserChannels;
 
     /**
      * @param denoiser trained denoiser, (B, C, H, W) -> same
@@ -40,27 +37,11 @@ public final class PlugAndPlay implements Solver {
             throw new IllegalArgumentException("Plug-and-play needs iterations >= 1, 0 < stepFactor < 2 and a "
                 + "positive intensity scale, got " + iterations + ", " + stepFactor + ", " + intensityScale);
         }
-        this.denoiser = denoiser;
+        this.denoiser = new ImageDenoiser(denoiser);
         this.intensityScale = intensityScale;
         this.iterations = iterations;
         this.stepFactor = stepFactor;
         this.initial = initial;
-        this.denoiserChannels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
-    }
-
-    /**
-     * The denoiser on {@code (B, C, H, W)} images; a single-channel denoiser given {@code C > 1} channels (real and
-     * imaginary parts of MRI images) denoises each channel as an image of its own, which is how denoisers trained on
-     * real image stacks serve complex data (the real and imaginary parts of an image are images themselves).
-     */
-    private NDArray denoise(ParameterStore parameters, NDArray images) {
-        Shape shape = images.getShape();
-        long channels = shape.get(1);
-        if (denoiserChannels != 1 || channels == 1) {
-            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
-        }
-        NDArray separate = images.reshape(shape.get(0) * channels, 1, shape.get(2), shape.get(3));
-        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
     }
 
     @Override
@@ -86,7 +67,7 @@ public final class PlugAndPlay implements Solver {
                 progress.checkCancelled();
                 NDArray gradient = operator.adjoint(operator.apply(x).sub(y));
                 NDArray z = x.sub(gradient.mul(step));
-                NDArray next = ChannelLayout.fromImages(denoise(parameters,
+                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters,
                     ChannelLayout.toImages(z, operator.domainShape())), operator.domainShape());
                 NDManager nextHolder = scope.newSubManager();
                 next.attach(nextHolder);

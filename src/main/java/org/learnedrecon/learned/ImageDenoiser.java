@@ -1,0 +1,36 @@
+package org.learnedrecon.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A trained denoiser applied to image batches {@code (B, C, H, W)} for plug-and-play: as it is, or, for a
+ * single-channel denoiser given {@code C > 1} channels (real and imaginary parts of MRI images), channel by channel,
+ * each channel an image of its own. That is how a denoiser trained on real image stacks serves complex data (the
+ * real and imaginary parts of an image are images themselves).
+ */
+final class ImageDenoiser {
+
+    private final Block denoiser;
+    /** Channels the denoiser takes, or -1 when unknown (then images are given to it as they are). */
+    private final int channels;
+
+    ImageDenoiser(Block denoiser) {
+        this.denoiser = denoiser;
+        this.channels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
+    }
+
+    /** The denoised images, same shape; inference (no training-mode layers). */
+    NDArray apply(ParameterStore parameters, NDArray images) {
+        Shape shape = images.getShape();
+        long given = shape.get(1);
+        if (channels != 1 || given == 1) {
+            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
+        }
+        NDArray separate = images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
+        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
+    }
+}
