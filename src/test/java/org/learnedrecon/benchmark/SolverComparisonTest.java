@@ -66,9 +66,10 @@ class SolverComparisonTest {
 
     @Test
     void learnedSolversBeatTheirStartingPointOnBrainSlices() {
-        // In-distribution: the shipped models gained 8-9 dB over their initial reconstructions in validation.
+        // In-distribution images (the MRI mask, seed 2026, is not one lgd-mri8 was trained on). Measured on these 2
+        // slices: CT LGD 30.49 dB vs FBP ~24.5; MRI LGD 22.90 vs zero-filled 18.35.
         assertTrue(psnr("CT", "val", "LGD") > psnr("CT", "val", "FBP") + 2);
-        assertTrue(psnr("MRI", "val", "LGD") > psnr("MRI", "val", "Zero-filled") + 2);
+        assertTrue(psnr("MRI", "val", "LGD") > psnr("MRI", "val", "Zero-filled") + 3);
     }
 
     @Test
