@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs macros/mri-demo.ijm in real ImageJ on test-data/mri-demo (4 brain slices, single-coil random lines at 4x and
  * 8x, 1 % noise, mask seed 2026: a draw no shipped model was trained on) and checks its metrics.csv. Margins are below
  * the values measured on 2026-11-30 (mean PSNR dB / SSIM; classical with the macro's 150 iterations): 4x zero-filled
- * 20.64/0.577, wavelet 20.84/0.560, TV 21.89/0.681, Unrolled (lgd-mri4) 26.72/0.853, plug-and-play (dncnn-s05)
+ * 20.64/0.577, wavelet 20.84/0.560, TV 21.89/0.681, Unrolled (lgd-mri4) 27.29/0.862, plug-and-play (dncnn-s05)
  * 23.67/0.784, U-Net (unet-mri4) 24.55/0.742; 8x zero-filled 17.07/0.369, wavelet 16.96/0.326, TV 17.23/0.418,
  * Unrolled (lgd-mri8) 19.96/0.613, plug-and-play 17.82/0.489, U-Net (unet-mri8) 20.08/0.590. TV clearly beats
  * zero-filling; L1-wavelet (decimated Daubechies-4, no cycle spinning) hardly changes PSNR on these line masks and
