@@ -9,6 +9,7 @@ import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.FilteredBackProjection;
 
 /**
@@ -65,10 +66,23 @@ public final class CtParallelPhysics implements PhysicsFactory {
         return map;
     }
 
-    /** {@link #settingsOf} the geometry these settings describe. */
+    /** Setting naming the initial reconstruction: {@code fbp} (Hann-filtered, the default) or {@code sirtN}. */
+    public static final String INITIAL = "initial";
+
+    /** {@link #settingsOf} the geometry these settings describe, and {@value #INITIAL} when given. */
     @Override
     public Map<String, String> completeSettings(Map<String, String> settings) {
-        return settingsOf(geometry(settings));
+        Map<String, String> map = settingsOf(geometry(settings));
+        if (settings.containsKey(INITIAL)) {
+            map.put(INITIAL, settings.get(INITIAL));
+        }
+        return map;
+    }
+
+    /** Every setting but {@value #INITIAL}: the model brings its own initial reconstruction. */
+    @Override
+    public boolean constrainsModel(String key) {
+        return !INITIAL.equals(key);
     }
 
     @Override
@@ -76,8 +90,25 @@ public final class CtParallelPhysics implements PhysicsFactory {
         return RayTransform.differentiable(geometry(settings), manager);
     }
 
+    /** The multi-threaded Java ray transform: no sparse matrix to build, and faster on the CPU. */
+    @Override
+    public ForwardOperator createMatrixFree(NDManager manager, Map<String, String> settings) {
+        return RayTransform.matrixFree(geometry(settings));
+    }
+
+    /**
+     * Hann-filtered FBP, or with {@code initial=sirtN} N iterations of non-negative SIRT (for limited-angle data,
+     * where FBP's missing-wedge streaks leave a post-processing network little to work from).
+     */
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
-        return new FilteredBackProjection(FilteredBackProjection.Filter.HANN);
+        String initial = settings.getOrDefault(INITIAL, "fbp").trim().toLowerCase(Locale.ROOT);
+        if (initial.equals("fbp")) {
+            return new FilteredBackProjection(FilteredBackProjection.Filter.HANN);
+        }
+        if (initial.matches("sirt[0-9]+")) {
+            return SolverFactory.create(SolverFactory.SIRT, "", Integer.parseInt(initial.substring(4)), 0);
+        }
+        throw new IllegalArgumentException("initial=" + initial + ": choose fbp or sirtN (e.g. sirt50)");
     }
 }

@@ -18,7 +18,14 @@ public interface PhysicsFactory {
     /** The operator for these settings, its arrays attached to {@code manager}. */
     ForwardOperator create(NDManager manager, Map<String, String> settings);
 
-    /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
+    /**
+     * The operator for solvers that never differentiate through it (post-processing and denoiser training): a faster
+     * non-differentiable form where the physics has one. Default: {@link #create}.
+     */
+    default ForwardOperator createMatrixFree(NDManager manager, Map<String, String> settings) {
+        return create(manager, settings);
+    }
+
     /**
      * The measurement noise of training at relative level {@code level}, for data from {@code operator} (made by
      * {@link #create}): the same definition as the physics' simulation command. Default: {@link GaussianRelativeNoise}.
@@ -27,6 +34,7 @@ public interface PhysicsFactory {
         return new GaussianRelativeNoise(level);
     }
 
+    /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
     default Solver initialReconstruction(Map<String, String> settings) {
         return new ScaledAdjointReconstruction();
     }

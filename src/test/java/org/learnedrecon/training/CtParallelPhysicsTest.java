@@ -30,4 +30,24 @@ class CtParallelPhysicsTest {
         assertEquals(CtParallelPhysics.NAME + " with non-uniform angles, detector spacing or rotation axis offset",
             CtParallelPhysics.settingsOf(shifted).get("physics"));
     }
+
+    @Test
+    void initialReconstructionIsFbpOrSirtAndDoesNotConstrainTheData() {
+        CtParallelPhysics physics = new CtParallelPhysics();
+        assertEquals("FBP (hann)", physics.initialReconstruction(Map.of()).name().replace("Hann", "hann"));
+        Map<String, String> sirt = physics.completeSettings(Map.of("views", "90", "range", "120", "initial",
+            "sirt50"));
+        assertEquals("sirt50", sirt.get("initial"));
+        assertEquals(physics.initialReconstruction(Map.of("initial", "SIRT50")).name(),
+            physics.initialReconstruction(sirt).name());
+        org.junit.jupiter.api.Assertions.assertTrue(physics.initialReconstruction(sirt).name().startsWith("SIRT"),
+            physics.initialReconstruction(sirt).name());
+        org.junit.jupiter.api.Assertions.assertFalse(physics.constrainsModel("initial"));
+        org.junit.jupiter.api.Assertions.assertTrue(physics.constrainsModel("views"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "art")));
+        assertEquals("initial=art: choose fbp or sirtN (e.g. sirt50)", bad.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(physics.createMatrixFree(null, sirt)
+            instanceof org.learnedrecon.physics.ct.RayTransform);
+    }
 }
