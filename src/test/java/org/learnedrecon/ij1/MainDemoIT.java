@@ -37,8 +37,8 @@ class MainDemoIT {
             "Plug-and-play", 2.2, "U-Net post-processing", 1.4);
         margins.forEach((solver, margin) -> assertTrue(ct.get(solver)[0] > ct.get("TV")[0] + margin,
             "CT " + solver + " " + ct.get(solver)[0] + " vs TV " + ct.get("TV")[0]));
-        // Limited angle (90 views over 120 degrees), measured: TV 23.28, U-Net (unet-ct90x120) 26.51 dB.
-        assertTrue(ct.get("U-Net post-processing 120deg")[0] > ct.get("TV 120deg")[0] + 2.5,
+        // Limited angle (90 views over 120 degrees), measured: TV 23.28, U-Net (unet-ct90x120, SIRT start) 27.37 dB.
+        assertTrue(ct.get("U-Net post-processing 120deg")[0] > ct.get("TV 120deg")[0] + 3.0,
             "limited angle U-Net " + ct.get("U-Net post-processing 120deg")[0] + " vs TV " + ct.get("TV 120deg")[0]);
 
         List<String> mri = Files.readAllLines(out.resolve("mri/metrics.csv"));
