@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -242,24 +243,21 @@ public class ReconstructMriCommand extends MonitoredCommand {
      */
     private LoadedLearnedSolver loadLearned(String learnedSolver, Map<String, String> physics,
             SamplingMask samplingMask, DeepLearningRuntime.DeviceChoice deviceChoice) throws IOException {
-        try {
-            LoadedLearnedSolver loaded = LearnedSolverFactory.load(learnedSolver, model, physics,
-                m -> new CartesianMriOperator(m, samplingMask), deviceChoice);
-            chosenModel = loaded.modelName();
-            return loaded;
-        } catch (IncompatibleModelException e) {
-            if (!MriSolverFactory.UNROLLED.equals(solver) || !LearnedSolverFactory.isAutomatic(model)) {
-                throw e;
-            }
+        boolean eitherUnrolled = MriSolverFactory.UNROLLED.equals(solver) && LearnedSolverFactory.isAutomatic(model);
+        List<String> candidates = eitherUnrolled ? List.of(learnedSolver, LearnedSolverFactory.LPD)
+            : List.of(learnedSolver);
+        List<String> refusals = new ArrayList<>();
+        for (String candidate : candidates) {
             try {
-                LoadedLearnedSolver loaded = LearnedSolverFactory.load(LearnedSolverFactory.LPD, model, physics,
+                LoadedLearnedSolver loaded = LearnedSolverFactory.load(candidate, model, physics,
                     m -> new CartesianMriOperator(m, samplingMask), deviceChoice);
                 chosenModel = loaded.modelName();
                 return loaded;
-            } catch (IncompatibleModelException lpd) {
-                throw new IncompatibleModelException(e.getMessage() + ". " + lpd.getMessage());
+            } catch (IncompatibleModelException e) {
+                refusals.add(e.getMessage());
             }
         }
+        throw new IncompatibleModelException(String.join(". ", refusals));
     }
 
     /** The {@link LearnedSolverFactory} name for {@code solver=}: Unrolled is lgd or lpd, from the model. */

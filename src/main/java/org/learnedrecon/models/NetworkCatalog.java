@@ -22,6 +22,16 @@ public final class NetworkCatalog {
     private NetworkCatalog() {
     }
 
+    /**
+     * Whether networks of this architecture apply the forward operator inside themselves (the unrolled LGD and LPD)
+     * and so need its differentiable form; post-processing and denoisers only meet it outside the network, where a
+     * faster matrix-free form serves.
+     */
+    public static boolean appliesOperatorInside(String architecture) {
+        return LearnedGradientDescent.ARCHITECTURE.equals(architecture)
+            || LearnedPrimalDual.ARCHITECTURE.equals(architecture);
+    }
+
     /** Default hyper-parameters of an architecture (without {@code operatorNorm}, which is measured). */
     public static Map<String, String> defaults(String architecture) {
         Map<String, String> map = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -74,9 +75,7 @@ public final class LearnedSolverFactory {
      * run faster with a matrix-free one (CT: the multi-threaded Java ray transform instead of a sparse matrix).
      */
     public static boolean needsDifferentiableOperator(String solver) {
-        String architecture = architecture(solver);
-        return LearnedGradientDescent.ARCHITECTURE.equals(architecture)
-            || LearnedPrimalDual.ARCHITECTURE.equals(architecture);
+        return NetworkCatalog.appliesOperatorInside(architecture(solver));
     }
 
     /** The solver name ({@code solver=} value) of an architecture. */

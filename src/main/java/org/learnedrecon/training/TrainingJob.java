@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.learned.DnCnn;
-import org.learnedrecon.learned.LearnedGradientDescent;
-import org.learnedrecon.learned.LearnedPrimalDual;
 import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
@@ -64,10 +62,7 @@ public final class TrainingJob {
         Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(physicsSettings));
         settings.remove("physics");
         try (NDManager manager = NDManager.newBaseManager(target)) {
-            // Only the unrolled networks differentiate through the operator.
-            boolean unrolled = LearnedGradientDescent.ARCHITECTURE.equals(name)
-                || LearnedPrimalDual.ARCHITECTURE.equals(name);
-            ForwardOperator operator = unrolled ? factory.create(manager, settings)
+            ForwardOperator operator = NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
