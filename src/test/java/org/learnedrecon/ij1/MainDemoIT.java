@@ -31,7 +31,7 @@ class MainDemoIT {
 
         Map<String, double[]> ct = meanByFirstColumn(Files.readAllLines(out.resolve("ct/metrics.csv")), 2, 0);
         // Measured with the shipped models (model=auto): FBP 24.74, TV 28.08, LGD (lgd-ct30) 30.15, LPD (lpd-ct30)
-        // 30.48, plug-and-play (dncnn-s05) 30.90, U-Net (unet-ct30) 30.05 dB mean PSNR over the 4 slices.
+        // 30.48, plug-and-play (dncnn-s05) 31.24, U-Net (unet-ct30) 30.05 dB mean PSNR over the 4 slices.
         assertTrue(ct.get("TV")[0] > 27.5, "CT TV " + ct.get("TV")[0]);
         Map<String, Double> margins = Map.of("Learned gradient descent", 1.5, "Learned primal-dual", 1.8,
             "Plug-and-play", 2.2, "U-Net post-processing", 1.4);
