@@ -18,7 +18,19 @@ public final class TrainingPlotProbe {
     private TrainingPlotProbe() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            probe();
+            System.exit(0);
+        } catch (Throwable e) {
+            // Fail at once: an exception here must not leave ImageJ's windows keeping the JVM alive until timeout.
+            System.out.println("PROBE failed: " + e);
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    private static void probe() throws Exception {
         new ImageJ(ImageJ.NO_SHOW);
         TrainingPlot plot = new TrainingPlot("run.zip");
         System.out.println("PROBE interactive=" + TrainingPlot.interactive());
@@ -36,6 +48,5 @@ public final class TrainingPlotProbe {
             }
         }
         IJ.getInstance().quit();
-        System.exit(0);
     }
 }
