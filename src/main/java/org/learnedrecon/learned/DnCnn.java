@@ -16,6 +16,11 @@ import java.util.Map;
  * A DnCNN-style residual denoiser (Zhang et al. 2017) on image batches {@code (B, C, H, W)}: a stack of 3x3
  * convolutions with ReLU predicts the noise, the output is {@code x - noise(x)}. Batch normalisation is left out so
  * the denoiser acts on each image independently of the rest of the batch (as a prior in plug-and-play must).
+ *
+ * <p>With a noise-level map (as DRUNet/FFDNet, Zhang et al. 2021/2018) the network takes a second input, the noise
+ * standard deviation as an image {@code (B, 1, H, W)}, concatenated to the channels: one network then denoises at
+ * every strength, which plug-and-play's falling schedule needs. Without it (the shipped {@code dncnn-s05}) the
+ * network knows one strength and other strengths are reached by rescaling its input.
  */
 public class DnCnn extends AbstractBlock {
 
@@ -25,6 +30,7 @@ public class DnCnn extends AbstractBlock {
     private final int channels;
     private final int hiddenChannels;
     private final int depth;
+    private final boolean noiseMap;
     private final SequentialBlock noise;
 
     /**
@@ -33,15 +39,38 @@ public class DnCnn extends AbstractBlock {
      * @param depth number of convolutions
      */
     public DnCnn(int channels, int hiddenChannels, int depth) {
+        this(channels, hiddenChannels, depth, false);
+    }
+
+    /**
+     * @param noiseMap whether the network takes the noise level as a second input {@code (B, 1, H, W)}
+     */
+    public DnCnn(int channels, int hiddenChannels, int depth, boolean noiseMap) {
         super(VERSION);
         this.channels = channels;
         this.hiddenChannels = hiddenChannels;
         this.depth = depth;
+        this.noiseMap = noiseMap;
         this.noise = addChildBlock("noise", SmallCnn.create(hiddenChannels, depth, channels));
     }
 
     public int channels() {
         return channels;
+    }
+
+    /** Whether the network takes a noise-level map as its second input. */
+    public boolean takesNoiseMap() {
+        return noiseMap;
+    }
+
+    /** The inputs for denoising {@code images} {@code (B, C, H, W)} at noise standard deviation {@code sigma}. */
+    public NDList inputs(NDArray images, double sigma) {
+        if (!noiseMap) {
+            return new NDList(images);
+        }
+        Shape s = images.getShape();
+        return new NDList(images, images.getManager().full(new Shape(s.get(0), 1, s.get(2), s.get(3)),
+            (float) sigma));
     }
 
     /** Hyper-parameters for the model file. */
@@ -50,22 +79,31 @@ public class DnCnn extends AbstractBlock {
         map.put("channels", Integer.toString(channels));
         map.put("hiddenChannels", Integer.toString(hiddenChannels));
         map.put("depth", Integer.toString(depth));
+        if (noiseMap) {
+            map.put("noiseMap", "true");
+        }
         return map;
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        noise.initialize(manager, dataType, inputShapes[0]);
+        Shape x = inputShapes[0];
+        noise.initialize(manager, dataType, noiseMap ? new Shape(x.get(0), x.get(1) + 1, x.get(2), x.get(3)) : x);
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
         PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray x = inputs.get(0);
         if (x.getShape().dimension() != 4 || x.getShape().get(1) != channels) {
             throw new IllegalArgumentException("DnCnn expects (B, " + channels + ", H, W), got " + x.getShape());
         }
-        return new NDList(x.sub(noise.forward(ps, new NDList(x), training).singletonOrThrow()));
+        if (inputs.size() != (noiseMap ? 2 : 1)) {
+            throw new IllegalArgumentException("DnCnn" + (noiseMap ? " with a noise-level map takes (images, map)"
+                : " takes the images only") + ", got " + inputs.size() + " inputs");
+        }
+        NDArray in = noiseMap ? x.concat(inputs.get(1), 1) : x;
+        return new NDList(x.sub(noise.forward(ps, new NDList(in), training).singletonOrThrow()));
     }
 
     @Override

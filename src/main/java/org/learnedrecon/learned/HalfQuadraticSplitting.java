@@ -128,9 +128,10 @@ public final class HalfQuadraticSplitting implements Solver {
                 // Every temporary of this iteration lands in z's manager (z is the first operand throughout) and
                 // is freed when the next iterate has moved on.
                 NDArray x = dataStep(operator, adjointY, z, mu);
-                double s = sigma / trainedSigma;
+                // A noise-level-map denoiser is told sigma; a single-level one sees its training level by rescaling.
+                double s = denoiser.takesNoiseLevel() ? 1 : sigma / trainedSigma;
                 NDArray images = ChannelLayout.toImages(x.div(s), domain);
-                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters, images), domain).mul(s);
+                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma), domain).mul(s);
                 NDManager nextHolder = scope.newSubManager();
                 next.attach(nextHolder);
                 holder.close();

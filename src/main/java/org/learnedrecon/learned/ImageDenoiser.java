@@ -17,20 +17,38 @@ final class ImageDenoiser {
     private final Block denoiser;
     /** Channels the denoiser takes, or -1 when unknown (then images are given to it as they are). */
     private final int channels;
+    private final boolean noiseMap;
 
     ImageDenoiser(Block denoiser) {
         this.denoiser = denoiser;
         this.channels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
+        this.noiseMap = denoiser instanceof DnCnn && ((DnCnn) denoiser).takesNoiseMap();
+    }
+
+    /** Whether the denoiser is told the noise level (else it knows one level, see {@link HalfQuadraticSplitting}). */
+    boolean takesNoiseLevel() {
+        return noiseMap;
     }
 
     /** The denoised images, same shape; inference (no training-mode layers). */
     NDArray apply(ParameterStore parameters, NDArray images) {
+        return apply(parameters, images, Double.NaN);
+    }
+
+    /**
+     * The images denoised at noise standard deviation {@code sigma} (used by noise-level-map denoisers, ignored by
+     * the others), same shape; inference.
+     */
+    NDArray apply(ParameterStore parameters, NDArray images, double sigma) {
+        if (noiseMap && !(sigma >= 0)) {
+            throw new IllegalArgumentException("This denoiser takes a noise-level map: give the noise level, got "
+                + sigma);
+        }
         Shape shape = images.getShape();
         long given = shape.get(1);
-        if (channels != 1 || given == 1) {
-            return denoiser.forward(parameters, new NDList(images), false).singletonOrThrow();
-        }
-        NDArray separate = images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
-        return denoiser.forward(parameters, new NDList(separate), false).singletonOrThrow().reshape(shape);
+        NDArray input = channels != 1 || given == 1 ? images
+            : images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
+        NDList inputs = denoiser instanceof DnCnn d ? d.inputs(input, sigma) : new NDList(input);
+        return denoiser.forward(parameters, inputs, false).singletonOrThrow().reshape(shape);
     }
 }

@@ -83,7 +83,8 @@ public final class NetworkCatalog {
             case DnCnn.ARCHITECTURE:
                 int channels = p.containsKey("channels") ? integer(p, "channels")
                     : ChannelLayout.channels(operator.domainShape());
-                return new DnCnn(channels, integer(p, "hiddenChannels"), integer(p, "depth"));
+                return new DnCnn(channels, integer(p, "hiddenChannels"), integer(p, "depth"),
+                    Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")));
             default:
                 throw unknown(architecture);
         }
@@ -108,7 +109,10 @@ public final class NetworkCatalog {
         Shape image = ChannelLayout.imageShape(operator.domainShape());
         if (network instanceof DnCnn) {
             // A single-channel denoiser may serve complex images (see PlugAndPlay): its own channel count.
-            return new Shape[] {new Shape(batch, ((DnCnn) network).channels(), image.get(1), image.get(2))};
+            DnCnn d = (DnCnn) network;
+            Shape images = new Shape(batch, d.channels(), image.get(1), image.get(2));
+            return d.takesNoiseMap() ? new Shape[] {images, new Shape(batch, 1, image.get(1), image.get(2))}
+                : new Shape[] {images};
         }
         return new Shape[] {new Shape(batch).addAll(image)};
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
@@ -20,7 +21,7 @@ import net.imglib2.view.Views;
  * Ground-truth image slices for training, all of one size, kept as Java arrays (row-major, {@code y * width + x})
  * and turned into batches on demand. The slices are copied in, so the caller's arrays are never modified.
  */
-public final class ImageSliceDataset {
+public final class ImageSliceDataset implements TrainingImages {
 
     private final List<float[]> slices;
     private final int height;
@@ -105,6 +106,7 @@ public final class ImageSliceDataset {
             description + ", first " + Math.min(count, slices.size()));
     }
 
+    @Override
     public int size() {
         return slices.size();
     }
@@ -117,11 +119,13 @@ public final class ImageSliceDataset {
         return width;
     }
 
+    @Override
     public String description() {
         return description;
     }
 
     /** The largest pixel value over all slices, the default intensity scale. */
+    @Override
     public double maximum() {
         double max = Double.NEGATIVE_INFINITY;
         for (float[] s : slices) {
@@ -137,6 +141,12 @@ public final class ImageSliceDataset {
      * in {@code (height, width)}; leading axes (e.g. the real/imaginary axis of a complex MRI image) get the slice in
      * their first element and zeros elsewhere, i.e. real-valued ground truth.
      */
+    @Override
+    public NDArray batch(NDManager manager, int[] indices, Shape domainShape, double scale, Random random) {
+        return batch(manager, indices, domainShape, scale);
+    }
+
+    /** As {@link #batch(NDManager, int[], Shape, double, Random)}: fixed slices need no generator. */
     public NDArray batch(NDManager manager, int[] indices, Shape domainShape, double scale) {
         int d = domainShape.dimension();
         if (d < 2 || domainShape.get(d - 2) != height || domainShape.get(d - 1) != width) {

@@ -2,6 +2,7 @@ package org.learnedrecon.training;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.models.NetworkCatalog;
@@ -24,6 +25,12 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * with the same arguments resumes from it), {@code output} (model file), {@code device} (Auto, CPU, GPU),
  * {@code best} (default true: the model holds the weights of the best validation epoch; false: the last epoch's),
  * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}).
+ *
+ * <p>Denoisers also train on random patches of images of any size: {@code patch=48} with {@code train=} and
+ * {@code val=} each a comma-separated list of folders of PNG/TIFF/JPEG images, TIFF stacks, or {@code ellipses}
+ * ({@link PatchCorpus}); {@code patches} per epoch (default 1600), {@code valPatches} fixed validation patches
+ * (default 128); no physics needed. {@code sigma=0:0.2} draws each image's noise level uniformly from that range
+ * (with {@code net.noiseMap=true} the network is told the level).
  */
 public final class TrainMain {
 
@@ -85,24 +92,36 @@ public final class TrainMain {
     }
 
     private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) {
-        ImageSliceDataset training = ImageSliceDataset.fromTiff(Path.of(required(a, "train")));
-        ImageSliceDataset validation = ImageSliceDataset.fromTiff(Path.of(required(a, "val")));
-        if (a.containsKey("trainSlices")) {
-            training = training.first(Integer.parseInt(a.get("trainSlices")));
-        }
-        if (a.containsKey("valSlices")) {
-            validation = validation.first(Integer.parseInt(a.get("valSlices")));
-        }
         TrainingJob job = new TrainingJob();
-        job.training = training;
-        job.validation = validation;
+        int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
+        if (patch > 0) {
+            // Random patches of every listed source (folders, TIFFs, "ellipses"); validation: fixed patches.
+            job.patch = patch;
+            job.training = PatchCorpus.of(List.of(required(a, "train").split(",")), patch,
+                Integer.parseInt(a.getOrDefault("patches", "1600")));
+            job.validation = PatchCorpus.of(List.of(required(a, "val").split(",")), patch, 1)
+                .fixedSample(Integer.parseInt(a.getOrDefault("valPatches", "128")), 20261130L);
+        } else {
+            ImageSliceDataset training = ImageSliceDataset.fromTiff(Path.of(required(a, "train")));
+            ImageSliceDataset validation = ImageSliceDataset.fromTiff(Path.of(required(a, "val")));
+            if (a.containsKey("trainSlices")) {
+                training = training.first(Integer.parseInt(a.get("trainSlices")));
+            }
+            if (a.containsKey("valSlices")) {
+                validation = validation.first(Integer.parseInt(a.get("valSlices")));
+            }
+            job.training = training;
+            job.validation = validation;
+        }
         job.architecture = required(a, "solver").toLowerCase(Locale.ROOT);
         job.output = Path.of(required(a, "output"));
-        job.physics = required(a, "physics");
+        job.physics = patch > 0 ? a.get("physics") : required(a, "physics");
         job.physicsSettings = prefixed(a, "physics.");
         job.hyperParameters = prefixed(a, "net.");
         job.noise = Double.parseDouble(a.getOrDefault("noise", "0.01"));
-        job.sigma = Double.parseDouble(a.getOrDefault("sigma", "0.05"));
+        String[] sigma = a.getOrDefault("sigma", "0.05").split(":");
+        job.sigma = Double.parseDouble(sigma[0]);
+        job.sigmaMax = sigma.length > 1 ? Double.parseDouble(sigma[1]) : Double.NaN;
         job.device = DeepLearningRuntime.DeviceChoice.parse(a.getOrDefault("device", "Auto"));
         job.config = new TrainingConfig()
             .epochs(Integer.parseInt(a.getOrDefault("epochs", "10")))

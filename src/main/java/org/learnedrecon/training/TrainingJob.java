@@ -2,6 +2,7 @@ package org.learnedrecon.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,9 +28,14 @@ import org.learnedrecon.solvers.Solver;
  */
 public final class TrainingJob {
 
-    /** Image data sets, as read from files or open images. */
-    public ImageSliceDataset training;
-    public ImageSliceDataset validation;
+    /** Image data sets, as read from files or open images, or patches of a {@link PatchCorpus}. */
+    public TrainingImages training;
+    public TrainingImages validation;
+    /**
+     * Denoisers only: the side of the square patches they train on (the images' size), or 0 to take the image size
+     * from the physics' operator. With patches the denoiser needs no physics.
+     */
+    public int patch;
     /** A {@link PhysicsCatalog} name, e.g. {@code ct-parallel}. */
     public String physics;
     public Map<String, String> physicsSettings = new LinkedHashMap<>();
@@ -42,22 +48,37 @@ public final class TrainingJob {
     public double noise = 0.01;
     /** Denoiser training: image noise standard deviation in units of the intensity scale. */
     public double sigma = 0.05;
+    /**
+     * Denoiser training: when above {@link #sigma}, each image's noise level is drawn uniformly from [sigma,
+     * sigmaMax] (for a denoiser with a noise-level map, {@code noiseMap=true}).
+     */
+    public double sigmaMax = Double.NaN;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
     public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {
-        if (training == null || validation == null || physics == null || architecture == null || output == null) {
+        boolean patches = patch > 0 && DnCnn.ARCHITECTURE.equals(architecture.toLowerCase(Locale.ROOT));
+        if (training == null || validation == null || (physics == null && !patches) || architecture == null
+            || output == null) {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
         }
         Device target = DeepLearningRuntime.device(device);
-        return DeepLearningRuntime.call(() -> train(target, listener, progress));
+        return DeepLearningRuntime.call(() -> {
+            if (!target.isGpu()) {
+                ConvolutionGradientCheck.requireExactGradients();
+            }
+            return train(target, listener, progress);
+        });
     }
 
     private TrainingResult train(Device target, TrainingListener listener, ProgressMonitor progress)
         throws IOException {
         String name = architecture.toLowerCase(Locale.ROOT);
+        if (patch > 0 && DnCnn.ARCHITECTURE.equals(name)) {
+            return trainDenoiserOnPatches(target, listener, progress);
+        }
         PhysicsFactory factory = PhysicsCatalog.find(physics);
         Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(physicsSettings));
         settings.remove("physics");
@@ -69,7 +90,9 @@ public final class TrainingJob {
             TrainingTask task;
             boolean denoiser = DnCnn.ARCHITECTURE.equals(name);
             if (denoiser) {
-                task = new DenoisingTask(operator.domainShape(), sigma);
+                boolean map = Boolean.parseBoolean(hyper.getOrDefault("noiseMap", "false"));
+                task = new DenoisingTask(operator.domainShape(), sigma, Double.isNaN(sigmaMax) ? sigma : sigmaMax,
+                    map);
             } else {
                 hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
                 task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
@@ -85,6 +108,33 @@ public final class TrainingJob {
             } else {
                 model.metadata().training.put("sigma", Double.toString(sigma));
             }
+            model.metadata().training.put("device", target.toString());
+            ModelFile.save(model, output);
+            return result;
+        }
+    }
+
+    /** A physics-free denoiser on square patches: images of {@code patch x patch}, one channel. */
+    private TrainingResult trainDenoiserOnPatches(Device target, TrainingListener listener, ProgressMonitor progress)
+        throws IOException {
+        try (NDManager manager = NDManager.newBaseManager(target)) {
+            Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
+            hyper.putIfAbsent("channels", "1");
+            Map<String, String> p = NetworkCatalog.defaults(DnCnn.ARCHITECTURE);
+            p.putAll(hyper);
+            DnCnn network = new DnCnn(Integer.parseInt(p.get("channels")), Integer.parseInt(p.get("hiddenChannels")),
+                Integer.parseInt(p.get("depth")), Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")));
+            Shape domain = new Shape(patch, patch);
+            double top = Double.isNaN(sigmaMax) ? sigma : sigmaMax;
+            TrainingTask task = new DenoisingTask(domain, sigma, top, network.takesNoiseMap());
+            TrainingRun run = new TrainingRun(network, task, training, validation, config);
+            TrainingResult result = run.run(manager, listener, progress);
+            LearnedModel model = run.toModel(result, Map.of(), null, domain.getShape());
+            model.metadata().training.put("sigma", Double.toString(sigma));
+            if (top != sigma) {
+                model.metadata().training.put("sigmaMax", Double.toString(top));
+            }
+            model.metadata().training.put("patch", Integer.toString(patch));
             model.metadata().training.put("device", target.toString());
             ModelFile.save(model, output);
             return result;

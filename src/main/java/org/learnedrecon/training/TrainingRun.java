@@ -44,14 +44,16 @@ import org.learnedrecon.solvers.ProgressMonitor;
 public final class TrainingRun {
 
     private static final long VALIDATION_STREAM = -1;
+    /** Mixed into the batch index for the generator that draws patches, apart from the noise generator. */
+    private static final long PATCH_STREAM = 0x5a7c4L << 32;
 
     private final Block network;
     private final TrainingTask task;
-    private final ImageSliceDataset training;
-    private final ImageSliceDataset validation;
+    private final TrainingImages training;
+    private final TrainingImages validation;
     private final TrainingConfig config;
 
-    public TrainingRun(Block network, TrainingTask task, ImageSliceDataset training, ImageSliceDataset validation,
+    public TrainingRun(Block network, TrainingTask task, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
         config.validate();
         this.network = network;
@@ -227,7 +229,8 @@ public final class TrainingRun {
         AdamOptimizer optimizer, int[] indices, long epoch, long stepIndex, double scale) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try (NDManager scope = modelManager.newSubManager()) {
-                NDArray clean = training.batch(scope, indices, task.domainShape(), scale);
+                NDArray clean = training.batch(scope, indices, task.domainShape(), scale,
+                    random(config.seed, epoch, stepIndex ^ PATCH_STREAM));
                 TrainingTask.Example example = task.example(clean, random(config.seed, epoch, stepIndex));
                 NDArray loss;
                 try (GradientCollector collector = engine.newGradientCollector()) {
@@ -278,7 +281,8 @@ public final class TrainingRun {
                 for (int i = 0; i < count; i++) {
                     indices[i] = first + i;
                 }
-                NDArray clean = validation.batch(scope, indices, task.domainShape(), scale);
+                NDArray clean = validation.batch(scope, indices, task.domainShape(), scale,
+                    random(config.seed, VALIDATION_STREAM, first ^ PATCH_STREAM));
                 TrainingTask.Example example = task.example(clean, random(config.seed, VALIDATION_STREAM, first));
                 NDArray estimate = baseline ? example.baseline
                     : network.forward(parameterStore, example.inputs, false).singletonOrThrow();
