@@ -146,11 +146,39 @@ public final class HalfQuadraticSplitting implements Solver {
         }
     }
 
-    /** With the {@link #DEFAULT_ITERATIONS defaults}. */
+    /**
+     * The schedule of a denoiser with a noise-level map (DRUNet-style, trained over sigma 0 to 0.2 on the diverse
+     * corpus): iterations, sigma start, sigma end, rho, CG iterations. See the README's plug-and-play section for
+     * how it was chosen.
+     */
+    public static final double[] NOISE_MAP_SCHEDULE = {24, 0.15, 0.01, 0.003, 10};
+
+    /**
+     * System property that replaces the schedule for benchmarks and tuning runs ({@code SolverComparison}):
+     * {@code iterations,sigmaStart,sigmaEnd,rho,cgIterations}.
+     */
+    public static final String SCHEDULE_PROPERTY = "lrecon.pnp.schedule";
+
+    /**
+     * With the defaults for this denoiser: {@link #NOISE_MAP_SCHEDULE} for one that takes a noise-level map, else
+     * the {@link #DEFAULT_ITERATIONS single-level defaults}; {@link #SCHEDULE_PROPERTY} overrides both.
+     */
     public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
         Solver initial) {
-        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, DEFAULT_ITERATIONS,
-            DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS, initial);
+        double[] s = denoiser instanceof DnCnn d && d.takesNoiseMap() ? NOISE_MAP_SCHEDULE
+            : new double[] {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO,
+                DEFAULT_CG_ITERATIONS};
+        String override = System.getProperty(SCHEDULE_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            String[] parts = override.split(",");
+            if (parts.length != 5) {
+                throw new IllegalArgumentException(SCHEDULE_PROPERTY + "=" + override
+                    + " must be iterations,sigmaStart,sigmaEnd,rho,cgIterations");
+            }
+            s = java.util.Arrays.stream(parts).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+        }
+        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, (int) s[0], s[1], s[2], s[3],
+            (int) s[4], initial);
     }
 
     /** {@code (A*A + mu) x = A* y + mu z} by conjugate gradients from {@code z}, per sample. */
