@@ -65,14 +65,17 @@ public final class HalfQuadraticSplitting implements Solver {
      */
     public HalfQuadraticSplitting(Block denoiser, double intensityScale, double trainedSigma, int iterations,
         double sigmaStart, double sigmaEnd, double rho, int cgIterations, Solver initial) {
-        if (iterations < 1 || cgIterations < 1 || !(intensityScale > 0) || !(trainedSigma > 0)
+        ImageDenoiser wrapped = new ImageDenoiser(denoiser);
+        // A noise-level-map denoiser is told each strength; only a single-level one needs its training level.
+        if (iterations < 1 || cgIterations < 1 || !(intensityScale > 0)
+            || !(trainedSigma > 0 || wrapped.takesNoiseLevel())
             || !(sigmaStart >= sigmaEnd) || !(sigmaEnd > 0) || !(rho > 0)) {
             throw new IllegalArgumentException("Half-quadratic splitting needs iterations >= 1, cgIterations >= 1, "
                 + "positive intensity scale, trained sigma and rho, and sigmaStart >= sigmaEnd > 0; got iterations "
                 + iterations + ", cgIterations " + cgIterations + ", scale " + intensityScale + ", trained sigma "
                 + trainedSigma + ", rho " + rho + ", sigma " + sigmaStart + " -> " + sigmaEnd);
         }
-        this.denoiser = new ImageDenoiser(denoiser);
+        this.denoiser = wrapped;
         this.intensityScale = intensityScale;
         this.trainedSigma = trainedSigma;
         this.iterations = iterations;
