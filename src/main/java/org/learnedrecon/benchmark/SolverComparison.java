@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.PretrainedModels;
-import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
 import org.learnedrecon.physics.ForwardOperator;
@@ -37,10 +39,8 @@ import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.PatchCorpus;
-import org.learnedrecon.training.MriCartesianPhysics;
 
 /**
  * Which solver is best, how should it change as observations decrease, and how far does each generalise: every

@@ -3,6 +3,8 @@ package org.learnedrecon.commands;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.ij1.TrainingPlot;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -10,10 +12,8 @@ import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.LearnedSolverFactory;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
-import org.learnedrecon.training.MriCartesianPhysics;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 import org.learnedrecon.training.TrainingResult;
@@ -120,14 +120,14 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Override
     public void run() {
         TrainingJob job = new TrainingJob();
-        ImageSliceDataset trainingSlices = dataset(training, train, "training", "train");
-        job.training = trainingSlices;
+        ImageSliceDataset slices = dataset(training, train, "training", "train");
+        job.training = slices;
         job.validation = dataset(validation, val, "validation", "val");
-        if (trainingSlices.width() != trainingSlices.height()) {
-            throw new IllegalArgumentException("Training images must be square, got " + trainingSlices.width() + "x"
-                + trainingSlices.height());
+        if (slices.width() != slices.height()) {
+            throw new IllegalArgumentException("Training images must be square, got " + slices.width() + "x"
+                + slices.height());
         }
-        String size = Integer.toString(trainingSlices.width());
+        String size = Integer.toString(slices.width());
         if (CT.equalsIgnoreCase(physics)) {
             job.physics = CtParallelPhysics.NAME;
             job.physicsSettings.put("size", size);

@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.SmallCnn;
 
 /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;

@@ -23,8 +23,10 @@ import org.learnedrecon.learned.MaskedFourierOperator;
 import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.ScaledAdjointReconstruction;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /** Tiny training runs on a sparse test operator: learning happens, and a resumed run equals an uninterrupted one. */
