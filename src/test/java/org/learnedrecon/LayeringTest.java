@@ -61,6 +61,16 @@ class LayeringTest {
     }
 
     @Test
+    void reconstructionIgnoresTrainingAndFrontEnds() {
+        noClasses().that().resideInAPackage(ROOT + ".reconstruction..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".training..", ROOT + ".commands..",
+                ROOT + ".ij1..", "ij..", "net.imagej..")
+            .because("the per-slice reconstruction loop is the core that every Reconstruct command and benchmark"
+                + " calls: it runs without the training code or a user interface")
+            .check(classes);
+    }
+
+    @Test
     void onlyIoFrontEndsAndTrainingUseImageJ() {
         noClasses().that().resideInAPackage(ROOT + "..")
             .and().resideOutsideOfPackages(ROOT + ".io..", ROOT + ".commands..", ROOT + ".ij1..",
