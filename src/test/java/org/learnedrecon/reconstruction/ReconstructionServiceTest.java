@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 import org.learnedrecon.solvers.mri.CgSenseSolver;
 import org.learnedrecon.solvers.mri.ZeroFilledSolver;
 
@@ -54,30 +54,12 @@ class ReconstructionServiceTest {
             NDArray y = kspace(m, 2);
             Method method = Method.classical(new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT),
                 (scope, data) -> new CartesianMriOperator(scope, MASK)).perSlice();
-            List<String> messages = new ArrayList<>();
-            ReconstructionService.reconstruct(y, "kspace=k", method, new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                    messages.add(done + "/" + total + " " + message);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            });
-            assertEquals(List.of("1/2 slice 1/2: Zero-filled", "2/2 slice 2/2: Zero-filled"), messages);
+            RecordingMonitor recording = new RecordingMonitor();
+            ReconstructionService.reconstruct(y, "kspace=k", method, recording);
+            assertEquals(List.of(1L, 2L), recording.done);
+            assertEquals(List.of("slice 1/2: Zero-filled", "slice 2/2: Zero-filled"), recording.messages);
             assertThrows(CancellationException.class, () -> ReconstructionService.reconstruct(y, "kspace=k",
-                method, new ProgressMonitor() {
-                    @Override
-                    public void progress(long done, long total, String message) {
-                    }
-
-                    @Override
-                    public boolean isCancelled() {
-                        return true;
-                    }
-                }));
+                method, RecordingMonitor.cancelled()));
         }
     }
 
