@@ -52,11 +52,21 @@ class LayeringTest {
 
     @Test
     void acquisitionsIgnoreTrainingAndFrontEnds() {
-        noClasses().that().resideInAPackage(ROOT + ".acquisition..")
+        ignoresTrainingFrontEndsAndImageJ("acquisition", "an acquisition (physics settings, training noise, initial"
+            + " reconstruction) is used by training, model loading and the commands alike");
+    }
+
+    @Test
+    void reconstructionIgnoresTrainingAndFrontEnds() {
+        ignoresTrainingFrontEndsAndImageJ("reconstruction", "the per-slice reconstruction loop is the core that"
+            + " every Reconstruct command calls: it runs without the training code or a user interface");
+    }
+
+    private static void ignoresTrainingFrontEndsAndImageJ(String layer, String reason) {
+        noClasses().that().resideInAPackage(ROOT + "." + layer + "..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".training..", ROOT + ".commands..",
                 ROOT + ".ij1..", "ij..", "net.imagej..")
-            .because("an acquisition (physics settings, training noise, initial reconstruction) is used by training,"
-                + " model loading and the commands alike")
+            .because(reason)
             .check(classes);
     }
 

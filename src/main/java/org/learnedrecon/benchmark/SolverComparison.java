@@ -41,6 +41,7 @@ import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.PatchCorpus;
+import org.learnedrecon.training.TrainMain;
 
 /**
  * Which solver is best, how should it change as observations decrease, and how far does each generalise: every
@@ -123,17 +124,9 @@ public final class SolverComparison {
         }
     }
 
-    /** {@code key=value} arguments; anything else fails naming the argument. */
+    /** {@code key=value} arguments, as {@link TrainMain#parse}. */
     public static Map<String, String> parse(String... args) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Argument '" + a + "' is not key=value");
-            }
-            map.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
-        }
-        return map;
+        return TrainMain.parse(args);
     }
 
     /** Runs every scenario on every test set; rows in table order. */

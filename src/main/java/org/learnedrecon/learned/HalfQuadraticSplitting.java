@@ -120,32 +120,22 @@ public final class HalfQuadraticSplitting implements Solver {
             y.attach(scope);
             NDArray adjointY = operator.adjoint(y);
             adjointY.attach(scope);
-            NDManager holder = scope.newSubManager();
-            NDArray z = initial == null ? adjointY.div(norm * norm)
-                : initial.reconstruct(y, operator, ProgressMonitor.NONE);
-            z.attach(holder);
+            CurrentIterate z = new CurrentIterate(scope, initial == null ? adjointY.div(norm * norm)
+                : initial.reconstruct(y, operator, ProgressMonitor.NONE));
             for (int k = 0; k < iterations; k++) {
                 progress.checkCancelled();
                 double sigma = sigma(k);
                 double mu = rho * norm * norm * (sigmaEnd / sigma) * (sigmaEnd / sigma);
                 // Every temporary of this iteration lands in z's manager (z is the first operand throughout) and
                 // is freed when the next iterate has moved on.
-                NDArray x = dataStep(operator, adjointY, z, mu);
+                NDArray x = dataStep(operator, adjointY, z.get(), mu);
                 // A noise-level-map denoiser is told sigma; a single-level one sees its training level by rescaling.
                 double s = denoiser.takesNoiseLevel() ? 1 : sigma / trainedSigma;
                 NDArray images = ChannelLayout.toImages(x.div(s), domain);
-                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma), domain).mul(s);
-                NDManager nextHolder = scope.newSubManager();
-                next.attach(nextHolder);
-                holder.close();
-                holder = nextHolder;
-                z = next;
+                z.replace(ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma), domain).mul(s));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
-            NDArray result = z.mul(intensityScale);
-            result.attach(owner);
-            holder.close();
-            return result;
+            return z.scaledInto(intensityScale, owner);
         }
     }
 

@@ -150,16 +150,7 @@ class LearnedSolverFactoryTest {
             assertEquals(5 * 16 * 16, inOnePass.length);
             assertEquals("Learned lgd (tiny-ct10)", solver.name());
 
-            ProgressMonitor cancelled = new ProgressMonitor() {
-                @Override
-                public void progress(long d, long total, String message) {
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return true;
-                }
-            };
+            ProgressMonitor cancelled = RecordingMonitor.cancelled();
             assertThrows(CancellationException.class, () -> solver.reconstruct(y, cancelled));
             IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
                 () -> solver.reconstruct(images, ProgressMonitor.NONE));
