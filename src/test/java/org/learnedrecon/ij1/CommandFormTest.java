@@ -100,7 +100,7 @@ class CommandFormTest {
             "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
         assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
             "range", "size", "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
-        assertEquals(List.of("training", "validation", "train", "val", "physics", "angles", "range", "acceleration",
+        assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range", "acceleration",
             "center", "masks", "noise", "solver", "unrolled", "channels", "epochs", "batch", "rate", "seed", "checkpoint",
             "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
