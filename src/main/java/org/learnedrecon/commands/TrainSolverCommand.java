@@ -120,13 +120,14 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Override
     public void run() {
         TrainingJob job = new TrainingJob();
-        job.training = dataset(training, train, "training", "train");
+        ImageSliceDataset trainingSet = dataset(training, train, "training", "train");
+        job.training = trainingSet;
         job.validation = dataset(validation, val, "validation", "val");
-        if (job.training.width() != job.training.height()) {
-            throw new IllegalArgumentException("Training images must be square, got " + job.training.width() + "x"
-                + job.training.height());
+        if (trainingSet.width() != trainingSet.height()) {
+            throw new IllegalArgumentException("Training images must be square, got " + trainingSet.width() + "x"
+                + trainingSet.height());
         }
-        String size = Integer.toString(job.training.width());
+        String size = Integer.toString(trainingSet.width());
         if (CT.equalsIgnoreCase(physics)) {
             job.physics = CtParallelPhysics.NAME;
             job.physicsSettings.put("size", size);
