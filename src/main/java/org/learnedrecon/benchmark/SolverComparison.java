@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.PretrainedModels;
-import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
 import org.learnedrecon.physics.ForwardOperator;
@@ -37,9 +39,9 @@ import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.training.ImageSliceDataset;
-import org.learnedrecon.training.MriCartesianPhysics;
+import org.learnedrecon.training.PatchCorpus;
+import org.learnedrecon.training.TrainMain;
 
 /**
  * Which solver is best, how should it change as observations decrease, and how far does each generalise: every
@@ -59,7 +61,9 @@ import org.learnedrecon.training.MriCartesianPhysics;
  * <p>Test sets: {@code val} = {@code valSlices} evenly spaced slices of {@code valTiff} (values in [0, 1], the
  * models' validation data, so in-distribution for the learned solvers); {@code shepp} = modified Shepp-Logan
  * (values in [0, 1]); {@code ellipses} = {@code ellipses} random-ellipse phantoms (paper settings, seed
- * {@code seed}) clipped to [0, 1] (intensities add and may leave [0, 1]; clipping keeps the background at 0).
+ * {@code seed}) clipped to [0, 1] (intensities add and may leave [0, 1]; clipping keeps the background at 0);
+ * {@code natural} = {@code natural} fixed 128 x 128 crops (seed {@code seed}) of the held-out photographs and artwork
+ * in {@code naturalDir}; {@code atlas} = {@code atlas} evenly spaced slices of {@code atlasTiff} divided by 255.
  * Metrics: PSNR and SSIM (uniform 7 x 7, as scikit-image) with data range 1; reconstructions are not clipped.
  *
  * <p>TV weight: each value of {@code ctTvLambdas} / {@code mriTvLambdas} is run and the one with the best mean PSNR
@@ -92,7 +96,12 @@ public final class SolverComparison {
     /** The argument keys, so a typo fails instead of silently running with a default. */
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
-        "models", "learned", "out");
+        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas");
+
+    /** The held-out photographs and artwork (never trained on), relative to the repository root. */
+    public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
+    /** The held-out atlas phantoms (8-bit), relative to the repository root. */
+    public static final String DEFAULT_ATLAS_TIFF = "../shared/datasets/atlas-phantoms-val-128.tif";
 
     public SolverComparison(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -115,17 +124,9 @@ public final class SolverComparison {
         }
     }
 
-    /** {@code key=value} arguments; anything else fails naming the argument. */
+    /** {@code key=value} arguments, as {@link TrainMain#parse}. */
     public static Map<String, String> parse(String... args) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Argument '" + a + "' is not key=value");
-            }
-            map.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
-        }
-        return map;
+        return TrainMain.parse(args);
     }
 
     /** Runs every scenario on every test set; rows in table order. */
@@ -148,20 +149,15 @@ public final class SolverComparison {
             case "val": {
                 ImageSliceDataset all = ImageSliceDataset.fromTiff(Path.of(option("valTiff",
                     DEFAULT_VAL_TIFF)));
-                int count = Math.min(integer("valSlices", 16), all.size());
-                float[][] slices = new float[count][];
-                try (NDManager m = NDManager.newBaseManager()) {
-                    // Evenly spaced, centred in equal parts of the volume (avoids the nearly empty end slices).
-                    int[] indices = new int[count];
-                    for (int i = 0; i < count; i++) {
-                        indices[i] = (int) ((i + 0.5) * all.size() / count);
-                    }
-                    float[] data = all.batch(m, indices, new Shape(all.height(), all.width()), 1.0).toFloatArray();
-                    for (int i = 0; i < count; i++) {
-                        slices[i] = Arrays.copyOfRange(data, i * SIZE * SIZE, (i + 1) * SIZE * SIZE);
-                    }
-                }
-                return ImageSliceDataset.of(slices, all.height(), all.width(), all.description());
+                return evenlySpaced(all, integer("valSlices", 16), 1.0, all.description());
+            }
+            case "natural":
+                // Fixed random crops (zoom 1-3, flips, contrast window; PatchCorpus) of the held-out photographs.
+                return PatchCorpus.of(List.of(option("naturalDir", DEFAULT_NATURAL_DIR)), SIZE, 1)
+                    .fixedSample(integer("natural", 16), longValue("seed", 1));
+            case "atlas": {
+                ImageSliceDataset all = ImageSliceDataset.fromTiff(Path.of(option("atlasTiff", DEFAULT_ATLAS_TIFF)));
+                return evenlySpaced(all, integer("atlas", 16), 1.0 / 255, all.description() + ", divided by 255");
             }
             case "shepp":
                 return ImageSliceDataset.of(new float[][] {SheppLoganPhantom.render(SIZE)}, SIZE, SIZE,
@@ -178,8 +174,28 @@ public final class SolverComparison {
                 return ImageSliceDataset.of(slices, SIZE, SIZE, "random ellipses clipped to [0, 1]");
             }
             default:
-                throw new IllegalArgumentException("sets=" + name + " is not one of val, shepp, ellipses");
+                throw new IllegalArgumentException("sets=" + name
+                    + " is not one of val, natural, atlas, shepp, ellipses");
         }
+    }
+
+    /** {@code count} evenly spaced slices, centred in equal parts of the stack (avoids nearly empty end slices). */
+    private static ImageSliceDataset evenlySpaced(ImageSliceDataset all, int wanted, double factor,
+        String description) {
+        int count = Math.min(wanted, all.size());
+        float[][] slices = new float[count][];
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] indices = new int[count];
+            for (int i = 0; i < count; i++) {
+                indices[i] = (int) ((i + 0.5) * all.size() / count);
+            }
+            float[] data = all.batch(m, indices, new Shape(all.height(), all.width()), 1.0 / factor).toFloatArray();
+            int n = all.height() * all.width();
+            for (int i = 0; i < count; i++) {
+                slices[i] = Arrays.copyOfRange(data, i * n, (i + 1) * n);
+            }
+        }
+        return ImageSliceDataset.of(slices, all.height(), all.width(), description);
     }
 
     /** A measurement setting: the physics settings of the shipped models (see {@link #SCENARIOS}). */

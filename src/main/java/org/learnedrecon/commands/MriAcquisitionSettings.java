@@ -3,12 +3,12 @@ package org.learnedrecon.commands;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
 import org.learnedrecon.physics.mri.PoissonDiscSampling;
 import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.mri.SamplingPattern;
-import org.learnedrecon.training.MriCartesianPhysics;
 
 /**
  * The settings of a simulated MRI acquisition, as they travel in an image's Info metadata ({@code mri.*} keys) from

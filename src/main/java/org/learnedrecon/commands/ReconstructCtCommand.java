@@ -3,10 +3,10 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -14,13 +14,12 @@ import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
-import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.reconstruction.ReconstructionService;
+import org.learnedrecon.reconstruction.ReconstructionService.Method;
+import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.LearnedSolverFactory;
-import org.learnedrecon.solvers.LoadedLearnedSolver;
-import org.learnedrecon.solvers.Solver;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.ItemIO;
@@ -115,38 +114,27 @@ public class ReconstructCtCommand extends MonitoredCommand {
                     + g.imageSize() + " x " + slices + " (x, y, slices)");
             }
         }
-        boolean learned = LearnedSolverFactory.isLearned(solver);
-        Solver method = learned ? null : SolverFactory.create(solver, filter, iterations, lambda);
+        Method method = !LearnedSolverFactory.isLearned(solver) ? Method.classical(SolverFactory.create(solver,
+            filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g)) : Method.learned(() ->
+            LearnedSolverFactory.load(solver, model, CtParallelPhysics.settingsOf(g), m ->
+                LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, m)
+                    : RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device)));
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
+                Result x = ReconstructionService.reconstruct(y, "sinogram=" + sinogram.title(), method, progress());
                 Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
                 metadata.put("source", sinogram.title());
-                NDArray x;
-                String name;
-                if (learned) {
-                    try (LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model,
-                        CtParallelPhysics.settingsOf(g), m -> LearnedSolverFactory.needsDifferentiableOperator(solver)
-                            ? RayTransform.differentiable(g, m) : RayTransform.matrixFree(g),
-                        DeepLearningRuntime.DeviceChoice.parse(device))) {
-                        x = network.reconstruct(y, progress());
-                        name = network.name();
-                        metadata.put("model", network.modelName());
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(e.getMessage(), e);
-                    }
-                } else {
-                    x = method.reconstruct(y, RayTransform.matrixFree(g), progress());
-                    name = method.name();
+                if (x.modelName() != null) {
+                    metadata.put("model", x.modelName());
                 }
-                metadata.put("solver", name);
-                reconstruction = new MetadataImage(sinogram.title() + " " + name, TensorAdapter.toImg(x),
-                    metadata);
+                metadata.put("solver", x.solverName());
+                reconstruction = new MetadataImage(sinogram.title() + " " + x.solverName(),
+                    TensorAdapter.toImg(x.image()), metadata);
                 if (reference != null) {
-                    float[] truth = TensorAdapter.toTensor(manager, reference.image()).toFloatArray();
-                    metrics = QualityTable.compare("Metrics " + solver, name, truth,
-                        x.toType(DataType.FLOAT32, false).toFloatArray(), slices,
-                        g.imageSize(), g.imageSize());
+                    metrics = QualityTable.compare("Metrics " + solver, x.solverName(), TensorAdapter.toTensor(
+                        manager, reference.image()).toFloatArray(), x.image().toType(DataType.FLOAT32, false)
+                        .toFloatArray(), slices, g.imageSize(), g.imageSize());
                 }
             }
         });
@@ -163,7 +151,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
     }
 
     private void warnIfIncomplete(CtGeometry g) {
-        String warning = incompleteDataWarning(sinogram.title(), g);
+        String warning = ParkerWeights.incompleteDataWarning(sinogram.title(), g);
         if (warning != null && log != null) {
             log.warn(warning);
         }
@@ -183,24 +171,5 @@ public class ReconstructCtCommand extends MonitoredCommand {
         return String.format(java.util.Locale.ROOT, "Reconstruct CT: no ct.* geometry in the Info of sinogram '%s';"
             + " assumed parallel beam, %d angles over %s degrees, %d detectors, image %d x %d", title,
             g.angleCount(), range, g.detectorCount(), g.imageSize(), g.imageSize());
-    }
-
-    /** The warning for a fan-beam scan shorter than 180 degrees plus the fan angle, else {@code null}. */
-    static String incompleteDataWarning(String title, CtGeometry g) {
-        if (!(g instanceof FanBeamGeometry)) {
-            return null;
-        }
-        FanBeamGeometry fan = (FanBeamGeometry) g;
-        ParkerWeights parker = ParkerWeights.of(fan, 1);
-        double minimal = ParkerWeights.minimalShortScan(fan);
-        if (parker == null || parker.range() >= minimal - 1e-9) {
-            return null;
-        }
-        // lines at distance t from the axis are all measured iff asin(t / R) <= (range - 180 degrees) / 2
-        double radius = fan.sourceDistance() * Math.sin(Math.max(0, parker.range() - Math.PI) / 2);
-        return String.format(java.util.Locale.ROOT, "Fan-beam sinogram '%s' covers %.1f degrees, less than the"
-            + " minimal short scan of %.1f degrees (180 + fan angle): the data are incomplete; only a central disk of"
-            + " radius %.1f px is fully measured", title, Math.toDegrees(parker.range()), Math.toDegrees(minimal),
-            radius);
     }
 }

@@ -3,6 +3,8 @@ package org.learnedrecon.commands;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.ij1.TrainingPlot;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -10,10 +12,9 @@ import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.LearnedSolverFactory;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
-import org.learnedrecon.training.MriCartesianPhysics;
+import org.learnedrecon.training.PatchCorpus;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 import org.learnedrecon.training.TrainingResult;
@@ -35,7 +36,10 @@ import org.scijava.plugin.Plugin;
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
- * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}. Esc cancels after the
+ * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (the
+ * Plug-and-play denoiser only: train on random patches of that side of the images in {@code train=} / {@code val=},
+ * each a folder of PNG/TIFF/JPEG images of any size or an image file, with a noise-level map over sigma 0 to 0.2;
+ * no physics). Esc cancels after the
  * current step, keeping the last epoch's checkpoint.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Train Solver...")
@@ -58,6 +62,10 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     @Parameter(label = "Val file (TIFF stack, when no validation image)", required = false)
     private File val;
+
+    @Parameter(label = "Patch (Plug-and-play denoiser: random patches of this side from train= and val= files or"
+        + " folders of any size; 0 = whole slices)", min = "0", max = "4096")
+    private int patch = 0;
 
     @Parameter(label = "Physics", choices = {CT, MRI})
     private String physics = CT;
@@ -120,14 +128,18 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Override
     public void run() {
         TrainingJob job = new TrainingJob();
-        ImageSliceDataset trainingSet = dataset(training, train, "training", "train");
-        job.training = trainingSet;
-        job.validation = dataset(validation, val, "validation", "val");
-        if (trainingSet.width() != trainingSet.height()) {
-            throw new IllegalArgumentException("Training images must be square, got " + trainingSet.width() + "x"
-                + trainingSet.height());
+        if (patch > 0) {
+            patchDenoiser(job);
+            return;
         }
-        String size = Integer.toString(trainingSet.width());
+        ImageSliceDataset slices = dataset(training, train, "training", "train");
+        job.training = slices;
+        job.validation = dataset(validation, val, "validation", "val");
+        if (slices.width() != slices.height()) {
+            throw new IllegalArgumentException("Training images must be square, got " + slices.width() + "x"
+                + slices.height());
+        }
+        String size = Integer.toString(slices.width());
         if (CT.equalsIgnoreCase(physics)) {
             job.physics = CtParallelPhysics.NAME;
             job.physicsSettings.put("size", size);
@@ -154,6 +166,50 @@ public class TrainSolverCommand extends MonitoredCommand {
                 : "hiddenChannels", Integer.toString(channels));
         }
         job.noise = noise;
+        train(job);
+    }
+
+    /**
+     * A physics-free denoiser with a noise-level map on random patches ({@link PatchCorpus}) of the images of
+     * {@code train=} (a folder of PNG/TIFF/JPEG images or a stack, any size), noise levels 0 to
+     * {@link #PATCH_SIGMA_MAX}; validation on {@link #VALIDATION_PATCHES} fixed patches of {@code val=}.
+     */
+    private void patchDenoiser(TrainingJob job) {
+        if (!LearnedSolverFactory.PNP.equals(solver)) {
+            throw new IllegalArgumentException("patch=" + patch + " trains the Plug-and-play denoiser; solver=["
+                + solver + "] trains through the physics on whole slices: set patch=0");
+        }
+        if (training != null || validation != null) {
+            throw new IllegalArgumentException("patch=" + patch + " reads images from train= and val= (files or "
+                + "folders of any size), not from open images: give their paths, or set patch=0");
+        }
+        job.patch = patch;
+        job.training = PatchCorpus.of(List.of(path(train, "train")), patch, PATCHES_PER_EPOCH);
+        job.validation = PatchCorpus.of(List.of(path(val, "val")), patch, 1).fixedSample(VALIDATION_PATCHES, seed);
+        job.architecture = DnCnn.ARCHITECTURE;
+        job.hyperParameters.put("noiseMap", "true");
+        if (channels > 0) {
+            job.hyperParameters.put("hiddenChannels", Integer.toString(channels));
+        }
+        job.sigma = 0;
+        job.sigmaMax = PATCH_SIGMA_MAX;
+        train(job);
+    }
+
+    /** Patches per epoch, noise range and validation patches of {@code patch=} training. */
+    public static final int PATCHES_PER_EPOCH = 1600;
+    public static final double PATCH_SIGMA_MAX = 0.2;
+    public static final int VALIDATION_PATCHES = 64;
+
+    private static String path(File file, String key) {
+        if (file == null || file.getPath().isBlank()) {
+            throw new IllegalArgumentException(key + "= is required with patch=: a folder of images or an image file");
+        }
+        return file.getPath();
+    }
+
+    /** Settings every run shares, the run itself, and the outputs. */
+    private void train(TrainingJob job) {
         job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed);
         if (checkpoint != null && !checkpoint.getPath().isBlank()) {
             job.config.checkpointDirectory(checkpoint.toPath());

@@ -65,14 +65,17 @@ public final class HalfQuadraticSplitting implements Solver {
      */
     public HalfQuadraticSplitting(Block denoiser, double intensityScale, double trainedSigma, int iterations,
         double sigmaStart, double sigmaEnd, double rho, int cgIterations, Solver initial) {
-        if (iterations < 1 || cgIterations < 1 || !(intensityScale > 0) || !(trainedSigma > 0)
+        ImageDenoiser wrapped = new ImageDenoiser(denoiser);
+        // A noise-level-map denoiser is told each strength; only a single-level one needs its training level.
+        if (iterations < 1 || cgIterations < 1 || !(intensityScale > 0)
+            || !(trainedSigma > 0 || wrapped.takesNoiseLevel())
             || !(sigmaStart >= sigmaEnd) || !(sigmaEnd > 0) || !(rho > 0)) {
             throw new IllegalArgumentException("Half-quadratic splitting needs iterations >= 1, cgIterations >= 1, "
                 + "positive intensity scale, trained sigma and rho, and sigmaStart >= sigmaEnd > 0; got iterations "
                 + iterations + ", cgIterations " + cgIterations + ", scale " + intensityScale + ", trained sigma "
                 + trainedSigma + ", rho " + rho + ", sigma " + sigmaStart + " -> " + sigmaEnd);
         }
-        this.denoiser = new ImageDenoiser(denoiser);
+        this.denoiser = wrapped;
         this.intensityScale = intensityScale;
         this.trainedSigma = trainedSigma;
         this.iterations = iterations;
@@ -117,40 +120,58 @@ public final class HalfQuadraticSplitting implements Solver {
             y.attach(scope);
             NDArray adjointY = operator.adjoint(y);
             adjointY.attach(scope);
-            NDManager holder = scope.newSubManager();
-            NDArray z = initial == null ? adjointY.div(norm * norm)
-                : initial.reconstruct(y, operator, ProgressMonitor.NONE);
-            z.attach(holder);
+            CurrentIterate z = new CurrentIterate(scope, initial == null ? adjointY.div(norm * norm)
+                : initial.reconstruct(y, operator, ProgressMonitor.NONE));
             for (int k = 0; k < iterations; k++) {
                 progress.checkCancelled();
                 double sigma = sigma(k);
                 double mu = rho * norm * norm * (sigmaEnd / sigma) * (sigmaEnd / sigma);
                 // Every temporary of this iteration lands in z's manager (z is the first operand throughout) and
                 // is freed when the next iterate has moved on.
-                NDArray x = dataStep(operator, adjointY, z, mu);
+                NDArray x = dataStep(operator, adjointY, z.get(), mu);
                 // A noise-level-map denoiser is told sigma; a single-level one sees its training level by rescaling.
                 double s = denoiser.takesNoiseLevel() ? 1 : sigma / trainedSigma;
                 NDArray images = ChannelLayout.toImages(x.div(s), domain);
-                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma), domain).mul(s);
-                NDManager nextHolder = scope.newSubManager();
-                next.attach(nextHolder);
-                holder.close();
-                holder = nextHolder;
-                z = next;
+                z.replace(ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma), domain).mul(s));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
-            NDArray result = z.mul(intensityScale);
-            result.attach(owner);
-            holder.close();
-            return result;
+            return z.scaledInto(intensityScale, owner);
         }
     }
 
-    /** With the {@link #DEFAULT_ITERATIONS defaults}. */
+    /**
+     * The schedule of a denoiser with a noise-level map (DRUNet-style, trained over sigma 0 to 0.2 on the diverse
+     * corpus): iterations, sigma start, sigma end, rho, CG iterations. See the README's plug-and-play section for
+     * how it was chosen.
+     */
+    public static final double[] NOISE_MAP_SCHEDULE = {24, 0.15, 0.01, 0.003, 10};
+
+    /**
+     * System property that replaces the schedule for benchmarks and tuning runs ({@code SolverComparison}):
+     * {@code iterations,sigmaStart,sigmaEnd,rho,cgIterations}.
+     */
+    public static final String SCHEDULE_PROPERTY = "lrecon.pnp.schedule";
+
+    /**
+     * With the defaults for this denoiser: {@link #NOISE_MAP_SCHEDULE} for one that takes a noise-level map, else
+     * the {@link #DEFAULT_ITERATIONS single-level defaults}; {@link #SCHEDULE_PROPERTY} overrides both.
+     */
     public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
         Solver initial) {
-        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, DEFAULT_ITERATIONS,
-            DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS, initial);
+        double[] s = denoiser instanceof DnCnn d && d.takesNoiseMap() ? NOISE_MAP_SCHEDULE
+            : new double[] {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO,
+                DEFAULT_CG_ITERATIONS};
+        String override = System.getProperty(SCHEDULE_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            String[] parts = override.split(",");
+            if (parts.length != 5) {
+                throw new IllegalArgumentException(SCHEDULE_PROPERTY + "=" + override
+                    + " must be iterations,sigmaStart,sigmaEnd,rho,cgIterations");
+            }
+            s = java.util.Arrays.stream(parts).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+        }
+        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, (int) s[0], s[1], s[2], s[3],
+            (int) s[4], initial);
     }
 
     /** {@code (A*A + mu) x = A* y + mu z} by conjugate gradients from {@code z}, per sample. */

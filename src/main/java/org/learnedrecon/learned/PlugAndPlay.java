@@ -58,28 +58,18 @@ public final class PlugAndPlay implements Solver {
             ParameterStore parameters = new ParameterStore(scope, false);
             NDArray y = measurements.div(intensityScale);
             y.attach(scope);
-            NDManager holder = scope.newSubManager();
-            NDArray x = initial == null
-                ? holder.zeros(new Shape(y.getShape().get(0)).addAll(operator.domainShape()))
-                : initial.reconstruct(y, operator, ProgressMonitor.NONE);
-            x.attach(holder);
+            CurrentIterate x = new CurrentIterate(scope, initial == null
+                ? scope.zeros(new Shape(y.getShape().get(0)).addAll(operator.domainShape()))
+                : initial.reconstruct(y, operator, ProgressMonitor.NONE));
             for (int k = 0; k < iterations; k++) {
                 progress.checkCancelled();
-                NDArray gradient = operator.adjoint(operator.apply(x).sub(y));
-                NDArray z = x.sub(gradient.mul(step));
-                NDArray next = ChannelLayout.fromImages(denoiser.apply(parameters,
-                    ChannelLayout.toImages(z, operator.domainShape())), operator.domainShape());
-                NDManager nextHolder = scope.newSubManager();
-                next.attach(nextHolder);
-                holder.close();
-                holder = nextHolder;
-                x = next;
+                NDArray gradient = operator.adjoint(operator.apply(x.get()).sub(y));
+                NDArray z = x.get().sub(gradient.mul(step));
+                x.replace(ChannelLayout.fromImages(denoiser.apply(parameters,
+                    ChannelLayout.toImages(z, operator.domainShape())), operator.domainShape()));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
-            NDArray result = x.mul(intensityScale);
-            result.attach(owner);
-            holder.close();
-            return result;
+            return x.scaledInto(intensityScale, owner);
         }
     }
 }

@@ -34,28 +34,74 @@ public final class QualityTable {
                 + " x " + slices + " (" + slices * plane + " values), got " + reference.length + " and "
                 + test.length);
         }
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : reference) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        double range = max - min;
+        double range = dataRange(reference);
         if (!(range > 0) || Double.isInfinite(range)) {
-            throw new IllegalArgumentException("The reference is constant or not finite (min " + min + ", max " + max
-                + "): PSNR and SSIM need a positive data range");
+            throw new IllegalArgumentException("The reference is constant or not finite (min " + min(reference)
+                + ", max " + max(reference) + "): PSNR and SSIM need a positive data range");
         }
         MeasurementTable table = new MeasurementTable(title, COLUMNS);
         Ssim ssim = Ssim.uniform();
-        int n = (int) plane;
+        boolean ssimFits = height >= ssim.windowSize() && width >= ssim.windowSize();
+        double[][] scores = scores(reference, test, slices, height, width, range, ssimFits);
+        for (int s = 0; s < slices; s++) {
+            table.addRow(label + " slice " + (s + 1), scores[s][0], scores[s][1], range);
+        }
+        return table;
+    }
+
+    /**
+     * The table of Reconstruct MRI: columns {@code PSNR (dB)} and {@code SSIM}, a row per slice as in
+     * {@link #compare} and a last row {@code <label> mean}; the same data range, not checked (a constant reference
+     * gives infinite or NaN values rather than an error).
+     */
+    public static MeasurementTable compareWithMean(String title, String label, float[] reference, float[] test,
+                                                   int slices, int height, int width) {
+        MeasurementTable table = new MeasurementTable(title, List.of("PSNR (dB)", "SSIM"));
+        double[][] scores = scores(reference, test, slices, height, width, dataRange(reference), true);
+        double psnrSum = 0;
+        double ssimSum = 0;
+        for (int s = 0; s < slices; s++) {
+            psnrSum += scores[s][0];
+            ssimSum += scores[s][1];
+            table.addRow(label + " slice " + (s + 1), scores[s][0], scores[s][1]);
+        }
+        table.addRow(label + " mean", psnrSum / slices, ssimSum / slices);
+        return table;
+    }
+
+    /** PSNR and SSIM (NaN when {@code withSsim} is false) of each slice. */
+    private static double[][] scores(float[] reference, float[] test, int slices, int height, int width,
+                                     double range, boolean withSsim) {
+        Ssim ssim = Ssim.uniform();
+        int n = height * width;
+        double[][] scores = new double[slices][];
         for (int s = 0; s < slices; s++) {
             float[] truth = Arrays.copyOfRange(reference, s * n, (s + 1) * n);
             float[] estimate = Arrays.copyOfRange(test, s * n, (s + 1) * n);
-            double psnr = Psnr.compute(truth, estimate, height, width, range);
-            double structural = height >= ssim.windowSize() && width >= ssim.windowSize()
-                ? ssim.compute(truth, estimate, height, width, range) : Double.NaN;
-            table.addRow(label + " slice " + (s + 1), psnr, structural, range);
+            scores[s] = new double[] {Psnr.compute(truth, estimate, height, width, range),
+                withSsim ? ssim.compute(truth, estimate, height, width, range) : Double.NaN};
         }
-        return table;
+        return scores;
+    }
+
+    /** {@code max - min} of the whole reference stack. */
+    private static double dataRange(float[] reference) {
+        return max(reference) - min(reference);
+    }
+
+    private static double min(float[] values) {
+        double min = Double.POSITIVE_INFINITY;
+        for (float v : values) {
+            min = Math.min(min, v);
+        }
+        return min;
+    }
+
+    private static double max(float[] values) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : values) {
+            max = Math.max(max, v);
+        }
+        return max;
     }
 }

@@ -2,15 +2,11 @@ package org.learnedrecon.models;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.util.LinkedHashMap;
-import org.learnedrecon.training.PhysicsCatalog;
-import org.learnedrecon.training.PhysicsFactory;
-import org.learnedrecon.training.SeededInitializer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -29,14 +25,18 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.ChannelLayout;
 import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.physics.ForwardOperator;
 
 /**

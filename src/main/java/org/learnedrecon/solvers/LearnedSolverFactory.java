@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
@@ -21,8 +23,6 @@ import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.training.PhysicsCatalog;
-import org.learnedrecon.training.PhysicsFactory;
 
 /**
  * Builds the learned solvers from what a user types: {@code solver=} (one of {@link SolverFactory#LEARNED}),

@@ -14,13 +14,14 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.SmallCnn;
 
 /**
  * Checks that the deep learning engine computes convolution gradients right before a training run trusts them. On
  * this project's AMD EPYC machines libtorch 2.7.1's oneDNN convolution backward with AVX-512 kernels (taken for
  * batches > 1) gave wrong weight gradients in every pass of a small CNN and NaN in some; capped with the environment
- * variable {@code ONEDNN_MAX_CPU_ISA=AVX} (set before the JVM starts) it is exact, and no slower here. A batch of
+ * variable {@code ONEDNN_MAX_CPU_ISA=SSE41} (set before the JVM starts) it is exact, and no slower here. A batch of
  * two is compared with the same samples one at a time (batch 1 takes another code path).
  */
 public final class ConvolutionGradientCheck {
@@ -59,7 +60,7 @@ public final class ConvolutionGradientCheck {
         if (wrong > 0) {
             throw new IllegalStateException("The deep learning engine computes wrong convolution gradients on this"
                 + " CPU (" + wrong + " of 20 checks; oneDNN's AVX-512 kernels, seen with libtorch 2.7.1 on AMD EPYC):"
-                + " training would learn from them. Set the environment variable ONEDNN_MAX_CPU_ISA=AVX before"
+                + " training would learn from them. Set the environment variable ONEDNN_MAX_CPU_ISA=SSE41 before"
                 + " starting Fiji or java (currently " + System.getenv("ONEDNN_MAX_CPU_ISA") + ") and train again");
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.RandomAcquisitionOperator;
+import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -18,10 +19,10 @@ import org.learnedrecon.solvers.Solver;
 public final class MeasurementTask implements TrainingTask {
 
     private final ForwardOperator operator;
-    private final NoiseModel noise;
+    private final MeasurementNoise noise;
     private final Solver initial;
 
-    public MeasurementTask(ForwardOperator operator, NoiseModel noise, Solver initial) {
+    public MeasurementTask(ForwardOperator operator, MeasurementNoise noise, Solver initial) {
         this.operator = operator;
         this.noise = noise;
         this.initial = initial;

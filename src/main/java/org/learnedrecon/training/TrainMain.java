@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -54,13 +55,13 @@ public final class TrainMain {
         }
     }
 
-    /** Parses {@code key=value} arguments. */
-    static Map<String, String> parse(String[] args) {
+    /** {@code key=value} arguments (of this and the benchmark mains); anything else fails naming the argument. */
+    public static Map<String, String> parse(String... args) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("Arguments are key=value, got '" + arg + "'");
+                throw new IllegalArgumentException("Argument '" + arg + "' is not key=value");
             }
             map.put(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());
         }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.models.LearnedModel;

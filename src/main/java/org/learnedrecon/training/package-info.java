@@ -5,6 +5,6 @@
  * ({@link org.learnedrecon.training.DenoisingTask}), and {@link org.learnedrecon.training.TrainingRun}: Adam on the
  * MSE, per-epoch validation PSNR and checkpoints, exact resume. Everything random derives from the seed.
  * {@link org.learnedrecon.training.TrainMain} is the command line for background runs; physics are found in
- * {@link org.learnedrecon.training.PhysicsCatalog}.
+ * {@link org.learnedrecon.acquisition.PhysicsCatalog}.
  */
 package org.learnedrecon.training;

@@ -27,6 +27,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
@@ -138,14 +139,14 @@ class CtCommandsTest extends SciJavaCommandTest {
         System.out.println("Reconstruct CT, fan beam FBP PSNR: 360 degrees " + psnr[0] + ", 250 degrees " + psnr[1]);
         assertTrue(psnr[1] > psnr[0] - 0.5, "short scan " + psnr[1] + " vs full scan " + psnr[0]);
         CtGeometry full = CtGeometryKeys.fan(64, 360, 360, 0, 150, 100, "Flat");
-        assertNull(ReconstructCtCommand.incompleteDataWarning("s", full));
-        assertNull(ReconstructCtCommand.incompleteDataWarning("s", CtGeometryKeys.fan(64, 250, 250, 0, 150, 100,
+        assertNull(ParkerWeights.incompleteDataWarning("s", full));
+        assertNull(ParkerWeights.incompleteDataWarning("s", CtGeometryKeys.fan(64, 250, 250, 0, 150, 100,
             "Flat")));
         // 200 degrees: 99 detectors of 5/3 px, outer fan angle atan(49 * 5/3 / 250) = 18.09 degrees; complete
         // only for lines within 150 sin(10 degrees) = 26.0 px of the axis
         assertEquals("Fan-beam sinogram 's' covers 200.0 degrees, less than the minimal short scan of 216.2 degrees"
             + " (180 + fan angle): the data are incomplete; only a central disk of radius 26.0 px is fully measured",
-            ReconstructCtCommand.incompleteDataWarning("s", CtGeometryKeys.fan(64, 200, 200, 0, 150, 100, "Flat")));
+            ParkerWeights.incompleteDataWarning("s", CtGeometryKeys.fan(64, 200, 200, 0, 150, 100, "Flat")));
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import net.imglib2.RandomAccess;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
@@ -45,18 +45,7 @@ class PhantomCommandTest extends SciJavaCommandTest {
 
     @Test
     void randomEllipsesFollowTheSeedAndReportProgress() throws Exception {
-        List<Long> reported = new ArrayList<>();
-        ProgressMonitor recording = new ProgressMonitor() {
-            @Override
-            public void progress(long done, long total, String message) {
-                reported.add(done);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        RecordingMonitor recording = new RecordingMonitor();
         CommandModule module = commands.run(PhantomCommand.class, true, "type", "Random ellipses", "size", 48,
             "slices", 3, "seed", 99L, "progress", recording).get();
         MetadataImage phantom = (MetadataImage) module.getOutput("phantom");
@@ -67,7 +56,7 @@ class PhantomCommandTest extends SciJavaCommandTest {
             ra.setPosition(new long[] {i % 48, i / 48, 2});
             assertEquals(expected[i], ra.get().get(), 0f);
         }
-        assertEquals(List.of(1L, 2L, 3L), reported);
+        assertEquals(List.of(1L, 2L, 3L), recording.done);
         assertEquals("99", phantom.metadata().get("seed"));
     }
 

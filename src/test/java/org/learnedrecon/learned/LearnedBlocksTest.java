@@ -19,9 +19,9 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.learnedrecon.training.SeededInitializer;
 
 /** Shapes, operator handling and gradient flow of the learned blocks on a CT-like and an MRI-like test operator. */
 class LearnedBlocksTest {

@@ -14,6 +14,7 @@ import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 
 class RandomEllipsesPhantomTest {
 
@@ -84,16 +85,7 @@ class RandomEllipsesPhantomTest {
 
     @Test
     void cancellationStopsTheStack() {
-        ProgressMonitor cancelled = new ProgressMonitor() {
-            @Override
-            public void progress(long done, long total, String message) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return true;
-            }
-        };
+        ProgressMonitor cancelled = RecordingMonitor.cancelled();
         assertThrows(CancellationException.class, () -> new RandomEllipsesPhantom(1).nextStack(16, 3, cancelled));
     }
 

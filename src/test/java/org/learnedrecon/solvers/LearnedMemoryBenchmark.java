@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
+import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.commands.ReconstructCtCommand;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
@@ -17,7 +18,6 @@ import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.runtime.NativeMemory;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 

@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
@@ -33,7 +34,6 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice;
-import org.learnedrecon.training.CtParallelPhysics;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 
@@ -150,16 +150,7 @@ class LearnedSolverFactoryTest {
             assertEquals(5 * 16 * 16, inOnePass.length);
             assertEquals("Learned lgd (tiny-ct10)", solver.name());
 
-            ProgressMonitor cancelled = new ProgressMonitor() {
-                @Override
-                public void progress(long d, long total, String message) {
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return true;
-                }
-            };
+            ProgressMonitor cancelled = RecordingMonitor.cancelled();
             assertThrows(CancellationException.class, () -> solver.reconstruct(y, cancelled));
             IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
                 () -> solver.reconstruct(images, ProgressMonitor.NONE));

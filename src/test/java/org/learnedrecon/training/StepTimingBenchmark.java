@@ -9,6 +9,7 @@ import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /**

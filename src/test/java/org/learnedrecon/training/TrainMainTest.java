@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.IncompatibleModelException;

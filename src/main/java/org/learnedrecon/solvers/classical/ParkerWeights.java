@@ -1,5 +1,6 @@
 package org.learnedrecon.solvers.classical;
 
+import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.FanBeamGeometry;
 
 /**
@@ -102,6 +103,25 @@ public final class ParkerWeights {
     /** The weight of projection {@code angle} at detector {@code detector}. */
     public double weight(int angle, int detector) {
         return weight(beta[angle], gamma[detector], range, q);
+    }
+
+    /** The warning for a fan-beam scan shorter than 180 degrees plus the fan angle, else {@code null}. */
+    public static String incompleteDataWarning(String title, CtGeometry g) {
+        if (!(g instanceof FanBeamGeometry)) {
+            return null;
+        }
+        FanBeamGeometry fan = (FanBeamGeometry) g;
+        ParkerWeights parker = of(fan, 1);
+        double minimal = minimalShortScan(fan);
+        if (parker == null || parker.range() >= minimal - 1e-9) {
+            return null;
+        }
+        // lines at distance t from the axis are all measured iff asin(t / R) <= (range - 180 degrees) / 2
+        double radius = fan.sourceDistance() * Math.sin(Math.max(0, parker.range() - Math.PI) / 2);
+        return String.format(java.util.Locale.ROOT, "Fan-beam sinogram '%s' covers %.1f degrees, less than the"
+            + " minimal short scan of %.1f degrees (180 + fan angle): the data are incomplete; only a central disk of"
+            + " radius %.1f px is fully measured", title, Math.toDegrees(parker.range()), Math.toDegrees(minimal),
+            radius);
     }
 
     /** The formula of the class comment: {@code beta, gamma, range} in radians. */

@@ -21,6 +21,7 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.ct.TestEllipses;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 
 class FilteredBackProjectionTest {
 
@@ -260,16 +261,7 @@ class FilteredBackProjectionTest {
     @Test
     void cancellationStopsTheReconstruction() {
         ParallelBeamGeometry g = ParallelBeamGeometry.uniform(32, 20, 180);
-        ProgressMonitor cancelled = new ProgressMonitor() {
-            @Override
-            public void progress(long done, long total, String message) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return true;
-            }
-        };
+        ProgressMonitor cancelled = RecordingMonitor.cancelled();
         assertThrows(CancellationException.class, () -> new FilteredBackProjection(FilteredBackProjection.Filter.RAMP)
             .reconstruct(new float[g.angleCount() * g.detectorCount()], g, cancelled));
     }

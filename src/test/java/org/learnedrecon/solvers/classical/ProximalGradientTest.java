@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 
 /** FISTA with soft thresholding solves a LASSO whose minimiser is known by construction (KKT conditions). */
 class ProximalGradientTest {
@@ -37,25 +37,14 @@ class ProximalGradientTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             DenseMatrixOperator op = new DenseMatrixOperator(manager, new float[] {2, 0, 0, 1}, new Shape(2),
                 new Shape(2));
-            List<String> messages = new ArrayList<>();
-            ProgressMonitor recording = new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                    messages.add(message);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            RecordingMonitor recording = new RecordingMonitor();
             ProximalGradient fista = ProximalGradient.builder().name("Configured").proximal(Proximal.NONE)
                 .stepFraction(0.95).iterations(1).build();
             float[] x = fista.reconstruct(manager.create(new float[] {3, 5}, new Shape(1, 2)), op, recording)
                 .toFloatArray();
             assertArrayEquals(new float[] {0.95f / 4 * 6, 0.95f / 4 * 5}, x, 1e-6f);
             assertEquals("Configured", fista.name());
-            assertEquals(List.of("Configured: iteration 1 of 1"), messages);
+            assertEquals(List.of("Configured: iteration 1 of 1"), recording.messages);
             // the default keeps a 5 % margin: s = 1 / (1.05 * 4)
             float[] byDefault = ProximalGradient.builder().proximal(Proximal.NONE).iterations(1).build()
                 .reconstruct(manager.create(new float[] {3, 5}, new Shape(1, 2)), op, ProgressMonitor.NONE)

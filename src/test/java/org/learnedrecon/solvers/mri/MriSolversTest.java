@@ -14,6 +14,7 @@ import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 
 /** Zero-filled and CG-SENSE on BART's 8-coil phantom (64 x 64) with BART's analytic coil maps. */
 class MriSolversTest {
@@ -107,16 +108,7 @@ class MriSolversTest {
             NDArray truth = MriFixtures.load(m, "coil8_truth").expandDims(0);
             CartesianMriOperator op = new CartesianMriOperator(m, SamplingMask.full(64, 64), maps);
             NDArray y = op.apply(truth);
-            ProgressMonitor cancelled = new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return true;
-                }
-            };
+            ProgressMonitor cancelled = RecordingMonitor.cancelled();
             assertThrows(CancellationException.class, () -> new CgSenseSolver(10, 0).reconstruct(y, op, cancelled));
             assertThrows(CancellationException.class,
                 () -> new L1WaveletSolver(10, 0.01).reconstruct(y, op, cancelled));

@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
@@ -11,6 +11,8 @@ import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.RandomMaskMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.mri.SamplingPattern;
+import org.learnedrecon.physics.noise.KspaceRelativeNoise;
+import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.mri.ZeroFilledSolver;
 
@@ -121,7 +123,7 @@ public final class MriCartesianPhysics implements PhysicsFactory {
 
     /** The noise of Simulate MRI Acquisition ({@link KspaceRelativeNoise}) with the operator's current mask. */
     @Override
-    public NoiseModel trainingNoise(double level, ForwardOperator operator) {
+    public MeasurementNoise trainingNoise(double level, ForwardOperator operator) {
         if (operator instanceof RandomMaskMriOperator) {
             return new KspaceRelativeNoise(level, ((RandomMaskMriOperator) operator)::mask);
         }

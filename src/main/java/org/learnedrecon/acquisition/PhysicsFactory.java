@@ -1,14 +1,17 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.noise.GaussianRelativeNoise;
+import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.solvers.Solver;
 
 /**
- * Builds a forward operator from text settings (the {@code physics.*} arguments of {@link TrainMain}), so the
- * training command can train for any physics. CT and MRI provide one each, registered in {@link PhysicsCatalog}.
+ * Builds a forward operator from text settings (the {@code physics.*} arguments of
+ * {@code org.learnedrecon.training.TrainMain}), so the training command can train for any physics. CT and MRI provide
+ * one each, registered in {@link PhysicsCatalog}.
  */
 public interface PhysicsFactory {
 
@@ -30,7 +33,7 @@ public interface PhysicsFactory {
      * The measurement noise of training at relative level {@code level}, for data from {@code operator} (made by
      * {@link #create}): the same definition as the physics' simulation command. Default: {@link GaussianRelativeNoise}.
      */
-    default NoiseModel trainingNoise(double level, ForwardOperator operator) {
+    default MeasurementNoise trainingNoise(double level, ForwardOperator operator) {
         return new GaussianRelativeNoise(level);
     }
 

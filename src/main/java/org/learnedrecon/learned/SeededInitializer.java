@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.learned;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

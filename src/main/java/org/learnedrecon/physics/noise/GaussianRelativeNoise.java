@@ -1,8 +1,7 @@
-package org.learnedrecon.training;
+package org.learnedrecon.physics.noise;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
-import org.learnedrecon.physics.noise.GaussianNoise;
 
 /**
  * Training's view of {@link GaussianNoise}, the noise of Simulate CT Acquisition: additive white Gaussian noise whose
@@ -10,7 +9,7 @@ import org.learnedrecon.physics.noise.GaussianNoise;
  * {@code level = 0.01} is about 40 dB SNR whatever the intensity units). Each call seeds the physics model from the
  * training loop's generator, so a resumed run draws the same noise.
  */
-public final class GaussianRelativeNoise implements NoiseModel {
+public final class GaussianRelativeNoise implements MeasurementNoise {
 
     private final double level;
 

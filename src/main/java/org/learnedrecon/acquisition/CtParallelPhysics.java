@@ -1,11 +1,11 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.solvers.Solver;

@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.physics.noise;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
@@ -12,7 +12,7 @@ import org.learnedrecon.physics.mri.SamplingMask;
  * the batch. The mask is the operator's current one (a new draw per batch for {@code maskSeed=perBatch}); each call
  * seeds the physics model from the training loop's generator, so a resumed run draws the same noise.
  */
-public final class KspaceRelativeNoise implements NoiseModel {
+public final class KspaceRelativeNoise implements MeasurementNoise {
 
     private final double level;
     private final Supplier<SamplingMask> mask;

@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * The physics the training command knows: factories registered with {@link #register} plus those found by
- * {@link ServiceLoader} ({@code META-INF/services/org.learnedrecon.training.PhysicsFactory}).
+ * {@link ServiceLoader} ({@code META-INF/services/org.learnedrecon.acquisition.PhysicsFactory}).
  */
 public final class PhysicsCatalog {
 

@@ -1,4 +1,4 @@
-package org.learnedrecon.training;
+package org.learnedrecon.acquisition;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,9 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.RandomMaskMriOperator;
+import org.learnedrecon.physics.noise.GaussianRelativeNoise;
+import org.learnedrecon.physics.noise.MeasurementNoise;
+import org.learnedrecon.training.MeasurementTask;
 
 /** The settings form of {@code physics=mri-cartesian} and what it makes a model compatible with. */
 class MriCartesianPhysicsTest {
@@ -94,7 +97,7 @@ class MriCartesianPhysicsTest {
             MriCartesianPhysics.MASK_PER_BATCH);
         try (NDManager manager = NDManager.newBaseManager()) {
             RandomMaskMriOperator operator = (RandomMaskMriOperator) physics.create(manager, settings);
-            NoiseModel noise = physics.trainingNoise(0.05, operator);
+            MeasurementNoise noise = physics.trainingNoise(0.05, operator);
             operator.draw(new Random(3));
             NDArray clean = operator.apply(manager.randomUniform(0f, 1f, new Shape(2, 2, 32, 32)));
             NDArray noisy = noise.corrupt(clean, new Random(11));

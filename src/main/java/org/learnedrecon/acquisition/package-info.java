@@ -1,0 +1,16 @@
+/**
+ * Acquisitions: what the text settings {@code physics=...} of training, model files and the commands denote, one
+ * place for each. A {@link org.learnedrecon.acquisition.PhysicsFactory} turns the settings into a forward operator,
+ * names the training noise ({@link org.learnedrecon.physics.noise.MeasurementNoise}) and the initial reconstruction
+ * the learned solvers start from; {@link org.learnedrecon.acquisition.PhysicsCatalog} finds the factories
+ * ({@link org.learnedrecon.acquisition.CtParallelPhysics}, {@link org.learnedrecon.acquisition.MriCartesianPhysics},
+ * and any registered through {@code META-INF/services/org.learnedrecon.acquisition.PhysicsFactory}).
+ *
+ * <p>Why a top-level package and not {@code physics.acquisition}: the initial reconstruction is a
+ * {@link org.learnedrecon.solvers.Solver} (Hann-filtered FBP for CT, zero-filled for MRI, and by default
+ * {@link org.learnedrecon.learned.ScaledAdjointReconstruction}), so an acquisition needs the solvers and the learned
+ * package, while {@code physics} (operators and noise) must import neither: it is the bottom layer. This package sits
+ * above {@code physics}, {@code solvers} and {@code learned}; it imports nothing from {@code training}, the commands
+ * or ImageJ ({@code LayeringTest}), so training, model loading and the commands can all use it.
+ */
+package org.learnedrecon.acquisition;
