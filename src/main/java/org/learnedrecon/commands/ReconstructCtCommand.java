@@ -99,6 +99,10 @@ public class ReconstructCtCommand extends MonitoredCommand {
         int slices = ImageRequirements.slices(sinogram);
         CtGeometry g = CtGeometryKeys.ofSinogram(sinogram.title(), sinogram.metadata(), rows, columns, angles, range,
             size);
+        String assumed = assumedGeometryNote(sinogram.title(), sinogram.metadata(), g);
+        if (assumed != null && log != null) {
+            log.info(assumed);
+        }
         warnIfIncomplete(g);
         if (reference != null) {
             ImageRequirements.requireFinite(reference);
@@ -151,5 +155,21 @@ public class ReconstructCtCommand extends MonitoredCommand {
         if (warning != null && log != null) {
             log.warn(warning);
         }
+    }
+
+    /**
+     * The line logged when the sinogram's Info holds no {@code ct.geometry} and {@link CtGeometryKeys#ofSinogram}
+     * assumed a parallel beam, naming that geometry; {@code null} when the geometry came from the metadata.
+     */
+    static String assumedGeometryNote(String title, Map<String, String> metadata, CtGeometry g) {
+        if (metadata.containsKey(CtGeometry.KEY_GEOMETRY)) {
+            return null;
+        }
+        String stored = g.toProperties().get(CtGeometry.KEY_ANGLE_RANGE);
+        String range = stored == null ? "?" : new java.math.BigDecimal(Double.parseDouble(stored))
+            .setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return String.format(java.util.Locale.ROOT, "Reconstruct CT: no ct.* geometry in the Info of sinogram '%s';"
+            + " assumed parallel beam, %d angles over %s degrees, %d detectors, image %d x %d", title,
+            g.angleCount(), range, g.detectorCount(), g.imageSize(), g.imageSize());
     }
 }

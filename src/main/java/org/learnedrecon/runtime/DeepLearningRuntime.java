@@ -42,11 +42,20 @@ public final class DeepLearningRuntime {
     private DeepLearningRuntime() {
     }
 
-    /** Runs {@code work} with the plugin's class loader as context class loader, restoring the old one after. */
+    /** Nesting depth of {@link #call} on each thread: the outermost call releases the freed native memory. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Runs {@code work} with the plugin's class loader as context class loader, restoring the old one after. The
+     * outermost call on a thread then gives the native memory PyTorch freed back to the system
+     * ({@link NativeMemory#release()}), so that memory does not pile up in one malloc arena per command thread.
+     */
     public static <T> T call(Callable<T> work) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(DeepLearningRuntime.class.getClassLoader());
+        int[] depth = DEPTH.get();
+        depth[0]++;
         try {
             stopGradientRecording();
             return work.call();
@@ -56,6 +65,9 @@ public final class DeepLearningRuntime {
             throw new IllegalStateException(e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
+            if (--depth[0] == 0) {
+                NativeMemory.release();
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
@@ -29,6 +31,9 @@ import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogListener;
+import org.scijava.log.LogService;
 
 /**
  * Simulate CT Acquisition and Reconstruct CT through a real SciJava Context and CommandService. Run without pre- and
@@ -193,6 +198,37 @@ class CtCommandsTest extends SciJavaCommandTest {
         // reference of a different size
         assertFails("Reference 'phantom'", reconstructCall(sino, "reference", phantom(8, 1)));
         assertArrayEquals(before, pixels(sino), 0f, "input modified");
+    }
+
+    /**
+     * A bare sinogram (no {@code ct.*} keys) with angles=60 and range=0 is reconstructed as the parallel beam the
+     * command assumes, and the command logs one info line naming that geometry; a simulated sinogram logs none.
+     */
+    @Test
+    void aBareSinogramLogsTheAssumedGeometry() throws Exception {
+        MetadataImage sino = simulate(phantom(128, 1), "angles", 60, "range", 180.0, "noise", "None");
+        MetadataImage bare = new MetadataImage("bare", sino.image(), Map.of());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        LogListener listener = message -> {
+            if (message.text() != null && message.text().startsWith("Reconstruct CT: no ct.* geometry")) {
+                lines.add(message.level() + " " + message.text());
+            }
+        };
+        LogService log = context.service(LogService.class);
+        log.addLogListener(listener);
+        try {
+            MetadataImage fromBare = (MetadataImage) reconstruct(bare, "solver", "FBP", "angles", 60, "range", 0.0)
+                .getOutput("reconstruction");
+            assertEquals(List.of(LogLevel.INFO + " Reconstruct CT: no ct.* geometry in the Info of sinogram 'bare';"
+                + " assumed parallel beam, 60 angles over 180 degrees, 182 detectors, image 128 x 128"), lines);
+            // the behaviour is unchanged: the same image as from the simulated sinogram's own geometry
+            MetadataImage fromSimulated = (MetadataImage) reconstruct(sino, "solver", "FBP")
+                .getOutput("reconstruction");
+            assertArrayEquals(pixels(fromSimulated), pixels(fromBare), 0f);
+            assertEquals(1, lines.size(), "no line when the geometry is in the Info: " + lines);
+        } finally {
+            log.removeLogListener(listener);
+        }
     }
 
     private static java.util.concurrent.Callable<Object> reconstructCall(MetadataImage sino) {
