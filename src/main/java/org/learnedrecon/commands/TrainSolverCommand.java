@@ -184,7 +184,7 @@ public class TrainSolverCommand extends MonitoredCommand {
                 + "folders of any size), not from open images: give their paths, or set patch=0");
         }
         job.patch = patch;
-        job.training = PatchCorpus.of(List.of(path(train, "train")), patch, PATCHES_PER_EPOCH);
+        job.training = PatchCorpus.of(List.of(path(train, "train")), patch, PatchCorpus.DEFAULT_PATCHES_PER_EPOCH);
         job.validation = PatchCorpus.of(List.of(path(val, "val")), patch, 1).fixedSample(VALIDATION_PATCHES, seed);
         job.architecture = DnCnn.ARCHITECTURE;
         job.hyperParameters.put("noiseMap", "true");
@@ -196,8 +196,7 @@ public class TrainSolverCommand extends MonitoredCommand {
         train(job);
     }
 
-    /** Patches per epoch, noise range and validation patches of {@code patch=} training. */
-    public static final int PATCHES_PER_EPOCH = 1600;
+    /** Noise range and validation patches of {@code patch=} training. */
     public static final double PATCH_SIGMA_MAX = 0.2;
     public static final int VALIDATION_PATCHES = 64;
 

@@ -140,30 +140,20 @@ public final class HalfQuadraticSplitting implements Solver {
     }
 
     /**
-     * The schedule of a denoiser with a noise-level map (DRUNet-style, trained over sigma 0 to 0.2 on the diverse
-     * corpus): iterations, sigma start, sigma end, rho, CG iterations. The single-level defaults: with the
-     * diverse-corpus DnCNN at epoch 46, CT 30 views, 4 images per set, they gave 27.70 / 36.63 / 30.01 dB on brain
-     * val / natural crops / atlas phantoms, where 24 iterations from sigma 0.15 to 0.01 with 10 CG steps gave
-     * 26.34 / 30.42 / 30.51.
-     */
-    public static final double[] NOISE_MAP_SCHEDULE = {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END,
-        DEFAULT_RHO, DEFAULT_CG_ITERATIONS};
-
-    /**
      * System property that replaces the schedule for benchmarks and tuning runs ({@code SolverComparison}):
      * {@code iterations,sigmaStart,sigmaEnd,rho,cgIterations}.
      */
     public static final String SCHEDULE_PROPERTY = "lrecon.pnp.schedule";
 
     /**
-     * With the defaults for this denoiser: {@link #NOISE_MAP_SCHEDULE} for one that takes a noise-level map, else
-     * the {@link #DEFAULT_ITERATIONS single-level defaults}; {@link #SCHEDULE_PROPERTY} overrides both.
+     * With the {@link #DEFAULT_ITERATIONS defaults}, for single-level and noise-level-map denoisers alike (with the
+     * diverse-corpus DnCNN at epoch 46, CT 30 views, 4 images per set, they gave 27.70 / 36.63 / 30.01 dB on brain
+     * val / natural crops / atlas phantoms, where 24 iterations from sigma 0.15 to 0.01 with 10 CG steps gave
+     * 26.34 / 30.42 / 30.51); {@link #SCHEDULE_PROPERTY} overrides them.
      */
     public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
         Solver initial) {
-        double[] s = denoiser instanceof DnCnn d && d.takesNoiseMap() ? NOISE_MAP_SCHEDULE
-            : new double[] {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO,
-                DEFAULT_CG_ITERATIONS};
+        double[] s = {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS};
         String override = System.getProperty(SCHEDULE_PROPERTY);
         if (override != null && !override.isBlank()) {
             String[] parts = override.split(",");

@@ -30,6 +30,9 @@ import org.learnedrecon.phantoms.RandomEllipsesPhantom;
  */
 public final class PatchCorpus implements TrainingImages {
 
+    /** Patches per epoch unless a run says otherwise ({@code TrainMain patches=}, Train Solver's {@code patch=}). */
+    public static final int DEFAULT_PATCHES_PER_EPOCH = 1600;
+
     /** The source name that stands for random-ellipse phantoms drawn on the fly. */
     public static final String ELLIPSES = "ellipses";
     private static final double MAX_ZOOM = 3;

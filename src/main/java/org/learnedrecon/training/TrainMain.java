@@ -99,7 +99,7 @@ public final class TrainMain {
             // Random patches of every listed source (folders, TIFFs, "ellipses"); validation: fixed patches.
             job.patch = patch;
             job.training = PatchCorpus.of(List.of(required(a, "train").split(",")), patch,
-                Integer.parseInt(a.getOrDefault("patches", "1600")));
+                Integer.parseInt(a.getOrDefault("patches", Integer.toString(PatchCorpus.DEFAULT_PATCHES_PER_EPOCH))));
             job.validation = PatchCorpus.of(List.of(required(a, "val").split(",")), patch, 1)
                 .fixedSample(Integer.parseInt(a.getOrDefault("valPatches", "128")), 20261130L);
         } else {

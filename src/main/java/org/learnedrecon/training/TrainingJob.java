@@ -60,8 +60,7 @@ public final class TrainingJob {
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
     public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {
-        boolean patches = patch > 0 && DnCnn.ARCHITECTURE.equals(architecture.toLowerCase(Locale.ROOT));
-        if (training == null || validation == null || (physics == null && !patches) || architecture == null
+        if (training == null || validation == null || architecture == null || (physics == null && !onPatches())
             || output == null) {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
@@ -78,7 +77,7 @@ public final class TrainingJob {
     private TrainingResult train(Device target, TrainingListener listener, ProgressMonitor progress)
         throws IOException {
         String name = architecture.toLowerCase(Locale.ROOT);
-        if (patch > 0 && DnCnn.ARCHITECTURE.equals(name)) {
+        if (onPatches()) {
             return trainDenoiserOnPatches(target, listener, progress);
         }
         PhysicsFactory factory = PhysicsCatalog.find(physics);
@@ -89,17 +88,13 @@ public final class TrainingJob {
                 : factory.createMatrixFree(manager, settings);
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
-            TrainingTask task;
             boolean denoiser = DnCnn.ARCHITECTURE.equals(name);
-            if (denoiser) {
-                boolean map = Boolean.parseBoolean(hyper.getOrDefault("noiseMap", "false"));
-                task = new DenoisingTask(operator.domainShape(), sigma, Double.isNaN(sigmaMax) ? sigma : sigmaMax,
-                    map);
-            } else {
+            if (!denoiser) {
                 hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
-                task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
             }
             Block network = NetworkCatalog.create(name, hyper, operator);
+            TrainingTask task = denoiser ? denoising(operator.domainShape(), (DnCnn) network)
+                : new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
             TrainingRun run = new TrainingRun(network, task, training, validation, config);
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
@@ -107,13 +102,37 @@ public final class TrainingJob {
             model.metadata().physics.put("physics", factory.name());
             if (!denoiser) {
                 model.metadata().training.put("noise", Double.toString(noise));
-            } else {
-                model.metadata().training.put("sigma", Double.toString(sigma));
             }
-            model.metadata().training.put("device", target.toString());
-            ModelFile.save(model, output);
+            save(model, denoiser, target);
             return result;
         }
+    }
+
+    /** Whether this job trains a physics-free denoiser on {@link #patch} patches. */
+    private boolean onPatches() {
+        return patch > 0 && DnCnn.ARCHITECTURE.equals(architecture.toLowerCase(Locale.ROOT));
+    }
+
+    /** The highest training noise level: {@link #sigmaMax}, or {@link #sigma} for one level. */
+    private double sigmaTop() {
+        return Double.isNaN(sigmaMax) ? sigma : sigmaMax;
+    }
+
+    /** The denoising task for {@code network}'s images of {@code domain}, over {@link #sigma} to {@link #sigmaTop}. */
+    private DenoisingTask denoising(Shape domain, DnCnn network) {
+        return new DenoisingTask(domain, sigma, sigmaTop(), network.takesNoiseMap());
+    }
+
+    /** Records the denoiser's noise levels and the device in the metadata and writes {@link #output}. */
+    private void save(LearnedModel model, boolean denoiser, Device target) throws IOException {
+        if (denoiser) {
+            model.metadata().training.put("sigma", Double.toString(sigma));
+            if (sigmaTop() != sigma) {
+                model.metadata().training.put("sigmaMax", Double.toString(sigmaTop()));
+            }
+        }
+        model.metadata().training.put("device", target.toString());
+        ModelFile.save(model, output);
     }
 
     /** A physics-free denoiser on square patches: images of {@code patch x patch}, one channel. */
@@ -122,23 +141,14 @@ public final class TrainingJob {
         try (NDManager manager = NDManager.newBaseManager(target)) {
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             hyper.putIfAbsent("channels", "1");
-            Map<String, String> p = NetworkCatalog.defaults(DnCnn.ARCHITECTURE);
-            p.putAll(hyper);
-            DnCnn network = new DnCnn(Integer.parseInt(p.get("channels")), Integer.parseInt(p.get("hiddenChannels")),
-                Integer.parseInt(p.get("depth")), Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")));
+            // No operator: with the channel count given, the catalog needs none to build a denoiser.
+            DnCnn network = (DnCnn) NetworkCatalog.create(DnCnn.ARCHITECTURE, hyper, null);
             Shape domain = new Shape(patch, patch);
-            double top = Double.isNaN(sigmaMax) ? sigma : sigmaMax;
-            TrainingTask task = new DenoisingTask(domain, sigma, top, network.takesNoiseMap());
-            TrainingRun run = new TrainingRun(network, task, training, validation, config);
+            TrainingRun run = new TrainingRun(network, denoising(domain, network), training, validation, config);
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, Map.of(), null, domain.getShape());
-            model.metadata().training.put("sigma", Double.toString(sigma));
-            if (top != sigma) {
-                model.metadata().training.put("sigmaMax", Double.toString(top));
-            }
             model.metadata().training.put("patch", Integer.toString(patch));
-            model.metadata().training.put("device", target.toString());
-            ModelFile.save(model, output);
+            save(model, true, target);
             return result;
         }
     }
