@@ -8,9 +8,8 @@
  *
  * <p>Why a top-level package and not {@code physics.acquisition}: the initial reconstruction is a
  * {@link org.learnedrecon.solvers.Solver} (Hann-filtered FBP for CT, zero-filled for MRI, and by default
- * {@link org.learnedrecon.learned.ScaledAdjointReconstruction}), so an acquisition needs the solvers and the learned
- * package, while {@code physics} (operators and noise) must import neither: it is the bottom layer. This package sits
- * above {@code physics}, {@code solvers} and {@code learned}; it imports nothing from {@code training}, the commands
- * or ImageJ ({@code LayeringTest}), so training, model loading and the commands can all use it.
+ * {@link org.learnedrecon.solvers.classical.ScaledAdjointReconstruction}), so an acquisition needs the solvers, while
+ * {@code physics} (operators and noise) must not: it is the bottom layer. This package sits above {@code physics}
+ * and {@code solvers} only; model loading, training and the commands use it ({@code LayeringTest}).
  */
 package org.learnedrecon.acquisition;

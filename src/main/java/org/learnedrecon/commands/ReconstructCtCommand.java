@@ -12,14 +12,14 @@ import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
+import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
-import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
+import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.LearnedSolverFactory;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.ItemIO;
@@ -50,8 +50,8 @@ public class ReconstructCtCommand extends MonitoredCommand {
     private MetadataImage sinogram;
 
     @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
-        SolverFactory.TV, LearnedSolverFactory.LGD, LearnedSolverFactory.LPD, LearnedSolverFactory.PNP,
-        LearnedSolverFactory.POST_PROCESSING})
+        SolverFactory.TV, SolverFactory.LGD, SolverFactory.LPD, SolverFactory.PNP,
+        SolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.FBP;
 
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
@@ -114,7 +114,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
                     + g.imageSize() + " x " + slices + " (x, y, slices)");
             }
         }
-        Method method = !LearnedSolverFactory.isLearned(solver) ? Method.classical(SolverFactory.create(solver,
+        Method method = !SolverFactory.isLearned(solver) ? Method.classical(SolverFactory.create(solver,
             filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g)) : Method.learned(() ->
             LearnedSolverFactory.load(solver, model, CtParallelPhysics.settingsOf(g), m ->
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, m)

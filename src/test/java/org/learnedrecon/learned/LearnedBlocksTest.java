@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /** Shapes, operator handling and gradient flow of the learned blocks on a CT-like and an MRI-like test operator. */
 class LearnedBlocksTest {
@@ -66,7 +67,7 @@ class LearnedBlocksTest {
         assertAdjoint(sparse);
         assertAdjoint(fourier);
         // The Fourier operator is a partial isometry: ||A|| = 1.
-        assertEquals(1.0, OperatorNorm.estimate(fourier, manager, 20), 1e-3);
+        assertEquals(1.0, fourier.normEstimate(manager, 20), 1e-3);
     }
 
     @Test
@@ -84,7 +85,7 @@ class LearnedBlocksTest {
     @Test
     void reconstructionNetworksKeepOperatorShapes() {
         for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
-            double norm = OperatorNorm.estimate(op, manager, 20);
+            double norm = op.normEstimate(manager, 20);
             for (Block network : networks(op, norm)) {
                 try (NDManager m = manager.newSubManager()) {
                     network.initialize(m, DataType.FLOAT32, ((ReconstructionNetwork) network).inputShapes(3));
@@ -130,7 +131,7 @@ class LearnedBlocksTest {
     @Test
     void gradientsReachEveryParameterThroughTheOperator() {
         for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
-            double norm = OperatorNorm.estimate(op, manager, 20);
+            double norm = op.normEstimate(manager, 20);
             for (Block network : networks(op, norm)) {
                 try (NDManager m = manager.newSubManager()) {
                     SeededInitializer.install(network, 7);

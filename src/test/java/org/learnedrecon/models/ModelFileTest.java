@@ -27,15 +27,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.learned.LearnedGradientDescent;
-import org.learnedrecon.learned.LearnedSolver;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MeasurementTask;
 import org.learnedrecon.training.TrainingConfig;
@@ -64,7 +62,7 @@ class ModelFileTest {
         PHYSICS.put("views", "6");
         PHYSICS.put("detectors", "23");
         PHYSICS.put("geometry", "random-sparse");
-        double norm = OperatorNorm.estimate(operator, manager, 30);
+        double norm = operator.normEstimate(manager, 30);
         ImageSliceDataset data = TestImages.ellipses(8, 16, 21);
         TrainingRun run = new TrainingRun(new LearnedGradientDescent(operator, norm, 2, 6, 2),
             new MeasurementTask(operator, new GaussianRelativeNoise(0.01), new ScaledAdjointReconstruction()), data,

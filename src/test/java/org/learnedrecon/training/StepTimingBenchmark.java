@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /**
  * Not a test: measures seconds per training step of a learned solver on a CT-like random sparse operator, to plan
@@ -51,7 +50,7 @@ public final class StepTimingBenchmark {
         int steps = Integer.parseInt(args[6]);
         try (NDManager manager = NDManager.newBaseManager()) {
             RandomSparseOperator operator = new RandomSparseOperator(manager, size, size, views, detectors, perRow, 1);
-            double norm = OperatorNorm.estimate(operator, manager, 20);
+            double norm = operator.normEstimate(manager, 20);
             try (NDManager scope = manager.newSubManager()) {
                 ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(batch, size, size));
                 long wall = System.nanoTime();

@@ -20,14 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
 import org.learnedrecon.learned.MaskedFourierOperator;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /** Tiny training runs on a sparse test operator: learning happens, and a resumed run equals an uninterrupted one. */
 class TrainingRunTest {
@@ -45,7 +44,7 @@ class TrainingRunTest {
     static void setUp() {
         manager = NDManager.newBaseManager();
         operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
-        norm = OperatorNorm.estimate(operator, manager, 30);
+        norm = operator.normEstimate(manager, 30);
     }
 
     @AfterAll
