@@ -8,6 +8,7 @@ import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
+import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.MetadataImage;
