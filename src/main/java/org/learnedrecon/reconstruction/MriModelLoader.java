@@ -33,13 +33,20 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
     private final DeepLearningRuntime.DeviceChoice device;
 
     /**
-     * Checks the choice at once (an Unrolled model of another architecture fails here, before any data is read).
+     * Checks the choice at once (multi-coil data, or an Unrolled model of another architecture, fail here, before
+     * any data is read).
      *
      * @param physics the k-space's acquisition as learned models record it
-     *     ({@link org.learnedrecon.acquisition.MriCartesianPhysics#settingsOf})
+     *     ({@link org.learnedrecon.acquisition.MriCartesianPhysics#settingsOf}), with its actual coil count
      */
     public MriModelLoader(String solver, String model, Map<String, String> physics, SamplingMask mask,
             DeepLearningRuntime.DeviceChoice device) {
+        String coils = physics.getOrDefault("coils", "1");
+        if (!"1".equals(coils)) {
+            throw new IllegalArgumentException("solver=" + solver + " with model=" + model + ": the learned MRI"
+                + " models are single-coil (physics=mri-cartesian), but the k-space has " + coils + " coils; choose"
+                + " a classical solver (CG-SENSE, Wavelet, TV)");
+        }
         this.solver = solver;
         this.model = model;
         this.physics = physics;
