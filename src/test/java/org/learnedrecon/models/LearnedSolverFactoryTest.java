@@ -15,7 +15,6 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -130,21 +129,10 @@ class LearnedSolverFactoryTest {
                 new Shape(16, 16), 1);
             NDArray y = RayTransform.matrixFree(g).apply(images);
             float[] before = y.toFloatArray();
-            List<Long> done = new ArrayList<>();
-            ProgressMonitor record = new ProgressMonitor() {
-                @Override
-                public void progress(long d, long total, String message) {
-                    done.add(d);
-                    assertEquals(5, total);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            RecordingMonitor record = new RecordingMonitor();
             float[] inBatchesOfTwo = solver.batch(2).reconstruct(y, record).toFloatArray();
-            assertEquals(List.of(0L, 2L, 4L, 5L), done);
+            assertEquals(List.of(0L, 2L, 4L, 5L), record.done);
+            assertEquals(List.of(5L, 5L, 5L, 5L), record.totals);
             float[] inOnePass = solver.batch(8).reconstruct(y, ProgressMonitor.NONE).toFloatArray();
             assertArrayEquals(inOnePass, inBatchesOfTwo, 1e-5f);
             assertArrayEquals(before, y.toFloatArray(), "input unchanged");

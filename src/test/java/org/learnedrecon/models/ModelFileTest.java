@@ -30,6 +30,7 @@ import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -46,7 +47,7 @@ class ModelFileTest {
 
     private static NDManager manager;
     private static NDManager trainedManager;
-    private static RandomSparseOperator operator;
+    private static MatrixOperator operator;
     private static Path modelFile;
     private static LearnedModel trained;
     private static final Map<String, String> PHYSICS = new LinkedHashMap<>();
@@ -58,7 +59,7 @@ class ModelFileTest {
     static void trainTinyModel() throws IOException {
         manager = NDManager.newBaseManager();
         trainedManager = manager.newSubManager();
-        operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        operator = RandomSparseOperator.create(manager, 16, 16, 6, 23, 16, 3);
         PHYSICS.put("views", "6");
         PHYSICS.put("detectors", "23");
         PHYSICS.put("geometry", "random-sparse");
@@ -126,7 +127,7 @@ class ModelFileTest {
     @Test
     void otherOperatorShapesAreRefused() {
         try (NDManager m = manager.newSubManager()) {
-            ForwardOperator other = new RandomSparseOperator(m, 16, 16, 12, 23, 16, 3);
+            ForwardOperator other = RandomSparseOperator.create(m, 16, 16, 12, 23, 16, 3);
             IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
                 () -> ModelFile.load(modelFile, m, other, PHYSICS));
             assertTrue(e.getMessage().contains("model trained for measurements of shape (6, 23), but the operator's "

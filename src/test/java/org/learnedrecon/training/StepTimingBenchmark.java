@@ -7,6 +7,7 @@ import java.util.Map;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
@@ -49,7 +50,7 @@ public final class StepTimingBenchmark {
         int batch = Integer.parseInt(args[5]);
         int steps = Integer.parseInt(args[6]);
         try (NDManager manager = NDManager.newBaseManager()) {
-            RandomSparseOperator operator = new RandomSparseOperator(manager, size, size, views, detectors, perRow, 1);
+            MatrixOperator operator = RandomSparseOperator.create(manager, size, size, views, detectors, perRow, 1);
             double norm = operator.normEstimate(manager, 20);
             try (NDManager scope = manager.newSubManager()) {
                 ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(batch, size, size));
@@ -89,7 +90,7 @@ public final class StepTimingBenchmark {
                 }, ProgressMonitor.NONE);
             System.out.printf("%s %dx%d, %d views x %d detectors, %d nonzeros, batch %d, hyper %s: %.3f s/step "
                 + "(mean over %d steps incl. first), total %.1f s%n", architecture, size, size, views, detectors,
-                operator.nonZeros(), batch, NetworkCatalog.hyperParameters(network),
+                (long) views * detectors * perRow, batch, NetworkCatalog.hyperParameters(network),
                 result.last().seconds / steps, steps, (System.nanoTime() - start) * 1e-9);
         }
     }

@@ -24,6 +24,7 @@ import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
@@ -32,7 +33,7 @@ import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 class TrainingRunTest {
 
     private static NDManager manager;
-    private static RandomSparseOperator operator;
+    private static MatrixOperator operator;
     private static double norm;
     private static final ImageSliceDataset TRAIN = TestImages.ellipses(32, 16, 11);
     private static final ImageSliceDataset VALIDATION = TestImages.ellipses(8, 16, 12);
@@ -43,7 +44,7 @@ class TrainingRunTest {
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        operator = RandomSparseOperator.create(manager, 16, 16, 6, 23, 16, 3);
         norm = operator.normEstimate(manager, 30);
     }
 
