@@ -108,7 +108,8 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return !"maskSeed".equals(key);
     }
 
-    private static String number(double v) {
+    /** A setting's number as text: whole numbers without a decimal point, so {@code 8} and not {@code 8.0}. */
+    static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 

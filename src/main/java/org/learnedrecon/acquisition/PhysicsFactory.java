@@ -2,11 +2,11 @@ package org.learnedrecon.acquisition;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /**
  * Builds a forward operator from text settings (the {@code physics.*} arguments of
@@ -52,8 +52,8 @@ public interface PhysicsFactory {
     }
 
     /**
-     * Whether a model recorded with this setting only fits data with the same value ({@link
-     * org.learnedrecon.models.ModelFile#compatibilityProblems}). Default: every setting does; a setting that only
+     * Whether a model recorded with this setting only fits data with the same value (as
+     * {@code models.ModelFile.compatibilityProblems} checks). Default: every setting does; a setting that only
      * says how training data were drawn (e.g. a random mask's seed) need not.
      */
     default boolean constrainsModel(String key) {

@@ -4,13 +4,15 @@
  * names the training noise ({@link org.learnedrecon.physics.noise.MeasurementNoise}) and the initial reconstruction
  * the learned solvers start from; {@link org.learnedrecon.acquisition.PhysicsCatalog} finds the factories
  * ({@link org.learnedrecon.acquisition.CtParallelPhysics}, {@link org.learnedrecon.acquisition.MriCartesianPhysics},
- * and any registered through {@code META-INF/services/org.learnedrecon.acquisition.PhysicsFactory}).
+ * and any registered through {@code META-INF/services/org.learnedrecon.acquisition.PhysicsFactory}). The settings that
+ * travel with measurements in their Info live here too: {@link org.learnedrecon.acquisition.MriAcquisitionSettings}
+ * ({@code mri.*}, Simulate MRI to Reconstruct MRI) and {@link org.learnedrecon.acquisition.SinogramScan} (a
+ * sinogram's scan from its {@code ct.*} keys, with the assumptions and warnings to report).
  *
  * <p>Why a top-level package and not {@code physics.acquisition}: the initial reconstruction is a
  * {@link org.learnedrecon.solvers.Solver} (Hann-filtered FBP for CT, zero-filled for MRI, and by default
- * {@link org.learnedrecon.learned.ScaledAdjointReconstruction}), so an acquisition needs the solvers and the learned
- * package, while {@code physics} (operators and noise) must import neither: it is the bottom layer. This package sits
- * above {@code physics}, {@code solvers} and {@code learned}; it imports nothing from {@code training}, the commands
- * or ImageJ ({@code LayeringTest}), so training, model loading and the commands can all use it.
+ * {@link org.learnedrecon.solvers.classical.ScaledAdjointReconstruction}), so an acquisition needs the solvers, while
+ * {@code physics} (operators and noise) must not: it is the bottom layer. This package sits above {@code physics}
+ * and {@code solvers} only; model loading, training and the commands use it ({@code LayeringTest}).
  */
 package org.learnedrecon.acquisition;

@@ -8,6 +8,7 @@ import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
+import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.MetadataImage;
@@ -21,7 +22,7 @@ import org.learnedrecon.physics.mri.SamplingMask;
  * {@code mri.*} metadata) and the optional coil maps.
  */
 record KspaceInputs(MetadataImage kspace, MetadataImage mask, MetadataImage maps, int width, int height, int coils,
-        SamplingMask samplingMask) {
+        int slices, SamplingMask samplingMask) {
 
     static KspaceInputs of(MetadataImage kspace, MetadataImage mask, MetadataImage maps) {
         RandomAccessibleInterval<?> k = kspace.image();
@@ -41,7 +42,7 @@ record KspaceInputs(MetadataImage kspace, MetadataImage mask, MetadataImage maps
                 + "complex k-space has an even channel count (real, imaginary per coil)");
         }
         return new KspaceInputs(kspace, mask, maps, width, height, (int) (k.dimension(2) / 2),
-            samplingMask(kspace, mask, height, width));
+            n == 4 ? (int) k.dimension(3) : 1, samplingMask(kspace, mask, height, width));
     }
 
     private static SamplingMask samplingMask(MetadataImage kspace, MetadataImage mask, int height, int width) {
@@ -74,18 +75,19 @@ record KspaceInputs(MetadataImage kspace, MetadataImage mask, MetadataImage maps
     /**
      * The k-space's acquisition in the form learned models record ({@link MriCartesianPhysics#settingsOf}): from
      * the {@code mri.*} metadata (nominal acceleration) of the k-space, else of the mask image (Simulate MRI writes
-     * it on both); a bare mask image says nothing of its kind, so no model fits it and the error says so.
+     * it on both); a bare mask image says nothing of its kind, so no model fits it and the error says so. The coil
+     * count is always the k-space's own.
      */
     Map<String, String> physicsSettings() {
         MriAcquisitionSettings settings = MriAcquisitionSettings.fromMetadata(kspace.metadata());
         if (settings == null && mask != null) {
             settings = MriAcquisitionSettings.fromMetadata(mask.metadata());
         }
-        if (settings != null) {
-            return settings.physicsSettings(height, width);
-        }
-        return MriCartesianPhysics.settingsOf("mask image " + mask.title(), samplingMask.achievedAcceleration(),
-            (double) samplingMask.centredFullySampledSize() / width, height, width, 1);
+        Map<String, String> physics = settings != null ? settings.physicsSettings(height, width)
+            : MriCartesianPhysics.settingsOf("mask image " + mask.title(), samplingMask.achievedAcceleration(),
+                (double) samplingMask.centredFullySampledSize() / width, height, width, coils);
+        physics.put("coils", Integer.toString(coils));
+        return physics;
     }
 
     /** The given coil maps {@code (coils, 2, H, W)}, or {@code null} for single-coil data or when none are given. */
@@ -120,7 +122,7 @@ record KspaceInputs(MetadataImage kspace, MetadataImage mask, MetadataImage maps
     }
 
     /** {@code W x H x ...}, as errors show an image's size. */
-    static String dims(RandomAccessibleInterval<?> image) {
+    private static String dims(RandomAccessibleInterval<?> image) {
         StringBuilder b = new StringBuilder();
         for (int d = 0; d < image.numDimensions(); d++) {
             b.append(d == 0 ? "" : " x ").append(image.dimension(d));

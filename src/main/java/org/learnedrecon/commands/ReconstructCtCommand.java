@@ -3,25 +3,23 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
+import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.ct.CtGeometry;
-import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.reconstruction.CtModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.LearnedSolverFactory;
 import org.learnedrecon.solvers.SolverFactory;
-import org.learnedrecon.solvers.classical.ParkerWeights;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -50,8 +48,8 @@ public class ReconstructCtCommand extends MonitoredCommand {
     private MetadataImage sinogram;
 
     @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
-        SolverFactory.TV, LearnedSolverFactory.LGD, LearnedSolverFactory.LPD, LearnedSolverFactory.PNP,
-        LearnedSolverFactory.POST_PROCESSING})
+        SolverFactory.TV, SolverFactory.LGD, SolverFactory.LPD, SolverFactory.PNP,
+        SolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.FBP;
 
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
@@ -94,31 +92,17 @@ public class ReconstructCtCommand extends MonitoredCommand {
     public void run() {
         ImageRequirements.requireSize(sinogram, 2, 2, "CT reconstruction");
         ImageRequirements.requireFinite(sinogram);
-        int columns = (int) sinogram.image().dimension(0);
-        int rows = (int) sinogram.image().dimension(1);
+        SinogramScan scan = SinogramScan.of(sinogram.title(), sinogram.metadata(),
+            (int) sinogram.image().dimension(1), (int) sinogram.image().dimension(0), angles, range, size);
+        if (log != null) {
+            scan.report(log::info, log::warn);
+        }
+        CtGeometry g = scan.geometry();
         int slices = ImageRequirements.slices(sinogram);
-        CtGeometry g = CtGeometryKeys.ofSinogram(sinogram.title(), sinogram.metadata(), rows, columns, angles, range,
-            size);
-        String assumed = assumedGeometryNote(sinogram.title(), sinogram.metadata(), g);
-        if (assumed != null && log != null) {
-            log.info(assumed);
-        }
-        warnIfIncomplete(g);
-        if (reference != null) {
-            ImageRequirements.requireFinite(reference);
-            long[] expected = {g.imageSize(), g.imageSize(), slices};
-            long[] got = reference.image().dimensionsAsLongArray();
-            if (got[0] != expected[0] || got[1] != expected[1] || ImageRequirements.slices(reference) != slices) {
-                throw new IllegalArgumentException("Reference '" + reference.title() + "' is "
-                    + Arrays.toString(got) + " but the reconstruction is " + g.imageSize() + " x "
-                    + g.imageSize() + " x " + slices + " (x, y, slices)");
-            }
-        }
-        Method method = !LearnedSolverFactory.isLearned(solver) ? Method.classical(SolverFactory.create(solver,
-            filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g)) : Method.learned(() ->
-            LearnedSolverFactory.load(solver, model, CtParallelPhysics.settingsOf(g), m ->
-                LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, m)
-                    : RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device)));
+        ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
+        Method method = SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver, model, g,
+            DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver, filter,
+            iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
@@ -148,28 +132,5 @@ public class ReconstructCtCommand extends MonitoredCommand {
     /** PSNR/SSIM per slice, or null without a reference. */
     public MeasurementTable metrics() {
         return metrics;
-    }
-
-    private void warnIfIncomplete(CtGeometry g) {
-        String warning = ParkerWeights.incompleteDataWarning(sinogram.title(), g);
-        if (warning != null && log != null) {
-            log.warn(warning);
-        }
-    }
-
-    /**
-     * The line logged when the sinogram's Info holds no {@code ct.geometry} and {@link CtGeometryKeys#ofSinogram}
-     * assumed a parallel beam, naming that geometry; {@code null} when the geometry came from the metadata.
-     */
-    static String assumedGeometryNote(String title, Map<String, String> metadata, CtGeometry g) {
-        if (metadata.containsKey(CtGeometry.KEY_GEOMETRY)) {
-            return null;
-        }
-        String stored = g.toProperties().get(CtGeometry.KEY_ANGLE_RANGE);
-        String range = stored == null ? "?" : new java.math.BigDecimal(Double.parseDouble(stored))
-            .setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
-        return String.format(java.util.Locale.ROOT, "Reconstruct CT: no ct.* geometry in the Info of sinogram '%s';"
-            + " assumed parallel beam, %d angles over %s degrees, %d detectors, image %d x %d", title,
-            g.angleCount(), range, g.detectorCount(), g.imageSize(), g.imageSize());
     }
 }

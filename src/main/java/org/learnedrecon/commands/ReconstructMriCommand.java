@@ -5,17 +5,18 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.io.ComplexHyperstack;
+import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
+import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.reconstruction.MriModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.LearnedSolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.scijava.ItemIO;
@@ -92,12 +93,8 @@ public class ReconstructMriCommand extends MonitoredCommand {
     @Override
     public void run() {
         KspaceInputs in = KspaceInputs.of(kspace, mask, maps);
+        ImageRequirements.requireReference(reference, in.width(), in.height(), in.slices());
         boolean learned = MriSolverFactory.isLearned(solver);
-        if (learned && in.coils() > 1) {
-            throw new IllegalArgumentException("solver=" + solver + " with model=" + model + ": the learned MRI "
-                + "models are single-coil (physics=mri-cartesian), but kspace=" + kspace.title() + " has "
-                + in.coils() + " coils; choose a classical solver (CG-SENSE, Wavelet, TV)");
-        }
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(solver) : lambda;
         Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
             in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
@@ -131,22 +128,13 @@ public class ReconstructMriCommand extends MonitoredCommand {
                         ComplexHyperstack.toImg(x.image()), metadata);
                 }
                 if (reference != null) {
-                    metrics = score(TensorAdapter.toTensor(manager, reference.image()), magnitude,
-                        learned ? solver : x.solverName());
+                    String name = learned ? solver : x.solverName();
+                    metrics = QualityTable.compareWithMean("MRI metrics " + name, name, TensorAdapter.toTensor(
+                        manager, reference.image()).toFloatArray(), magnitude.toFloatArray(), in.slices(),
+                        in.height(), in.width());
                 }
             }
         });
-    }
-
-    private MeasurementTable score(NDArray ref, NDArray magnitude, String name) {
-        if (!ref.getShape().equals(magnitude.getShape())) {
-            throw new IllegalArgumentException("reference=" + reference.title() + " is "
-                + KspaceInputs.dims(reference.image()) + "; it must have the reconstruction's size and slice count "
-                + magnitude.getShape());
-        }
-        return QualityTable.compareWithMean("MRI metrics " + name, name, ref.toFloatArray(),
-            magnitude.toFloatArray(), (int) ref.getShape().get(0), (int) ref.getShape().get(1),
-            (int) ref.getShape().get(2));
     }
 
     public MetadataImage reconstruction() {

@@ -11,6 +11,7 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;

@@ -10,8 +10,9 @@ import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.PostProcessingNetwork;
+import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.LearnedSolverFactory;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.PatchCorpus;
@@ -88,9 +89,9 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Noise (relative Gaussian level)", min = "0")
     private double noise = 0.01;
 
-    @Parameter(label = "Solver", choices = {LearnedSolverFactory.LGD, LearnedSolverFactory.LPD,
-        LearnedSolverFactory.PNP, LearnedSolverFactory.POST_PROCESSING})
-    private String solver = LearnedSolverFactory.LGD;
+    @Parameter(label = "Solver", choices = {SolverFactory.LGD, SolverFactory.LPD,
+        SolverFactory.PNP, SolverFactory.POST_PROCESSING})
+    private String solver = SolverFactory.LGD;
 
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;
@@ -175,7 +176,7 @@ public class TrainSolverCommand extends MonitoredCommand {
      * {@link #PATCH_SIGMA_MAX}; validation on {@link #VALIDATION_PATCHES} fixed patches of {@code val=}.
      */
     private void patchDenoiser(TrainingJob job) {
-        if (!LearnedSolverFactory.PNP.equals(solver)) {
+        if (!SolverFactory.PNP.equals(solver)) {
             throw new IllegalArgumentException("patch=" + patch + " trains the Plug-and-play denoiser; solver=["
                 + solver + "] trains through the physics on whole slices: set patch=0");
         }

@@ -39,6 +39,24 @@ public final class ImageRequirements {
         }
     }
 
+    /**
+     * A reference image for metrics: finite, {@code width x height} pixels and {@code slices} slices, like the
+     * reconstruction it is compared with; nothing to check when {@code reference} is null (none was given).
+     */
+    public static void requireReference(MetadataImage reference, long width, long height, int slices) {
+        if (reference == null) {
+            return;
+        }
+        requireFinite(reference);
+        RandomAccessibleInterval<FloatType> img = reference.image();
+        if (img.numDimensions() < 2 || img.dimension(0) != width || img.dimension(1) != height
+            || slices(reference) != slices) {
+            throw new IllegalArgumentException("Reference '" + reference.title() + "' is "
+                + Arrays.toString(img.dimensionsAsLongArray()) + " but the reconstruction is " + width + " x "
+                + height + " x " + slices + " (x, y, slices)");
+        }
+    }
+
     /** Number of 2-D slices (product of the dimensions beyond x and y). */
     public static int slices(MetadataImage image) {
         long b = 1;

@@ -98,7 +98,7 @@ public final class HalfQuadraticSplitting implements Solver {
 
     private synchronized double norm(ForwardOperator operator, NDManager manager) {
         if (operator != normOperator) {
-            normValue = OperatorNorm.estimate(operator, manager, 30);
+            normValue = operator.normEstimate(manager, 30);
             normOperator = operator;
         }
         return normValue;

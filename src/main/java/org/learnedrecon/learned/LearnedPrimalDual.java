@@ -26,7 +26,7 @@ import org.learnedrecon.physics.ForwardOperator;
  * where {@code f⁽²⁾} is the second primal copy (the first if {@code P = 1}), {@code h⁽¹⁾} the first dual copy, and
  * the result is the first primal copy. {@code f} starts as the initial reconstruction repeated, {@code h} at zero.
  * The operator is normalised to unit norm (see {@link ReconstructionNetwork}). The paper uses 10 iterations, 32
- * channels, 3 convolutions and memory 5; the catalog default ({@link org.learnedrecon.models.NetworkCatalog}) takes
+ * channels, 3 convolutions and memory 5; the catalog default ({@code models.NetworkCatalog}) takes
  * 6 iterations for CPU training, and ReLU instead of PReLU.
  */
 public class LearnedPrimalDual extends UnrolledNetwork {

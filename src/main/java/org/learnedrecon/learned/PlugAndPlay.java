@@ -52,7 +52,7 @@ public final class PlugAndPlay implements Solver {
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         NDManager owner = measurements.getManager();
-        double norm = OperatorNorm.estimate(operator, owner, 30);
+        double norm = operator.normEstimate(owner, 30);
         double step = stepFactor / (norm * norm);
         try (NDManager scope = owner.newSubManager()) {
             ParameterStore parameters = new ParameterStore(scope, false);

@@ -51,7 +51,7 @@ public abstract class ReconstructionNetwork extends AbstractBlock {
     /** The architecture name stored in model files, e.g. {@code "lpd"}. */
     public abstract String architecture();
 
-    /** Hyper-parameters that rebuild this network with {@link org.learnedrecon.models.NetworkCatalog}. */
+    /** Hyper-parameters that rebuild this network with {@code models.NetworkCatalog}. */
     public Map<String, String> hyperParameters() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("operatorNorm", Double.toString(operatorNorm));

@@ -4,10 +4,12 @@
  * {@code (measurements, initial reconstruction)} in the operator's shapes and calls the
  * {@link org.learnedrecon.physics.ForwardOperator} on NDArrays, so they train through the physics; the initial
  * reconstruction is any {@link org.learnedrecon.solvers.Solver} (FBP, zero-filled, or
- * {@link org.learnedrecon.learned.ScaledAdjointReconstruction}). Convolutions see operator tensors through
+ * {@link org.learnedrecon.solvers.classical.ScaledAdjointReconstruction}). Convolutions see operator tensors through
  * {@link org.learnedrecon.learned.ChannelLayout} ({@code (B, C, H, W)}, C = 1 for CT, 2 for complex MRI, 2 x coils for
  * multi-coil k-space). {@link org.learnedrecon.learned.DnCnn} is a denoiser used by
- * {@link org.learnedrecon.learned.PlugAndPlay}; {@link org.learnedrecon.learned.LearnedSolver} turns a trained model
- * into a Solver.
+ * {@link org.learnedrecon.learned.PlugAndPlay} and {@link org.learnedrecon.learned.HalfQuadraticSplitting}.
+ *
+ * <p>This package knows nothing of model files: {@code models} builds these networks from a file's metadata and
+ * turns a trained model into a Solver (it sits above this package, see {@code LayeringTest}).
  */
 package org.learnedrecon.learned;

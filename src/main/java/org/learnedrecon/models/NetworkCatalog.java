@@ -64,7 +64,7 @@ public final class NetworkCatalog {
 
     /**
      * Builds an untrained network. {@code hyper} overrides the defaults; the reconstruction networks need
-     * {@code operatorNorm} (see {@link org.learnedrecon.learned.OperatorNorm}).
+     * {@code operatorNorm} ({@link org.learnedrecon.physics.ForwardOperator#normEstimate}).
      */
     public static Block create(String architecture, Map<String, String> hyper, ForwardOperator operator) {
         Map<String, String> p = defaults(architecture);

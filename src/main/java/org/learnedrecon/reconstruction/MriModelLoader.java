@@ -7,13 +7,14 @@ import java.util.Map;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
 import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.LearnedSolverFactory;
+import org.learnedrecon.models.LoadedLearnedSolver;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.LearnedSolverFactory;
-import org.learnedrecon.solvers.LoadedLearnedSolver;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 
 /**
@@ -32,13 +33,20 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
     private final DeepLearningRuntime.DeviceChoice device;
 
     /**
-     * Checks the choice at once (an Unrolled model of another architecture fails here, before any data is read).
+     * Checks the choice at once (multi-coil data, or an Unrolled model of another architecture, fail here, before
+     * any data is read).
      *
      * @param physics the k-space's acquisition as learned models record it
-     *     ({@link org.learnedrecon.acquisition.MriCartesianPhysics#settingsOf})
+     *     ({@link org.learnedrecon.acquisition.MriCartesianPhysics#settingsOf}), with its actual coil count
      */
     public MriModelLoader(String solver, String model, Map<String, String> physics, SamplingMask mask,
             DeepLearningRuntime.DeviceChoice device) {
+        String coils = physics.getOrDefault("coils", "1");
+        if (!"1".equals(coils)) {
+            throw new IllegalArgumentException("solver=" + solver + " with model=" + model + ": the learned MRI"
+                + " models are single-coil (physics=mri-cartesian), but the k-space has " + coils + " coils; choose"
+                + " a classical solver (CG-SENSE, Wavelet, TV)");
+        }
         this.solver = solver;
         this.model = model;
         this.physics = physics;
@@ -50,7 +58,7 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
     @Override
     public LoadedLearnedSolver load() {
         boolean eitherUnrolled = MriSolverFactory.UNROLLED.equals(solver) && LearnedSolverFactory.isAutomatic(model);
-        List<String> candidates = eitherUnrolled ? List.of(learnedSolver, LearnedSolverFactory.LPD)
+        List<String> candidates = eitherUnrolled ? List.of(learnedSolver, SolverFactory.LPD)
             : List.of(learnedSolver);
         List<String> refusals = new ArrayList<>();
         try {
@@ -66,8 +74,8 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
         } catch (IOException e) {
             // The factory names CT's solver choices; in this menu both unrolled networks are "Unrolled".
             throw new IllegalArgumentException(String.valueOf(e.getMessage())
-                .replace("solver=[" + LearnedSolverFactory.LGD + "]", "solver=[" + MriSolverFactory.UNROLLED
-                    + "]").replace("solver=[" + LearnedSolverFactory.LPD + "]", "solver=["
+                .replace("solver=[" + SolverFactory.LGD + "]", "solver=[" + MriSolverFactory.UNROLLED
+                    + "]").replace("solver=[" + SolverFactory.LPD + "]", "solver=["
                     + MriSolverFactory.UNROLLED + "]"), e);
         }
     }
@@ -75,13 +83,13 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
     /** The {@link LearnedSolverFactory} name for {@code solver=}: Unrolled is lgd or lpd, from the model. */
     private String learnedSolverName() {
         if (MriSolverFactory.PLUG_AND_PLAY.equals(solver)) {
-            return LearnedSolverFactory.PNP;
+            return SolverFactory.PNP;
         }
         if (MriSolverFactory.UNET.equals(solver)) {
-            return LearnedSolverFactory.POST_PROCESSING;
+            return SolverFactory.POST_PROCESSING;
         }
         if (LearnedSolverFactory.isAutomatic(model)) {
-            return LearnedSolverFactory.LGD;
+            return SolverFactory.LGD;
         }
         String architecture;
         try {
@@ -90,10 +98,10 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
             throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
         }
         if (LearnedGradientDescent.ARCHITECTURE.equals(architecture)) {
-            return LearnedSolverFactory.LGD;
+            return SolverFactory.LGD;
         }
         if (LearnedPrimalDual.ARCHITECTURE.equals(architecture)) {
-            return LearnedSolverFactory.LPD;
+            return SolverFactory.LPD;
         }
         throw new IllegalArgumentException("Model " + PretrainedModels.displayName(model) + " is a " + architecture
             + " model; solver=Unrolled needs a learned gradient descent (lgd) or primal-dual (lpd) model");

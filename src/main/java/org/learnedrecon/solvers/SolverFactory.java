@@ -11,8 +11,8 @@ import org.learnedrecon.solvers.classical.TotalVariation;
  * Builds a {@link Solver} from the names and parameters a user types (the {@code solver=}, {@code filter=},
  * {@code iterations=} and {@code lambda=} macro keys), so commands, benchmarks and tests pick solvers the same way.
  *
- * <p>The learned names ({@link #LEARNED}) need a model and a device: {@link LearnedSolverFactory} builds them, and
- * asking this factory for one fails with a message saying so. CT solvers are set up for CT: SIRT and
+ * <p>The learned names ({@link #LEARNED}) need a model and a device: {@code models.LearnedSolverFactory} builds
+ * them, and asking this factory for one fails with a message saying so. CT solvers are set up for CT: SIRT and
  * TV constrain {@code x >= 0} (attenuation is non-negative).
  */
 public final class SolverFactory {
@@ -25,9 +25,13 @@ public final class SolverFactory {
     /** The classical solvers, in menu order. */
     public static final List<String> CLASSICAL = List.of(FBP, SIRT, CGLS, TV);
 
-    /** The learned solvers (need {@code model=} and {@code device=}; built by {@link LearnedSolverFactory}). */
-    public static final List<String> LEARNED = List.of(LearnedSolverFactory.LGD, LearnedSolverFactory.LPD,
-        LearnedSolverFactory.PNP, LearnedSolverFactory.POST_PROCESSING);
+    public static final String LGD = "Learned gradient descent";
+    public static final String LPD = "Learned primal-dual";
+    public static final String PNP = "Plug-and-play";
+    public static final String POST_PROCESSING = "U-Net post-processing";
+
+    /** The learned solvers, in menu order (need {@code model=} and {@code device=}). */
+    public static final List<String> LEARNED = List.of(LGD, LPD, PNP, POST_PROCESSING);
 
     /**
      * TV weight for CT measured on brain T1 validation slices (128 x 128, values in [0, 1]) at 30 parallel views
@@ -37,6 +41,11 @@ public final class SolverFactory {
     public static final double DEFAULT_CT_TV_LAMBDA = 1.0;
 
     private SolverFactory() {
+    }
+
+    /** Whether {@code name} is one of the {@link #LEARNED} solvers (case-insensitive). */
+    public static boolean isLearned(String name) {
+        return name != null && LEARNED.stream().anyMatch(n -> n.equalsIgnoreCase(name.trim()));
     }
 
     /**

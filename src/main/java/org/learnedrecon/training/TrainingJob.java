@@ -12,7 +12,6 @@ import java.util.Map;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.DnCnn;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.NetworkCatalog;
@@ -90,7 +89,7 @@ public final class TrainingJob {
             Solver initial = factory.initialReconstruction(settings);
             boolean denoiser = DnCnn.ARCHITECTURE.equals(name);
             if (!denoiser) {
-                hyper.putIfAbsent("operatorNorm", Double.toString(OperatorNorm.estimate(operator, manager, 30)));
+                hyper.putIfAbsent("operatorNorm", Double.toString(operator.normEstimate(manager, 30)));
             }
             Block network = NetworkCatalog.create(name, hyper, operator);
             TrainingTask task = denoiser ? denoising(operator.domainShape(), (DnCnn) network)

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.physics.AdjointCheck;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.RandomMaskMriOperator;
@@ -85,9 +86,7 @@ class MriCartesianPhysicsTest {
             // Between draws an ordinary linear operator: the adjoint (dot-product) test holds.
             NDArray x = manager.randomNormal(new Shape(3, 2, 32, 32));
             NDArray v = manager.randomNormal(new Shape(3, 2, 32, 32));
-            double lhs = operator.apply(x).mul(v).sum().getFloat();
-            double rhs = x.mul(operator.adjoint(v)).sum().getFloat();
-            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs));
+            AdjointCheck.assertAdjoint(operator, x, v, 1e-4, 0);
         }
     }
 

@@ -48,15 +48,6 @@ class KspaceFileCommandsTest extends SciJavaCommandTest {
         return cause.getMessage();
     }
 
-    private static float[] values(RandomAccessibleInterval<FloatType> image) {
-        float[] v = new float[(int) Views.flatIterable(image).size()];
-        Cursor<FloatType> c = Views.flatIterable(image).cursor();
-        for (int i = 0; i < v.length; i++) {
-            v[i] = c.next().get();
-        }
-        return v;
-    }
-
     private static float at(RandomAccessibleInterval<FloatType> image, long... pos) {
         RandomAccess<FloatType> a = image.randomAccess();
         a.setPosition(pos);

@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import net.imglib2.img.array.ArrayImgs;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +24,8 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.phantoms.EllipsePhantom;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.scijava.Context;
+import org.learnedrecon.solvers.RecordingMonitor;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 
 /**
  * Train Solver and the learned solvers of Reconstruct CT through a real SciJava Context: a tiny LGD (2 unrolled
@@ -36,7 +33,7 @@ import org.scijava.command.CommandService;
  * simulated sinogram via {@code model=<path>}; a cancelled run leaves a checkpoint and its rerun finishes exactly as
  * an uninterrupted run; models of another geometry or architecture are refused naming the difference.
  */
-class LearnedCommandsTest {
+class LearnedCommandsTest extends SciJavaCommandTest {
 
     private static final int SIZE = 32;
     private static final int VIEWS = 12;
@@ -44,8 +41,6 @@ class LearnedCommandsTest {
     @TempDir
     static Path directory;
 
-    private static Context context;
-    private static CommandService commands;
     private static MetadataImage trainingImages;
     private static MetadataImage validationImages;
     private static CommandModule trained;
@@ -53,17 +48,10 @@ class LearnedCommandsTest {
 
     @BeforeAll
     static void trainOnce() throws Exception {
-        context = new Context();
-        commands = context.service(CommandService.class);
         trainingImages = phantoms("train-ellipses", 8, 11);
         validationImages = phantoms("val-ellipses", 2, 12);
         model = directory.resolve("tiny-lgd.zip");
         trained = train(model, directory.resolve("ckpt-full"), ProgressMonitor.NONE);
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
     }
 
     /** Random ellipses (8 per image on average, inside the central half), {@code count} slices. */
@@ -149,18 +137,7 @@ class LearnedCommandsTest {
         Path output = directory.resolve("resumed.zip");
         Path checkpoint = directory.resolve("ckpt-cancelled");
         // 8 slices / batch 4 = 2 steps per epoch: cancel at the first step of epoch 2.
-        List<Long> done = new ArrayList<>();
-        ProgressMonitor cancelInEpochTwo = new ProgressMonitor() {
-            @Override
-            public void progress(long d, long total, String message) {
-                done.add(d);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return done.contains(2L);
-            }
-        };
+        ProgressMonitor cancelInEpochTwo = RecordingMonitor.cancelledOnceDone(2);
         ExecutionException e = assertThrows(ExecutionException.class,
             () -> train(output, checkpoint, cancelInEpochTwo));
         assertTrue(hasCause(e, CancellationException.class), e.toString());

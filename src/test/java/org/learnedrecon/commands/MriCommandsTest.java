@@ -9,13 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import net.imglib2.Cursor;
 import net.imglib2.RandomAccess;
-import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -45,15 +42,6 @@ class MriCommandsTest extends SciJavaCommandTest {
 
     private static CommandModule reconstruct(Object... args) throws Exception {
         return commands.run(ReconstructMriCommand.class, false, args).get();
-    }
-
-    private static float[] values(RandomAccessibleInterval<FloatType> image) {
-        float[] v = new float[(int) Views.flatIterable(image).size()];
-        Cursor<FloatType> c = Views.flatIterable(image).cursor();
-        for (int i = 0; i < v.length; i++) {
-            v[i] = c.next().get();
-        }
-        return v;
     }
 
     @Test

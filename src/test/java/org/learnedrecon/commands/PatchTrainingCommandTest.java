@@ -12,36 +12,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.scijava.Context;
-import org.scijava.command.CommandService;
 
 /**
  * Train Solver with {@code patch=}: a noise-level-map denoiser trained on random patches of a folder of PNG images of
  * different sizes (no physics), and the bad inputs of that path, each named.
  */
-class PatchTrainingCommandTest {
+class PatchTrainingCommandTest extends SciJavaCommandTest {
 
     private static final int EPOCHS = 3;
 
     @TempDir
     static Path directory;
 
-    private static Context context;
-    private static CommandService commands;
     private static Path trainFolder;
     private static Path valFolder;
 
     @BeforeAll
     static void images() throws Exception {
-        context = new Context();
-        commands = context.service(CommandService.class);
         trainFolder = Files.createDirectories(directory.resolve("train"));
         valFolder = Files.createDirectories(directory.resolve("val"));
         Random random = new Random(4);
@@ -62,11 +55,6 @@ class PatchTrainingCommandTest {
             ip.fill();
         }
         new FileSaver(new ImagePlus(file.getFileName().toString(), ip)).saveAsPng(file.toString());
-    }
-
-    @AfterAll
-    static void stopContext() {
-        context.dispose();
     }
 
     private static Object run(String solver, File train, File val, int patch, Path output) throws Exception {

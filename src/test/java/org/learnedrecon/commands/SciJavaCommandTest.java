@@ -1,5 +1,9 @@
 package org.learnedrecon.commands;
 
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.scijava.Context;
@@ -23,5 +27,15 @@ abstract class SciJavaCommandTest {
     @AfterAll
     static void stopSciJavaContext() {
         context.dispose();
+    }
+
+    /** The pixels of {@code image} in flat iteration order (x fastest). */
+    protected static float[] values(RandomAccessibleInterval<FloatType> image) {
+        float[] v = new float[(int) Views.flatIterable(image).size()];
+        Cursor<FloatType> c = Views.flatIterable(image).cursor();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = c.next().get();
+        }
+        return v;
     }
 }

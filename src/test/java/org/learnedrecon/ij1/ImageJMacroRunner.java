@@ -1,5 +1,6 @@
 package org.learnedrecon.ij1;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -33,6 +34,12 @@ public final class ImageJMacroRunner {
             for (String marker : List.of("Exception", "Macro Error", "Learned Reconstruction:", "Unrecognized command")) {
                 assertTrue(!output.contains(marker), "ImageJ output contains '" + marker + "':\n" + output);
             }
+            return this;
+        }
+
+        /** Fails, showing the output, unless the process exited with {@code code}. */
+        public Result assertExitCode(int code) {
+            assertEquals(code, exitCode, output);
             return this;
         }
 
@@ -98,6 +105,18 @@ public final class ImageJMacroRunner {
 
     /** Runs the macro file with {@code argument} as getArgument(); kills ImageJ and fails after the timeout. */
     public Result run(Path macro, String argument) throws IOException, InterruptedException {
+        return runJava(List.of("-Xmx" + maxHeap, "-Dai.djl.offline=true", "-jar", "ij.jar", "-ijpath",
+            imagejDir.toString(), "-batch", macro.toAbsolutePath().toString(), argument), imagejDir, timeout,
+            "ImageJ running " + macro.getFileName());
+    }
+
+    /**
+     * Runs this JVM's {@code java} with {@code arguments} in {@code directory} (null: the current one) on a display:
+     * xvfb-run's virtual one unless {@code DISPLAY} is set. After {@code timeout} the process and its children are
+     * killed and the test fails with the output, naming the run as {@code what}.
+     */
+    public static Result runJava(List<String> arguments, Path directory, Duration timeout, String what)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()) {
             if (!onPath("xvfb-run")) {
@@ -106,12 +125,11 @@ public final class ImageJMacroRunner {
             }
             command.addAll(List.of("xvfb-run", "-a"));
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        command.addAll(List.of(java, "-Xmx" + maxHeap, "-Dai.djl.offline=true", "-jar", "ij.jar", "-ijpath",
-            imagejDir.toString(), "-batch", macro.toAbsolutePath().toString(), argument));
-        Path log = Files.createTempFile("imagej-run", ".log");
-        Process process = new ProcessBuilder(command).directory(imagejDir.toFile()).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(arguments);
+        Path log = Files.createTempFile("java-run", ".log");
+        Process process = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile())
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!finished) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -121,8 +139,7 @@ public final class ImageJMacroRunner {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         Files.deleteIfExists(log);
         if (!finished) {
-            fail("ImageJ did not finish " + macro.getFileName() + " within " + timeout.toSeconds()
-                + " s and was killed. Output:\n" + output);
+            fail(what + " did not finish within " + timeout.toSeconds() + " s and was killed. Output:\n" + output);
         }
         return new Result(process.exitValue(), output);
     }

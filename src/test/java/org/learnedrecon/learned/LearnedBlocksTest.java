@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -20,20 +19,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.learned.SeededInitializer;
+import org.learnedrecon.physics.AdjointCheck;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /** Shapes, operator handling and gradient flow of the learned blocks on a CT-like and an MRI-like test operator. */
 class LearnedBlocksTest {
 
     private static NDManager manager;
-    private static RandomSparseOperator sparse;
+    private static MatrixOperator sparse;
     private static MaskedFourierOperator fourier;
 
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        sparse = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        sparse = RandomSparseOperator.create(manager, 16, 16, 6, 23, 16, 3);
         fourier = new MaskedFourierOperator(manager, 16, 16, 0.3, 4);
     }
 
@@ -55,9 +57,7 @@ class LearnedBlocksTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 1);
             NDArray y = random(m, new Shape(2).addAll(op.rangeShape()), 2);
-            double lhs = op.apply(x).mul(y).sum().getFloat();
-            double rhs = x.mul(op.adjoint(y)).sum().getFloat();
-            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs) + 1e-4, op.getClass().getSimpleName() + " adjoint");
+            AdjointCheck.assertAdjoint(op, x, y, 1e-4, 1e-4);
         }
     }
 
@@ -66,7 +66,7 @@ class LearnedBlocksTest {
         assertAdjoint(sparse);
         assertAdjoint(fourier);
         // The Fourier operator is a partial isometry: ||A|| = 1.
-        assertEquals(1.0, OperatorNorm.estimate(fourier, manager, 20), 1e-3);
+        assertEquals(1.0, fourier.normEstimate(manager, 20), 1e-3);
     }
 
     @Test
@@ -76,29 +76,37 @@ class LearnedBlocksTest {
         assertEquals(16, ChannelLayout.channels(new Shape(8, 2, 64, 64)));
     }
 
-    private static Block[] networks(ForwardOperator op, double norm) {
-        return new Block[] {new LearnedGradientDescent(op, norm, 3, 8, 3),
-            new LearnedPrimalDual(op, norm, 3, 8, 3, 3, 2), new PostProcessingNetwork(op, norm, 4, 2)};
+    /** A check of one reconstruction network built for one operator, in a memory scope of its own. */
+    private interface NetworkCheck {
+        void check(ForwardOperator op, ReconstructionNetwork network, NDManager m);
+    }
+
+    /** Runs {@code check} on LGD, LPD and post-processing, each built for the sparse and for the Fourier operator. */
+    private static void forEachNetwork(NetworkCheck check) {
+        for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
+            double norm = op.normEstimate(manager, 20);
+            for (ReconstructionNetwork network : new ReconstructionNetwork[] {
+                new LearnedGradientDescent(op, norm, 3, 8, 3), new LearnedPrimalDual(op, norm, 3, 8, 3, 3, 2),
+                new PostProcessingNetwork(op, norm, 4, 2)}) {
+                try (NDManager m = manager.newSubManager()) {
+                    check.check(op, network, m);
+                }
+            }
+        }
     }
 
     @Test
     void reconstructionNetworksKeepOperatorShapes() {
-        for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
-            double norm = OperatorNorm.estimate(op, manager, 20);
-            for (Block network : networks(op, norm)) {
-                try (NDManager m = manager.newSubManager()) {
-                    network.initialize(m, DataType.FLOAT32, ((ReconstructionNetwork) network).inputShapes(3));
-                    NDArray x = random(m, new Shape(3).addAll(op.domainShape()), 5);
-                    NDArray y = op.apply(x);
-                    NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
-                    NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), false)
-                        .singletonOrThrow();
-                    assertEquals(new Shape(3).addAll(op.domainShape()), out.getShape(),
-                        network.getClass().getSimpleName() + " on " + op.getClass().getSimpleName());
-                    assertTrue(Float.isFinite(out.sum().getFloat()));
-                }
-            }
-        }
+        forEachNetwork((op, network, m) -> {
+            network.initialize(m, DataType.FLOAT32, network.inputShapes(3));
+            NDArray x = random(m, new Shape(3).addAll(op.domainShape()), 5);
+            NDArray y = op.apply(x);
+            NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
+            NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), false).singletonOrThrow();
+            assertEquals(new Shape(3).addAll(op.domainShape()), out.getShape(),
+                network.getClass().getSimpleName() + " on " + op.getClass().getSimpleName());
+            assertTrue(Float.isFinite(out.sum().getFloat()));
+        });
     }
 
     @Test
@@ -129,33 +137,28 @@ class LearnedBlocksTest {
 
     @Test
     void gradientsReachEveryParameterThroughTheOperator() {
-        for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
-            double norm = OperatorNorm.estimate(op, manager, 20);
-            for (Block network : networks(op, norm)) {
-                try (NDManager m = manager.newSubManager()) {
-                    SeededInitializer.install(network, 7);
-                    network.initialize(m, DataType.FLOAT32, ((ReconstructionNetwork) network).inputShapes(2));
-                    NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 8);
-                    NDArray y = op.apply(x);
-                    NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), true)
-                            .singletonOrThrow();
-                        gc.backward(out.sub(x).square().mean());
-                    }
-                    int count = 0;
-                    for (Pair<String, Parameter> p : network.getParameters()) {
-                        NDArray g = p.getValue().getArray().getGradient();
-                        float gn = g.abs().sum().getFloat();
-                        assertTrue(gn > 0 && Float.isFinite(gn), network.getClass().getSimpleName() + " on "
-                            + op.getClass().getSimpleName() + ": no gradient for " + p.getKey());
-                        g.close();
-                        count++;
-                    }
-                    assertTrue(count >= 6, "too few parameters: " + count);
-                }
+        forEachNetwork((op, network, m) -> {
+            SeededInitializer.install(network, 7);
+            network.initialize(m, DataType.FLOAT32, network.inputShapes(2));
+            NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 8);
+            NDArray y = op.apply(x);
+            NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), true)
+                    .singletonOrThrow();
+                gc.backward(out.sub(x).square().mean());
             }
-        }
+            int count = 0;
+            for (Pair<String, Parameter> p : network.getParameters()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                float gn = g.abs().sum().getFloat();
+                assertTrue(gn > 0 && Float.isFinite(gn), network.getClass().getSimpleName() + " on "
+                    + op.getClass().getSimpleName() + ": no gradient for " + p.getKey());
+                g.close();
+                count++;
+            }
+            assertTrue(count >= 6, "too few parameters: " + count);
+        });
     }
 
     @Test

@@ -17,12 +17,16 @@ import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.LearnedSolver;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 import org.learnedrecon.training.DenoisingTask;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.TrainingConfig;
@@ -53,7 +57,7 @@ class PlugAndPlayTest {
     @Test
     void learnedDenoiserPriorBeatsThePlainGradientIteration() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            RandomSparseOperator operator = new RandomSparseOperator(manager, 16, 16, 4, 23, 16, 3);
+            MatrixOperator operator = RandomSparseOperator.create(manager, 16, 16, 4, 23, 16, 3);
             ImageSliceDataset train = TestImages.ellipses(48, 16, 31);
             ImageSliceDataset validation = TestImages.ellipses(4, 16, 32);
             DnCnn denoiser = new DnCnn(1, 16, 5);
@@ -83,14 +87,7 @@ class PlugAndPlayTest {
             assertTrue(learnedPsnr > plainPsnr + 1, learnedPsnr + " vs " + plainPsnr);
             assertTrue(splittingPsnr > plainPsnr + 1, splittingPsnr + " vs " + plainPsnr);
 
-            ProgressMonitor cancelled = new ProgressMonitor() {
-                public void progress(long done, long total, String message) {
-                }
-
-                public boolean isCancelled() {
-                    return true;
-                }
-            };
+            ProgressMonitor cancelled = RecordingMonitor.cancelled();
             assertThrows(CancellationException.class, () -> pnp.reconstruct(y, operator, cancelled));
         }
     }
@@ -127,7 +124,7 @@ class PlugAndPlayTest {
             complex.architecture = DnCnn.ARCHITECTURE;
             complex.domainShape = new long[] {2, 8, 8};
             List<String> problems = ModelFile.compatibilityProblems(complex,
-                new RandomSparseOperator(manager, 8, 8, 4, 23, 16, 3), Map.of());
+                RandomSparseOperator.create(manager, 8, 8, 4, 23, 16, 3), Map.of());
             assertEquals(List.of("denoiser trained for images with 2 channel(s), but the operator's images have 1"),
                 problems);
         }
@@ -136,7 +133,7 @@ class PlugAndPlayTest {
     @Test
     void splittingDataStepSolvesItsNormalEquationsAndTheScheduleFallsGeometrically() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            RandomSparseOperator operator = new RandomSparseOperator(manager, 8, 8, 4, 13, 8, 7);
+            MatrixOperator operator = RandomSparseOperator.create(manager, 8, 8, 4, 13, 8, 7);
             HalfQuadraticSplitting hqs = new HalfQuadraticSplitting(new LambdaBlock(x -> x), 1.0, 0.05, 5, 0.16,
                 0.01, 0.01, 60, null);
             NDArray z = manager.randomNormal(new Shape(2, 8, 8));

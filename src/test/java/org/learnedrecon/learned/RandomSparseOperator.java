@@ -6,31 +6,49 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Random;
-import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.MatrixOperator;
 
 /**
  * Test operator standing in for the CT ray transform: a random sparse non-negative matrix stored as a DJL COO
  * tensor, mapping images (H, W) to "sinograms" (views, detectors) by sparse-dense matmul, with the transposed
  * matrix as adjoint. Differentiable in the image, as the real ray transform will be. Each row sums {@code perRow}
  * entries at random pixels near a random line, so it is roughly CT-like in conditioning.
+ * {@link #create} makes it, as a {@link MatrixOperator}.
  */
-public final class RandomSparseOperator implements ForwardOperator {
+public final class RandomSparseOperator {
 
-    private final Shape domain;
-    private final Shape range;
-    private final NDArray matrix;
-    private final NDArray transposed;
-    private final NDArray values;
-    private final NDArray rowColumn;
-    private final NDArray columnRow;
-    private final long nonZeros;
+    private RandomSparseOperator() {
+    }
 
-    public RandomSparseOperator(NDManager manager, int height, int width, int views, int detectors, int perRow,
+    /** A {@code (views x detectors) x (height x width)} matrix with {@code perRow} entries per row. */
+    public static MatrixOperator create(NDManager manager, int height, int width, int views, int detectors,
+        int perRow, long seed) {
+        Shape domain = new Shape(height, width);
+        Shape range = new Shape(views, detectors);
+        Entries e = randomLineEntries(height, width, views, detectors, perRow, seed);
+        return new MatrixOperator(e.sparse(manager, range.size(), domain.size(), false),
+            e.sparse(manager, domain.size(), range.size(), true), range, domain, true);
+    }
+
+    /** The non-zero entries of the matrix: row and column indices and values. */
+    private record Entries(long[] rows, long[] columns, float[] values) {
+
+        // Not NDManager.createCoo: it builds the index and value tensors on Java direct buffers (torch from_blob),
+        // closes them and returns a sparse tensor that still points into those buffers, so once the garbage
+        // collector frees them the indices are garbage ("addmm: index out of column bound"). The index and value
+        // tensors made here stay in the manager, alive for the operator's lifetime.
+        NDArray sparse(NDManager manager, long height, long width, boolean transpose) {
+            NDArray indices = manager.create(transpose ? new long[][] {columns, rows} : new long[][] {rows, columns});
+            NDArray sparse = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) manager.create(values),
+                new Shape(height, width));
+            sparse.attach(manager);
+            return sparse;
+        }
+    }
+
+    private static Entries randomLineEntries(int height, int width, int views, int detectors, int perRow,
         long seed) {
-        this.domain = new Shape(height, width);
-        this.range = new Shape(views, detectors);
         int rows = views * detectors;
-        int columns = height * width;
         Random random = new Random(seed);
         long[] r = new long[rows * perRow];
         long[] c = new long[rows * perRow];
@@ -56,55 +74,6 @@ public final class RandomSparseOperator implements ForwardOperator {
                 }
             }
         }
-        // Not NDManager.createCoo: it builds the index and value tensors on Java direct buffers (torch from_blob),
-        // closes them and returns a sparse tensor that still points into those buffers, so once the garbage
-        // collector frees them the indices are garbage ("addmm: index out of column bound"). We keep our own
-        // index/value arrays alive for the operator's lifetime instead.
-        values = manager.create(v);
-        rowColumn = manager.create(new long[][] {r, c});
-        columnRow = manager.create(new long[][] {c, r});
-        matrix = JniUtils.createSparseCoo((PtNDArray) rowColumn, (PtNDArray) values, new Shape(rows, columns));
-        transposed = JniUtils.createSparseCoo((PtNDArray) columnRow, (PtNDArray) values, new Shape(columns, rows));
-        matrix.attach(manager);
-        transposed.attach(manager);
-        nonZeros = k;
-    }
-
-    public long nonZeros() {
-        return nonZeros;
-    }
-
-    @Override
-    public Shape domainShape() {
-        return domain;
-    }
-
-    @Override
-    public Shape rangeShape() {
-        return range;
-    }
-
-    @Override
-    public NDArray apply(NDArray x) {
-        long b = x.getShape().get(0);
-        NDArray columns = x.reshape(b, domain.size()).transpose();
-        NDArray product = matrix.matMul(columns);
-        // matMul attaches to the matrix's manager; move the result to the input's (ForwardOperator contract).
-        product.attach(x.getManager());
-        return product.transpose().reshape(new Shape(b).addAll(range));
-    }
-
-    @Override
-    public NDArray adjoint(NDArray y) {
-        long b = y.getShape().get(0);
-        NDArray columns = y.reshape(b, range.size()).transpose();
-        NDArray product = transposed.matMul(columns);
-        product.attach(y.getManager());
-        return product.transpose().reshape(new Shape(b).addAll(domain));
-    }
-
-    @Override
-    public boolean isDifferentiable() {
-        return true;
+        return new Entries(r, c, v);
     }
 }

@@ -27,15 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.learned.LearnedGradientDescent;
-import org.learnedrecon.learned.LearnedSolver;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MeasurementTask;
 import org.learnedrecon.training.TrainingConfig;
@@ -48,7 +47,7 @@ class ModelFileTest {
 
     private static NDManager manager;
     private static NDManager trainedManager;
-    private static RandomSparseOperator operator;
+    private static MatrixOperator operator;
     private static Path modelFile;
     private static LearnedModel trained;
     private static final Map<String, String> PHYSICS = new LinkedHashMap<>();
@@ -60,11 +59,11 @@ class ModelFileTest {
     static void trainTinyModel() throws IOException {
         manager = NDManager.newBaseManager();
         trainedManager = manager.newSubManager();
-        operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
+        operator = RandomSparseOperator.create(manager, 16, 16, 6, 23, 16, 3);
         PHYSICS.put("views", "6");
         PHYSICS.put("detectors", "23");
         PHYSICS.put("geometry", "random-sparse");
-        double norm = OperatorNorm.estimate(operator, manager, 30);
+        double norm = operator.normEstimate(manager, 30);
         ImageSliceDataset data = TestImages.ellipses(8, 16, 21);
         TrainingRun run = new TrainingRun(new LearnedGradientDescent(operator, norm, 2, 6, 2),
             new MeasurementTask(operator, new GaussianRelativeNoise(0.01), new ScaledAdjointReconstruction()), data,
@@ -128,7 +127,7 @@ class ModelFileTest {
     @Test
     void otherOperatorShapesAreRefused() {
         try (NDManager m = manager.newSubManager()) {
-            ForwardOperator other = new RandomSparseOperator(m, 16, 16, 12, 23, 16, 3);
+            ForwardOperator other = RandomSparseOperator.create(m, 16, 16, 12, 23, 16, 3);
             IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
                 () -> ModelFile.load(modelFile, m, other, PHYSICS));
             assertTrue(e.getMessage().contains("model trained for measurements of shape (6, 23), but the operator's "

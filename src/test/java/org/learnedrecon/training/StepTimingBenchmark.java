@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /**
  * Not a test: measures seconds per training step of a learned solver on a CT-like random sparse operator, to plan
@@ -50,8 +50,8 @@ public final class StepTimingBenchmark {
         int batch = Integer.parseInt(args[5]);
         int steps = Integer.parseInt(args[6]);
         try (NDManager manager = NDManager.newBaseManager()) {
-            RandomSparseOperator operator = new RandomSparseOperator(manager, size, size, views, detectors, perRow, 1);
-            double norm = OperatorNorm.estimate(operator, manager, 20);
+            MatrixOperator operator = RandomSparseOperator.create(manager, size, size, views, detectors, perRow, 1);
+            double norm = operator.normEstimate(manager, 20);
             try (NDManager scope = manager.newSubManager()) {
                 ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(batch, size, size));
                 long wall = System.nanoTime();
@@ -90,7 +90,7 @@ public final class StepTimingBenchmark {
                 }, ProgressMonitor.NONE);
             System.out.printf("%s %dx%d, %d views x %d detectors, %d nonzeros, batch %d, hyper %s: %.3f s/step "
                 + "(mean over %d steps incl. first), total %.1f s%n", architecture, size, size, views, detectors,
-                operator.nonZeros(), batch, NetworkCatalog.hyperParameters(network),
+                (long) views * detectors * perRow, batch, NetworkCatalog.hyperParameters(network),
                 result.last().seconds / steps, steps, (System.nanoTime() - start) * 1e-9);
         }
     }

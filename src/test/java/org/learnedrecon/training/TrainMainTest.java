@@ -45,7 +45,7 @@ class TrainMainTest {
             @Override
             public ForwardOperator create(NDManager manager, Map<String, String> settings) {
                 int views = Integer.parseInt(settings.get("views"));
-                return new RandomSparseOperator(manager, 16, 16, views, 23, 16, 3);
+                return RandomSparseOperator.create(manager, 16, 16, views, 23, 16, 3);
             }
         });
         writeStack(directory.resolve("train.tif"), 8, 1);
@@ -85,7 +85,7 @@ class TrainMainTest {
         // Intensity scale: the training maximum (the stack holds phantoms divided by 0.01, so values up to ~100s).
         assertTrue(metadata.intensityScale > 50, "scale " + metadata.intensityScale);
         try (NDManager m = NDManager.newBaseManager()) {
-            ForwardOperator twelve = new RandomSparseOperator(m, 16, 16, 12, 23, 16, 3);
+            ForwardOperator twelve = RandomSparseOperator.create(m, 16, 16, 12, 23, 16, 3);
             IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
                 () -> ModelFile.load(model, m, twelve, Map.of("physics", "test-sparse", "views", "12")));
             assertTrue(e.getMessage().contains("model trained for views=6, but the data has views=12"),

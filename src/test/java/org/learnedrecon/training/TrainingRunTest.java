@@ -20,20 +20,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
 import org.learnedrecon.learned.MaskedFourierOperator;
-import org.learnedrecon.learned.OperatorNorm;
 import org.learnedrecon.learned.RandomSparseOperator;
-import org.learnedrecon.learned.ScaledAdjointReconstruction;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /** Tiny training runs on a sparse test operator: learning happens, and a resumed run equals an uninterrupted one. */
 class TrainingRunTest {
 
     private static NDManager manager;
-    private static RandomSparseOperator operator;
+    private static MatrixOperator operator;
     private static double norm;
     private static final ImageSliceDataset TRAIN = TestImages.ellipses(32, 16, 11);
     private static final ImageSliceDataset VALIDATION = TestImages.ellipses(8, 16, 12);
@@ -44,8 +44,8 @@ class TrainingRunTest {
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
-        operator = new RandomSparseOperator(manager, 16, 16, 6, 23, 16, 3);
-        norm = OperatorNorm.estimate(operator, manager, 30);
+        operator = RandomSparseOperator.create(manager, 16, 16, 6, 23, 16, 3);
+        norm = operator.normEstimate(manager, 30);
     }
 
     @AfterAll

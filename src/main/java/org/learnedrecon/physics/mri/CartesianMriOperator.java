@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ResultScope;
 
 /**
  * Cartesian MRI: {@code A x = M F (S_c x)} for each coil {@code c} (the SENSE model), or {@code A x = M F x} for a
@@ -96,30 +97,20 @@ public final class CartesianMriOperator implements ForwardOperator {
     @Override
     public NDArray apply(NDArray x) {
         checkBatch(x, domainShape(), "image");
-        NDManager parent = x.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray coilImages = coils == 0 ? x : ComplexArithmetic.multiply(x.expandDims(1), sensitivitiesReal,
-                sensitivitiesImaginary, false);
-            NDArray k = CenteredFft.forward(coilImages).mul(maskArray);
-            k.attach(parent);
-            return k;
-        }
+        return ResultScope.compute(x, images -> CenteredFft.forward(coils == 0 ? images
+            : ComplexArithmetic.multiply(images.expandDims(1), sensitivitiesReal, sensitivitiesImaginary, false))
+            .mul(maskArray));
     }
 
     @Override
     public NDArray adjoint(NDArray y) {
         checkBatch(y, rangeShape(), "k-space");
-        NDManager parent = y.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            y.tempAttach(scope);
-            NDArray images = CenteredFft.inverse(y.mul(maskArray));
-            NDArray result = coils == 0 ? images
+        return ResultScope.compute(y, k -> {
+            NDArray images = CenteredFft.inverse(k.mul(maskArray));
+            return coils == 0 ? images
                 : ComplexArithmetic.multiply(images, sensitivitiesReal, sensitivitiesImaginary, true)
                     .sum(new int[] {1});
-            result.attach(parent);
-            return result;
-        }
+        });
     }
 
     private static void checkBatch(NDArray a, Shape sample, String what) {

@@ -1,9 +1,9 @@
 package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import org.learnedrecon.physics.ResultScope;
 
 /**
  * The orthonormal centred 2D discrete Fourier transform used by every MRI class, on complex images stored with a
@@ -40,13 +40,7 @@ public final class CenteredFft {
         if (nd < 3 || shape[nd - 3] != 2) {
             throw new IllegalArgumentException("Expected a complex array (..., 2, H, W), got shape " + x.getShape());
         }
-        NDManager parent = x.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray result = transform(x, shape, inverse);
-            result.attach(parent);
-            return result;
-        }
+        return ResultScope.compute(x, input -> transform(input, shape, inverse));
     }
 
     private static NDArray transform(NDArray x, long[] shape, boolean inverse) {

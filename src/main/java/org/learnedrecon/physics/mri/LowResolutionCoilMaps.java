@@ -1,8 +1,8 @@
 package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.learnedrecon.physics.ResultScope;
 
 /**
  * Coil sensitivity estimation from the fully sampled calibration region: the central
@@ -50,17 +50,13 @@ public final class LowResolutionCoilMaps {
                 window[(h0 + i) * width + (w0 + j)] = (float) (wh * hann(j, calibrationWidth));
             }
         }
-        NDManager parent = kspace.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            kspace.tempAttach(scope);
-            NDArray lowRes = CenteredFft.inverse(kspace.mul(scope.create(window, new Shape(height, width))));
+        return ResultScope.compute(kspace, k -> {
+            NDArray lowRes = CenteredFft.inverse(k.mul(k.getManager().create(window, new Shape(height, width))));
             NDArray power = lowRes.square().sum(new int[] {0, 1});
             // eps: 1e-6 of the peak power keeps the background (no signal) from dividing by zero
             float eps = power.max().getFloat() * 1e-6f + Float.MIN_NORMAL;
-            NDArray maps = lowRes.div(power.add(eps).sqrt());
-            maps.attach(parent);
-            return maps;
-        }
+            return lowRes.div(power.add(eps).sqrt());
+        });
     }
 
     /** Hann window sample {@code i} of {@code n}, positive at both ends: {@code sin^2(pi (i + 1) / (n + 1))}. */

@@ -55,24 +55,8 @@ public enum OrthogonalWavelet {
         double[] line = new double[Math.max(height, width)];
         double[] out = new double[Math.max(height, width)];
         for (int l = 0; l < levels; l++) {
-            for (int r = 0; r < h; r++) {
-                for (int c = 0; c < w; c++) {
-                    line[c] = plane[r * width + c];
-                }
-                analyse(line, out, w);
-                for (int c = 0; c < w; c++) {
-                    plane[r * width + c] = (float) out[c];
-                }
-            }
-            for (int c = 0; c < w; c++) {
-                for (int r = 0; r < h; r++) {
-                    line[r] = plane[r * width + c];
-                }
-                analyse(line, out, h);
-                for (int r = 0; r < h; r++) {
-                    plane[r * width + c] = (float) out[r];
-                }
-            }
+            filterLines(plane, width, h, w, true, this::analyse, line, out);
+            filterLines(plane, width, h, w, false, this::analyse, line, out);
             h /= 2;
             w /= 2;
         }
@@ -86,23 +70,34 @@ public enum OrthogonalWavelet {
         for (int l = levels - 1; l >= 0; l--) {
             int h = height >> l;
             int w = width >> l;
-            for (int c = 0; c < w; c++) {
-                for (int r = 0; r < h; r++) {
-                    line[r] = plane[r * width + c];
-                }
-                synthesise(line, out, h);
-                for (int r = 0; r < h; r++) {
-                    plane[r * width + c] = (float) out[r];
-                }
+            filterLines(plane, width, h, w, false, this::synthesise, line, out);
+            filterLines(plane, width, h, w, true, this::synthesise, line, out);
+        }
+    }
+
+    /** A one-dimensional filter of {@code n} values from {@code x} into {@code out}. */
+    private interface LineFilter {
+        void apply(double[] x, double[] out, int n);
+    }
+
+    /**
+     * Applies {@code filter} in place to every row ({@code alongRows}) or every column of the top-left
+     * {@code h x w} block of the row-major {@code plane} of row length {@code width}, through the work arrays.
+     */
+    private static void filterLines(float[] plane, int width, int h, int w, boolean alongRows, LineFilter filter,
+            double[] line, double[] out) {
+        int lines = alongRows ? h : w;
+        int n = alongRows ? w : h;
+        int lineStride = alongRows ? width : 1;
+        int step = alongRows ? 1 : width;
+        for (int j = 0; j < lines; j++) {
+            int start = j * lineStride;
+            for (int i = 0; i < n; i++) {
+                line[i] = plane[start + i * step];
             }
-            for (int r = 0; r < h; r++) {
-                for (int c = 0; c < w; c++) {
-                    line[c] = plane[r * width + c];
-                }
-                synthesise(line, out, w);
-                for (int c = 0; c < w; c++) {
-                    plane[r * width + c] = (float) out[c];
-                }
+            filter.apply(line, out, n);
+            for (int i = 0; i < n; i++) {
+                plane[start + i * step] = (float) out[i];
             }
         }
     }

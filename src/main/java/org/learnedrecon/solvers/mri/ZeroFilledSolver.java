@@ -1,8 +1,8 @@
 package org.learnedrecon.solvers.mri;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ResultScope;
 import org.learnedrecon.physics.mri.CenteredFft;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -38,16 +38,13 @@ public final class ZeroFilledSolver implements Solver {
         if (combination == Combination.ADJOINT) {
             result = operator.adjoint(measurements);
         } else {
-            NDManager parent = measurements.getManager();
-            try (NDManager scope = parent.newSubManager()) {
-                measurements.tempAttach(scope);
-                NDArray images = CenteredFft.inverse(measurements);
-                int nd = images.getShape().dimension();
+            result = ResultScope.compute(measurements, y -> {
+                NDArray images = CenteredFft.inverse(y);
                 NDArray power = images.square();
-                NDArray rss = nd == 5 ? power.sum(new int[] {1, 2}).sqrt() : power.sum(new int[] {1}).sqrt();
-                result = rss.stack(rss.zerosLike(), 1);
-                result.attach(parent);
-            }
+                NDArray rss = images.getShape().dimension() == 5 ? power.sum(new int[] {1, 2}).sqrt()
+                    : power.sum(new int[] {1}).sqrt();
+                return rss.stack(rss.zerosLike(), 1);
+            });
         }
         progress.progress(1, 1, name());
         return result;

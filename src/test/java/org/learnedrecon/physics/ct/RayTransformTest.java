@@ -11,26 +11,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.SharedManagerTest;
 
-class RayTransformTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = DeepLearningRuntime.call(NDManager::newBaseManager);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+class RayTransformTest extends SharedManagerTest {
 
     static Stream<CtGeometry> geometries() {
         double[] limited = new double[17];

@@ -10,15 +10,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.physics.AdjointCheck;
 
 class CartesianMriOperatorTest {
 
     private static SamplingMask randomMask(int h, int w, long seed) {
         return new RandomLineSampling(3.0, 0.1).generate(h, w, seed);
-    }
-
-    private static double dot(NDArray a, NDArray b) {
-        return a.mul(b).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
     }
 
     @Test
@@ -28,9 +25,7 @@ class CartesianMriOperatorTest {
             CartesianMriOperator op = new CartesianMriOperator(m, randomMask(16, 20, 1));
             NDArray x = m.randomNormal(new Shape(3, 2, 16, 20));
             NDArray y = m.randomNormal(new Shape(3, 2, 16, 20));
-            double lhs = dot(op.apply(x), y);
-            double rhs = dot(x, op.adjoint(y));
-            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs) + 1e-4);
+            AdjointCheck.assertAdjoint(op, x, y, 1e-4, 1e-4);
             assertEquals(new Shape(3, 2, 16, 20), op.apply(x).getShape());
         }
     }
@@ -47,9 +42,7 @@ class CartesianMriOperatorTest {
             assertEquals(new Shape(4, 2, 12, 10), op.rangeShape());
             NDArray x = m.randomNormal(new Shape(2, 2, 12, 10));
             NDArray y = m.randomNormal(new Shape(2, 4, 2, 12, 10));
-            double lhs = dot(op.apply(x), y);
-            double rhs = dot(x, op.adjoint(y));
-            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs));
+            AdjointCheck.assertAdjoint(op, x, y, 1e-4, 0);
             double undersampledNorm = op.normEstimate(m, 30);
             assertTrue(undersampledNorm <= 1.001 && undersampledNorm > 0.5, "norm " + undersampledNorm);
             assertEquals(1.0, new CartesianMriOperator(m, SamplingMask.full(12, 10), maps).normEstimate(m, 30), 0.01);

@@ -7,22 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.learnedrecon.io.CflFormat;
 
 /** The centred unitary FFT against BART v0.8 {@code fft -u [-i] 3} (fixture made by make_mri_fixtures.py). */
 class CenteredFftTest {
 
-    private static final Path DATA = Path.of("test-data", "mri");
-
     @Test
     void forwardAndInverseMatchBart() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = CflFormat.read(DATA.resolve("fft_in")).toChannelFirst(m);
+            NDArray x = MriFixtures.load(m, "fft_in");
             assertEquals(new Shape(2, 16, 12), x.getShape());
-            float[] bartForward = CflFormat.read(DATA.resolve("fft_u")).toChannelFirst(m).toFloatArray();
-            float[] bartInverse = CflFormat.read(DATA.resolve("fft_ui")).toChannelFirst(m).toFloatArray();
+            float[] bartForward = MriFixtures.load(m, "fft_u").toFloatArray();
+            float[] bartInverse = MriFixtures.load(m, "fft_ui").toFloatArray();
             assertArrayEquals(bartForward, CenteredFft.forward(x).toFloatArray(), 1e-5f);
             assertArrayEquals(bartInverse, CenteredFft.inverse(x).toFloatArray(), 1e-5f);
         }

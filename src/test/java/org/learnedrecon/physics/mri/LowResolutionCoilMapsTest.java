@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.learnedrecon.io.CflFormat;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.mri.CgSenseSolver;
 
@@ -19,15 +17,13 @@ import org.learnedrecon.solvers.mri.CgSenseSolver;
  */
 class LowResolutionCoilMapsTest {
 
-    private static final Path DATA = Path.of("test-data", "mri");
-
     @Test
     void agreesWithEspiritInsideTheObject() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray k = CflFormat.read(DATA.resolve("coil8_kspace")).toChannelFirst(m);
-            NDArray espirit = CflFormat.read(DATA.resolve("coil8_ecalib")).toChannelFirst(m);
+            NDArray k = MriFixtures.load(m, "coil8_kspace");
+            NDArray espirit = MriFixtures.load(m, "coil8_ecalib");
             assertEquals(new Shape(8, 2, 64, 64), espirit.getShape());
-            NDArray truth = CflFormat.read(DATA.resolve("coil8_truth")).toChannelFirst(m);
+            NDArray truth = MriFixtures.load(m, "coil8_truth");
             NDArray ours = LowResolutionCoilMaps.estimate(k, 20, 20);
             assertEquals(new Shape(8, 2, 64, 64), ours.getShape());
 

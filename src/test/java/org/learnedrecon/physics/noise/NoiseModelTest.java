@@ -11,24 +11,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.SharedManagerTest;
 
-class NoiseModelTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = DeepLearningRuntime.call(NDManager::newBaseManager);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+class NoiseModelTest extends SharedManagerTest {
 
     @Test
     void gaussianSigmaIsTheLevelTimesTheRmsOfEachSlice() {

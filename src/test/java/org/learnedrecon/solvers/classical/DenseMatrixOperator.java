@@ -4,44 +4,35 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.MatrixOperator;
 
-/**
- * Test operator: an explicit matrix {@code M (m x n)} acting on flattened samples, so solvers can be checked
- * against linear algebra. {@code apply} is {@code x_flat M^T}, {@code adjoint} {@code y_flat M}; results land in
- * the input's manager because the input is the first operand.
- */
-final class DenseMatrixOperator implements ForwardOperator {
+/** Test systems as dense matrices ({@link MatrixOperator}), given row-major or generated. */
+final class DenseMatrixOperator {
 
-    private final Shape domain;
-    private final Shape range;
-    private final NDArray matrix;
-    private final NDArray transposed;
-    final float[] values;
+    private DenseMatrixOperator() {
+    }
 
-    DenseMatrixOperator(NDManager manager, float[] rowMajor, Shape range, Shape domain) {
+    /** The {@code range.size() x domain.size()} matrix of {@code rowMajor}. */
+    static MatrixOperator of(NDManager manager, float[] rowMajor, Shape range, Shape domain) {
         if (rowMajor.length != range.size() * domain.size()) {
             throw new IllegalArgumentException("matrix size mismatch");
         }
-        this.domain = domain;
-        this.range = range;
-        this.values = rowMajor.clone();
-        this.matrix = manager.create(rowMajor, new Shape(range.size(), domain.size()));
-        this.transposed = matrix.transpose();
+        NDArray matrix = manager.create(rowMajor, new Shape(range.size(), domain.size()));
+        return new MatrixOperator(matrix, matrix.transpose(), range, domain, false);
     }
 
     /** Gaussian random {@code m x n} matrix scaled by {@code 1/sqrt(m)}. */
-    static DenseMatrixOperator gaussian(NDManager manager, int m, int n, long seed) {
+    static MatrixOperator gaussian(NDManager manager, int m, int n, long seed) {
         Random random = new Random(seed);
         float[] a = new float[m * n];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (random.nextGaussian() / Math.sqrt(m));
         }
-        return new DenseMatrixOperator(manager, a, new Shape(m), new Shape(n));
+        return of(manager, a, new Shape(m), new Shape(n));
     }
 
     /** Uniform [0, 1) random {@code m x n} matrix: non-negative like a ray transform. */
-    static DenseMatrixOperator nonNegative(NDManager manager, int m, int n, long seed) {
+    static MatrixOperator nonNegative(NDManager manager, int m, int n, long seed) {
         return nonNegative(manager, m, n, 1.0, seed);
     }
 
@@ -49,21 +40,21 @@ final class DenseMatrixOperator implements ForwardOperator {
      * Non-negative {@code m x n} matrix whose entries are uniform [0, 1) with probability {@code density}, else 0:
      * like a ray transform, where each ray meets few pixels.
      */
-    static DenseMatrixOperator nonNegative(NDManager manager, int m, int n, double density, long seed) {
+    static MatrixOperator nonNegative(NDManager manager, int m, int n, double density, long seed) {
         Random random = new Random(seed);
         float[] a = new float[m * n];
         for (int i = 0; i < a.length; i++) {
             float v = random.nextFloat();
             a[i] = random.nextDouble() < density ? v : 0f;
         }
-        return new DenseMatrixOperator(manager, a, new Shape(m), new Shape(n));
+        return of(manager, a, new Shape(m), new Shape(n));
     }
 
     /**
      * 2-D blur then subsampling of an {@code h x w} image: 3x3 binomial kernel {@code [1 2 1]^T [1 2 1] / 16} with
      * zero boundary, then every {@code rowStep}-th row and {@code colStep}-th column kept.
      */
-    static DenseMatrixOperator blurSubsample(NDManager manager, int h, int w, int rowStep, int colStep) {
+    static MatrixOperator blurSubsample(NDManager manager, int h, int w, int rowStep, int colStep) {
         int mh = (h + rowStep - 1) / rowStep;
         int mw = (w + colStep - 1) / colStep;
         float[] a = new float[mh * mw * h * w];
@@ -82,38 +73,16 @@ final class DenseMatrixOperator implements ForwardOperator {
                 }
             }
         }
-        return new DenseMatrixOperator(manager, a, new Shape(mh, mw), new Shape(h, w));
+        return of(manager, a, new Shape(mh, mw), new Shape(h, w));
     }
 
     /** Identity on samples of the given shape. */
-    static DenseMatrixOperator identity(NDManager manager, Shape shape) {
+    static MatrixOperator identity(NDManager manager, Shape shape) {
         int n = (int) shape.size();
         float[] a = new float[n * n];
         for (int i = 0; i < n; i++) {
             a[i * n + i] = 1;
         }
-        return new DenseMatrixOperator(manager, a, shape, shape);
-    }
-
-    @Override
-    public Shape domainShape() {
-        return domain;
-    }
-
-    @Override
-    public Shape rangeShape() {
-        return range;
-    }
-
-    @Override
-    public NDArray apply(NDArray x) {
-        long b = x.getShape().get(0);
-        return x.reshape(b, domain.size()).matMul(transposed).reshape(new Shape(b).addAll(range));
-    }
-
-    @Override
-    public NDArray adjoint(NDArray y) {
-        long b = y.getShape().get(0);
-        return y.reshape(b, range.size()).matMul(matrix).reshape(new Shape(b).addAll(domain));
+        return of(manager, a, shape, shape);
     }
 }

@@ -9,33 +9,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.SharedManagerTest;
 import org.learnedrecon.physics.ct.CtFixtures;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.ct.TestEllipses;
-import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.RecordingMonitor;
 
-class FilteredBackProjectionTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = DeepLearningRuntime.call(NDManager::newBaseManager);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+class FilteredBackProjectionTest extends SharedManagerTest {
 
     private static float[] project(CtGeometry g, float[] image) {
         try (NDManager scope = manager.newSubManager()) {
@@ -229,20 +214,7 @@ class FilteredBackProjectionTest {
         float[] sa = project(g, a);
         float[] both = new float[2 * sa.length];
         System.arraycopy(sa, 0, both, sa.length, sa.length);
-        AtomicLong last = new AtomicLong();
-        AtomicLong total = new AtomicLong();
-        ProgressMonitor monitor = new ProgressMonitor() {
-            @Override
-            public void progress(long done, long all, String message) {
-                last.set(done);
-                total.set(all);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        RecordingMonitor monitor = new RecordingMonitor();
         FilteredBackProjection solver = new FilteredBackProjection(FilteredBackProjection.Filter.COSINE);
         try (NDManager scope = manager.newSubManager()) {
             NDArray y = scope.create(both, new Shape(2).addAll(g.sinogramShape()));
@@ -255,7 +227,8 @@ class FilteredBackProjectionTest {
             assertEquals(0, meanInDisk(java.util.Arrays.copyOf(out, 32 * 32), 32, 0, 0, 16), 0);
             assertArrayEquals(copy, y.toFloatArray(), 0f, "input modified");
         }
-        assertEquals(total.get(), last.get(), "progress reaches its total");
+        assertEquals((long) monitor.totals.get(monitor.totals.size() - 1), monitor.lastDone(),
+            "progress reaches its total");
     }
 
     @Test

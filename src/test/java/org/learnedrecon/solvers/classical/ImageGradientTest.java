@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.physics.AdjointCheck;
 
 /** The TV gradient: analytic values on a small image, exact adjoint, and the norm bound. */
 class ImageGradientTest {
@@ -30,9 +31,7 @@ class ImageGradientTest {
             manager.getEngine().setRandomSeed(5);
             NDArray x = manager.randomNormal(new Shape(3, 2, 7, 9));
             NDArray q = manager.randomNormal(new Shape(3, 2, 2, 7, 9));
-            double lhs = ImageGradient.apply(x).mul(q).sum().getFloat();
-            double rhs = x.mul(ImageGradient.adjoint(q)).sum().getFloat();
-            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs) + 1e-3);
+            AdjointCheck.assertAdjoint(ImageGradient::apply, ImageGradient::adjoint, x, q, 1e-4, 1e-3, "gradient");
         }
     }
 

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.RecordingMonitor;
 
@@ -35,7 +36,7 @@ class ProximalGradientTest {
     @Test
     void stepFractionScalesTheAutomaticStepAndNameLabelsProgress() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator op = new DenseMatrixOperator(manager, new float[] {2, 0, 0, 1}, new Shape(2),
+            MatrixOperator op = DenseMatrixOperator.of(manager, new float[] {2, 0, 0, 1}, new Shape(2),
                 new Shape(2));
             RecordingMonitor recording = new RecordingMonitor();
             ProximalGradient fista = ProximalGradient.builder().name("Configured").proximal(Proximal.NONE)
@@ -98,7 +99,7 @@ class ProximalGradientTest {
             y[i] = (float) s;
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator op = new DenseMatrixOperator(manager, aValues, new Shape(m), new Shape(n));
+            MatrixOperator op = DenseMatrixOperator.of(manager, aValues, new Shape(m), new Shape(n));
             NDArray x = ProximalGradient.builder().proximal(new SoftThreshold(lambda)).iterations(3000)
                 .tolerance(1e-7).build().reconstruct(manager.create(y, new Shape(1, m)), op, ProgressMonitor.NONE);
             float[] found = x.toFloatArray();

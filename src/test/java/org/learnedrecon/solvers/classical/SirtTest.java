@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /** SIRT on a non-negative (ray-transform-like) system: monotone residual, convergence, non-negativity. */
@@ -18,7 +19,7 @@ class SirtTest {
     void residualDecreasesMonotonicallyAndConverges() {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(4);
-            DenseMatrixOperator a = DenseMatrixOperator.nonNegative(manager, 80, 40, 0.2, 13);
+            MatrixOperator a = DenseMatrixOperator.nonNegative(manager, 80, 40, 0.2, 13);
             NDArray truth = manager.randomUniform(0f, 1f, new Shape(2, 40));
             NDArray y = a.apply(truth);
             // R = 1 / row sums, the weight of the residual norm SIRT minimises (all rows non-empty here)
@@ -48,7 +49,7 @@ class SirtTest {
     void nonNegativityHoldsOnNoisyData() {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(5);
-            DenseMatrixOperator a = DenseMatrixOperator.nonNegative(manager, 30, 40, 14);
+            MatrixOperator a = DenseMatrixOperator.nonNegative(manager, 30, 40, 14);
             // sparse non-negative truth plus strong noise: unconstrained SIRT goes negative
             NDArray truth = manager.randomUniform(0f, 1f, new Shape(1, 40)).gt(0.7f).toType(DataType.FLOAT32, false);
             NDArray y = a.apply(truth).add(manager.randomNormal(0f, 1f, new Shape(1, 30), DataType.FLOAT32));

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
 
 /**
  * What every iterative solver promises: inputs unchanged, constant memory across iterations, early stop on
@@ -57,7 +59,7 @@ class SolverContractTest {
     void inputsUnchangedAndMemoryConstantAcrossIterations(String name,
         Function<Integer, IterativeSolver.Builder<?>> configure) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator a = DenseMatrixOperator.blurSubsample(manager, 12, 12, 2, 1);
+            MatrixOperator a = DenseMatrixOperator.blurSubsample(manager, 12, 12, 2, 1);
             NDArray truth = manager.create(TotalVariationTest.phantom()).get("0:144").reshape(1, 12, 12);
             NDArray y = a.apply(truth).add(0.01f);
             NDArray guess = truth.mul(0.5f);
@@ -65,27 +67,16 @@ class SolverContractTest {
             float[] guessBefore = guess.toFloatArray();
             int before = liveArrays(manager);
             List<Integer> counts = new ArrayList<>();
-            List<Long> reported = new ArrayList<>();
-            ProgressMonitor progress = new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                    reported.add(done);
-                    assertEquals(60, total);
-                    assertTrue(message.startsWith(name), message);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            RecordingMonitor progress = new RecordingMonitor();
             NDArray x = build(configure.apply(60).listener((k, estimate, change) -> counts.add(liveArrays(manager))))
                 .reconstruct(y, a, guess, progress);
             assertArrayEquals(yBefore, y.toFloatArray(), 0f, "measurements unchanged");
             assertArrayEquals(guessBefore, guess.toFloatArray(), 0f, "initial guess unchanged");
             assertEquals(new Shape(1, 12, 12), x.getShape());
             assertEquals(60, counts.size());
-            assertEquals(60, reported.size());
+            assertEquals(60, progress.done.size());
+            assertTrue(progress.totals.stream().allMatch(t -> t == 60), progress.totals.toString());
+            assertTrue(progress.messages.stream().allMatch(m -> m.startsWith(name)), progress.messages.toString());
             for (int k = 1; k < counts.size(); k++) {
                 assertEquals(counts.get(0), counts.get(k), "live arrays at iteration " + (k + 1) + " vs 1");
             }
@@ -98,8 +89,8 @@ class SolverContractTest {
     void toleranceStopsEarlyAndCancellationStops(String name, Function<Integer, IterativeSolver.Builder<?>> configure) {
         try (NDManager manager = NDManager.newBaseManager()) {
             // a 20-unknown system seen as a 4x5 image, so TV applies too
-            DenseMatrixOperator a = new DenseMatrixOperator(manager,
-                DenseMatrixOperator.nonNegative(manager, 30, 20, 3).values, new Shape(30), new Shape(4, 5));
+            MatrixOperator a = DenseMatrixOperator.of(manager,
+                DenseMatrixOperator.nonNegative(manager, 30, 20, 3).matrix().toFloatArray(), new Shape(30), new Shape(4, 5));
             NDArray y = a.apply(manager.ones(new Shape(2, 4, 5)));
             List<Double> changes = new ArrayList<>();
             build(configure.apply(5000).tolerance(1e-3).listener((k, estimate, change) -> changes.add(change)))
@@ -109,22 +100,11 @@ class SolverContractTest {
             for (int k = 0; k < changes.size() - 1; k++) {
                 assertTrue(changes.get(k) > 1e-3, "stopped late, at " + changes.size() + " not " + (k + 1));
             }
-            int[] done = {0};
-            ProgressMonitor cancelAfterThree = new ProgressMonitor() {
-                @Override
-                public void progress(long d, long total, String message) {
-                    done[0] = (int) d;
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return done[0] >= 3;
-                }
-            };
+            RecordingMonitor cancelAfterThree = RecordingMonitor.cancelledOnceDone(3);
             int before = liveArrays(manager);
             assertThrows(CancellationException.class, () -> build(configure.apply(100)).reconstruct(y, a,
                 cancelAfterThree));
-            assertEquals(3, done[0]);
+            assertEquals(3, cancelAfterThree.lastDone());
             assertEquals(before, liveArrays(manager), "a cancelled run frees its work arrays");
         }
     }
@@ -133,7 +113,7 @@ class SolverContractTest {
     @MethodSource("solvers")
     void badInputIsRejectedWithTheReason(String name, Function<Integer, IterativeSolver.Builder<?>> configure) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator a = DenseMatrixOperator.blurSubsample(manager, 8, 8, 2, 2);
+            MatrixOperator a = DenseMatrixOperator.blurSubsample(manager, 8, 8, 2, 2);
             IterativeSolver solver = build(configure.apply(5));
             String wrongShape = assertThrows(IllegalArgumentException.class, () -> solver.reconstruct(
                 manager.zeros(new Shape(1, 4, 5)), a, ProgressMonitor.NONE)).getMessage();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.physics.MatrixOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /** TV beats least squares on an underdetermined blur problem; complex-channel TV is isotropic; x >= 0 holds. */
@@ -49,7 +50,7 @@ class TotalVariationTest {
     @Test
     void beatsLeastSquaresOnNoisyUnderdeterminedBlur() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator a = DenseMatrixOperator.blurSubsample(manager, N, N, 2, 1);
+            MatrixOperator a = DenseMatrixOperator.blurSubsample(manager, N, N, 2, 1);
             float[] truthValues = phantom();
             NDArray truth = manager.create(truthValues, new Shape(1, N, N));
             NDArray y = noisy(a.apply(truth), 0.02, 21);
@@ -72,7 +73,7 @@ class TotalVariationTest {
     void complexChannelsAreCoupledIsotropically() {
         int n = 16;
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator identity = DenseMatrixOperator.identity(manager, new Shape(2, n, n));
+            MatrixOperator identity = DenseMatrixOperator.identity(manager, new Shape(2, n, n));
             float[] f = new float[n * n];
             Random random = new Random(7);
             for (int i = 0; i < f.length; i++) {
@@ -97,7 +98,7 @@ class TotalVariationTest {
                 + equivariance);
             // channel-by-channel (anisotropic) TV would shrink each channel with its own threshold: check the
             // test can tell, by solving the two channels as independent samples
-            DenseMatrixOperator single = DenseMatrixOperator.identity(manager, new Shape(1, n, n));
+            MatrixOperator single = DenseMatrixOperator.identity(manager, new Shape(1, n, n));
             NDArray separate = solver.reconstruct(manager.create(rotated, new Shape(2, 1, n, n)), single,
                 ProgressMonitor.NONE).reshape(1, 2, n, n);
             float uncoupled = separate.sub(expected).abs().max().getFloat();
@@ -119,7 +120,7 @@ class TotalVariationTest {
             step[i] = (i % w) < w / 2 ? 1f : 0f;
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseMatrixOperator identity = DenseMatrixOperator.identity(manager, new Shape(h, w));
+            MatrixOperator identity = DenseMatrixOperator.identity(manager, new Shape(h, w));
             float[] x = TotalVariation.builder().lambda(0.5).iterations(2000).build()
                 .reconstruct(manager.create(step, new Shape(1, h, w)), identity, ProgressMonitor.NONE).toFloatArray();
             for (int i = 0; i < x.length; i++) {

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
+import org.learnedrecon.physics.mri.MriFixtures;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.RecordingMonitor;
@@ -42,26 +42,13 @@ class MriSolversTest {
     @Test
     void cgSenseRecoversTwoFoldUndersampledPhantom() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray rawMaps = MriFixtures.load(m, "coil8_truemaps");
-            // BART's analytic maps are not normalised (RSS ~ 1e5): scale to sum_c |S_c|^2 = 1
-            NDArray maps = rawMaps.div(rawMaps.square().sum(new int[] {0, 1}).sqrt());
+            NDArray maps = MriFixtures.normalisedMaps(m);
             NDArray truth = MriFixtures.load(m, "coil8_truth").expandDims(0);
             SamplingMask mask = new EquispacedLineSampling(2, 0.1).generate(64, 64, 0);
             CartesianMriOperator op = new CartesianMriOperator(m, mask, maps);
             NDArray y = op.apply(truth);
             float[] before = y.toFloatArray();
-            AtomicInteger reports = new AtomicInteger();
-            ProgressMonitor counting = new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                    reports.incrementAndGet();
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            RecordingMonitor counting = new RecordingMonitor();
             NDArray cg = new CgSenseSolver(30, 0).reconstruct(y, op, counting);
             NDArray zf = new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT).reconstruct(y, op,
                 ProgressMonitor.NONE);
@@ -71,7 +58,7 @@ class MriSolversTest {
                 psnrCg, psnrZf);
             assertTrue(psnrCg > 40, "CG-SENSE PSNR " + psnrCg);
             assertTrue(psnrCg > psnrZf + 10, "CG " + psnrCg + " vs zero-filled " + psnrZf);
-            assertTrue(reports.get() >= 1 && reports.get() <= 30);
+            assertTrue(counting.done.size() >= 1 && counting.done.size() <= 30);
             assertArrayEquals(before, y.toFloatArray());
         }
     }
@@ -79,8 +66,7 @@ class MriSolversTest {
     @Test
     void solversLeaveOnlyTheirResultInTheMeasurementManager() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray rawMaps = MriFixtures.load(m, "coil8_truemaps");
-            NDArray maps = rawMaps.div(rawMaps.square().sum(new int[] {0, 1}).sqrt());
+            NDArray maps = MriFixtures.normalisedMaps(m);
             NDArray truth = MriFixtures.load(m, "coil8_truth").expandDims(0);
             CartesianMriOperator op = new CartesianMriOperator(m,
                 new EquispacedLineSampling(2, 0.1).generate(64, 64, 0), maps);

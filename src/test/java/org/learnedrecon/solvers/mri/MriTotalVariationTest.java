@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.MriFixtures;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.classical.TotalVariation;

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.RandomLineSampling;
-import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -21,15 +20,23 @@ class PeakNormalisedSolverTest {
 
     private static final int N = 64;
 
+    /** Single-coil N x N k-space with a 4x random-line mask drawn with {@code seed}. */
+    private static CartesianMriOperator operator(NDManager m, long seed) {
+        return new CartesianMriOperator(m, new RandomLineSampling(4, 0.08).generate(N, N, seed));
+    }
+
+    /** The k-space of the Shepp-Logan phantom times {@code scale} (a real image: zero imaginary part). */
+    private static NDArray phantomKspace(CartesianMriOperator op, NDManager m, float scale) {
+        NDArray x = m.create(SheppLoganPhantom.render(N), new Shape(1, 1, N, N)).mul(scale);
+        return op.apply(x.concat(x.zerosLike(), 1));
+    }
+
     @Test
     void tvBecomesScaleEquivariantPerSample() {
         DeepLearningRuntime.run(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                SamplingMask mask = new RandomLineSampling(4, 0.08).generate(N, N, 3);
-                CartesianMriOperator op = new CartesianMriOperator(m, mask);
-                NDArray x = m.create(SheppLoganPhantom.render(N), new Shape(1, 1, N, N));
-                x = x.concat(x.zerosLike(), 1);
-                NDArray y = op.apply(x);
+                CartesianMriOperator op = operator(m, 3);
+                NDArray y = phantomKspace(op, m, 1);
                 // Two samples: the data and the data in units 1000 times larger.
                 NDArray both = y.concat(y.mul(1000), 0);
                 float[] before = both.toFloatArray();
@@ -60,11 +67,8 @@ class PeakNormalisedSolverTest {
     void equalsDivideSolveMultiplyByTheZeroFilledPeak() {
         DeepLearningRuntime.run(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                SamplingMask mask = new RandomLineSampling(4, 0.08).generate(N, N, 5);
-                CartesianMriOperator op = new CartesianMriOperator(m, mask);
-                NDArray x = m.create(SheppLoganPhantom.render(N), new Shape(1, 1, N, N)).mul(37);
-                x = x.concat(x.zerosLike(), 1);
-                NDArray y = op.apply(x);
+                CartesianMriOperator op = operator(m, 5);
+                NDArray y = phantomKspace(op, m, 37);
                 NDArray zeroFilled = op.adjoint(y);
                 float peak = zeroFilled.square().sum(new int[] {1}).sqrt().max().getFloat();
                 assertTrue(peak > 10, "peak " + peak);
@@ -83,8 +87,7 @@ class PeakNormalisedSolverTest {
     void zeroDataGivesZeroNotNaN() {
         DeepLearningRuntime.run(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                SamplingMask mask = new RandomLineSampling(4, 0.08).generate(N, N, 1);
-                CartesianMriOperator op = new CartesianMriOperator(m, mask);
+                CartesianMriOperator op = operator(m, 1);
                 NDArray y = m.zeros(new Shape(1).addAll(op.rangeShape()));
                 NDArray x = new PeakNormalisedSolver(MriSolverFactory.create(MriSolverFactory.TV, 0.01, 5))
                     .reconstruct(y, op, ProgressMonitor.NONE);

@@ -1,26 +1,34 @@
-package org.learnedrecon.solvers.mri;
+package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.learnedrecon.io.CflFormat;
-import org.learnedrecon.physics.mri.SamplingMask;
 
 /** Loads the BART-made fixtures of test-data/mri and scores magnitude images. */
-final class MriFixtures {
+public final class MriFixtures {
 
-    static final Path DATA = Path.of("test-data", "mri");
+    public static final Path DATA = Path.of("test-data", "mri");
 
     private MriFixtures() {
     }
 
-    static NDArray load(NDManager manager, String name) throws IOException {
+    public static NDArray load(NDManager manager, String name) throws IOException {
         return CflFormat.read(DATA.resolve(name)).toChannelFirst(manager);
     }
 
+    /**
+     * BART's analytic 8-coil maps of the phantom ({@code coil8_truemaps}), scaled to {@code sum_c |S_c|^2 = 1}: as
+     * stored they are not normalised (RSS ~ 1e5).
+     */
+    public static NDArray normalisedMaps(NDManager manager) throws IOException {
+        NDArray raw = load(manager, "coil8_truemaps");
+        return raw.div(raw.square().sum(new int[] {0, 1}).sqrt());
+    }
+
     /** A mask stored as a real-valued complex BART array. */
-    static SamplingMask mask(NDManager manager, String name) throws IOException {
+    public static SamplingMask mask(NDManager manager, String name) throws IOException {
         NDArray m = load(manager, name);
         int h = (int) m.getShape().get(1);
         int w = (int) m.getShape().get(2);
@@ -28,7 +36,7 @@ final class MriFixtures {
     }
 
     /** PSNR in dB of |x| against |truth| with the data range max |truth| (both (2, H, W) or batched). */
-    static double magnitudePsnr(NDArray x, NDArray truth) {
+    public static double magnitudePsnr(NDArray x, NDArray truth) {
         float[] a = magnitude(x);
         float[] b = magnitude(truth);
         double max = 0;
@@ -40,7 +48,7 @@ final class MriFixtures {
         return 10 * Math.log10(max * max / (se / a.length));
     }
 
-    static float[] magnitude(NDArray x) {
+    public static float[] magnitude(NDArray x) {
         float[] v = x.toFloatArray();
         int plane = (int) (x.getShape().get(x.getShape().dimension() - 1) * x.getShape().get(x.getShape().dimension() - 2));
         float[] out = new float[v.length / 2];

@@ -1,4 +1,4 @@
-package org.learnedrecon.solvers;
+package org.learnedrecon.models;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -13,7 +13,6 @@ import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
-import org.learnedrecon.learned.LearnedSolver;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.LearnedModel;
@@ -23,6 +22,8 @@ import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
 
 /**
  * Builds the learned solvers from what a user types: {@code solver=} (one of {@link SolverFactory#LEARNED}),
@@ -36,26 +37,16 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
  */
 public final class LearnedSolverFactory {
 
-    public static final String LGD = "Learned gradient descent";
-    public static final String LPD = "Learned primal-dual";
-    public static final String PNP = "Plug-and-play";
-    public static final String POST_PROCESSING = "U-Net post-processing";
-
     private static final Map<String, String> ARCHITECTURES = new LinkedHashMap<>();
 
     static {
-        ARCHITECTURES.put(LGD, LearnedGradientDescent.ARCHITECTURE);
-        ARCHITECTURES.put(LPD, LearnedPrimalDual.ARCHITECTURE);
-        ARCHITECTURES.put(PNP, DnCnn.ARCHITECTURE);
-        ARCHITECTURES.put(POST_PROCESSING, PostProcessingNetwork.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.LGD, LearnedGradientDescent.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.LPD, LearnedPrimalDual.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.PNP, DnCnn.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.POST_PROCESSING, PostProcessingNetwork.ARCHITECTURE);
     }
 
     private LearnedSolverFactory() {
-    }
-
-    /** Whether {@code solver} names a learned solver (case-insensitive). */
-    public static boolean isLearned(String solver) {
-        return solver != null && ARCHITECTURES.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(solver.trim()));
     }
 
     /** The model architecture ({@code lgd}, {@code lpd}, {@code dncnn}, {@code postprocessing}) of a solver name. */

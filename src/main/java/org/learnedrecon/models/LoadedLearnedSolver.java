@@ -1,4 +1,4 @@
-package org.learnedrecon.solvers;
+package org.learnedrecon.models;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.learnedrecon.learned.LearnedSolver;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the

@@ -1,9 +1,8 @@
-package org.learnedrecon.commands;
+package org.learnedrecon.acquisition;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
 import org.learnedrecon.physics.mri.PoissonDiscSampling;
 import org.learnedrecon.physics.mri.RandomLineSampling;
@@ -11,9 +10,11 @@ import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.mri.SamplingPattern;
 
 /**
- * The settings of a simulated MRI acquisition, as they travel in an image's Info metadata ({@code mri.*} keys) from
- * Simulate MRI to Reconstruct MRI, so a saved k-space reconstructs without re-entering them: the mask is
- * regenerated from its pattern, acceleration, centre and seed (same inputs, same mask).
+ * The settings of a simulated Cartesian MRI acquisition (Simulate MRI's choices: line or Poisson-disc mask, coils,
+ * noise, seed), as they travel in an image's Info metadata ({@code mri.*} keys) from Simulate MRI to Reconstruct MRI,
+ * so a saved k-space reconstructs without re-entering them: the mask is regenerated from its pattern, acceleration,
+ * centre and seed (same inputs, same mask). {@link #physicsSettings} gives them in the form learned models record
+ * ({@link MriCartesianPhysics}).
  *
  * <p>{@code center}: for line masks the fully sampled fraction of the columns (0, 1]; for Poisson disc the side of
  * the fully sampled calibration square in pixels, or, when below 1, that side as a fraction of {@code min(H, W)}.
@@ -64,10 +65,10 @@ public record MriAcquisitionSettings(String mask, double acceleration, double ce
     public Map<String, String> toMetadata(SamplingMask achieved) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mri.mask", mask);
-        m.put("mri.acceleration", number(acceleration));
-        m.put("mri.center", number(center));
+        m.put("mri.acceleration", MriCartesianPhysics.number(acceleration));
+        m.put("mri.center", MriCartesianPhysics.number(center));
         m.put("mri.coils", Integer.toString(coils));
-        m.put("mri.noise", number(noise));
+        m.put("mri.noise", MriCartesianPhysics.number(noise));
         m.put("mri.seed", Long.toString(seed));
         m.put("mri.height", Integer.toString(achieved.height()));
         m.put("mri.width", Integer.toString(achieved.width()));
@@ -91,9 +92,5 @@ public record MriAcquisitionSettings(String mask, double acceleration, double ce
             throw new IllegalArgumentException("Incomplete or malformed mri.* metadata (mri.acceleration, "
                 + "mri.center, mri.coils, mri.noise, mri.seed): " + e.getMessage(), e);
         }
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

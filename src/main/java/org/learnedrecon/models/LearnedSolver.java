@@ -1,9 +1,13 @@
-package org.learnedrecon.learned;
+package org.learnedrecon.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.HalfQuadraticSplitting;
+import org.learnedrecon.learned.PlugAndPlay;
+import org.learnedrecon.learned.ReconstructionNetwork;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.physics.ForwardOperator;

@@ -1,4 +1,4 @@
-package org.learnedrecon.solvers;
+package org.learnedrecon.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +12,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 import org.learnedrecon.training.TrainingListener;
@@ -21,7 +22,7 @@ import org.learnedrecon.training.TrainingListener;
  * excluded, operator build and load timed separately), with the catalog's default network sizes, after one
  * training epoch on 4 random-ellipse slices (the weights do not change the cost). Run from the test class path:
  * {@code java -Dai.djl.pytorch.num_threads=1 -cp target/classes:target/test-classes:$(cat cp.txt)
- * org.learnedrecon.solvers.LearnedInferenceBenchmark lgd 128 30 16} (architecture, image size, views, slices).
+ * org.learnedrecon.models.LearnedInferenceBenchmark lgd 128 30 16} (architecture, image size, views, slices).
  *
  * <p>Measured 2026-11-29 on the shared 2-core machine (load average 10), 128 x 128, 30 views, batches of 8, wall
  * time per slice with 1 PyTorch thread: LGD (8 iterations, 32 channels) 0.19-0.26 s, LPD (6, 32) 0.16 s, U-Net

@@ -1,4 +1,4 @@
-package org.learnedrecon.learned;
+package org.learnedrecon.solvers.classical;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -40,7 +40,7 @@ public final class ScaledAdjointReconstruction implements Solver {
 
     private synchronized double norm(ForwardOperator operator, NDManager manager) {
         if (operator != cachedOperator) {
-            cachedNorm = OperatorNorm.estimate(operator, manager, 30);
+            cachedNorm = operator.normEstimate(manager, 30);
             cachedOperator = operator;
         }
         return cachedNorm;

@@ -1,4 +1,4 @@
-package org.learnedrecon.solvers;
+package org.learnedrecon.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +18,8 @@ import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.runtime.NativeMemory;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.SolverFactory;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 
@@ -30,7 +32,7 @@ import org.scijava.command.CommandService;
  * {@link LearnedSolverFactory#load} with the command's arguments, {@link LoadedLearnedSolver#reconstruct}, close);
  * {@code command} runs Reconstruct CT itself through a SciJava Context. Run from the test class path:
  * {@code ONEDNN_MAX_CPU_ISA=AVX java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1
- * -cp target/test-classes:target/classes:$(cat cp.txt) org.learnedrecon.solvers.LearnedMemoryBenchmark
+ * -cp target/test-classes:target/classes:$(cat cp.txt) org.learnedrecon.models.LearnedMemoryBenchmark
  * [factory|command] [runs=200] [warmup=20]}.
  *
  * <p>{@code thread} is the factory path on a new thread per run (as ImageJ macros and SciJava's thread pool may
@@ -104,7 +106,7 @@ public final class LearnedMemoryBenchmark {
                 threads.add(Thread.currentThread().getName());
                 try (NDManager manager = NDManager.newBaseManager()) {
                     NDArray y = TensorAdapter.toTensor(manager, sinogram);
-                    try (LoadedLearnedSolver network = LearnedSolverFactory.load(LearnedSolverFactory.LGD,
+                    try (LoadedLearnedSolver network = LearnedSolverFactory.load(SolverFactory.LGD,
                         LearnedSolverFactory.AUTOMATIC, CtParallelPhysics.settingsOf(g),
                         m -> RayTransform.differentiable(g, m), DeepLearningRuntime.DeviceChoice.CPU)) {
                         TensorAdapter.toImg(network.reconstruct(y, ProgressMonitor.NONE));
@@ -128,7 +130,7 @@ public final class LearnedMemoryBenchmark {
             reconstruction = () -> {
                 try {
                     commands.run(ReconstructCtCommand.class, false, "sinogram", sinogramImage, "solver",
-                        LearnedSolverFactory.LGD, "model", LearnedSolverFactory.AUTOMATIC, "device", "CPU", "progress",
+                        SolverFactory.LGD, "model", LearnedSolverFactory.AUTOMATIC, "device", "CPU", "progress",
                         recordThread).get();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

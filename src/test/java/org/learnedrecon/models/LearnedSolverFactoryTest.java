@@ -1,4 +1,4 @@
-package org.learnedrecon.solvers;
+package org.learnedrecon.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +15,6 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -27,13 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.learned.TestImages;
-import org.learnedrecon.models.IncompatibleModelException;
-import org.learnedrecon.models.ModelFile;
-import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.RecordingMonitor;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 
@@ -129,21 +129,10 @@ class LearnedSolverFactoryTest {
                 new Shape(16, 16), 1);
             NDArray y = RayTransform.matrixFree(g).apply(images);
             float[] before = y.toFloatArray();
-            List<Long> done = new ArrayList<>();
-            ProgressMonitor record = new ProgressMonitor() {
-                @Override
-                public void progress(long d, long total, String message) {
-                    done.add(d);
-                    assertEquals(5, total);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            RecordingMonitor record = new RecordingMonitor();
             float[] inBatchesOfTwo = solver.batch(2).reconstruct(y, record).toFloatArray();
-            assertEquals(List.of(0L, 2L, 4L, 5L), done);
+            assertEquals(List.of(0L, 2L, 4L, 5L), record.done);
+            assertEquals(List.of(5L, 5L, 5L, 5L), record.totals);
             float[] inOnePass = solver.batch(8).reconstruct(y, ProgressMonitor.NONE).toFloatArray();
             assertArrayEquals(inOnePass, inBatchesOfTwo, 1e-5f);
             assertArrayEquals(before, y.toFloatArray(), "input unchanged");
@@ -166,7 +155,7 @@ class LearnedSolverFactoryTest {
     void settingsMissingFromOlderModelsAreTheirPhysicsDefaults() throws Exception {
         CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
         Path partial = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), "partial.zip");
-        try (LoadedLearnedSolver solver = LearnedSolverFactory.load(LearnedSolverFactory.LGD, partial.toString(),
+        try (LoadedLearnedSolver solver = LearnedSolverFactory.load(SolverFactory.LGD, partial.toString(),
             CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry)) {
             assertEquals("partial", solver.modelName());
             assertEquals(Map.of("physics", "ct-parallel", "size", "16", "views", "10"), solver.metadata().physics);
@@ -174,7 +163,7 @@ class LearnedSolverFactoryTest {
         Path otherRange = withPhysics(Map.of("physics", "ct-parallel", "size", "16", "views", "10", "range", "120"),
             "range.zip");
         IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, otherRange.toString(),
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, otherRange.toString(),
                 CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
         assertTrue(e.getMessage().contains("model trained for range=120, but the data has range=180"),
             e.getMessage());
@@ -208,20 +197,20 @@ class LearnedSolverFactoryTest {
     void refusalsNameTheDifference() {
         CtGeometry other = CtGeometryKeys.parallel(16, 12, 180, 0);
         IncompatibleModelException views = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "tiny-ct10",
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, "tiny-ct10",
                 CtParallelPhysics.settingsOf(other), m -> RayTransform.differentiable(other, m), DeviceChoice.CPU,
                 registry));
         assertTrue(views.getMessage().startsWith("Model tiny-ct10 does not fit this data: model trained for views=10,"
             + " but the data has views=12"), views.getMessage());
         CtGeometry fan = CtGeometryKeys.fan(16, 10, 360, 23, 60, 30, "Flat");
         IncompatibleModelException geometry = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "tiny-ct10", CtParallelPhysics.settingsOf(fan),
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, "tiny-ct10", CtParallelPhysics.settingsOf(fan),
                 m -> RayTransform.differentiable(fan, m), DeviceChoice.CPU, registry));
         assertTrue(geometry.getMessage().contains("model trained for physics=ct-parallel, but the data has"
             + " physics=ct-fan-beam"), geometry.getMessage());
         CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
         IncompatibleModelException architecture = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.POST_PROCESSING, "tiny-ct10",
+            () -> LearnedSolverFactory.load(SolverFactory.POST_PROCESSING, "tiny-ct10",
                 CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
         assertTrue(architecture.getMessage().contains("is a Learned gradient descent model, but solver=[U-Net"
             + " post-processing] was chosen"), architecture.getMessage());
@@ -234,21 +223,21 @@ class LearnedSolverFactoryTest {
     void modelAutoTakesTheShippedModelThatFitsOrSaysNoneDoes() throws Exception {
         CtGeometry g = CtGeometryKeys.parallel(16, 10, 180, 0);
         for (String auto : new String[] {"auto", " ", null}) {
-            try (LoadedLearnedSolver solver = LearnedSolverFactory.load(LearnedSolverFactory.LGD, auto,
+            try (LoadedLearnedSolver solver = LearnedSolverFactory.load(SolverFactory.LGD, auto,
                 CtParallelPhysics.settingsOf(g), m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry)) {
                 assertEquals("tiny-ct10", solver.modelName());
             }
         }
         CtGeometry other = CtGeometryKeys.parallel(16, 12, 180, 0);
         IncompatibleModelException views = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.LGD, "auto", CtParallelPhysics.settingsOf(other),
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, "auto", CtParallelPhysics.settingsOf(other),
                 m -> RayTransform.differentiable(other, m), DeviceChoice.CPU, registry));
         assertTrue(views.getMessage().startsWith("No shipped Learned gradient descent model fits this data (tiny-ct10:"
             + " model trained for views=10, but the data has views=12, model trained for measurements of shape (10, 23),"
             + " but the operator's measurements have shape (12, 23)): train one with Train Solver..."),
             views.getMessage());
         IncompatibleModelException none = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(LearnedSolverFactory.LPD, "auto", CtParallelPhysics.settingsOf(g),
+            () -> LearnedSolverFactory.load(SolverFactory.LPD, "auto", CtParallelPhysics.settingsOf(g),
                 m -> RayTransform.differentiable(g, m), DeviceChoice.CPU, registry));
         assertTrue(none.getMessage().startsWith("No shipped Learned primal-dual model fits this data (none is shipped for physics=ct-parallel)"),
             none.getMessage());
