@@ -16,6 +16,7 @@ import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.PatchCorpus;
+import org.learnedrecon.training.Supervision;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
 import org.learnedrecon.training.TrainingResult;
@@ -93,6 +94,9 @@ public class TrainSolverCommand extends MonitoredCommand {
         SolverFactory.PNP, SolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.LGD;
 
+    @Parameter(label = "Supervision (what the network learns from)", choices = {IMAGES, MEASUREMENTS_ONLY})
+    private String supervision = IMAGES;
+
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;
 
@@ -129,6 +133,7 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Override
     public void run() {
         TrainingJob job = new TrainingJob();
+        job.supervision = Supervision.parse(supervision);
         if (patch > 0) {
             patchDenoiser(job);
             return;
@@ -196,6 +201,10 @@ public class TrainSolverCommand extends MonitoredCommand {
         job.sigmaMax = PATCH_SIGMA_MAX;
         train(job);
     }
+
+    /** Supervision choices: clean images, or the simulated measurements alone (equivariant imaging). */
+    public static final String IMAGES = "Images";
+    public static final String MEASUREMENTS_ONLY = "Measurements only";
 
     /** Noise range and validation patches of {@code patch=} training. */
     public static final double PATCH_SIGMA_MAX = 0.2;

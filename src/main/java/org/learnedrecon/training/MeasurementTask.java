@@ -49,9 +49,16 @@ public final class MeasurementTask implements TrainingTask {
             // A new acquisition for this batch; the network holds the same operator and so uses it too.
             ((RandomAcquisitionOperator) operator).draw(random);
         }
-        NDArray y = noise.corrupt(operator.apply(clean), random);
-        NDArray x0 = initial.reconstruct(y, operator, ProgressMonitor.NONE);
-        return new Example(new NDList(y, x0), clean, x0);
+        NDList inputs = networkInputs(noise.corrupt(operator.apply(clean), random));
+        return new Example(inputs, clean, inputs.get(1));
+    }
+
+    /**
+     * The network inputs for measurements {@code y}: {@code (y, x0)} with {@code x0} the initial reconstruction of
+     * {@code y}'s values: a constant for autograd, whatever the solver (FBP computes on Java arrays anyway).
+     */
+    public NDList networkInputs(NDArray y) {
+        return new NDList(y, initial.reconstruct(y.stopGradient(), operator, ProgressMonitor.NONE));
     }
 
     @Override

@@ -27,6 +27,11 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * {@code best} (default true: the model holds the weights of the best validation epoch; false: the last epoch's),
  * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}).
  *
+ * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
+ * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
+ * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false}). A file of
+ * measured sinograms ({@code measurements=}) is not supported yet.
+ *
  * <p>Denoisers also train on random patches of images of any size: {@code patch=48} with {@code train=} and
  * {@code val=} each a comma-separated list of folders of PNG/TIFF/JPEG images, TIFF stacks, or {@code ellipses}
  * ({@link PatchCorpus}); {@code patches} per epoch (default 1600), {@code valPatches} fixed validation patches
@@ -94,6 +99,18 @@ public final class TrainMain {
 
     private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) {
         TrainingJob job = new TrainingJob();
+        job.supervision = Supervision.parse(a.getOrDefault("supervision", "images"));
+        boolean fromMeasurements = job.supervision == Supervision.MEASUREMENTS;
+        job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
+            Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
+        if (a.containsKey("measurements")) {
+            throw new IllegalArgumentException("measurements=" + a.get("measurements") + ": training from a file of"
+                + " measurements is not built yet; supervision=measurements simulates them from train=");
+        }
+        if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
+            throw new IllegalArgumentException("best=true selects the model on clean validation images;"
+                + " supervision=measurements keeps the last epoch");
+        }
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
         if (patch > 0) {
             // Random patches of every listed source (folders, TIFFs, "ellipses"); validation: fixed patches.
@@ -130,7 +147,7 @@ public final class TrainMain {
             .learningRate(Double.parseDouble(a.getOrDefault("lr", "1e-3")))
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
-            .keepBest(Boolean.parseBoolean(a.getOrDefault("best", "true")));
+            .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))));
         if (a.containsKey("checkpoint")) {
             job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
         }

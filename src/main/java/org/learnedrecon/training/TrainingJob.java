@@ -54,6 +54,14 @@ public final class TrainingJob {
      * sigmaMax] (for a denoiser with a noise-level map, {@code noiseMap=true}).
      */
     public double sigmaMax = Double.NaN;
+    /**
+     * What the network learns from. {@link Supervision#MEASUREMENTS} trains on the measurements simulated from
+     * {@link #training} alone ({@link EquivariantImagingLoss} with weight {@link #eiAlpha}) and keeps the last
+     * epoch's weights, so no clean image chooses the model either.
+     */
+    public Supervision supervision = Supervision.IMAGES;
+    /** Weight of the equivariance term of measurement-only training (0: measurement consistency alone). */
+    public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
@@ -63,6 +71,12 @@ public final class TrainingJob {
             || output == null) {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
+        }
+        if (supervision == Supervision.MEASUREMENTS
+            && (onPatches() || !NetworkCatalog.appliesOperatorInside(architecture.toLowerCase(Locale.ROOT)))) {
+            throw new IllegalArgumentException("supervision=measurements trains a solver that applies the operator"
+                + " itself (lgd, lpd), so the loss can reach the null space through it; solver=" + architecture
+                + " cannot learn from measurements alone here: use supervision=images");
         }
         Device target = DeepLearningRuntime.device(device);
         return DeepLearningRuntime.call(() -> {
@@ -92,9 +106,16 @@ public final class TrainingJob {
                 hyper.putIfAbsent("operatorNorm", Double.toString(operator.normEstimate(manager, 30)));
             }
             Block network = NetworkCatalog.create(name, hyper, operator);
-            TrainingTask task = denoiser ? denoising(operator.domainShape(), (DnCnn) network)
-                : new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
-            TrainingRun run = new TrainingRun(network, task, training, validation, config);
+            TrainingRun run;
+            if (denoiser) {
+                run = new TrainingRun(network, denoising(operator.domainShape(), (DnCnn) network), training,
+                    validation, config);
+            } else {
+                MeasurementTask task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
+                run = supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
+                    : new TrainingRun(network, task, new EquivariantImagingLoss(operator,
+                        factory.trainingNoise(noise, operator), eiAlpha), training, validation, config.keepBest(false));
+            }
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
                 operator.rangeShape().getShape());

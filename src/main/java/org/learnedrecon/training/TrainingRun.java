@@ -28,8 +28,9 @@ import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
- * Supervised training of a network on a {@link TrainingTask}: Adam on the mean squared error, validation PSNR after
- * every epoch, a checkpoint after every epoch, and exact resume.
+ * Training of a network on a {@link TrainingTask}: Adam on the mean squared error to the clean image (supervised) or
+ * on an {@link EquivariantImagingLoss} of the simulated measurements alone, validation PSNR after every epoch, a
+ * checkpoint after every epoch, and exact resume.
  *
  * <p>Why our own loop rather than DJL's {@code Trainer}/{@code EasyTrain}: exact resume needs the optimizer state
  * (DJL's Adam hides it, see {@link AdamOptimizer}) and the data order and noise as functions of (seed, epoch, batch)
@@ -54,17 +55,42 @@ public final class TrainingRun {
     /** Mixed into the batch index for the generator that draws patches, apart from the noise generator. */
     private static final long PATCH_STREAM = 0x5a7c4L << 32;
 
+    /** Mixed into the batch index for the generator of the EI loss's transforms and noise. */
+    private static final long TRANSFORM_STREAM = 0xe1L << 40;
+
     private final Block network;
     private final TrainingTask task;
+    /** Measurement-only training: the task that simulates the measurements and the loss on them; else null. */
+    private final MeasurementTask measurementTask;
+    private final EquivariantImagingLoss measurementLoss;
     private final TrainingImages training;
     private final TrainingImages validation;
     private final TrainingConfig config;
 
     public TrainingRun(Block network, TrainingTask task, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
+        this(network, task, null, null, training, validation, config);
+    }
+
+    /**
+     * Training from measurements only: each batch of {@code training} is turned into measurements by {@code task}
+     * (physics and noise as in supervised training), then the clean batch is closed, and the network learns from
+     * {@code loss} on the measurements alone. Validation still reports PSNR on the clean validation images, for
+     * monitoring and model selection when {@link TrainingConfig#keepBest} is set.
+     */
+    public TrainingRun(Block network, MeasurementTask task, EquivariantImagingLoss loss, TrainingImages training,
+        TrainingImages validation, TrainingConfig config) {
+        this(network, task, task, loss, training, validation, config);
+    }
+
+    private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
+        EquivariantImagingLoss measurementLoss, TrainingImages training, TrainingImages validation,
+        TrainingConfig config) {
         config.validate();
         this.network = network;
         this.task = task;
+        this.measurementTask = measurementTask;
+        this.measurementLoss = measurementLoss;
         this.training = training;
         this.validation = validation;
         this.config = config;
@@ -212,8 +238,9 @@ public final class TrainingRun {
         metadata.rangeShape = rangeShape;
         metadata.intensityScale = result.intensityScale;
         metadata.initialReconstruction = initialReconstruction;
-        metadata.trainingData = training.description() + "; validation " + validation.description();
-        metadata.training.putAll(config.describe());
+        metadata.trainingData = (measurementLoss == null ? "" : "measurements simulated from ")
+            + training.description() + "; validation " + validation.description();
+        metadata.training.putAll(describe());
         metadata.training.put("epochs", Integer.toString(result.epochs.size()));
         // The weights are those of this epoch (1-based): the best validation epoch, or the last one.
         metadata.training.put("modelEpoch", Integer.toString(result.modelEpoch + 1));
@@ -239,10 +266,20 @@ public final class TrainingRun {
                 NDArray clean = training.batch(scope, indices, task.domainShape(), scale,
                     random(config.seed, epoch, stepIndex ^ PATCH_STREAM));
                 TrainingTask.Example example = task.example(clean, random(config.seed, epoch, stepIndex));
+                if (measurementLoss != null) {
+                    // The clean batch (also the example's target) ends here: nothing below can read it.
+                    clean.close();
+                }
                 NDArray loss;
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
-                    loss = output.sub(example.target).square().mean();
+                    if (measurementLoss == null) {
+                        NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
+                        loss = output.sub(example.target).square().mean();
+                    } else {
+                        loss = measurementLoss.loss(y -> network.forward(parameterStore,
+                            measurementTask.networkInputs(y), true).singletonOrThrow(), example.inputs.get(0),
+                            random(config.seed, epoch, stepIndex ^ TRANSFORM_STREAM)).total;
+                    }
                     collector.backward(loss);
                 }
                 float value = loss.getFloat();
@@ -323,12 +360,23 @@ public final class TrainingRun {
     }
 
     private Map<String, String> fingerprint(double scale) {
-        Map<String, String> map = new java.util.LinkedHashMap<>(config.describe());
+        Map<String, String> map = new java.util.LinkedHashMap<>(describe());
         map.put("architecture", NetworkCatalog.architecture(network));
         map.putAll(NetworkCatalog.hyperParameters(network));
         map.put("task", task.description());
         map.put("training", training.description());
         map.put("intensityScale", Double.toString(scale));
+        return map;
+    }
+
+    /** The settings that change the result: the config's, with the loss and what it learns from. */
+    private Map<String, String> describe() {
+        Map<String, String> map = config.describe();
+        if (measurementLoss != null) {
+            map.put("supervision", "measurements");
+            map.put("loss", measurementLoss.description());
+            map.put("modelSelection", config.keepBest ? "best validation PSNR on clean images" : "last epoch");
+        }
         return map;
     }
 

@@ -174,6 +174,14 @@ class LearnedCommandsTest extends SciJavaCommandTest {
     }
 
     @Test
+    void measurementSupervisionOfAPostProcessingNetworkIsRefusedNamingTheKey() {
+        assertFails("supervision=measurements", () -> commands.run(TrainSolverCommand.class, false, "training",
+            trainingImages, "validation", validationImages, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY,
+            "solver", "U-Net post-processing", "epochs", 1, "output", new File(directory.toFile(), "u.zip"),
+            "device", "CPU").get());
+    }
+
+    @Test
     void missingDataIsNamed() {
         assertFails("give training=<open image title> or train=<TIFF path>", () -> commands.run(
             TrainSolverCommand.class, false, "validation", validationImages, "output",

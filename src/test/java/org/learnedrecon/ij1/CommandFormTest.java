@@ -101,8 +101,8 @@ class CommandFormTest {
         assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
             "range", "size", "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range", "acceleration",
-            "center", "masks", "noise", "solver", "unrolled", "channels", "epochs", "batch", "rate", "seed", "checkpoint",
-            "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
+            "center", "masks", "noise", "solver", "supervision", "unrolled", "channels", "epochs", "batch", "rate",
+            "seed", "checkpoint", "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",

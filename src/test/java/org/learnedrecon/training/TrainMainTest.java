@@ -121,4 +121,47 @@ class TrainMainTest {
             () -> TrainMain.run(new String[] {"train"}, ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("key=value"), e.getMessage());
     }
+
+    private static String[] with(String[] args, String... extra) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+        System.arraycopy(extra, 0, all, args.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void trainsFromMeasurementsAloneAndRecordsIt() throws Exception {
+        String[] args = with(arguments("lgd", "lgd-ei.zip", "CPU"), "supervision=measurements", "ei.alpha=10");
+        args[11] = "checkpoint=" + directory.resolve("ckpt-ei");
+        TrainingResult result = TrainMain.run(args, ProgressMonitor.NONE);
+        assertEquals(1, result.modelEpoch, "measurement-only training keeps the last epoch");
+        ModelMetadata metadata = ModelFile.readMetadata(directory.resolve("lgd-ei.zip"));
+        assertEquals("measurements", metadata.training.get("supervision"));
+        assertEquals("last epoch", metadata.training.get("modelSelection"));
+        assertTrue(metadata.training.get("loss").contains("10.0 * mean"), metadata.training.get("loss"));
+        assertTrue(metadata.trainingData.startsWith("measurements simulated from train.tif"), metadata.trainingData);
+    }
+
+    @Test
+    void supervisionByMeasurementsNeedsASolverThroughTheOperatorAndAKnownValue() {
+        for (String solver : new String[] {"postprocessing", "dncnn"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+                with(arguments(solver, "bad.zip", "CPU"), "supervision=measurements"), ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("supervision=measurements") && e.getMessage().contains("solver="
+                + solver), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "supervision=sinograms"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("supervision=sinograms"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "supervision=measurements", "best=true"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("best=true"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "measurements=sino.tif"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("measurements=sino.tif"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "supervision=measurements", "ei.alpha=-1"),
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("ei.alpha"), e.getMessage());
+        assertTrue(!Files.exists(directory.resolve("bad.zip")));
+    }
 }

@@ -1,0 +1,96 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.noise.MeasurementNoise;
+
+/**
+ * The loss of training from measurements alone: equivariant imaging (Chen, Tachella &amp; Davies, "Equivariant
+ * Imaging: Learning Beyond the Range Space", ICCV 2021), as deepinv's {@code MCLoss} + {@code EILoss}:
+ * <pre>
+ *   x1 = f(y)
+ *   loss = mean((A x1 - y)^2)  +  alpha * mean((f(A T x1 + n) - T x1)^2)
+ * </pre>
+ * with {@code T} a rotation by an angle drawn uniformly in [0, 360) degrees per sample ({@link ImageRotation}) and
+ * {@code n} fresh noise of the training noise model (deepinv's {@code apply_noise=True}). The measurement-consistency
+ * (MC) mean runs over the measurement entries in the operator's own units (not normalised), the EI mean over image
+ * pixels: the convention of Chen et al.'s code, whose CT experiments used {@code alpha = 100}
+ * ({@link #DEFAULT_ALPHA}). With {@code alpha = 0} it is the MC loss alone, which cannot see the operator's null
+ * space (the ablation).
+ *
+ * <p>The gradient flows through both uses of {@code x1} (the target {@code T x1} and the new measurements
+ * {@code A T x1}), as in the paper and deepinv's default {@code no_grad=False}. The noise is computed from the values
+ * and added as a constant. {@code f} gets its initial reconstruction from the measurements' values (see
+ * {@link MeasurementTask#networkInputs}), so no gradient flows through that input.
+ *
+ * <p>The loss sees only measurements, the operator and the network: there is no argument through which a clean
+ * image could reach it.
+ */
+public final class EquivariantImagingLoss {
+
+    /** EI weight of Chen et al.'s CT experiments (sinogram MSE in pixel units, images in [0, 1]). */
+    public static final double DEFAULT_ALPHA = 100;
+
+    /** The terms of one batch: the total to minimise, and its measurement-consistency part. */
+    public static final class Terms {
+        public final NDArray total;
+        public final NDArray consistency;
+
+        Terms(NDArray total, NDArray consistency) {
+            this.total = total;
+            this.consistency = consistency;
+        }
+    }
+
+    private final ForwardOperator operator;
+    private final MeasurementNoise noise;
+    private final double alpha;
+
+    /**
+     * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
+     * @param alpha weight of the equivariance term; 0 gives measurement consistency alone
+     */
+    public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("ei.alpha must be >= 0 and finite, got " + alpha);
+        }
+        this.operator = operator;
+        this.noise = noise;
+        this.alpha = alpha;
+    }
+
+    /**
+     * The loss of the reconstruction {@code f} on measurements {@code y}; the transforms and the noise are drawn from
+     * {@code random}.
+     */
+    public Terms loss(UnaryOperator<NDArray> f, NDArray y, Random random) {
+        NDArray x1 = f.apply(y);
+        NDArray consistency = operator.apply(x1).sub(y).square().mean();
+        if (alpha == 0) {
+            return new Terms(consistency, consistency);
+        }
+        int batch = (int) x1.getShape().get(0);
+        double[] angles = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            angles[b] = 2 * Math.PI * random.nextDouble();
+        }
+        NDArray transformed = ImageRotation.rotate(x1, angles);
+        NDArray measured = operator.apply(transformed);
+        if (noise != null) {
+            NDArray values = measured.stopGradient();
+            measured = measured.add(noise.corrupt(values, random).sub(values));
+        }
+        NDArray equivariance = f.apply(measured).sub(transformed).square().mean();
+        return new Terms(consistency.add(equivariance.mul((float) alpha)), consistency);
+    }
+
+    /** For metadata and checkpoint fingerprints. */
+    public String description() {
+        return alpha == 0 ? "measurement consistency mean((A f(y) - y)^2) only"
+            : String.format(Locale.ROOT, "equivariant imaging: mean((A f(y) - y)^2) + %s * mean((f(A T x + n) - T x)^2),"
+                + " x = f(y), T = random rotation, n = %s", alpha, noise == null ? "none" : noise.description());
+    }
+}
