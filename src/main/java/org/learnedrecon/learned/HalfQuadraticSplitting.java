@@ -9,7 +9,6 @@ import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.classical.TotalVariation;
-import org.learnedrecon.solvers.classical.BatchedVectors;
 
 /**
  * Plug-and-play half-quadratic splitting with a decreasing denoiser strength, as DPIR (Zhang et al. 2021) and
@@ -186,24 +185,6 @@ public final class HalfQuadraticSplitting implements Solver {
 
     /** {@code (A*A + mu) x = A* y + mu z} by conjugate gradients from {@code z}, per sample. */
     NDArray dataStep(ForwardOperator operator, NDArray adjointY, NDArray z, double mu) {
-        NDArray x = z;
-        NDArray r = z.mul(mu).add(adjointY).sub(normal(operator, x, mu));
-        NDArray p = r;
-        NDArray rr = BatchedVectors.dot(r, r);
-        for (int i = 0; i < cgIterations; i++) {
-            NDArray q = normal(operator, p, mu);
-            NDArray alpha = rr.div(BatchedVectors.dot(p, q).maximum(1e-30f));
-            x = x.add(p.mul(BatchedVectors.perSample(alpha, p)));
-            r = r.sub(q.mul(BatchedVectors.perSample(alpha, q)));
-            NDArray next = BatchedVectors.dot(r, r);
-            NDArray beta = next.div(rr.maximum(1e-30f));
-            p = r.add(p.mul(BatchedVectors.perSample(beta, p)));
-            rr = next;
-        }
-        return x;
-    }
-
-    private static NDArray normal(ForwardOperator operator, NDArray v, double mu) {
-        return operator.adjoint(operator.apply(v)).add(v.mul(mu));
+        return QuadraticDataStep.solve(operator, adjointY, z, mu, cgIterations);
     }
 }

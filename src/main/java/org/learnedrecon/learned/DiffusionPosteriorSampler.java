@@ -1,0 +1,239 @@
+package org.learnedrecon.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Posterior samples by DiffPIR (Zhu et al. 2023; DeepInverse's {@code DiffPIR}) on a variance-exploding schedule,
+ * with a denoiser {@code D(x, sigma)} conditioned on the noise level (a noise-level-map DnCNN) standing in for the
+ * diffusion model: by Tweedie, {@code score(x, sigma) = (D(x, sigma) - x) / sigma^2}. Written once against
+ * {@link ForwardOperator}. With {@code sigma_0 > ... > sigma_{N-1}} geometric from {@code sigmaMax} to
+ * {@code sigmaMin} and {@code sigma_N = 0}:
+ * <pre>
+ *   x_N   = x_init + sigma_0 n                       (x_init: FBP for CT, zero-filled for MRI)
+ *   x0    = D(x_t, sigma_t)
+ *   x0    = argmin_x ||A x - y||^2 + mu_t ||x - x0||^2,   mu_t = lambda sigma_n^2 / sigma_t^2   (CG)
+ *   eps   = (x_t - x0) / sigma_t
+ *   x_t-1 = x0 + sigma_t-1 (sqrt(1 - zeta) eps + sqrt(zeta) n)
+ * </pre>
+ * the last step returning {@code x0}. {@code lambda = 1} is the Bayesian weight of a Gaussian likelihood against a
+ * prior step of variance {@code sigma_t^2}; DiffPIR uses larger values. {@code sigma_n}, the measurement noise, is
+ * taken as {@code noiseLevel} times the RMS of each slice's measured (non-zero) entries: the convention of the
+ * simulation commands (CT: of the sinogram; MRI: of the sampled k-space; 1 % by default).
+ *
+ * <p>This is not a trained diffusion model: the denoiser was trained for {@code sigma <= 0.2}, so the chain starts
+ * from the initial reconstruction plus noise of 0.2 rather than from pure noise, and what it samples depends on that
+ * start more than a full diffusion would.
+ *
+ * <p>Samples run as one batch {@code (samples x slices)}; the noise comes from a Java {@link Random} seeded with
+ * {@code seed}, so the same seed gives the same samples. Single-channel denoisers take complex images channel by
+ * channel ({@link ImageDenoiser}).
+ */
+public final class DiffusionPosteriorSampler {
+
+    /**
+     * The sampler's parameters. Defaults chosen on brain validation slices (README, "Posterior sampling"):
+     * see {@link #DEFAULTS}.
+     */
+    public record Settings(int steps, double sigmaMax, double sigmaMin, double zeta, double lambda, int cgIterations,
+        double noiseLevel) {
+
+        public Settings {
+            if (steps < 1 || cgIterations < 1 || !(sigmaMax >= sigmaMin) || !(sigmaMin > 0) || !(zeta >= 0)
+                || !(zeta <= 1) || !(lambda > 0) || !(noiseLevel > 0)) {
+                throw new IllegalArgumentException("Diffusion sampling needs steps >= 1, cgIterations >= 1, "
+                    + "sigmaMax >= sigmaMin > 0, 0 <= zeta <= 1, lambda > 0 and noiseLevel > 0; got steps " + steps
+                    + ", sigma " + sigmaMax + " -> " + sigmaMin + ", zeta " + zeta + ", lambda " + lambda + ", cg "
+                    + cgIterations + ", noise " + noiseLevel);
+            }
+        }
+
+        /** As {@link #PROPERTY} reads: {@code steps,sigmaMax,sigmaMin,zeta,lambda,cgIterations,noiseLevel}. */
+        public static Settings parse(String text) {
+            double[] v = Arrays.stream(text.split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
+            if (v.length != 7) {
+                throw new IllegalArgumentException(PROPERTY + "=" + text
+                    + " must be steps,sigmaMax,sigmaMin,zeta,lambda,cgIterations,noiseLevel");
+            }
+            return new Settings((int) v[0], v[1], v[2], v[3], v[4], (int) v[5], v[6]);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d steps, sigma %s -> %s, zeta %s, lambda %s, %d CG, noise %s", steps,
+                sigmaMax, sigmaMin, zeta, lambda, cgIterations, noiseLevel);
+        }
+    }
+
+    /** Defaults; {@code sigmaMax} is the top of the denoiser's training range. */
+    public static final Settings DEFAULTS = new Settings(20, 0.2, 0.005, 0.3, 1.0, 5, 0.01);
+
+    /** System property replacing {@link #DEFAULTS} for tuning runs, in {@link Settings#parse}'s form. */
+    public static final String PROPERTY = "lrecon.diffusion";
+
+    private final ImageDenoiser denoiser;
+    private final double intensityScale;
+    private final Settings settings;
+    private final Solver initial;
+
+    /**
+     * @param denoiser a denoiser with a noise-level map (a {@link DnCnn} with {@code noiseMap=true})
+     * @param intensityScale images were divided by it in denoiser training
+     * @param settings schedule and weights
+     * @param initial start of the chain, or {@code null} for {@code A* y / ||A||^2}
+     * @throws IllegalArgumentException for a denoiser that is not told the noise level
+     */
+    public DiffusionPosteriorSampler(Block denoiser, double intensityScale, Settings settings, Solver initial) {
+        ImageDenoiser wrapped = new ImageDenoiser(denoiser);
+        if (!wrapped.takesNoiseLevel()) {
+            throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser conditioned on the noise"
+                + " level (a model with hyperParameters noiseMap=true), but this one has noiseMap="
+                + (denoiser instanceof DnCnn d ? d.takesNoiseMap() : "absent (" + denoiser.getClass().getSimpleName()
+                + ")"));
+        }
+        if (!(intensityScale > 0)) {
+            throw new IllegalArgumentException("intensity scale must be positive, got " + intensityScale);
+        }
+        this.denoiser = wrapped;
+        this.intensityScale = intensityScale;
+        this.settings = settings;
+        this.initial = initial;
+    }
+
+    /** With {@link #DEFAULTS}, or the settings of {@link #PROPERTY} when set. */
+    public static DiffusionPosteriorSampler withDefaults(Block denoiser, double intensityScale, Solver initial) {
+        String override = System.getProperty(PROPERTY);
+        return new DiffusionPosteriorSampler(denoiser, intensityScale,
+            override == null || override.isBlank() ? DEFAULTS : Settings.parse(override), initial);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The noise level of step {@code k} (0-based; {@code k = steps} gives 0). */
+    double sigma(int k) {
+        int n = settings.steps();
+        if (k >= n) {
+            return 0;
+        }
+        return n == 1 ? settings.sigmaMin()
+            : settings.sigmaMax() * Math.pow(settings.sigmaMin() / settings.sigmaMax(), (double) k / (n - 1));
+    }
+
+    /**
+     * {@code samples} posterior samples of every slice of {@code measurements} {@code (B, range...)}: an array
+     * {@code (samples, B, domain...)} attached to the measurements' manager, in the measurements' intensity units.
+     */
+    public NDArray sample(NDArray measurements, ForwardOperator operator, int samples, long seed,
+        ProgressMonitor progress) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples=" + samples + " must be at least 1");
+        }
+        NDManager owner = measurements.getManager();
+        Shape domain = operator.domainShape();
+        long slices = measurements.getShape().get(0);
+        Shape batch = new Shape(samples * slices).addAll(domain);
+        Random random = new Random(seed);
+        int steps = settings.steps();
+        try (NDManager scope = owner.newSubManager()) {
+            ParameterStore parameters = new ParameterStore(scope, false);
+            NDArray y = measurements.div(intensityScale);
+            y.attach(scope);
+            NDArray start = initial == null ? scaledAdjoint(operator, y, scope)
+                : initial.reconstruct(y, operator, ProgressMonitor.NONE);
+            start.attach(scope);
+            NDArray adjointY = repeated(operator.adjoint(y), samples);
+            adjointY.attach(scope);
+            NDArray mu = perSlice(noiseVariance(y), samples, domain, scope);
+            CurrentIterate x = new CurrentIterate(scope,
+                repeated(start, samples).add(gaussian(scope, random, batch).mul(sigma(0))));
+            for (int k = 0; k < steps; k++) {
+                progress.checkCancelled();
+                double sigma = sigma(k);
+                double next = sigma(k + 1);
+                NDArray xt = x.get();
+                NDArray denoised = ChannelLayout.fromImages(denoiser.apply(parameters,
+                    ChannelLayout.toImages(xt, domain), sigma), domain);
+                NDArray x0 = QuadraticDataStep.solve(operator, adjointY, denoised,
+                    mu.mul(settings.lambda() / (sigma * sigma)), settings.cgIterations());
+                if (next == 0) {
+                    x.replace(x0);
+                } else {
+                    NDArray eps = xt.sub(x0).div(sigma);
+                    NDArray fresh = gaussian(xt.getManager(), random, batch);
+                    x.replace(x0.add(eps.mul(next * Math.sqrt(1 - settings.zeta()))
+                        .add(fresh.mul(next * Math.sqrt(settings.zeta())))));
+                }
+                progress.progress(k + 1, steps, "Diffusion posterior sampling: step " + (k + 1) + "/" + steps);
+            }
+            NDArray result = x.scaledInto(intensityScale, owner);
+            return result.reshape(new Shape(samples, slices).addAll(domain));
+        }
+    }
+
+    /** {@code (B, s...)} to {@code (S B, s...)}, sample-major: {@code samples} copies of the batch in a row. */
+    private static NDArray repeated(NDArray batch, int samples) {
+        Shape shape = batch.getShape();
+        return batch.expandDims(0).broadcast(new Shape(samples).addAll(shape))
+            .reshape(new Shape(samples * shape.get(0)).addAll(shape.slice(1)));
+    }
+
+    private static NDArray scaledAdjoint(ForwardOperator operator, NDArray y, NDManager scope) {
+        double norm = OperatorNorm.estimate(operator, scope, 30);
+        return operator.adjoint(y).div(norm * norm);
+    }
+
+    /**
+     * {@code sigma_n^2} per slice: {@code (noiseLevel x RMS of the non-zero entries)^2}, the non-zero entries being
+     * the measured ones (unsampled k-space is stored as zeros).
+     */
+    private double[] noiseVariance(NDArray y) {
+        long slices = y.getShape().get(0);
+        float[] values = y.toFloatArray();
+        int per = Math.toIntExact(values.length / slices);
+        double[] variance = new double[Math.toIntExact(slices)];
+        for (int b = 0; b < slices; b++) {
+            double sum = 0;
+            long count = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                if (values[i] != 0) {
+                    sum += (double) values[i] * values[i];
+                    count++;
+                }
+            }
+            double rms = count == 0 ? 0 : Math.sqrt(sum / count);
+            variance[b] = Math.max(1e-30, Math.pow(settings.noiseLevel() * rms, 2));
+        }
+        return variance;
+    }
+
+    /** One value per sample of the {@code (samples x slices)} batch, shaped {@code (S B, 1, ..., 1)}. */
+    private static NDArray perSlice(double[] values, int samples, Shape domain, NDManager manager) {
+        float[] tiled = new float[values.length * samples];
+        for (int i = 0; i < tiled.length; i++) {
+            tiled[i] = (float) values[i % values.length];
+        }
+        long[] shape = new long[domain.dimension() + 1];
+        Arrays.fill(shape, 1);
+        shape[0] = tiled.length;
+        return manager.create(tiled, new Shape(shape));
+    }
+
+    private static NDArray gaussian(NDManager manager, Random random, Shape shape) {
+        float[] values = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return manager.create(values, shape);
+    }
+}

@@ -1,0 +1,59 @@
+package org.learnedrecon.reconstruction;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/**
+ * What posterior samples say per pixel: the posterior mean (the reconstruction) and the standard deviation across
+ * samples (the uncertainty map, with the unbiased {@code 1 / (S - 1)}), optionally with the samples themselves.
+ * Arrays are {@code (B, domain...)} (samples: {@code (S, B, domain...)}) in the measurements' manager.
+ */
+public record PosteriorSummary(NDArray mean, NDArray std, NDArray samples) {
+
+    /** The fewest samples a standard deviation can be estimated from. */
+    public static final int MIN_SAMPLES = 2;
+
+    /**
+     * Draws {@code samples} posterior samples of every slice and summarises them.
+     *
+     * @param keepSamples whether {@link #samples()} is kept (else {@code null} and the samples are freed)
+     * @throws IllegalArgumentException for fewer than {@link #MIN_SAMPLES} samples
+     */
+    public static PosteriorSummary sample(DiffusionPosteriorSampler sampler, NDArray measurements,
+        ForwardOperator operator, int samples, long seed, boolean keepSamples, ProgressMonitor progress) {
+        requireSamples(samples);
+        NDArray drawn = sampler.sample(measurements, operator, samples, seed, progress);
+        PosteriorSummary summary = of(drawn);
+        if (keepSamples) {
+            return summary;
+        }
+        drawn.close();
+        return new PosteriorSummary(summary.mean(), summary.std(), null);
+    }
+
+    /** Mean and standard deviation over the first axis of {@code samples} {@code (S, B, ...)}, {@code S >= 2}. */
+    public static PosteriorSummary of(NDArray samples) {
+        long count = samples.getShape().get(0);
+        requireSamples(count);
+        NDManager owner = samples.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray mean = samples.mean(new int[] {0});
+            NDArray deviation = samples.sub(mean);
+            deviation.attach(scope);
+            NDArray std = deviation.square().sum(new int[] {0}).div(count - 1).sqrt();
+            mean.attach(owner);
+            std.attach(owner);
+            return new PosteriorSummary(mean, std, samples);
+        }
+    }
+
+    private static void requireSamples(long samples) {
+        if (samples < MIN_SAMPLES) {
+            throw new IllegalArgumentException("samples=" + samples + ": a posterior standard deviation needs at least "
+                + MIN_SAMPLES + " samples");
+        }
+    }
+}
