@@ -17,6 +17,7 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.reconstruction.CtModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
+import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
@@ -36,6 +37,10 @@ import org.scijava.plugin.Plugin;
  * or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
+ * {@code solver=[Diffusion posterior]} samples the posterior with a noise-level denoiser model ({@code model=} a file
+ * of a DnCNN trained with {@code net.noiseMap=true}) and gives the posterior mean as the reconstruction and a
+ * {@code <sinogram> std} image; {@code samples=} (default 8, at least 2) {@code seed=} {@code keep} (also output the
+ * samples).
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
  * and image size); otherwise the command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a
  * short scan (FBP applies Parker weights); below 180 degrees plus the fan angle the data are incomplete and the
@@ -49,7 +54,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
 
     @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
         SolverFactory.TV, SolverFactory.LGD, SolverFactory.LPD, SolverFactory.PNP,
-        SolverFactory.POST_PROCESSING})
+        SolverFactory.POST_PROCESSING, SolverFactory.DIFFUSION})
     private String solver = SolverFactory.FBP;
 
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
@@ -76,6 +81,15 @@ public class ReconstructCtCommand extends MonitoredCommand {
     @Parameter(label = "Size of image (0 = from metadata)", min = "0", max = "100000")
     private int size = 0;
 
+    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "1000")
+    private int samples = 8;
+
+    @Parameter(label = "Seed (diffusion posterior)")
+    private long seed = 1;
+
+    @Parameter(label = "Keep samples (diffusion posterior)")
+    private boolean keep = false;
+
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
 
@@ -84,6 +98,12 @@ public class ReconstructCtCommand extends MonitoredCommand {
 
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private MetadataImage reconstruction;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Posterior std", required = false)
+    private MetadataImage uncertainty;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Posterior samples", required = false)
+    private MetadataImage posteriorSamples;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Metrics", required = false)
     private MeasurementTable metrics;
@@ -100,13 +120,16 @@ public class ReconstructCtCommand extends MonitoredCommand {
         CtGeometry g = scan.geometry();
         int slices = ImageRequirements.slices(sinogram);
         ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
-        Method method = SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver, model, g,
-            DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver, filter,
-            iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
+        boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
+        Method method = diffusion ? null : SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
+            model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver,
+            filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
-                Result x = ReconstructionService.reconstruct(y, "sinogram=" + sinogram.title(), method, progress());
+                String what = "sinogram=" + sinogram.title();
+                Result x = diffusion ? posterior(y, what, g) : ReconstructionService.reconstruct(y, what, method,
+                    progress());
                 Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
                 metadata.put("source", sinogram.title());
                 if (x.modelName() != null) {
@@ -122,6 +145,32 @@ public class ReconstructCtCommand extends MonitoredCommand {
                 }
             }
         });
+    }
+
+    /**
+     * The posterior mean as the result; the std (and with {@code keep} the samples, sample-major: all slices of
+     * sample 1, then of sample 2, ...) as the extra outputs.
+     */
+    private Result posterior(NDArray y, String what, CtGeometry g) {
+        PosteriorResult p = ReconstructionService.posterior(y, what, new CtModelLoader(solver, model, g,
+            DeepLearningRuntime.DeviceChoice.parse(device)), samples, seed, keep, progress());
+        Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
+        metadata.put("source", sinogram.title());
+        metadata.put("model", p.modelName());
+        metadata.put("samples", Integer.toString(samples));
+        metadata.put("seed", Long.toString(seed));
+        uncertainty = new MetadataImage(sinogram.title() + " std", TensorAdapter.toImg(p.summary().std()), metadata);
+        NDArray drawn = p.summary().samples();
+        if (drawn != null) {
+            posteriorSamples = new MetadataImage(sinogram.title() + " samples", TensorAdapter.toImg(drawn.reshape(
+                new ai.djl.ndarray.types.Shape(-1).addAll(drawn.getShape().slice(2)))), metadata);
+        }
+        return new Result(p.summary().mean(), p.solverName(), p.modelName());
+    }
+
+    /** The posterior standard deviation (solver=[Diffusion posterior]), else null. */
+    public MetadataImage uncertainty() {
+        return uncertainty;
     }
 
     /** The reconstruction, for callers holding the instance. */

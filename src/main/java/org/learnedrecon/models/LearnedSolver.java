@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import org.learnedrecon.learned.DiffusionPosteriorSampler;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.HalfQuadraticSplitting;
 import org.learnedrecon.learned.PlugAndPlay;
@@ -60,6 +61,20 @@ public final class LearnedSolver implements Solver {
                     + metadata.initialReconstruction + "', but '" + initial.name() + "' was given");
             }
         }
+    }
+
+    /**
+     * Posterior sampling with this denoiser model from the same initial reconstruction
+     * ({@link DiffusionPosteriorSampler#withDefaults}).
+     *
+     * @throws IllegalArgumentException when the model is not a denoiser told the noise level ({@code noiseMap=true})
+     */
+    public DiffusionPosteriorSampler posteriorSampler() {
+        if (!(model.network() instanceof DnCnn)) {
+            throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser model (architecture "
+                + DnCnn.ARCHITECTURE + "), but this one is " + model.metadata().architecture);
+        }
+        return DiffusionPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale, initial);
     }
 
     /** The noise level a denoiser model was trained at ({@code training.sigma}; 0.05, the default, when absent). */

@@ -44,6 +44,7 @@ public final class LearnedSolverFactory {
         ARCHITECTURES.put(SolverFactory.LPD, LearnedPrimalDual.ARCHITECTURE);
         ARCHITECTURES.put(SolverFactory.PNP, DnCnn.ARCHITECTURE);
         ARCHITECTURES.put(SolverFactory.POST_PROCESSING, PostProcessingNetwork.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.DIFFUSION, DnCnn.ARCHITECTURE);
     }
 
     private LearnedSolverFactory() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.models.ModelMetadata;
+import org.learnedrecon.learned.DiffusionPosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
@@ -71,6 +72,30 @@ public final class LoadedLearnedSolver implements AutoCloseable {
      * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled between batches
      */
     public NDArray reconstruct(NDArray measurements, ProgressMonitor progress) {
+        NDArray x = batched(measurements, 1, progress, y -> solver.reconstruct(y, operator, ProgressMonitor.NONE));
+        return x.reshape(x.getShape().slice(1));
+    }
+
+    /**
+     * {@code samples} posterior samples of every slice ({@link LearnedSolver#posteriorSampler}), in batches of
+     * slices (batch {@code k} drawn with seed {@code seed + k}): {@code (samples, slices, image shape...)}, float32,
+     * attached to the input's manager.
+     *
+     * @throws IllegalArgumentException when the model is not a noise-level denoiser
+     */
+    public NDArray samples(NDArray measurements, int samples, long seed, ProgressMonitor progress) {
+        DiffusionPosteriorSampler sampler = solver.posteriorSampler();
+        long[] batchIndex = {0};
+        return batched(measurements, samples, progress, y -> sampler.sample(y, operator, samples,
+            seed + batchIndex[0]++, ProgressMonitor.NONE));
+    }
+
+    /**
+     * Runs {@code solve} on batches of slices on the device; each call returns {@code (copies, batch, image...)}
+     * (or {@code (batch, image...)} when {@code copies == 1}); the result is {@code (copies, slices, image...)}.
+     */
+    private NDArray batched(NDArray measurements, int copies, ProgressMonitor progress,
+        java.util.function.UnaryOperator<NDArray> solve) {
         Shape shape = measurements.getShape();
         Shape range = operator.rangeShape();
         if (shape.dimension() != range.dimension() + 1 || !shape.slice(1).equals(range)) {
@@ -80,7 +105,7 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         long n = shape.get(0);
         Shape sample = operator.domainShape();
         int perSample = Math.toIntExact(sample.size());
-        float[] result = new float[Math.toIntExact(n * perSample)];
+        float[] result = new float[Math.toIntExact(copies * n * perSample)];
         progress.progress(0, n, name());
         for (long first = 0; first < n; first += batch) {
             progress.checkCancelled();
@@ -90,13 +115,16 @@ public final class LoadedLearnedSolver implements AutoCloseable {
                 part.attach(scope);
                 NDArray y = part.toType(DataType.FLOAT32, false).toDevice(device, false);
                 y.attach(scope);
-                NDArray x = solver.reconstruct(y, operator, ProgressMonitor.NONE);
+                NDArray x = solve.apply(y);
                 float[] values = x.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
-                System.arraycopy(values, 0, result, Math.toIntExact(first * perSample), values.length);
+                int block = Math.toIntExact((last - first) * perSample);
+                for (int c = 0; c < copies; c++) {
+                    System.arraycopy(values, c * block, result, Math.toIntExact((c * n + first) * perSample), block);
+                }
             }
             progress.progress(last, n, String.format("%s: slice %d/%d", name(), last, n));
         }
-        return measurements.getManager().create(result, new Shape(n).addAll(sample));
+        return measurements.getManager().create(result, new Shape(copies, n).addAll(sample));
     }
 
     @Override

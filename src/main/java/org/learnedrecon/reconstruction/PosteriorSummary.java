@@ -25,13 +25,16 @@ public record PosteriorSummary(NDArray mean, NDArray std, NDArray samples) {
     public static PosteriorSummary sample(DiffusionPosteriorSampler sampler, NDArray measurements,
         ForwardOperator operator, int samples, long seed, boolean keepSamples, ProgressMonitor progress) {
         requireSamples(samples);
-        NDArray drawn = sampler.sample(measurements, operator, samples, seed, progress);
-        PosteriorSummary summary = of(drawn);
-        if (keepSamples) {
-            return summary;
+        PosteriorSummary summary = of(sampler.sample(measurements, operator, samples, seed, progress));
+        return keepSamples ? summary : summary.withoutSamples();
+    }
+
+    /** The mean and std only; the samples are freed. */
+    public PosteriorSummary withoutSamples() {
+        if (samples != null) {
+            samples.close();
         }
-        drawn.close();
-        return new PosteriorSummary(summary.mean(), summary.std(), null);
+        return new PosteriorSummary(mean, std, null);
     }
 
     /** Mean and standard deviation over the first axis of {@code samples} {@code (S, B, ...)}, {@code S >= 2}. */
@@ -50,7 +53,7 @@ public record PosteriorSummary(NDArray mean, NDArray std, NDArray samples) {
         }
     }
 
-    private static void requireSamples(long samples) {
+    static void requireSamples(long samples) {
         if (samples < MIN_SAMPLES) {
             throw new IllegalArgumentException("samples=" + samples + ": a posterior standard deviation needs at least "
                 + MIN_SAMPLES + " samples");

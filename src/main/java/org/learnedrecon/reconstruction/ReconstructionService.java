@@ -79,9 +79,7 @@ public final class ReconstructionService {
      * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled
      */
     public static Result reconstruct(NDArray measurements, String what, Method method, ProgressMonitor progress) {
-        if (measurements.isNaN().any().getBoolean() || measurements.isInfinite().any().getBoolean()) {
-            throw new IllegalArgumentException(what + " contains NaN or infinite values");
-        }
+        requireFinite(measurements, what);
         if (method.loader == null) {
             return new Result(solve(method.solver, measurements, method, progress), method.solver.name(), null);
         }
@@ -91,6 +89,38 @@ public final class ReconstructionService {
             return new Result(x, network.name(), network.modelName());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The posterior of every slice, the name of the sampler and of its model. */
+    public record PosteriorResult(PosteriorSummary summary, String solverName, String modelName) {
+    }
+
+    /**
+     * Posterior samples of every slice by the denoiser model of {@code loader}
+     * ({@link LoadedLearnedSolver#samples}), summarised ({@link PosteriorSummary}); attached to the measurements'
+     * manager.
+     *
+     * @param keepSamples whether the summary keeps the samples {@code (samples, slices, image...)}
+     * @throws IllegalArgumentException for non-finite measurements, fewer than 2 samples, or a model that cannot be
+     *     loaded, does not fit or is not a noise-level denoiser
+     */
+    public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader, int samples,
+        long seed, boolean keepSamples, ProgressMonitor progress) {
+        requireFinite(measurements, what);
+        PosteriorSummary.requireSamples(samples);
+        try (LoadedLearnedSolver network = loader.load()) {
+            PosteriorSummary summary = PosteriorSummary.of(network.samples(measurements, samples, seed, progress));
+            summary = keepSamples ? summary : summary.withoutSamples();
+            return new PosteriorResult(summary, "Diffusion posterior mean", network.modelName());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static void requireFinite(NDArray measurements, String what) {
+        if (measurements.isNaN().any().getBoolean() || measurements.isInfinite().any().getBoolean()) {
+            throw new IllegalArgumentException(what + " contains NaN or infinite values");
         }
     }
 

@@ -30,6 +30,13 @@ public final class SolverFactory {
     public static final String PNP = "Plug-and-play";
     public static final String POST_PROCESSING = "U-Net post-processing";
 
+    /**
+     * Posterior sampling with a noise-level denoiser model (diffusion-style, {@code learned.DiffusionPosteriorSampler}):
+     * a posterior mean and a standard-deviation image. Loaded as the denoiser models are, but not one of
+     * {@link #LEARNED}: it gives two images, so the commands that offer it call it themselves.
+     */
+    public static final String DIFFUSION = "Diffusion posterior";
+
     /** The learned solvers, in menu order (need {@code model=} and {@code device=}). */
     public static final List<String> LEARNED = List.of(LGD, LPD, PNP, POST_PROCESSING);
 

@@ -244,6 +244,44 @@ class CtCommandsTest extends SciJavaCommandTest {
         return () -> simulate(image, "angles", 4);
     }
 
+    @Test
+    void diffusionPosteriorGivesTheMeanAStdImageAndOnRequestTheSamples(@org.junit.jupiter.api.io.TempDir
+        java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("noise-level.zip");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.learnedrecon.learned.DnCnn denoiser = new org.learnedrecon.learned.DnCnn(1, 4, 3, true);
+            org.learnedrecon.learned.SeededInitializer.install(denoiser, 3);
+            ai.djl.ndarray.types.Shape images = new ai.djl.ndarray.types.Shape(1, 1, 16, 16);
+            denoiser.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, images, images);
+            org.learnedrecon.models.ModelMetadata metadata = new org.learnedrecon.models.ModelMetadata();
+            metadata.architecture = org.learnedrecon.learned.DnCnn.ARCHITECTURE;
+            metadata.hyperParameters = denoiser.hyperParameters();
+            metadata.domainShape = new long[] {16, 16};
+            metadata.rangeShape = new long[] {16, 16};
+            org.learnedrecon.models.ModelFile.save(new org.learnedrecon.models.LearnedModel(denoiser, metadata),
+                file);
+        }
+        MetadataImage sino = simulate(phantom(16, 2), "angles", 12);
+        CommandModule module = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
+            "samples", 3, "seed", 2L, "keep", true);
+        MetadataImage mean = (MetadataImage) module.getOutput("reconstruction");
+        MetadataImage std = (MetadataImage) module.getOutput("uncertainty");
+        MetadataImage samples = (MetadataImage) module.getOutput("posteriorSamples");
+        assertArrayEquals(new long[] {16, 16, 2}, mean.image().dimensionsAsLongArray());
+        assertArrayEquals(new long[] {16, 16, 2}, std.image().dimensionsAsLongArray());
+        assertArrayEquals(new long[] {16, 16, 6}, samples.image().dimensionsAsLongArray());
+        assertEquals(sino.title() + " std", std.title());
+        float[] spread = pixels(std);
+        assertTrue(java.util.stream.IntStream.range(0, spread.length).allMatch(i -> spread[i] >= 0
+            && Float.isFinite(spread[i])) && java.util.stream.IntStream.range(0, spread.length)
+            .anyMatch(i -> spread[i] > 0), "std finite, non-negative and not all zero");
+        assertFails("samples=1", () -> reconstruct(sino, "solver", "Diffusion posterior", "model",
+            file.toString(), "samples", 1));
+        // The shipped denoiser knows one noise level: refused, naming the key.
+        assertFails("noiseMap=false", () -> reconstruct(sino, "solver", "Diffusion posterior", "model",
+            "dncnn-s05"));
+    }
+
     private static void assertFails(String part, java.util.concurrent.Callable<Object> call) {
         ExecutionException e = assertThrows(ExecutionException.class, call::call);
         Throwable cause = e.getCause();

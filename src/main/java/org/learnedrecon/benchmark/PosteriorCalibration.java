@@ -1,0 +1,206 @@
+package org.learnedrecon.benchmark;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
+import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.metrics.Psnr;
+import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.LearnedSolver;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.ComplexGaussianNoise;
+import org.learnedrecon.physics.mri.SamplingMask;
+import org.learnedrecon.physics.noise.GaussianNoise;
+import org.learnedrecon.reconstruction.PosteriorSummary;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.training.ImageSliceDataset;
+
+/**
+ * Is the diffusion posterior calibrated? For each scenario and test set (built as {@link SolverComparison} builds
+ * them, 1 % noise): PSNR of the initial reconstruction (FBP / zero-filled), of plug-and-play HQS with the same
+ * denoiser and of the posterior mean; the coverage of the nominal 90 % interval {@code mean +- 1.645 std} (fraction
+ * of pixels whose true value lies inside) and of the finite-sample 90 % prediction interval of {@code S} samples
+ * ({@link #finiteSampleFactor}); the Pearson correlation of {@code std} and {@code |mean - truth|} over
+ * all pixels of the set; the mean std (the spread) next to the mean absolute error. MRI is scored on magnitudes:
+ * each sample's magnitude image, then mean and std of those. A markdown table on stdout (and in {@code out=}).
+ *
+ * <p>Arguments: {@code model=} (a noise-level-map denoiser file, required) {@code scenarios=[ct30,ct90x120,mri4,mri8]}
+ * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
+ * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
+ * {@code out=}. The sampler's settings: {@link DiffusionPosteriorSampler#DEFAULTS}, or
+ * {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}.
+ */
+public final class PosteriorCalibration {
+
+    /** The two-sided 90 % quantile of the standard normal. */
+    static final double Z90 = 1.6449;
+
+    private static final List<String> KEYS = List.of("model", "scenarios", "sets", "images", "samples", "seed", "hqs",
+        "out");
+
+    private final Map<String, String> options;
+
+    public PosteriorCalibration(Map<String, String> options) {
+        for (String key : options.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("Unknown argument " + key + "=: choose from " + KEYS);
+            }
+        }
+        if (!options.containsKey("model")) {
+            throw new IllegalArgumentException("model= (a noise-level-map denoiser file) is required");
+        }
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws IOException {
+        PosteriorCalibration calibration = new PosteriorCalibration(SolverComparison.parse(args));
+        String table = DeepLearningRuntime.call(calibration::run);
+        System.out.print(table);
+        String out = calibration.options.get("out");
+        if (out != null && !out.isEmpty()) {
+            Files.writeString(Path.of(out), table, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The table, one row per scenario and set. */
+    public String run() throws IOException {
+        int images = Integer.parseInt(options.getOrDefault("images", "8"));
+        String n = Integer.toString(images);
+        SolverComparison sets = new SolverComparison(Map.of("valSlices", n, "natural", n, "atlas", n,
+            "ellipses", n, "seed", options.getOrDefault("seed", "1")));
+        StringBuilder table = new StringBuilder("| scenario | test set | FBP / zero-filled | HQS | posterior mean | "
+            + "coverage of mean +- 1.645 std | coverage of the finite-sample 90 % interval | corr(std, abs error) | "
+            + "mean std | mean abs error | seconds per slice |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String key : options.getOrDefault("scenarios", "ct30,ct90x120,mri4,mri8").split(",")) {
+            SolverComparison.Scenario scenario = SolverComparison.scenario(key.trim());
+            for (String set : options.getOrDefault("sets", "val").split(",")) {
+                String row = row(scenario, set.trim(), sets.testSet(set.trim()));
+                System.err.print(row);
+                table.append(row);
+            }
+        }
+        return table.append("\nSampler: ").append(settings()).append("; ")
+            .append(options.getOrDefault("samples", "8")).append(" samples, seed ")
+            .append(options.getOrDefault("seed", "1")).append(".\n").toString();
+    }
+
+    private static String settings() {
+        String override = System.getProperty(DiffusionPosteriorSampler.PROPERTY);
+        return (override == null || override.isBlank() ? DiffusionPosteriorSampler.DEFAULTS
+            : DiffusionPosteriorSampler.Settings.parse(override)).toString();
+    }
+
+    private String row(SolverComparison.Scenario scenario, String set, ImageSliceDataset images) throws IOException {
+        long seed = Long.parseLong(options.getOrDefault("seed", "1"));
+        int samples = Integer.parseInt(options.getOrDefault("samples", "8"));
+        Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
+        boolean ct = CtParallelPhysics.NAME.equals(physics.get("physics"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator op;
+            NDArray truth;
+            NDArray y;
+            int[] all = java.util.stream.IntStream.range(0, images.size()).toArray();
+            if (ct) {
+                op = RayTransform.matrixFree(CtParallelPhysics.geometry(physics));
+                truth = images.batch(m, all, op.domainShape(), 1.0);
+                y = new GaussianNoise(0.01, seed).apply(op.apply(truth));
+            } else {
+                physics.put("maskSeed", Long.toString(SolverComparison.DEFAULT_MRI_MASK_SEED));
+                SamplingMask mask = MriCartesianPhysics.mask(physics);
+                op = new CartesianMriOperator(m, mask);
+                truth = images.batch(m, all, op.domainShape(), 1.0);
+                y = new ComplexGaussianNoise(0.01, seed).apply(op.apply(truth), mask);
+            }
+            Solver initial = PhysicsCatalog.find(physics.get("physics")).initialReconstruction(physics);
+            LearnedModel model = ModelFile.load(Path.of(options.get("model")), m, op, physics);
+            double scale = model.metadata().intensityScale;
+            NDArray reference = magnitude(truth, ct);
+            double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
+            double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
+                ? psnr(reference, magnitude(new LearnedSolver(model, initial).reconstruct(y, op,
+                    ProgressMonitor.NONE), ct)) : Double.NaN;
+            DiffusionPosteriorSampler sampler = DiffusionPosteriorSampler.withDefaults(model.network(), scale,
+                initial);
+            long t0 = System.nanoTime();
+            NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
+            double seconds = (System.nanoTime() - t0) / 1e9 / images.size();
+            PosteriorSummary summary = PosteriorSummary.of(magnitude(drawn, ct));
+            float[] t = reference.toFloatArray();
+            float[] mean = summary.mean().toFloatArray();
+            float[] std = summary.std().toFloatArray();
+            double predictive = Z90 * finiteSampleFactor(samples);
+            double inside = 0;
+            double insidePredictive = 0;
+            double[] error = new double[t.length];
+            double[] spread = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                error[i] = Math.abs(mean[i] - t[i]);
+                spread[i] = std[i];
+                inside += error[i] <= Z90 * std[i] ? 1 : 0;
+                insidePredictive += error[i] <= predictive * std[i] ? 1 : 0;
+            }
+            return String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.4f | %.4f | %.1f |%n",
+                scenario.title(), set, start, hqs, psnr(reference, summary.mean()), inside / t.length,
+                insidePredictive / t.length,
+                pearson(spread, error), average(spread), average(error), seconds);
+        }
+    }
+
+    /**
+     * The width, in sample standard deviations and relative to 1.645, of a 90 % interval for a new draw (the truth,
+     * if it is distributed as the samples are) around the mean of {@code n} samples: Student's
+     * {@code t_{0.95, n-1} sqrt(1 + 1/n) / 1.645}; 1.15 x 1.06 = 1.22 for 8 samples.
+     */
+    static double finiteSampleFactor(int n) {
+        double[] t95 = {6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771,
+            1.761, 1.753};
+        int dof = n - 1;
+        double t = dof <= t95.length ? t95[dof - 1] : Z90 + (Z90 * Z90 * Z90 + Z90) / (4 * dof);
+        return t * Math.sqrt(1 + 1.0 / n) / Z90;
+    }
+
+    /** Images {@code (..., H, W)}: real (CT) as they are; complex (MRI, {@code (..., 2, H, W)}) as magnitudes. */
+    private static NDArray magnitude(NDArray x, boolean real) {
+        int d = x.getShape().dimension();
+        return real ? x : x.square().sum(new int[] {d - 3}).sqrt();
+    }
+
+    private static double psnr(NDArray truth, NDArray test) {
+        double[] values = Psnr.compute(truth, test, 1.0);
+        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    static double average(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    static double pearson(double[] a, double[] b) {
+        double ma = average(a);
+        double mb = average(b);
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+}
