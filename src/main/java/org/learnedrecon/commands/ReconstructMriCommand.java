@@ -15,8 +15,10 @@ import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.reconstruction.MriModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
+import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.scijava.ItemIO;
@@ -60,7 +62,7 @@ public class ReconstructMriCommand extends MonitoredCommand {
 
     @Parameter(label = "Solver", choices = {MriSolverFactory.ZERO_FILLED, MriSolverFactory.CG_SENSE,
         MriSolverFactory.WAVELET, MriSolverFactory.TV, MriSolverFactory.UNROLLED, MriSolverFactory.PLUG_AND_PLAY,
-        MriSolverFactory.UNET})
+        MriSolverFactory.UNET, SolverFactory.DIFFUSION})
     private String solver = MriSolverFactory.TV;
 
     @Parameter(label = "Lambda (regularisation; negative = solver default)")
@@ -81,6 +83,21 @@ public class ReconstructMriCommand extends MonitoredCommand {
     @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
 
+    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "1000")
+    private int samples = 8;
+
+    @Parameter(label = "Seed (diffusion posterior)")
+    private long seed = 1;
+
+    @Parameter(label = "Keep samples (diffusion posterior)")
+    private boolean keep = false;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Posterior std", required = false)
+    private MetadataImage uncertainty;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Posterior samples", required = false)
+    private MetadataImage posteriorSamples;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private MetadataImage reconstruction;
 
@@ -94,7 +111,8 @@ public class ReconstructMriCommand extends MonitoredCommand {
     public void run() {
         KspaceInputs in = KspaceInputs.of(kspace, mask, maps);
         ImageRequirements.requireReference(reference, in.width(), in.height(), in.slices());
-        boolean learned = MriSolverFactory.isLearned(solver);
+        boolean diffusion = SolverFactory.DIFFUSION.equals(solver);
+        boolean learned = diffusion || MriSolverFactory.isLearned(solver);
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(solver) : lambda;
         Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
             in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
@@ -107,9 +125,11 @@ public class ReconstructMriCommand extends MonitoredCommand {
                 // and the learned models see the range they were trained on (measured on test-data/mri-demo 8x
                 // with lgd-mri8: mean PSNR peak 19.36 dB, 99.5th percentile 19.31, 99th 19.29, no scaling 18.91).
                 Method method = solving.peakNormalised((scope, ys) -> in.operator(scope, ys, givenMaps));
-                Result x = ReconstructionService.reconstruct(in.coils() == 1 ? y.squeeze(1) : y, "kspace="
-                    + kspace.title(), method, progress());
+                NDArray data = in.coils() == 1 ? y.squeeze(1) : y;
+                String what = "kspace=" + kspace.title();
                 Map<String, String> metadata = new LinkedHashMap<>(kspace.metadata());
+                Result x = diffusion ? posterior(data, what, method, metadata)
+                    : ReconstructionService.reconstruct(data, what, method, progress());
                 metadata.put("mri.solver", x.solverName());
                 if (learned) {
                     metadata.put("model", x.modelName());
@@ -135,6 +155,32 @@ public class ReconstructMriCommand extends MonitoredCommand {
                 }
             }
         });
+    }
+
+    /**
+     * The posterior mean as the result; the std as the magnitude of the per-channel (real, imaginary) stds, and with
+     * {@code keep} the samples' magnitudes, sample-major (all slices of sample 1, then of sample 2, ...).
+     */
+    private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata) {
+        PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
+            samples, seed, keep, progress());
+        Map<String, String> info = new LinkedHashMap<>(metadata);
+        info.put("model", p.modelName());
+        info.put("samples", Integer.toString(samples));
+        info.put("seed", Long.toString(seed));
+        uncertainty = new MetadataImage(kspace.title() + " std", TensorAdapter.toImg(ComplexArithmetic.magnitude(
+            p.summary().std())), info);
+        NDArray drawn = p.summary().samples();
+        if (drawn != null) {
+            posteriorSamples = new MetadataImage(kspace.title() + " samples", TensorAdapter.toImg(
+                ComplexArithmetic.magnitude(drawn.reshape(new ai.djl.ndarray.types.Shape(-1)
+                .addAll(drawn.getShape().slice(2))))), info);
+        }
+        return new Result(p.summary().mean(), p.solverName(), p.modelName());
+    }
+
+    public MetadataImage uncertainty() {
+        return uncertainty;
     }
 
     public MetadataImage reconstruction() {

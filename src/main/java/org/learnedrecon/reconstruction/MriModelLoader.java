@@ -85,6 +85,9 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
         if (MriSolverFactory.PLUG_AND_PLAY.equals(solver)) {
             return SolverFactory.PNP;
         }
+        if (SolverFactory.DIFFUSION.equals(solver)) {
+            return SolverFactory.DIFFUSION;
+        }
         if (MriSolverFactory.UNET.equals(solver)) {
             return SolverFactory.POST_PROCESSING;
         }

@@ -107,10 +107,37 @@ public final class ReconstructionService {
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader, int samples,
         long seed, boolean keepSamples, ProgressMonitor progress) {
+        return posterior(measurements, what, loader, null, samples, seed, keepSamples, progress);
+    }
+
+    /**
+     * As above; with {@code peakScaling} (MRI) each slice is divided by the peak of its zero-filled image through
+     * those operators ({@link PeakNormalisedSolver#scales}) before sampling and the samples multiplied back.
+     */
+    public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader,
+        Operators peakScaling, int samples, long seed, boolean keepSamples, ProgressMonitor progress) {
         requireFinite(measurements, what);
         PosteriorSummary.requireSamples(samples);
         try (LoadedLearnedSolver network = loader.load()) {
-            PosteriorSummary summary = PosteriorSummary.of(network.samples(measurements, samples, seed, progress));
+            NDArray drawn;
+            if (peakScaling == null) {
+                drawn = network.samples(measurements, samples, seed, progress);
+            } else {
+                NDArray scale = PeakNormalisedSolver.scales(measurements, peakScaling.operator(
+                    measurements.getManager(), measurements));
+                Shape shape = measurements.getShape();
+                long[] perSlice = new long[shape.dimension()];
+                java.util.Arrays.fill(perSlice, 1);
+                perSlice[0] = shape.get(0);
+                NDArray scaled = network.samples(measurements.div(scale.reshape(new Shape(perSlice))), samples, seed,
+                    progress);
+                long[] perSample = new long[scaled.getShape().dimension()];
+                java.util.Arrays.fill(perSample, 1);
+                perSample[1] = shape.get(0);
+                drawn = scaled.mul(scale.reshape(new Shape(perSample)));
+                scaled.close();
+            }
+            PosteriorSummary summary = PosteriorSummary.of(drawn);
             summary = keepSamples ? summary : summary.withoutSamples();
             return new PosteriorResult(summary, "Diffusion posterior mean", network.modelName());
         } catch (IOException e) {

@@ -98,9 +98,11 @@ class SolverComparisonTest {
             () -> new SolverComparison(Map.of()).testSet("train"));
         assertTrue(set.getMessage().contains("sets=train"), set.getMessage());
         IllegalArgumentException scenario = assertThrows(IllegalArgumentException.class,
-            () -> SolverComparison.scenario("ct45"));
-        assertTrue(scenario.getMessage().contains("scenarios=ct45 is not one of [ct60, ct30, ct90x120, mri4, mri8]"),
-            scenario.getMessage());
+            () -> SolverComparison.scenario("ct45y"));
+        assertTrue(scenario.getMessage().contains("scenarios=ct45y is not one of [ct60, ct30, ct90x120, mri4, mri8]"
+            + " nor ct<views>[x<degrees>] or mri<acceleration>"), scenario.getMessage());
+        assertEquals("CT 45 views over 90 deg, 1% noise", SolverComparison.scenario("ct45x90").title());
+        assertEquals("0.02", SolverComparison.scenario("mri16").physics().get("center"));
     }
 
     private static double psnr(String scenarioPrefix, String set, String solverPrefix) {

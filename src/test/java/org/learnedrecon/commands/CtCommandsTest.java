@@ -247,20 +247,7 @@ class CtCommandsTest extends SciJavaCommandTest {
     @Test
     void diffusionPosteriorGivesTheMeanAStdImageAndOnRequestTheSamples(@org.junit.jupiter.api.io.TempDir
         java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("noise-level.zip");
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            org.learnedrecon.learned.DnCnn denoiser = new org.learnedrecon.learned.DnCnn(1, 4, 3, true);
-            org.learnedrecon.learned.SeededInitializer.install(denoiser, 3);
-            ai.djl.ndarray.types.Shape images = new ai.djl.ndarray.types.Shape(1, 1, 16, 16);
-            denoiser.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, images, images);
-            org.learnedrecon.models.ModelMetadata metadata = new org.learnedrecon.models.ModelMetadata();
-            metadata.architecture = org.learnedrecon.learned.DnCnn.ARCHITECTURE;
-            metadata.hyperParameters = denoiser.hyperParameters();
-            metadata.domainShape = new long[] {16, 16};
-            metadata.rangeShape = new long[] {16, 16};
-            org.learnedrecon.models.ModelFile.save(new org.learnedrecon.models.LearnedModel(denoiser, metadata),
-                file);
-        }
+        java.nio.file.Path file = TinyNoiseLevelDenoiser.write(dir);
         MetadataImage sino = simulate(phantom(16, 2), "angles", 12);
         CommandModule module = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
             "samples", 3, "seed", 2L, "keep", true);

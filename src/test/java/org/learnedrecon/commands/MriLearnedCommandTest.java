@@ -125,6 +125,26 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         }
     }
 
+    @Test
+    void diffusionPosteriorGivesTheMeanAndAStdImage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+        throws Exception {
+        MetadataImage validation = LearnedCommandsTest.phantoms("val", 2, 22);
+        MetadataImage k = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", validation,
+            "mask", "Random lines", "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 9L, "coils", 1)
+            .get().getOutput("kspace");
+        CommandModule run = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Diffusion posterior", "model", TinyNoiseLevelDenoiser.write(directory).toString(), "samples", 3,
+            "keep", true, "reference", validation).get();
+        MetadataImage mean = (MetadataImage) run.getOutput("reconstruction");
+        MetadataImage std = (MetadataImage) run.getOutput("uncertainty");
+        MetadataImage samples = (MetadataImage) run.getOutput("posteriorSamples");
+        assertEquals(2, mean.image().dimension(2));
+        assertEquals(2, std.image().dimension(2));
+        assertEquals(6, samples.image().dimension(2));
+        assertEquals(k.title() + " std", std.title());
+        assertTrue(Double.isFinite(meanPsnr(run)));
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {

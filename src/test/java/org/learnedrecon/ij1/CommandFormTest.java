@@ -99,14 +99,15 @@ class CommandFormTest {
         assertEquals(List.of("image", "geometry", "angles", "range", "detectors", "source", "detector", "shape",
             "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
         assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
-            "range", "size", "reference"), keys(org.learnedrecon.commands.ReconstructCtCommand.class));
+            "range", "size", "samples", "seed", "keep", "reference"),
+            keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range", "acceleration",
             "center", "masks", "noise", "solver", "supervision", "unrolled", "channels", "epochs", "batch", "rate",
             "seed", "checkpoint", "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
-            "model", "device"), keys(org.learnedrecon.commands.ReconstructMriCommand.class));
+            "model", "device", "samples", "seed", "keep"), keys(org.learnedrecon.commands.ReconstructMriCommand.class));
         assertEquals(List.of("file"), keys(org.learnedrecon.commands.OpenKspaceCommand.class));
         assertEquals(List.of("kspace", "file"), keys(org.learnedrecon.commands.SaveKspaceCommand.class));
         assertEquals("angles", DialogField.macroKey("Angles (number of projections)"));

@@ -36,11 +36,7 @@ public final class PeakNormalisedSolver implements Solver {
             NDArray y = measurements.duplicate();
             y.attach(scope);
             long batch = y.getShape().get(0);
-            NDArray zeroFilled = operator.adjoint(y);
-            // Magnitude over the real/imaginary axis (axis 1), then the peak of each sample.
-            NDArray peak = zeroFilled.square().sum(new int[] {1}).sqrt().reshape(batch, -1).max(new int[] {1});
-            NDArray scale = peak.gt(0).toType(peak.getDataType(), false).mul(peak)
-                .add(peak.gt(0).logicalNot().toType(peak.getDataType(), false));
+            NDArray scale = scales(y, operator);
             NDArray rangeScale = scale.reshape(new Shape(batch).addAll(ones(y.getShape().dimension() - 1)));
             NDArray x = inner.reconstruct(y.div(rangeScale), operator, progress);
             NDArray domainScale = scale.reshape(new Shape(batch).addAll(ones(x.getShape().dimension() - 1)));
@@ -48,6 +44,19 @@ public final class PeakNormalisedSolver implements Solver {
             result.attach(outer);
             return result;
         }
+    }
+
+    /**
+     * The scale of each sample, {@code (B)}: the peak magnitude of its zero-filled image, or 1 when that is all
+     * zero. Attached to the measurements' manager.
+     */
+    public static NDArray scales(NDArray measurements, ForwardOperator operator) {
+        long batch = measurements.getShape().get(0);
+        NDArray zeroFilled = operator.adjoint(measurements);
+        // Magnitude over the real/imaginary axis (axis 1), then the peak of each sample.
+        NDArray peak = zeroFilled.square().sum(new int[] {1}).sqrt().reshape(batch, -1).max(new int[] {1});
+        return peak.gt(0).toType(peak.getDataType(), false).mul(peak)
+            .add(peak.gt(0).logicalNot().toType(peak.getDataType(), false));
     }
 
     private static Shape ones(int count) {
