@@ -95,7 +95,10 @@ class MeasurementOnlyTrainingTest {
             double last = result.last().trainingLoss;
             System.out.printf("EI tiny: loss %.4g -> %.4g, PSNR %.2f dB (initial %.2f dB)%n", first, last,
                 result.last().validationPsnr, result.baselinePsnr);
-            assertEquals(3 * 4, lossCalls[0], "one EI loss per step");
+            // One EI loss per attempt: a step whose loss or gradients are not finite is recomputed (rare NaN steps
+            // of this CPU's libtorch; a retry made this count 13 once), so count the recorded steps exactly.
+            assertEquals(3 * 4, result.stepLosses.size(), "one loss per step");
+            assertTrue(lossCalls[0] >= 3 * 4 && lossCalls[0] <= 3 * 4 * 2, "EI loss calls: " + lossCalls[0]);
             assertTrue(last < 0.7 * first, "measurement loss fell only from " + first + " to " + last);
             assertEquals(2, result.modelEpoch, "the last epoch, not one chosen on clean images");
             LearnedModel model = run.toModel(result, java.util.Map.of(), "Scaled adjoint", new long[] {6, 23});
