@@ -110,7 +110,8 @@ public final class LearnedSolverFactory {
         NDManager manager = NDManager.newBaseManager(target);
         try {
             ForwardOperator op = operator.apply(manager);
-            String chosen = isAutomatic(model) ? shippedModel(architecture, physics, op, models) : model;
+            String chosen = isAutomatic(model) ? shippedModel(architecture, SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim()),
+                physics, op, models) : model;
             Path file = models.resolve(chosen);
             String name = PretrainedModels.displayName(chosen);
             ModelMetadata metadata = completed(ModelFile.readMetadata(file));
@@ -144,8 +145,8 @@ public final class LearnedSolverFactory {
      * @throws IncompatibleModelException when none fits, naming the shipped models of that architecture and what
      *     keeps each from fitting, and how to get one that does
      */
-    static String shippedModel(String architecture, Map<String, String> physics, ForwardOperator op,
-        PretrainedModels models) throws IOException {
+    static String shippedModel(String architecture, boolean needsNoiseMap, Map<String, String> physics,
+        ForwardOperator op, PretrainedModels models) throws IOException {
         List<String> reasons = new java.util.ArrayList<>();
         String dataPhysics = physics.get("physics");
         for (String name : models.names()) {
@@ -153,7 +154,10 @@ public final class LearnedSolverFactory {
             if (!architecture.equals(metadata.architecture)) {
                 continue;
             }
-            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
+            List<String> problems = new java.util.ArrayList<>(ModelFile.compatibilityProblems(metadata, op, physics));
+            if (needsNoiseMap && !"true".equals(metadata.hyperParameters.get("noiseMap"))) {
+                problems.add("posterior sampling needs a noise-level map (noiseMap=true)");
+            }
             if (problems.isEmpty()) {
                 return name;
             }

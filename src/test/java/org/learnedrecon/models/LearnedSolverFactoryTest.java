@@ -242,4 +242,16 @@ class LearnedSolverFactoryTest {
         assertTrue(none.getMessage().startsWith("No shipped Learned primal-dual model fits this data (none is shipped for physics=ct-parallel)"),
             none.getMessage());
     }
+
+    @Test
+    void modelAutoGivesPosteriorSamplingTheShippedNoiseLevelDenoiser() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(32, 10, 180, 0);
+        try (LoadedLearnedSolver pnp = LearnedSolverFactory.load(SolverFactory.PNP, "auto",
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.matrixFree(g), DeviceChoice.CPU);
+            LoadedLearnedSolver posterior = LearnedSolverFactory.load(SolverFactory.DIFFUSION, "auto",
+                CtParallelPhysics.settingsOf(g), m -> RayTransform.matrixFree(g), DeviceChoice.CPU)) {
+            assertEquals("dncnn-s05", pnp.modelName(), "plug-and-play keeps the brain denoiser");
+            assertEquals("dncnn-nl", posterior.modelName(), "the first shipped denoiser with a noise-level map");
+        }
+    }
 }
