@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.CancellableOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * Reproducible estimate of {@code ||A||}: power iteration on {@code A* A} from a start drawn with a fixed-seed Java
@@ -17,6 +19,16 @@ public final class OperatorNorm {
     }
 
     public static double estimate(ForwardOperator operator, NDManager manager, int iterations) {
+        return estimate(operator, manager, iterations, ProgressMonitor.NONE);
+    }
+
+    /**
+     * As {@link #estimate(ForwardOperator, NDManager, int)}, checking {@code cancel} before each application of
+     * {@code A} or {@code A*} ({@link CancellableOperator}).
+     */
+    public static double estimate(ForwardOperator operator, NDManager manager, int iterations,
+        ProgressMonitor cancel) {
+        ForwardOperator checked = new CancellableOperator(operator, cancel);
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(1).addAll(operator.domainShape());
             float[] start = new float[Math.toIntExact(shape.size())];
@@ -28,7 +40,7 @@ public final class OperatorNorm {
             double sigma = 0;
             for (int i = 0; i < iterations; i++) {
                 x = x.div(x.norm());
-                NDArray normal = operator.adjoint(operator.apply(x));
+                NDArray normal = checked.adjoint(checked.apply(x));
                 sigma = Math.sqrt(normal.norm().getFloat());
                 x = normal;
             }

@@ -3,6 +3,7 @@ package org.learnedrecon.learned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.OperatorMemo;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -15,8 +16,8 @@ public final class ScaledAdjointReconstruction implements Solver {
 
     public static final String NAME = "Scaled adjoint";
 
-    private ForwardOperator cachedOperator;
-    private double cachedNorm;
+    /** ||A|| of the last operator seen: estimated once, not on every batch of a stack. */
+    private final OperatorMemo<Double> norm = new OperatorMemo<>();
 
     @Override
     public String name() {
@@ -26,7 +27,8 @@ public final class ScaledAdjointReconstruction implements Solver {
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         progress.checkCancelled();
-        double norm = norm(operator, measurements.getManager());
+        double norm = this.norm.get(operator, () -> OperatorNorm.estimate(operator, measurements.getManager(), 30,
+            progress));
         NDArray result;
         try (NDManager scope = measurements.getManager().newSubManager()) {
             NDArray adjoint = operator.adjoint(measurements);
@@ -36,13 +38,5 @@ public final class ScaledAdjointReconstruction implements Solver {
         }
         progress.progress(1, 1, NAME);
         return result;
-    }
-
-    private synchronized double norm(ForwardOperator operator, NDManager manager) {
-        if (operator != cachedOperator) {
-            cachedNorm = OperatorNorm.estimate(operator, manager, 30);
-            cachedOperator = operator;
-        }
-        return cachedNorm;
     }
 }

@@ -13,7 +13,7 @@ import org.learnedrecon.physics.ForwardOperator;
 /**
  * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the
  * chosen device, closed together by {@link #close()}. {@link #reconstruct} runs the slices in batches of
- * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks and progress and cancellation are per batch.
+ * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks; progress is per batch and within it the solver's.
  */
 public final class LoadedLearnedSolver implements AutoCloseable {
 
@@ -68,7 +68,8 @@ public final class LoadedLearnedSolver implements AutoCloseable {
      * Reconstructs every sample of {@code measurements} (batch axis first, per-sample shape the operator's range).
      * The input is not modified; the result (float32, batch axis first) is attached to the input's manager.
      *
-     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled between batches
+     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled (checked between
+     *     batches and inside the solver: plug-and-play checks per iteration and within its steps)
      */
     public NDArray reconstruct(NDArray measurements, ProgressMonitor progress) {
         Shape shape = measurements.getShape();
@@ -90,7 +91,7 @@ public final class LoadedLearnedSolver implements AutoCloseable {
                 part.attach(scope);
                 NDArray y = part.toType(DataType.FLOAT32, false).toDevice(device, false);
                 y.attach(scope);
-                NDArray x = solver.reconstruct(y, operator, ProgressMonitor.NONE);
+                NDArray x = solver.reconstruct(y, operator, progress.part(first, last, n, ""));
                 float[] values = x.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
                 System.arraycopy(values, 0, result, Math.toIntExact(first * perSample), values.length);
             }
