@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.CancellableOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
@@ -148,11 +149,13 @@ public final class DiffusionPosteriorSampler {
         Shape batch = new Shape(samples * slices).addAll(domain);
         Random random = new Random(seed);
         int steps = settings.steps();
+        // Cancellation is checked before every A and A* and every band of every denoiser layer, as in HQS.
+        ForwardOperator checked = new CancellableOperator(operator, progress);
         try (NDManager scope = owner.newSubManager()) {
             ParameterStore parameters = new ParameterStore(scope, false);
             NDArray y = measurements.div(intensityScale);
             y.attach(scope);
-            NDArray start = initial.reconstruct(y, operator, ProgressMonitor.NONE);
+            NDArray start = initial.reconstruct(y, operator, progress.cancellationOnly());
             start.attach(scope);
             NDArray adjointY = repeated(operator.adjoint(y), samples);
             adjointY.attach(scope);
@@ -165,8 +168,8 @@ public final class DiffusionPosteriorSampler {
                 double next = sigma(k + 1);
                 NDArray xt = x.get();
                 NDArray denoised = ChannelLayout.fromImages(denoiser.apply(parameters,
-                    ChannelLayout.toImages(xt, domain), sigma), domain);
-                NDArray x0 = QuadraticDataStep.solve(operator, adjointY, denoised,
+                    ChannelLayout.toImages(xt, domain), sigma, progress), domain);
+                NDArray x0 = QuadraticDataStep.solve(checked, adjointY, denoised,
                     mu.mul(settings.lambda() / (sigma * sigma)), settings.cgIterations());
                 if (next == 0) {
                     x.replace(x0);

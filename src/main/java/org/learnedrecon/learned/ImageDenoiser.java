@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * A trained denoiser applied to image batches {@code (B, C, H, W)} for plug-and-play: as it is, or, for a
@@ -31,15 +32,16 @@ final class ImageDenoiser {
     }
 
     /** The denoised images, same shape; inference (no training-mode layers). */
-    NDArray apply(ParameterStore parameters, NDArray images) {
-        return apply(parameters, images, Double.NaN);
+    NDArray apply(ParameterStore parameters, NDArray images, ProgressMonitor cancel) {
+        return apply(parameters, images, Double.NaN, cancel);
     }
 
     /**
      * The images denoised at noise standard deviation {@code sigma} (used by noise-level-map denoisers, ignored by
-     * the others), same shape; inference.
+     * the others), same shape; inference. A {@link DnCnn} checks {@code cancel} within the pass
+     * ({@link DnCnn#denoise}).
      */
-    NDArray apply(ParameterStore parameters, NDArray images, double sigma) {
+    NDArray apply(ParameterStore parameters, NDArray images, double sigma, ProgressMonitor cancel) {
         if (noiseMap && !(sigma >= 0)) {
             throw new IllegalArgumentException("This denoiser takes a noise-level map: give the noise level, got "
                 + sigma);
@@ -48,7 +50,8 @@ final class ImageDenoiser {
         long given = shape.get(1);
         NDArray input = channels != 1 || given == 1 ? images
             : images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
-        NDList inputs = denoiser instanceof DnCnn d ? d.inputs(input, sigma) : new NDList(input);
-        return denoiser.forward(parameters, inputs, false).singletonOrThrow().reshape(shape);
+        NDArray denoised = denoiser instanceof DnCnn d ? d.denoise(parameters, d.inputs(input, sigma), cancel)
+            : denoiser.forward(parameters, new NDList(input), false).singletonOrThrow();
+        return denoised.reshape(shape);
     }
 }

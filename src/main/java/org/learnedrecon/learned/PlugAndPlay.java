@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.CancellableOperator;
+import org.learnedrecon.solvers.OperatorMemo;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -44,6 +46,9 @@ public final class PlugAndPlay implements Solver {
         this.initial = initial;
     }
 
+    /** ||A|| of the last operator seen: estimated once, not on every batch of a stack. */
+    private final OperatorMemo<Double> norm = new OperatorMemo<>();
+
     @Override
     public String name() {
         return "Plug-and-play (learned denoiser)";
@@ -52,7 +57,8 @@ public final class PlugAndPlay implements Solver {
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         NDManager owner = measurements.getManager();
-        double norm = operator.normEstimate(owner, 30);
+        ForwardOperator checked = new CancellableOperator(operator, progress);
+        double norm = this.norm.get(operator, () -> checked.normEstimate(owner, 30));
         double step = stepFactor / (norm * norm);
         try (NDManager scope = owner.newSubManager()) {
             ParameterStore parameters = new ParameterStore(scope, false);
@@ -60,13 +66,13 @@ public final class PlugAndPlay implements Solver {
             y.attach(scope);
             CurrentIterate x = new CurrentIterate(scope, initial == null
                 ? scope.zeros(new Shape(y.getShape().get(0)).addAll(operator.domainShape()))
-                : initial.reconstruct(y, operator, ProgressMonitor.NONE));
+                : initial.reconstruct(y, operator, progress.cancellationOnly()));
             for (int k = 0; k < iterations; k++) {
                 progress.checkCancelled();
-                NDArray gradient = operator.adjoint(operator.apply(x.get()).sub(y));
+                NDArray gradient = checked.adjoint(checked.apply(x.get()).sub(y));
                 NDArray z = x.get().sub(gradient.mul(step));
                 x.replace(ChannelLayout.fromImages(denoiser.apply(parameters,
-                    ChannelLayout.toImages(z, operator.domainShape())), operator.domainShape()));
+                    ChannelLayout.toImages(z, operator.domainShape()), progress), operator.domainShape()));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
             return x.scaledInto(intensityScale, owner);

@@ -108,7 +108,7 @@ public final class LearnedSolver implements Solver {
         try (NDManager scope = owner.newSubManager()) {
             NDArray y = measurements.div(scale);
             y.attach(scope);
-            NDArray x0 = initial.reconstruct(y, operator, ProgressMonitor.NONE);
+            NDArray x0 = initial.reconstruct(y, operator, progress.cancellationOnly());
             progress.checkCancelled();
             NDArray x = network.forward(new ParameterStore(scope, false), new NDList(y, x0), false)
                 .singletonOrThrow();

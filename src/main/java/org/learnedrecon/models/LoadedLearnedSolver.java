@@ -14,7 +14,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
 /**
  * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the
  * chosen device, closed together by {@link #close()}. {@link #reconstruct} runs the slices in batches of
- * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks and progress and cancellation are per batch.
+ * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks; progress is per batch and within it the solver's.
  */
 public final class LoadedLearnedSolver implements AutoCloseable {
 
@@ -69,10 +69,11 @@ public final class LoadedLearnedSolver implements AutoCloseable {
      * Reconstructs every sample of {@code measurements} (batch axis first, per-sample shape the operator's range).
      * The input is not modified; the result (float32, batch axis first) is attached to the input's manager.
      *
-     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled between batches
+     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled (checked between
+     *     batches and inside the solver: plug-and-play checks per iteration and within its steps)
      */
     public NDArray reconstruct(NDArray measurements, ProgressMonitor progress) {
-        NDArray x = batched(measurements, 1, progress, y -> solver.reconstruct(y, operator, ProgressMonitor.NONE));
+        NDArray x = batched(measurements, 1, progress, (y, part) -> solver.reconstruct(y, operator, part));
         return x.reshape(x.getShape().slice(1));
     }
 
@@ -86,16 +87,17 @@ public final class LoadedLearnedSolver implements AutoCloseable {
     public NDArray samples(NDArray measurements, int samples, long seed, ProgressMonitor progress) {
         DiffusionPosteriorSampler sampler = solver.posteriorSampler();
         long[] batchIndex = {0};
-        return batched(measurements, samples, progress, y -> sampler.sample(y, operator, samples,
-            seed + batchIndex[0]++, ProgressMonitor.NONE));
+        return batched(measurements, samples, progress, (y, part) -> sampler.sample(y, operator, samples,
+            seed + batchIndex[0]++, part));
     }
 
     /**
-     * Runs {@code solve} on batches of slices on the device; each call returns {@code (copies, batch, image...)}
+     * Runs {@code solve} on batches of slices on the device (with the batch's share of the progress); each call
+     * returns {@code (copies, batch, image...)}
      * (or {@code (batch, image...)} when {@code copies == 1}); the result is {@code (copies, slices, image...)}.
      */
     private NDArray batched(NDArray measurements, int copies, ProgressMonitor progress,
-        java.util.function.UnaryOperator<NDArray> solve) {
+        java.util.function.BiFunction<NDArray, ProgressMonitor, NDArray> solve) {
         Shape shape = measurements.getShape();
         Shape range = operator.rangeShape();
         if (shape.dimension() != range.dimension() + 1 || !shape.slice(1).equals(range)) {
@@ -115,7 +117,7 @@ public final class LoadedLearnedSolver implements AutoCloseable {
                 part.attach(scope);
                 NDArray y = part.toType(DataType.FLOAT32, false).toDevice(device, false);
                 y.attach(scope);
-                NDArray x = solve.apply(y);
+                NDArray x = solve.apply(y, progress.part(first, last, n, ""));
                 float[] values = x.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
                 int block = Math.toIntExact((last - first) * perSample);
                 for (int c = 0; c < copies; c++) {

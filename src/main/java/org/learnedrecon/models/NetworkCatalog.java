@@ -101,6 +101,9 @@ public final class NetworkCatalog {
         throw new IllegalArgumentException("Not a network of this plugin: " + network.getClass().getName());
     }
 
+    /** Image side on which a denoiser is initialised (see {@link #inputShapes}). */
+    private static final int DENOISER_INIT_SIZE = 16;
+
     /** Input shapes of a network built here, for {@link Block#initialize}, with batch size {@code batch}. */
     public static Shape[] inputShapes(Block network, ForwardOperator operator, long batch) {
         if (network instanceof ReconstructionNetwork) {
@@ -108,11 +111,14 @@ public final class NetworkCatalog {
         }
         Shape image = ChannelLayout.imageShape(operator.domainShape());
         if (network instanceof DnCnn) {
-            // A single-channel denoiser may serve complex images (see PlugAndPlay): its own channel count.
+            // A single-channel denoiser may serve complex images (see PlugAndPlay): its own channel count. Its
+            // weights do not depend on the image size, and initialising at the data's size made DJL run every ReLU
+            // on zeros of that size (a LambdaBlock's output shape is found by running it): 8-12 s of loading,
+            // without a cancellation check, at 512 x 512. So a small image stands in.
             DnCnn d = (DnCnn) network;
-            Shape images = new Shape(batch, d.channels(), image.get(1), image.get(2));
-            return d.takesNoiseMap() ? new Shape[] {images, new Shape(batch, 1, image.get(1), image.get(2))}
-                : new Shape[] {images};
+            Shape images = new Shape(batch, d.channels(), DENOISER_INIT_SIZE, DENOISER_INIT_SIZE);
+            return d.takesNoiseMap() ? new Shape[] {images, new Shape(batch, 1, DENOISER_INIT_SIZE,
+                DENOISER_INIT_SIZE)} : new Shape[] {images};
         }
         return new Shape[] {new Shape(batch).addAll(image)};
     }

@@ -32,4 +32,39 @@ public interface ProgressMonitor {
             throw new CancellationException("Cancelled by the user");
         }
     }
+
+    /**
+     * Units {@code [first, last)} of {@code count} of this monitor's work, e.g. slices 3 and 4 of 32: the part's own
+     * {@code done} of {@code total} lands in that span of the whole, its messages get {@code prefix}, and it is
+     * cancelled with this monitor.
+     */
+    default ProgressMonitor part(long first, long last, long count, String prefix) {
+        ProgressMonitor whole = this;
+        return new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                whole.progress(first * total + (last - first) * done, count * total, prefix + message);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return whole.isCancelled();
+            }
+        };
+    }
+
+    /** Cancelled with this monitor but reports nothing: for a step inside work that reports for itself. */
+    default ProgressMonitor cancellationOnly() {
+        ProgressMonitor whole = this;
+        return new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return whole.isCancelled();
+            }
+        };
+    }
 }

@@ -15,6 +15,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -131,8 +132,13 @@ class LearnedSolverFactoryTest {
             float[] before = y.toFloatArray();
             RecordingMonitor record = new RecordingMonitor();
             float[] inBatchesOfTwo = solver.batch(2).reconstruct(y, record).toFloatArray();
-            assertEquals(List.of(0L, 2L, 4L, 5L), record.done);
-            assertEquals(List.of(5L, 5L, 5L, 5L), record.totals);
+            // The network's own report at the end of each batch lands where the batch's does.
+            List<Double> done = new ArrayList<>();
+            for (int i = 0; i < record.done.size(); i++) {
+                done.add(record.done.get(i) / (double) record.totals.get(i));
+            }
+            assertEquals(List.of(0.0, 0.4, 0.8, 1.0), done.stream().distinct().toList());
+            assertEquals(done.stream().sorted().toList(), done);
             float[] inOnePass = solver.batch(8).reconstruct(y, ProgressMonitor.NONE).toFloatArray();
             assertArrayEquals(inOnePass, inBatchesOfTwo, 1e-5f);
             assertArrayEquals(before, y.toFloatArray(), "input unchanged");

@@ -128,19 +128,8 @@ public final class FilteredBackProjection implements Solver {
         float[] all = RayTransform.floats(measurements);
         float[] out = new float[batch * pixels];
         for (int b = 0; b < batch; b++) {
-            int slice = b;
-            ProgressMonitor sliceProgress = new ProgressMonitor() {
-                @Override
-                public void progress(long done, long total, String message) {
-                    progress.progress(slice * total + done, batch * total, message);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return progress.isCancelled();
-                }
-            };
-            float[] image = reconstruct(Arrays.copyOfRange(all, b * bins, (b + 1) * bins), g, sliceProgress);
+            float[] image = reconstruct(Arrays.copyOfRange(all, b * bins, (b + 1) * bins), g,
+                progress.part(b, b + 1, batch, ""));
             System.arraycopy(image, 0, out, b * pixels, pixels);
         }
         return measurements.getManager().create(out, new Shape(batch, g.imageSize(), g.imageSize()));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.CancellableOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -63,6 +64,7 @@ public abstract class IterativeSolver implements Solver {
      * @param operator the forward model
      * @param initialGuess {@code (B, operator.domainShape()...)}, or {@code null} for zeros; never modified
      * @param progress one report per iteration; {@link ProgressMonitor#checkCancelled()} before each iteration
+     *     and, through a {@link CancellableOperator}, before each application of the operator (set-up included)
      * @return float32 {@code (B, operator.domainShape()...)}, attached to the manager of {@code measurements}
      */
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, NDArray initialGuess,
@@ -94,7 +96,7 @@ public abstract class IterativeSolver implements Solver {
                 x0 = copyToFloat(initialGuess, work);
                 checkFinite(x0, "initial guess contains");
             }
-            IterationState state = start(y, operator, x0, work);
+            IterationState state = start(y, new CancellableOperator(operator, monitor), x0, work);
             for (int k = 1; k <= iterations; k++) {
                 monitor.checkCancelled();
                 double change;

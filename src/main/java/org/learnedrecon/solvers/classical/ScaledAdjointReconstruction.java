@@ -3,6 +3,8 @@ package org.learnedrecon.solvers.classical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.CancellableOperator;
+import org.learnedrecon.solvers.OperatorMemo;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -15,8 +17,8 @@ public final class ScaledAdjointReconstruction implements Solver {
 
     public static final String NAME = "Scaled adjoint";
 
-    private ForwardOperator cachedOperator;
-    private double cachedNorm;
+    /** ||A|| of the last operator seen: estimated once, not on every batch of a stack. */
+    private final OperatorMemo<Double> norm = new OperatorMemo<>();
 
     @Override
     public String name() {
@@ -26,7 +28,8 @@ public final class ScaledAdjointReconstruction implements Solver {
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         progress.checkCancelled();
-        double norm = norm(operator, measurements.getManager());
+        double norm = this.norm.get(operator, () -> new CancellableOperator(operator, progress)
+            .normEstimate(measurements.getManager(), 30));
         NDArray result;
         try (NDManager scope = measurements.getManager().newSubManager()) {
             NDArray adjoint = operator.adjoint(measurements);
@@ -36,13 +39,5 @@ public final class ScaledAdjointReconstruction implements Solver {
         }
         progress.progress(1, 1, NAME);
         return result;
-    }
-
-    private synchronized double norm(ForwardOperator operator, NDManager manager) {
-        if (operator != cachedOperator) {
-            cachedNorm = operator.normEstimate(manager, 30);
-            cachedOperator = operator;
-        }
-        return cachedNorm;
     }
 }
