@@ -147,25 +147,16 @@ public class ReconstructCtCommand extends MonitoredCommand {
         });
     }
 
-    /**
-     * The posterior mean as the result; the std (and with {@code keep} the samples, sample-major: all slices of
-     * sample 1, then of sample 2, ...) as the extra outputs.
-     */
+    /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
     private Result posterior(NDArray y, String what, CtGeometry g) {
         PosteriorResult p = ReconstructionService.posterior(y, what, new CtModelLoader(solver, model, g,
             DeepLearningRuntime.DeviceChoice.parse(device)), samples, seed, keep, progress());
-        Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
-        metadata.put("source", sinogram.title());
-        metadata.put("model", p.modelName());
-        metadata.put("samples", Integer.toString(samples));
-        metadata.put("seed", Long.toString(seed));
-        uncertainty = new MetadataImage(sinogram.title() + " std", TensorAdapter.toImg(p.summary().std()), metadata);
-        NDArray drawn = p.summary().samples();
-        if (drawn != null) {
-            posteriorSamples = new MetadataImage(sinogram.title() + " samples", TensorAdapter.toImg(drawn.reshape(
-                new ai.djl.ndarray.types.Shape(-1).addAll(drawn.getShape().slice(2)))), metadata);
-        }
-        return new Result(p.summary().mean(), p.solverName(), p.modelName());
+        Map<String, String> source = new LinkedHashMap<>(sinogram.metadata());
+        source.put("source", sinogram.title());
+        PosteriorImages images = PosteriorImages.of(p, sinogram.title(), source, samples, seed, x -> x);
+        uncertainty = images.std();
+        posteriorSamples = images.samples();
+        return p.mean();
     }
 
     /** The posterior standard deviation (solver=[Diffusion posterior]), else null. */

@@ -157,26 +157,15 @@ public class ReconstructMriCommand extends MonitoredCommand {
         });
     }
 
-    /**
-     * The posterior mean as the result; the std as the magnitude of the per-channel (real, imaginary) stds, and with
-     * {@code keep} the samples' magnitudes, sample-major (all slices of sample 1, then of sample 2, ...).
-     */
+    /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, progress());
-        Map<String, String> info = new LinkedHashMap<>(metadata);
-        info.put("model", p.modelName());
-        info.put("samples", Integer.toString(samples));
-        info.put("seed", Long.toString(seed));
-        uncertainty = new MetadataImage(kspace.title() + " std", TensorAdapter.toImg(ComplexArithmetic.magnitude(
-            p.summary().std())), info);
-        NDArray drawn = p.summary().samples();
-        if (drawn != null) {
-            posteriorSamples = new MetadataImage(kspace.title() + " samples", TensorAdapter.toImg(
-                ComplexArithmetic.magnitude(drawn.reshape(new ai.djl.ndarray.types.Shape(-1)
-                .addAll(drawn.getShape().slice(2))))), info);
-        }
-        return new Result(p.summary().mean(), p.solverName(), p.modelName());
+        PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
+            ComplexArithmetic::magnitude);
+        uncertainty = images.std();
+        posteriorSamples = images.samples();
+        return p.mean();
     }
 
     public MetadataImage uncertainty() {

@@ -100,6 +100,11 @@ public final class ReconstructionService {
 
     /** The posterior of every slice, the name of the sampler and of its model. */
     public record PosteriorResult(PosteriorSummary summary, String solverName, String modelName) {
+
+        /** The posterior mean as the reconstruction. */
+        public Result mean() {
+            return new Result(summary.mean(), solverName, modelName);
+        }
     }
 
     /**
