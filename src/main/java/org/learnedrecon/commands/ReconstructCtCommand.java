@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageRequirements;
-import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
@@ -21,7 +20,6 @@ import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
@@ -47,7 +45,7 @@ import org.scijava.plugin.Plugin;
  * command logs a warning.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct CT...")
-public class ReconstructCtCommand extends MonitoredCommand {
+public class ReconstructCtCommand extends ReconstructionCommand {
 
     @Parameter(label = "Sinogram (angles x detectors)")
     private MetadataImage sinogram;
@@ -96,18 +94,6 @@ public class ReconstructCtCommand extends MonitoredCommand {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
-    private MetadataImage reconstruction;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Posterior std", required = false)
-    private MetadataImage uncertainty;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Posterior samples", required = false)
-    private MetadataImage posteriorSamples;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Metrics", required = false)
-    private MeasurementTable metrics;
-
     @Override
     public void run() {
         ImageRequirements.requireSize(sinogram, 2, 2, "CT reconstruction");
@@ -136,12 +122,12 @@ public class ReconstructCtCommand extends MonitoredCommand {
                     metadata.put("model", x.modelName());
                 }
                 metadata.put("solver", x.solverName());
-                reconstruction = new MetadataImage(sinogram.title() + " " + x.solverName(),
-                    TensorAdapter.toImg(x.image()), metadata);
+                setReconstruction(new MetadataImage(sinogram.title() + " " + x.solverName(),
+                    TensorAdapter.toImg(x.image()), metadata));
                 if (reference != null) {
-                    metrics = QualityTable.compare("Metrics " + solver, x.solverName(), TensorAdapter.toTensor(
+                    setMetrics(QualityTable.compare("Metrics " + solver, x.solverName(), TensorAdapter.toTensor(
                         manager, reference.image()).toFloatArray(), x.image().toType(DataType.FLOAT32, false)
-                        .toFloatArray(), slices, g.imageSize(), g.imageSize());
+                        .toFloatArray(), slices, g.imageSize(), g.imageSize()));
                 }
             }
         });
@@ -154,23 +140,7 @@ public class ReconstructCtCommand extends MonitoredCommand {
         Map<String, String> source = new LinkedHashMap<>(sinogram.metadata());
         source.put("source", sinogram.title());
         PosteriorImages images = PosteriorImages.of(p, sinogram.title(), source, samples, seed, x -> x);
-        uncertainty = images.std();
-        posteriorSamples = images.samples();
+        setPosterior(images);
         return p.mean();
-    }
-
-    /** The posterior standard deviation (solver=[Diffusion posterior]), else null. */
-    public MetadataImage uncertainty() {
-        return uncertainty;
-    }
-
-    /** The reconstruction, for callers holding the instance. */
-    public MetadataImage reconstruction() {
-        return reconstruction;
-    }
-
-    /** PSNR/SSIM per slice, or null without a reference. */
-    public MeasurementTable metrics() {
-        return metrics;
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.ImageRequirements;
-import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
@@ -49,7 +48,7 @@ import org.scijava.plugin.Plugin;
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
-public class ReconstructMriCommand extends MonitoredCommand {
+public class ReconstructMriCommand extends ReconstructionCommand {
 
     @Parameter(label = "Kspace (complex hyperstack, 2 x coils channels)")
     private MetadataImage kspace;
@@ -92,20 +91,8 @@ public class ReconstructMriCommand extends MonitoredCommand {
     @Parameter(label = "Keep samples (diffusion posterior)")
     private boolean keep = false;
 
-    @Parameter(type = ItemIO.OUTPUT, label = "Posterior std", required = false)
-    private MetadataImage uncertainty;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Posterior samples", required = false)
-    private MetadataImage posteriorSamples;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
-    private MetadataImage reconstruction;
-
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
     private MetadataImage complexReconstruction;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Metrics")
-    private MeasurementTable metrics;
 
     @Override
     public void run() {
@@ -141,17 +128,17 @@ public class ReconstructMriCommand extends MonitoredCommand {
                     metadata.put("mri.lambda_scaling", "k-space divided by the zero-filled peak magnitude per slice");
                 }
                 NDArray magnitude = ComplexArithmetic.magnitude(x.image());
-                reconstruction = new MetadataImage(kspace.title() + " " + x.solverName(),
-                    TensorAdapter.toImg(magnitude), metadata);
+                setReconstruction(new MetadataImage(kspace.title() + " " + x.solverName(),
+                    TensorAdapter.toImg(magnitude), metadata));
                 if (complex) {
                     complexReconstruction = new MetadataImage(kspace.title() + " " + x.solverName() + " complex",
                         ComplexHyperstack.toImg(x.image()), metadata);
                 }
                 if (reference != null) {
                     String name = learned ? solver : x.solverName();
-                    metrics = QualityTable.compareWithMean("MRI metrics " + name, name, TensorAdapter.toTensor(
+                    setMetrics(QualityTable.compareWithMean("MRI metrics " + name, name, TensorAdapter.toTensor(
                         manager, reference.image()).toFloatArray(), magnitude.toFloatArray(), in.slices(),
-                        in.height(), in.width());
+                        in.height(), in.width()));
                 }
             }
         });
@@ -163,20 +150,7 @@ public class ReconstructMriCommand extends MonitoredCommand {
             samples, seed, keep, progress());
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
-        uncertainty = images.std();
-        posteriorSamples = images.samples();
+        setPosterior(images);
         return p.mean();
-    }
-
-    public MetadataImage uncertainty() {
-        return uncertainty;
-    }
-
-    public MetadataImage reconstruction() {
-        return reconstruction;
-    }
-
-    public MeasurementTable metrics() {
-        return metrics;
     }
 }
