@@ -58,11 +58,8 @@ public final class DiffusionPosteriorSampler {
 
         /** As {@link #PROPERTY} reads: {@code steps,sigmaMax,sigmaMin,zeta,lambda,cgIterations,noiseLevel}. */
         public static Settings parse(String text) {
-            double[] v = Arrays.stream(text.split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
-            if (v.length != 7) {
-                throw new IllegalArgumentException(PROPERTY + "=" + text
-                    + " must be steps,sigmaMax,sigmaMin,zeta,lambda,cgIterations,noiseLevel");
-            }
+            double[] v = TuningNumbers.parse(PROPERTY, text,
+                "steps,sigmaMax,sigmaMin,zeta,lambda,cgIterations,noiseLevel");
             return new Settings((int) v[0], v[1], v[2], v[3], v[4], (int) v[5], v[6]);
         }
 

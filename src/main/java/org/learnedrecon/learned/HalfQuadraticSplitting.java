@@ -157,24 +157,14 @@ public final class HalfQuadraticSplitting implements Solver {
      */
     public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
         Solver initial) {
-        double[] s = {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS};
-        String override = System.getProperty(SCHEDULE_PROPERTY);
-        if (override != null && !override.isBlank()) {
-            String[] parts = override.split(",");
-            if (parts.length != 5) {
-                throw new IllegalArgumentException(SCHEDULE_PROPERTY + "=" + override
-                    + " must be iterations,sigmaStart,sigmaEnd,rho,cgIterations");
-            }
-            s = java.util.Arrays.stream(parts).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+        double[] s = TuningNumbers.property(SCHEDULE_PROPERTY, "iterations,sigmaStart,sigmaEnd,rho,cgIterations");
+        if (s == null) {
+            s = new double[] {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO,
+                DEFAULT_CG_ITERATIONS};
         }
-        String start = System.getProperty(TV_START_PROPERTY);
-        if (start != null && !start.isBlank()) {
-            String[] t = start.split(",");
-            if (t.length != 2) {
-                throw new IllegalArgumentException(TV_START_PROPERTY + "=" + start + " must be lambda,iterations");
-            }
-            initial = TotalVariation.builder().lambda(Double.parseDouble(t[0].trim()))
-                .iterations(Integer.parseInt(t[1].trim())).nonNegative(true).build();
+        double[] tv = TuningNumbers.property(TV_START_PROPERTY, "lambda,iterations");
+        if (tv != null) {
+            initial = TotalVariation.builder().lambda(tv[0]).iterations((int) tv[1]).nonNegative(true).build();
         }
         return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, (int) s[0], s[1], s[2], s[3],
             (int) s[4], initial);
