@@ -97,7 +97,6 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     @Override
     public void run() {
         ImageRequirements.requireSize(sinogram, 2, 2, "CT reconstruction");
-        ImageRequirements.requireFinite(sinogram);
         SinogramScan scan = SinogramScan.of(sinogram.title(), sinogram.metadata(),
             (int) sinogram.image().dimension(1), (int) sinogram.image().dimension(0), angles, range, size);
         if (log != null) {
@@ -112,7 +111,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray y = TensorAdapter.toTensor(manager, sinogram.image());
+                // Checked for NaN and copied plane by plane, Esc checked before each plane.
+                NDArray y = TensorAdapter.toFiniteTensor(manager, sinogram, progress()::checkCancelled);
                 String what = "sinogram=" + sinogram.title();
                 Result x = diffusion ? posterior(y, what, g) : ReconstructionService.reconstruct(y, what, method,
                     progress());

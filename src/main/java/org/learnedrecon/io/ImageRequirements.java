@@ -31,12 +31,16 @@ public final class ImageRequirements {
         while (cursor.hasNext()) {
             float v = cursor.next().get();
             if (!Float.isFinite(v)) {
-                long[] at = cursor.positionAsLongArray();
-                throw new IllegalArgumentException("Image '" + image.title() + "' has a " + (Float.isNaN(v) ? "NaN"
-                    : "infinite") + " pixel at " + Arrays.toString(at) + " (x, y, slice...): replace"
-                    + " non-finite values first (e.g. Process>Math>Remove NaNs)");
+                throw nonFinite(image.title(), v, cursor.positionAsLongArray());
             }
         }
+    }
+
+    /** The error for a non-finite pixel {@code value} at {@code position} (x, y, slice...) of image {@code title}. */
+    static IllegalArgumentException nonFinite(String title, float value, long[] position) {
+        return new IllegalArgumentException("Image '" + title + "' has a " + (Float.isNaN(value) ? "NaN"
+            : "infinite") + " pixel at " + Arrays.toString(position) + " (x, y, slice...): replace"
+            + " non-finite values first (e.g. Process>Math>Remove NaNs)");
     }
 
     /**

@@ -32,9 +32,10 @@ import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
  * taken as {@code noiseLevel} times the RMS of each slice's measured (non-zero) entries: the convention of the
  * simulation commands (CT: of the sinogram; MRI: of the sampled k-space; 1 % by default).
  *
- * <p>This is not a trained diffusion model: the denoiser was trained for {@code sigma <= 0.2}, so the chain starts
- * from the initial reconstruction plus noise of 0.2 rather than from pure noise, and what it samples depends on that
- * start more than a full diffusion would.
+ * <p>The denoiser is the shipped diffusion model ({@link DiffusionUNet}, trained by score matching from nearly
+ * clean to pure noise), with {@link #DIFFUSION_DEFAULTS}; or a noise-level DnCNN trained for {@code sigma <= 0.2}
+ * ({@link #DEFAULTS}), whose chain then starts from the initial reconstruction plus noise of 0.2 rather than from
+ * pure noise, so that what it samples depends on that start more than a full diffusion's samples do.
  *
  * <p>Samples run as one batch {@code (samples x slices)}; the noise comes from a Java {@link Random} seeded with
  * {@code seed}, so the same seed gives the same samples. Single-channel denoisers take complex images channel by
@@ -78,7 +79,13 @@ public final class DiffusionPosteriorSampler {
      */
     public static final Settings DEFAULTS = new Settings(10, 0.2, 0.005, 0.3, 0.2, 5, 0.01);
 
-    /** System property replacing {@link #DEFAULTS} for tuning runs, in {@link Settings#parse}'s form. */
+    /**
+     * Defaults for a {@link DiffusionUNet}: the chain starts at {@code sigma = 1}, four times the spread of the
+     * training images, so the initial reconstruction under it is mostly noise, as in a full diffusion.
+     */
+    public static final Settings DIFFUSION_DEFAULTS = new Settings(20, 1.0, 0.005, 0.3, 0.2, 5, 0.01);
+
+    /** System property replacing the defaults for tuning runs, in {@link Settings#parse}'s form. */
     public static final String PROPERTY = "lrecon.diffusion";
 
     private final ImageDenoiser denoiser;
@@ -87,7 +94,8 @@ public final class DiffusionPosteriorSampler {
     private final Solver initial;
 
     /**
-     * @param denoiser a denoiser with a noise-level map (a {@link DnCnn} with {@code noiseMap=true})
+     * @param denoiser a denoiser with a noise-level map (a {@link DiffusionUNet}, or a {@link DnCnn} with
+     *     {@code noiseMap=true})
      * @param intensityScale images were divided by it in denoiser training
      * @param settings schedule and weights
      * @param initial start of the chain, or {@code null} for {@code A* y / ||A||^2}
@@ -98,7 +106,7 @@ public final class DiffusionPosteriorSampler {
         if (!wrapped.takesNoiseLevel()) {
             throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser conditioned on the noise"
                 + " level (a model with hyperParameters noiseMap=true), but this one has noiseMap="
-                + (denoiser instanceof DnCnn d ? d.takesNoiseMap() : "absent (" + denoiser.getClass().getSimpleName()
+                + (denoiser instanceof NoiseLevelDenoiser d ? d.takesNoiseMap() : "absent (" + denoiser.getClass().getSimpleName()
                 + ")"));
         }
         if (!(intensityScale > 0)) {
@@ -110,11 +118,15 @@ public final class DiffusionPosteriorSampler {
         this.initial = initial == null ? new ScaledAdjointReconstruction() : initial;
     }
 
-    /** With {@link #DEFAULTS}, or the settings of {@link #PROPERTY} when set. */
+    /**
+     * With the denoiser's defaults ({@link #DIFFUSION_DEFAULTS} for a {@link DiffusionUNet}, else {@link #DEFAULTS}),
+     * or the settings of {@link #PROPERTY} when set.
+     */
     public static DiffusionPosteriorSampler withDefaults(Block denoiser, double intensityScale, Solver initial) {
         String override = System.getProperty(PROPERTY);
+        Settings defaults = denoiser instanceof DiffusionUNet ? DIFFUSION_DEFAULTS : DEFAULTS;
         return new DiffusionPosteriorSampler(denoiser, intensityScale,
-            override == null || override.isBlank() ? DEFAULTS : Settings.parse(override), initial);
+            override == null || override.isBlank() ? defaults : Settings.parse(override), initial);
     }
 
     public Settings settings() {

@@ -28,7 +28,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * every strength, which plug-and-play's falling schedule needs. Without it (the shipped {@code dncnn-s05}) the
  * network knows one strength and other strengths are reached by rescaling its input.
  */
-public class DnCnn extends AbstractBlock {
+public class DnCnn extends AbstractBlock implements NoiseLevelDenoiser {
 
     public static final String ARCHITECTURE = "dncnn";
     private static final byte VERSION = 1;
@@ -60,26 +60,30 @@ public class DnCnn extends AbstractBlock {
         this.noise = addChildBlock("noise", SmallCnn.create(hiddenChannels, depth, channels));
     }
 
+    @Override
     public int channels() {
         return channels;
     }
 
-    /** Whether the network takes a noise-level map as its second input. */
+    @Override
     public boolean takesNoiseMap() {
         return noiseMap;
     }
 
-    /** The inputs for denoising {@code images} {@code (B, C, H, W)} at noise standard deviation {@code sigma}. */
+    @Override
     public NDList inputs(NDArray images, double sigma) {
         if (!noiseMap) {
             return new NDList(images);
         }
-        Shape s = images.getShape();
-        return new NDList(images, images.getManager().full(new Shape(s.get(0), 1, s.get(2), s.get(3)),
-            (float) sigma));
+        return NoiseLevelDenoiser.withNoiseMap(images, sigma);
     }
 
-    /** Hyper-parameters for the model file. */
+    @Override
+    public String architecture() {
+        return ARCHITECTURE;
+    }
+
+    @Override
     public Map<String, String> hyperParameters() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("channels", Integer.toString(channels));
@@ -127,6 +131,7 @@ public class DnCnn extends AbstractBlock {
      * so memory holds two activations, not the two per layer that a forward pass keeps until its scope closes
      * (at 512 x 512 with 48 channels, 0.1 GB instead of 1.2 GB).
      */
+    @Override
     public NDArray denoise(ParameterStore ps, NDList inputs, ProgressMonitor cancel) {
         NDArray x = inputs.get(0);
         NDManager owner = x.getManager();

@@ -22,8 +22,8 @@ final class ImageDenoiser {
 
     ImageDenoiser(Block denoiser) {
         this.denoiser = denoiser;
-        this.channels = denoiser instanceof DnCnn ? ((DnCnn) denoiser).channels() : -1;
-        this.noiseMap = denoiser instanceof DnCnn && ((DnCnn) denoiser).takesNoiseMap();
+        this.channels = denoiser instanceof NoiseLevelDenoiser d ? d.channels() : -1;
+        this.noiseMap = denoiser instanceof NoiseLevelDenoiser d && d.takesNoiseMap();
     }
 
     /** Whether the denoiser is told the noise level (else it knows one level, see {@link HalfQuadraticSplitting}). */
@@ -38,8 +38,8 @@ final class ImageDenoiser {
 
     /**
      * The images denoised at noise standard deviation {@code sigma} (used by noise-level-map denoisers, ignored by
-     * the others), same shape; inference. A {@link DnCnn} checks {@code cancel} within the pass
-     * ({@link DnCnn#denoise}).
+     * the others), same shape; inference. A {@link NoiseLevelDenoiser} checks {@code cancel} within the pass
+     * ({@link DnCnn#denoise}: before every band of every layer).
      */
     NDArray apply(ParameterStore parameters, NDArray images, double sigma, ProgressMonitor cancel) {
         if (noiseMap && !(sigma >= 0)) {
@@ -50,7 +50,7 @@ final class ImageDenoiser {
         long given = shape.get(1);
         NDArray input = channels != 1 || given == 1 ? images
             : images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
-        NDArray denoised = denoiser instanceof DnCnn d ? d.denoise(parameters, d.inputs(input, sigma), cancel)
+        NDArray denoised = denoiser instanceof NoiseLevelDenoiser d ? d.denoise(parameters, d.inputs(input, sigma), cancel)
             : denoiser.forward(parameters, new NDList(input), false).singletonOrThrow();
         return denoised.reshape(shape);
     }

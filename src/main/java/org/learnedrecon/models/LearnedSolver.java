@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.learned.DiffusionUNet;
 import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.NoiseLevelDenoiser;
 import org.learnedrecon.learned.HalfQuadraticSplitting;
 import org.learnedrecon.learned.PlugAndPlay;
 import org.learnedrecon.learned.ReconstructionNetwork;
@@ -34,7 +36,7 @@ public final class LearnedSolver implements Solver {
      * @param initial the initial reconstruction; must be the one the model was trained with (compared by name)
      */
     public LearnedSolver(LearnedModel model, Solver initial) {
-        this(model, initial, model.network() instanceof DnCnn ? HalfQuadraticSplitting.withDefaults(model.network(),
+        this(model, initial, model.network() instanceof NoiseLevelDenoiser ? HalfQuadraticSplitting.withDefaults(model.network(),
             model.metadata().intensityScale, trainedSigma(model.metadata()), initial) : null);
     }
 
@@ -70,9 +72,10 @@ public final class LearnedSolver implements Solver {
      * @throws IllegalArgumentException when the model is not a denoiser told the noise level ({@code noiseMap=true})
      */
     public DiffusionPosteriorSampler posteriorSampler() {
-        if (!(model.network() instanceof DnCnn)) {
-            throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser model (architecture "
-                + DnCnn.ARCHITECTURE + "), but this one is " + model.metadata().architecture);
+        if (!(model.network() instanceof NoiseLevelDenoiser)) {
+            throw new IllegalArgumentException("Diffusion posterior sampling needs a diffusion or denoiser model"
+                + " (architecture " + DiffusionUNet.ARCHITECTURE + " or " + DnCnn.ARCHITECTURE + "), but this one is "
+                + model.metadata().architecture);
         }
         return DiffusionPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale, initial);
     }

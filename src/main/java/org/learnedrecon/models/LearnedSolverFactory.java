@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
+import org.learnedrecon.learned.DiffusionUNet;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
@@ -44,7 +45,7 @@ public final class LearnedSolverFactory {
         ARCHITECTURES.put(SolverFactory.LPD, LearnedPrimalDual.ARCHITECTURE);
         ARCHITECTURES.put(SolverFactory.PNP, DnCnn.ARCHITECTURE);
         ARCHITECTURES.put(SolverFactory.POST_PROCESSING, PostProcessingNetwork.ARCHITECTURE);
-        ARCHITECTURES.put(SolverFactory.DIFFUSION, DnCnn.ARCHITECTURE);
+        ARCHITECTURES.put(SolverFactory.DIFFUSION, DiffusionUNet.ARCHITECTURE);
     }
 
     private LearnedSolverFactory() {
@@ -104,14 +105,13 @@ public final class LearnedSolverFactory {
         PretrainedModels models) throws IOException {
         String architecture = architecture(solver);
         if (!isAutomatic(model)) {
-            checkArchitecture(architecture, model, ModelFile.readMetadata(models.resolve(model)));
+            checkArchitecture(solver, architecture, model, ModelFile.readMetadata(models.resolve(model)));
         }
         Device target = DeepLearningRuntime.device(device);
         NDManager manager = NDManager.newBaseManager(target);
         try {
             ForwardOperator op = operator.apply(manager);
-            String chosen = isAutomatic(model) ? shippedModel(architecture, SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim()),
-                physics, op, models) : model;
+            String chosen = isAutomatic(model) ? shippedModel(architecture, physics, op, models) : model;
             Path file = models.resolve(chosen);
             String name = PretrainedModels.displayName(chosen);
             ModelMetadata metadata = completed(ModelFile.readMetadata(file));
@@ -121,7 +121,7 @@ public final class LearnedSolverFactory {
                     + String.join("; ", problems));
             }
             LearnedModel loaded = ModelFile.load(file, manager, op, physics);
-            Map<String, String> initialPhysics = DnCnn.ARCHITECTURE.equals(architecture)
+            Map<String, String> initialPhysics = NetworkCatalog.isDenoiser(metadata.architecture)
                 || metadata.physics.get("physics") == null ? physics : metadata.physics;
             Solver initial = PhysicsCatalog.find(initialPhysics.get("physics")).initialReconstruction(initialPhysics);
             return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initial), op, manager, target);
@@ -145,19 +145,16 @@ public final class LearnedSolverFactory {
      * @throws IncompatibleModelException when none fits, naming the shipped models of that architecture and what
      *     keeps each from fitting, and how to get one that does
      */
-    static String shippedModel(String architecture, boolean needsNoiseMap, Map<String, String> physics,
-        ForwardOperator op, PretrainedModels models) throws IOException {
+    static String shippedModel(String architecture, Map<String, String> physics, ForwardOperator op,
+        PretrainedModels models) throws IOException {
         List<String> reasons = new java.util.ArrayList<>();
         String dataPhysics = physics.get("physics");
         for (String name : models.names()) {
             ModelMetadata metadata = completed(ModelFile.readMetadata(models.resolve(name)));
-            if (!architecture.equals(metadata.architecture)) {
+            if (!serves(architecture, metadata)) {
                 continue;
             }
             List<String> problems = new java.util.ArrayList<>(ModelFile.compatibilityProblems(metadata, op, physics));
-            if (needsNoiseMap && !"true".equals(metadata.hyperParameters.get("noiseMap"))) {
-                problems.add("posterior sampling needs a noise-level map (noiseMap=true)");
-            }
             if (problems.isEmpty()) {
                 return name;
             }
@@ -174,10 +171,27 @@ public final class LearnedSolverFactory {
             + ": train one with Train Solver... and give its file as model=, or choose another solver");
     }
 
-    private static void checkArchitecture(String architecture, String model, ModelMetadata metadata)
+    /**
+     * Whether a model of {@code metadata} serves the solver of {@code architecture}: its own architecture, and for
+     * posterior sampling also a DnCNN told the noise level ({@code noiseMap=true}, e.g. {@code dncnn-nl}), which
+     * stands in for a diffusion model over the levels it was trained on.
+     */
+    static boolean serves(String architecture, ModelMetadata metadata) {
+        return architecture.equals(metadata.architecture) || DiffusionUNet.ARCHITECTURE.equals(architecture)
+            && DnCnn.ARCHITECTURE.equals(metadata.architecture)
+            && "true".equals(metadata.hyperParameters.get("noiseMap"));
+    }
+
+    private static void checkArchitecture(String solver, String architecture, String model, ModelMetadata metadata)
         throws IncompatibleModelException {
-        if (!architecture.equals(metadata.architecture)) {
-            String name = PretrainedModels.displayName(model);
+        String name = PretrainedModels.displayName(model);
+        if (DiffusionUNet.ARCHITECTURE.equals(architecture) && DnCnn.ARCHITECTURE.equals(metadata.architecture)
+            && !serves(architecture, metadata)) {
+            throw new IncompatibleModelException("Model " + name + " is a denoiser without a noise-level map (noiseMap=false), but"
+                + " solver=[" + solver.trim() + "] needs a diffusion model or a denoiser told the noise level"
+                + " (noiseMap=true): choose model=auto or a file trained with net.noiseMap=true");
+        }
+        if (!serves(architecture, metadata)) {
             throw new IncompatibleModelException("Model " + name + " is a " + describe(metadata.architecture)
                 + " model, but solver=[" + solverName(architecture) + "] was chosen: choose solver=["
                 + describe(metadata.architecture) + "] or a " + solverName(architecture) + " model");

@@ -35,7 +35,6 @@ import java.util.zip.ZipOutputStream;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.ChannelLayout;
-import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.physics.ForwardOperator;
 
@@ -138,7 +137,7 @@ public final class ModelFile {
     public static List<String> compatibilityProblems(ModelMetadata metadata, ForwardOperator operator,
         Map<String, String> physics) {
         List<String> problems = new ArrayList<>();
-        if (DnCnn.ARCHITECTURE.equals(metadata.architecture)) {
+        if (NetworkCatalog.isDenoiser(metadata.architecture)) {
             // A denoiser is a prior on images: fully convolutional, any physics, any image size; the number of
             // channels (real CT vs complex MRI) must match, except that a single-channel denoiser also denoises
             // each channel of complex images on its own (PlugAndPlay: real and imaginary parts as two images).

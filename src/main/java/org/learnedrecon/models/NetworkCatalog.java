@@ -5,9 +5,11 @@ import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.learned.ChannelLayout;
+import org.learnedrecon.learned.DiffusionUNet;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.LearnedPrimalDual;
+import org.learnedrecon.learned.NoiseLevelDenoiser;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.learned.ReconstructionNetwork;
 import org.learnedrecon.physics.ForwardOperator;
@@ -20,6 +22,11 @@ import org.learnedrecon.physics.ForwardOperator;
 public final class NetworkCatalog {
 
     private NetworkCatalog() {
+    }
+
+    /** Whether networks of this architecture are image denoisers ({@link NoiseLevelDenoiser}), physics-free. */
+    public static boolean isDenoiser(String architecture) {
+        return DnCnn.ARCHITECTURE.equals(architecture) || DiffusionUNet.ARCHITECTURE.equals(architecture);
     }
 
     /**
@@ -56,6 +63,11 @@ public final class NetworkCatalog {
                 map.put("hiddenChannels", "32");
                 map.put("depth", "8");
                 break;
+            case DiffusionUNet.ARCHITECTURE:
+                map.put("baseChannels", "32");
+                map.put("levels", "3");
+                map.put("sigmaData", "0.25");
+                break;
             default:
                 throw unknown(architecture);
         }
@@ -85,6 +97,10 @@ public final class NetworkCatalog {
                     : ChannelLayout.channels(operator.domainShape());
                 return new DnCnn(channels, integer(p, "hiddenChannels"), integer(p, "depth"),
                     Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")));
+            case DiffusionUNet.ARCHITECTURE:
+                return new DiffusionUNet(p.containsKey("channels") ? integer(p, "channels")
+                    : ChannelLayout.channels(operator.domainShape()), integer(p, "baseChannels"), integer(p, "levels"),
+                    real(p, "sigmaData"));
             default:
                 throw unknown(architecture);
         }
@@ -95,8 +111,8 @@ public final class NetworkCatalog {
         if (network instanceof ReconstructionNetwork) {
             return ((ReconstructionNetwork) network).hyperParameters();
         }
-        if (network instanceof DnCnn) {
-            return ((DnCnn) network).hyperParameters();
+        if (network instanceof NoiseLevelDenoiser d) {
+            return d.hyperParameters();
         }
         throw new IllegalArgumentException("Not a network of this plugin: " + network.getClass().getName());
     }
@@ -110,12 +126,11 @@ public final class NetworkCatalog {
             return ((ReconstructionNetwork) network).inputShapes(batch);
         }
         Shape image = ChannelLayout.imageShape(operator.domainShape());
-        if (network instanceof DnCnn) {
+        if (network instanceof NoiseLevelDenoiser d) {
             // A single-channel denoiser may serve complex images (see PlugAndPlay): its own channel count. Its
             // weights do not depend on the image size, and initialising at the data's size made DJL run every ReLU
             // on zeros of that size (a LambdaBlock's output shape is found by running it): 8-12 s of loading,
             // without a cancellation check, at 512 x 512. So a small image stands in.
-            DnCnn d = (DnCnn) network;
             Shape images = new Shape(batch, d.channels(), DENOISER_INIT_SIZE, DENOISER_INIT_SIZE);
             return d.takesNoiseMap() ? new Shape[] {images, new Shape(batch, 1, DENOISER_INIT_SIZE,
                 DENOISER_INIT_SIZE)} : new Shape[] {images};
@@ -128,8 +143,8 @@ public final class NetworkCatalog {
         if (network instanceof ReconstructionNetwork) {
             return ((ReconstructionNetwork) network).architecture();
         }
-        if (network instanceof DnCnn) {
-            return DnCnn.ARCHITECTURE;
+        if (network instanceof NoiseLevelDenoiser d) {
+            return d.architecture();
         }
         throw new IllegalArgumentException("Not a network of this plugin: " + network.getClass().getName());
     }
@@ -137,7 +152,7 @@ public final class NetworkCatalog {
     private static IllegalArgumentException unknown(String architecture) {
         return new IllegalArgumentException("Unknown learned solver '" + architecture + "': choose one of "
             + LearnedGradientDescent.ARCHITECTURE + ", " + LearnedPrimalDual.ARCHITECTURE + ", "
-            + PostProcessingNetwork.ARCHITECTURE + ", " + DnCnn.ARCHITECTURE);
+            + PostProcessingNetwork.ARCHITECTURE + ", " + DnCnn.ARCHITECTURE + ", " + DiffusionUNet.ARCHITECTURE);
     }
 
     private static String value(Map<String, String> p, String key) {

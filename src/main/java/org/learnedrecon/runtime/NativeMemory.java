@@ -66,18 +66,39 @@ public final class NativeMemory {
             if (rss >= 0 && rss - afterLastTrim <= MARGIN) {
                 return;
             }
-            long t = System.nanoTime();
-            try {
-                MALLOC_TRIM.invokeInt(new Object[] {0});
-            } catch (RuntimeException | LinkageError e) {
-                // best effort: the memory stays with malloc
-            }
-            NANOS.addAndGet(System.nanoTime() - t);
-            CALLS.incrementAndGet();
-            afterLastTrim = residentBytes();
+            trimNow();
         } finally {
             TRIMMING.unlock();
         }
+    }
+
+    /**
+     * {@code malloc_trim(0)} now, whatever the growth: what stays resident afterwards is memory in use, not pages
+     * malloc keeps for reuse (benchmarks measure leaks so). Does nothing where {@link #enabled()} is false.
+     */
+    public static void trim() {
+        if (MALLOC_TRIM == null) {
+            return;
+        }
+        TRIMMING.lock();
+        try {
+            trimNow();
+        } finally {
+            TRIMMING.unlock();
+        }
+    }
+
+    /** The trim itself; the caller holds {@link #TRIMMING}. */
+    private static void trimNow() {
+        long t = System.nanoTime();
+        try {
+            MALLOC_TRIM.invokeInt(new Object[] {0});
+        } catch (RuntimeException | LinkageError e) {
+            // best effort: the memory stays with malloc
+        }
+        NANOS.addAndGet(System.nanoTime() - t);
+        CALLS.incrementAndGet();
+        afterLastTrim = residentBytes();
     }
 
     /** VmRSS of /proc/self/status in bytes, or -1. */

@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
-import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.DiffusionUNet;
+import org.learnedrecon.learned.NoiseLevelDenoiser;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.NetworkCatalog;
@@ -40,7 +41,7 @@ public final class TrainingJob {
     /** A {@link PhysicsCatalog} name, e.g. {@code ct-parallel}. */
     public String physics;
     public Map<String, String> physicsSettings = new LinkedHashMap<>();
-    /** {@code lgd}, {@code lpd}, {@code postprocessing} or {@code dncnn}. */
+    /** {@code lgd}, {@code lpd}, {@code postprocessing}, {@code dncnn} or {@code diffusion-unet}. */
     public String architecture;
     /** Overrides of {@link NetworkCatalog#defaults}. */
     public Map<String, String> hyperParameters = new LinkedHashMap<>();
@@ -101,14 +102,14 @@ public final class TrainingJob {
                 : factory.createMatrixFree(manager, settings);
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
-            boolean denoiser = DnCnn.ARCHITECTURE.equals(name);
+            boolean denoiser = NetworkCatalog.isDenoiser(name);
             if (!denoiser) {
                 hyper.putIfAbsent("operatorNorm", Double.toString(operator.normEstimate(manager, 30)));
             }
             Block network = NetworkCatalog.create(name, hyper, operator);
             TrainingRun run;
             if (denoiser) {
-                run = new TrainingRun(network, denoising(operator.domainShape(), (DnCnn) network), training,
+                run = new TrainingRun(network, denoising(operator.domainShape(), network), training,
                     validation, config);
             } else {
                 MeasurementTask task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
@@ -130,7 +131,7 @@ public final class TrainingJob {
 
     /** Whether this job trains a physics-free denoiser on {@link #patch} patches. */
     private boolean onPatches() {
-        return patch > 0 && DnCnn.ARCHITECTURE.equals(architecture.toLowerCase(Locale.ROOT));
+        return patch > 0 && NetworkCatalog.isDenoiser(architecture.toLowerCase(Locale.ROOT));
     }
 
     /** The highest training noise level: {@link #sigmaMax}, or {@link #sigma} for one level. */
@@ -138,9 +139,15 @@ public final class TrainingJob {
         return Double.isNaN(sigmaMax) ? sigma : sigmaMax;
     }
 
-    /** The denoising task for {@code network}'s images of {@code domain}, over {@link #sigma} to {@link #sigmaTop}. */
-    private DenoisingTask denoising(Shape domain, DnCnn network) {
-        return new DenoisingTask(domain, sigma, sigmaTop(), network.takesNoiseMap());
+    /**
+     * The denoising task for {@code network}'s images of {@code domain}, over {@link #sigma} to {@link #sigmaTop}:
+     * score matching for the diffusion model.
+     */
+    private DenoisingTask denoising(Shape domain, Block network) {
+        if (network instanceof DiffusionUNet d) {
+            return DenoisingTask.scoreMatching(domain, sigma, sigmaTop(), d.sigmaData());
+        }
+        return new DenoisingTask(domain, sigma, sigmaTop(), ((NoiseLevelDenoiser) network).takesNoiseMap());
     }
 
     /** Records the denoiser's noise levels and the device in the metadata and writes {@link #output}. */
@@ -162,7 +169,7 @@ public final class TrainingJob {
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             hyper.putIfAbsent("channels", "1");
             // No operator: with the channel count given, the catalog needs none to build a denoiser.
-            DnCnn network = (DnCnn) NetworkCatalog.create(DnCnn.ARCHITECTURE, hyper, null);
+            Block network = NetworkCatalog.create(architecture.toLowerCase(Locale.ROOT), hyper, null);
             Shape domain = new Shape(patch, patch);
             TrainingRun run = new TrainingRun(network, denoising(domain, network), training, validation, config);
             TrainingResult result = run.run(manager, listener, progress);

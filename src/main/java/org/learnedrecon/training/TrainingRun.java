@@ -274,7 +274,8 @@ public final class TrainingRun {
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     if (measurementLoss == null) {
                         NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
-                        loss = output.sub(example.target).square().mean();
+                        NDArray error = output.sub(example.target).square();
+                        loss = (example.weight == null ? error : error.mul(example.weight)).mean();
                     } else {
                         loss = measurementLoss.loss(y -> network.forward(parameterStore,
                             measurementTask.networkInputs(y), true).singletonOrThrow(), example.inputs.get(0),

@@ -17,11 +17,18 @@ public interface TrainingTask {
         public final NDList inputs;
         public final NDArray target;
         public final NDArray baseline;
+        /** Per-example weights of the squared error, broadcastable to the target, or {@code null} for none. */
+        public final NDArray weight;
 
         public Example(NDList inputs, NDArray target, NDArray baseline) {
+            this(inputs, target, baseline, null);
+        }
+
+        public Example(NDList inputs, NDArray target, NDArray baseline, NDArray weight) {
             this.inputs = inputs;
             this.target = target;
             this.baseline = baseline;
+            this.weight = weight;
         }
     }
 

@@ -23,12 +23,13 @@ import org.scijava.module.ModuleService;
 /**
  * Esc during Reconstruct CT: the command stops at the next check inside the solver and publishes nothing (no
  * reconstruction, no metrics), for a classical solver streamed slice by slice and for plug-and-play, whose slices
- * share one batch (cancellation used to be checked only between batches, so such a run finished and was shown).
+ * share one batch (cancellation used to be checked only between batches, so such a run finished and was shown), and
+ * while the command copies the input stack.
  */
 class ReconstructCtCancelTest extends SciJavaCommandTest {
 
     /** Records every report and cancels once a report matches. */
-    private static final class CancelWhen implements ProgressMonitor {
+    private static class CancelWhen implements ProgressMonitor {
         final List<String> messages = new CopyOnWriteArrayList<>();
         private final Predicate<String> trigger;
         private volatile boolean cancelled;
@@ -85,6 +86,25 @@ class ReconstructCtCancelTest extends SciJavaCommandTest {
         assertEquals("slice 2/3: SIRT: iteration 2 of 5", progress.messages.get(progress.messages.size() - 1),
             "no report after the cancel: " + progress.messages);
         assertEquals(7, progress.messages.size(), progress.messages.toString());
+    }
+
+    /**
+     * Esc while the command copies the stack (before any slice is solved): the copy checks before every plane, so
+     * a cancel there stops the copy at the next plane, and nothing is reported or published.
+     */
+    @Test
+    void cancelWhileTheStackIsCopiedStopsAtTheNextPlane() throws Exception {
+        MetadataImage sino = sinogram(24, 5, 16);
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        CancelWhen progress = new CancelWhen(message -> true) {
+            @Override
+            public boolean isCancelled() {
+                return polls.incrementAndGet() >= 3;
+            }
+        };
+        cancelled(progress, "sinogram", sino, "solver", "SIRT", "iterations", 5);
+        assertEquals(3, polls.get(), "the copy's check before plane 3 must be the one that stops");
+        assertTrue(progress.messages.isEmpty(), "nothing solved, nothing reported: " + progress.messages);
     }
 
     @Test

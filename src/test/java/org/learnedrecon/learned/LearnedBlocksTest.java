@@ -14,7 +14,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +43,10 @@ class LearnedBlocksTest {
         manager.close();
     }
 
-    private static NDArray random(NDManager m, Shape shape, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return m.create(v, shape);
-    }
-
     private static void assertAdjoint(ForwardOperator op) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 1);
-            NDArray y = random(m, new Shape(2).addAll(op.rangeShape()), 2);
+            NDArray x = TestImages.gaussian(m, new Shape(2).addAll(op.domainShape()), 1);
+            NDArray y = TestImages.gaussian(m, new Shape(2).addAll(op.rangeShape()), 2);
             AdjointCheck.assertAdjoint(op, x, y, 1e-4, 1e-4);
         }
     }
@@ -99,7 +89,7 @@ class LearnedBlocksTest {
     void reconstructionNetworksKeepOperatorShapes() {
         forEachNetwork((op, network, m) -> {
             network.initialize(m, DataType.FLOAT32, network.inputShapes(3));
-            NDArray x = random(m, new Shape(3).addAll(op.domainShape()), 5);
+            NDArray x = TestImages.gaussian(m, new Shape(3).addAll(op.domainShape()), 5);
             NDArray y = op.apply(x);
             NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
             NDArray out = network.forward(new ParameterStore(m, false), new NDList(y, x0), false).singletonOrThrow();
@@ -115,12 +105,12 @@ class LearnedBlocksTest {
             UNet unet = new UNet(4, 2, 3);
             unet.initialize(m, DataType.FLOAT32, new Shape(2, 2, 16, 24));
             NDArray out = unet.forward(new ParameterStore(m, false),
-                new NDList(random(m, new Shape(2, 2, 16, 24), 1)), false).singletonOrThrow();
+                new NDList(TestImages.gaussian(m, new Shape(2, 2, 16, 24), 1)), false).singletonOrThrow();
             assertEquals(new Shape(2, 3, 16, 24), out.getShape());
             DnCnn dncnn = new DnCnn(2, 8, 4);
             dncnn.initialize(m, DataType.FLOAT32, new Shape(2, 2, 16, 16));
-            out = dncnn.forward(new ParameterStore(m, false), new NDList(random(m, new Shape(2, 2, 16, 16), 1)),
-                false).singletonOrThrow();
+            out = dncnn.forward(new ParameterStore(m, false),
+                new NDList(TestImages.gaussian(m, new Shape(2, 2, 16, 16), 1)), false).singletonOrThrow();
             assertEquals(new Shape(2, 2, 16, 16), out.getShape());
         }
     }
@@ -140,7 +130,7 @@ class LearnedBlocksTest {
         forEachNetwork((op, network, m) -> {
             SeededInitializer.install(network, 7);
             network.initialize(m, DataType.FLOAT32, network.inputShapes(2));
-            NDArray x = random(m, new Shape(2).addAll(op.domainShape()), 8);
+            NDArray x = TestImages.gaussian(m, new Shape(2).addAll(op.domainShape()), 8);
             NDArray y = op.apply(x);
             NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, op, ProgressMonitor.NONE);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

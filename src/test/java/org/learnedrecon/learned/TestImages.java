@@ -1,9 +1,12 @@
 package org.learnedrecon.learned;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.learnedrecon.training.ImageSliceDataset;
 
-/** Small random phantoms (sums of ellipses with intensities in (0, 1]) for fast tests. */
+/** Small random phantoms (sums of ellipses with intensities in (0, 1]) and Gaussian arrays for fast tests. */
 public final class TestImages {
 
     private TestImages() {
@@ -32,5 +35,15 @@ public final class TestImages {
             }
         }
         return ImageSliceDataset.of(slices, size, size, count + " random ellipse phantoms " + size + "x" + size);
+    }
+
+    /** An array of {@code shape} with standard normal entries from {@code seed}. */
+    public static NDArray gaussian(NDManager m, Shape shape, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return m.create(v, shape);
     }
 }

@@ -28,7 +28,8 @@ import org.scijava.command.CommandService;
  * of one 128 x 128 Shepp-Logan slice (30-view parallel-beam sinogram) with the shipped model that fits
  * ({@code model=auto}: lgd-ct30), each loading the model, reconstructing and closing it, and prints the process RSS
  * ({@code VmRSS} of /proc/self/status) and the Java heap in use after a GC before the first run, after the warm-up
- * and every 20 runs. Two paths: {@code factory} does what Reconstruct CT does inside (TensorAdapter,
+ * and every 20 runs, and the RSS right after a {@code malloc_trim(0)} (memory held, not kept by malloc for reuse:
+ * the leak measure, {@link #trimmedRssMegabytes}). Two paths: {@code factory} does what Reconstruct CT does inside (TensorAdapter,
  * {@link LearnedSolverFactory#load} with the command's arguments, {@link LoadedLearnedSolver#reconstruct}, close);
  * {@code command} runs Reconstruct CT itself through a SciJava Context. Run from the test class path:
  * {@code ONEDNN_MAX_CPU_ISA=AVX java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1
@@ -64,6 +65,16 @@ public final class LearnedMemoryBenchmark {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * RSS right after {@code malloc_trim(0)} ({@link NativeMemory#trim}): the memory the process holds, without the
+     * freed pages glibc keeps per thread for reuse, which make single RSS samples swing by hundreds of MB; a leak
+     * shows as growth of this value. Without glibc it is the plain RSS.
+     */
+    static double trimmedRssMegabytes() {
+        NativeMemory.trim();
+        return rssMegabytes();
     }
 
     /** Java heap in use after a full GC, in MB. */
@@ -153,13 +164,16 @@ public final class LearnedMemoryBenchmark {
             + " num_threads=%s, ONEDNN_MAX_CPU_ISA=%s, MALLOC_ARENA_MAX=%s, malloc_trim %s%n", runs, path, SIZE, SIZE,
             VIEWS, System.getProperty("ai.djl.pytorch.num_threads"), System.getenv("ONEDNN_MAX_CPU_ISA"),
             System.getenv("MALLOC_ARENA_MAX"), NativeMemory.enabled() ? "on" : "off");
-        System.out.printf(Locale.ROOT, "%8s %10s %10s %10s %10s%n", "after", "RSS MB", "heap MB", "s/run",
-            "CPU s/run");
+        System.out.printf(Locale.ROOT, "%8s %10s %14s %10s %10s %10s%n", "after", "RSS MB", "trimmed RSS MB",
+            "heap MB", "s/run", "CPU s/run");
         double[] at = new double[runs + 1];
+        double[] trimmed = new double[runs + 1];
         double[] heap = new double[runs + 1];
         at[0] = rssMegabytes();
         heap[0] = heapMegabytes();
-        System.out.printf(Locale.ROOT, "%8d %10.1f %10.1f %10s %10s%n", 0, at[0], heap[0], "-", "-");
+        trimmed[0] = trimmedRssMegabytes();
+        System.out.printf(Locale.ROOT, "%8d %10.1f %14.1f %10.1f %10s %10s%n", 0, at[0], trimmed[0], heap[0], "-",
+            "-");
         long t = System.nanoTime();
         long cpu = cpuNanos();
         int since = 0;
@@ -171,8 +185,9 @@ public final class LearnedMemoryBenchmark {
                 double cpuSeconds = (cpuNanos() - cpu) * 1e-9 / since;
                 at[run] = rssMegabytes();
                 heap[run] = heapMegabytes();
-                System.out.printf(Locale.ROOT, "%8d %10.1f %10.1f %10.3f %10.3f%n", run, at[run], heap[run],
-                    seconds, cpuSeconds);
+                trimmed[run] = trimmedRssMegabytes();
+                System.out.printf(Locale.ROOT, "%8d %10.1f %14.1f %10.1f %10.3f %10.3f%n", run, at[run],
+                    trimmed[run], heap[run], seconds, cpuSeconds);
                 t = System.nanoTime();
                 cpu = cpuNanos();
                 since = 0;
@@ -180,8 +195,8 @@ public final class LearnedMemoryBenchmark {
         }
         System.out.printf(Locale.ROOT, "threads that ran reconstructions: %s%n", threads.size());
         System.out.println(NativeMemory.statistics());
-        System.out.printf(Locale.ROOT, "growth from run %d to %d: RSS %+.1f MB, heap %+.1f MB%n", warmup, runs,
-            at[runs] - at[warmup], heap[runs] - heap[warmup]);
+        System.out.printf(Locale.ROOT, "growth from run %d to %d: RSS %+.1f MB, trimmed RSS %+.1f MB, heap %+.1f MB%n",
+            warmup, runs, at[runs] - at[warmup], trimmed[runs] - trimmed[warmup], heap[runs] - heap[warmup]);
         double low = Double.MAX_VALUE;
         double high = 0;
         for (int run = warmup; run <= runs; run++) {
