@@ -13,20 +13,29 @@ import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the
- * chosen device, closed together by {@link #close()}. {@link #reconstruct} runs the slices in batches of
- * {@link #DEFAULT_BATCH} so memory stays bounded for long stacks; progress is per batch and within it the solver's.
+ * chosen device, closed together by {@link #close()}. {@link #reconstruct} and {@link #samples} run the slices in
+ * batches of at most {@link #BATCH_PIXELS} image pixels (samples times slices times pixels per slice), so memory
+ * stays bounded for long stacks and large images; progress is per batch and within it the solver's.
  */
 public final class LoadedLearnedSolver implements AutoCloseable {
 
-    /** Slices per forward pass. */
+    /** Slices per forward pass at most. */
     public static final int DEFAULT_BATCH = 8;
+
+    /**
+     * Image pixels per batch: {@link #DEFAULT_BATCH} slices of 128 x 128, the size the shipped models run at; larger
+     * slices go in fewer per batch (one from 363 x 363 on), and posterior sampling counts each sample, so the
+     * network's activations, which DJL keeps until the batch's scope closes, stay at what 8 slices of 128 x 128 need.
+     */
+    public static final long BATCH_PIXELS = DEFAULT_BATCH * 128L * 128;
 
     private final String modelName;
     private final LearnedSolver solver;
     private final ForwardOperator operator;
     private final NDManager manager;
     private final Device device;
-    private int batch = DEFAULT_BATCH;
+    /** Slices per batch when set by {@link #batch(int)}, else 0 (then from {@link #BATCH_PIXELS}). */
+    private int batch;
 
     LoadedLearnedSolver(String modelName, LearnedSolver solver, ForwardOperator operator, NDManager manager,
         Device device) {
@@ -56,6 +65,19 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         return operator;
     }
 
+    /**
+     * Slices per batch when each slice is solved {@code copies} times (posterior samples): the set {@link #batch},
+     * else as many as fit {@link #BATCH_PIXELS}, at least one and at most {@link #DEFAULT_BATCH}.
+     */
+    public int slicesPerBatch(int copies) {
+        if (batch > 0) {
+            return batch;
+        }
+        Shape domain = operator.domainShape();
+        long pixels = domain.get(domain.dimension() - 2) * domain.get(domain.dimension() - 1) * copies;
+        return (int) Math.max(1, Math.min(DEFAULT_BATCH, BATCH_PIXELS / pixels));
+    }
+
     /** Sets the slices per forward pass (at least 1). */
     public LoadedLearnedSolver batch(int slices) {
         if (slices < 1) {
@@ -79,7 +101,7 @@ public final class LoadedLearnedSolver implements AutoCloseable {
 
     /**
      * {@code samples} posterior samples of every slice ({@link LearnedSolver#posteriorSampler}), in batches of
-     * slices (batch {@code k} drawn with seed {@code seed + k}): {@code (samples, slices, image shape...)}, float32,
+     * slices ({@link #slicesPerBatch}; batch {@code k} drawn with seed {@code seed + k}): {@code (samples, slices, image shape...)}, float32,
      * attached to the input's manager.
      *
      * @throws IllegalArgumentException when the model is not a noise-level denoiser
@@ -108,6 +130,7 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         Shape sample = operator.domainShape();
         int perSample = Math.toIntExact(sample.size());
         float[] result = new float[Math.toIntExact(copies * n * perSample)];
+        int batch = slicesPerBatch(copies);
         progress.progress(0, n, name());
         for (long first = 0; first < n; first += batch) {
             progress.checkCancelled();

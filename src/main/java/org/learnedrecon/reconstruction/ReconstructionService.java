@@ -56,7 +56,7 @@ public final class ReconstructionService {
             return new Method(solver, null, operators, false, false);
         }
 
-        /** A learned model, which carries its own operator; its slices run in batches ({@link #learnedBatch}). */
+        /** A learned model, which carries its own operator; its slices run in batches ({@link LoadedLearnedSolver#slicesPerBatch}). */
         public static Method learned(ModelLoader loader) {
             return new Method(null, loader, null, false, false);
         }
@@ -90,7 +90,7 @@ public final class ReconstructionService {
         }
         try (LoadedLearnedSolver network = method.loader.load()) {
             Operators operators = method.operators != null ? method.operators : (scope, y) -> network.operator();
-            NDArray x = stream(asSolver(network), operators, method, learnedBatch(network.operator()),
+            NDArray x = stream(asSolver(network), operators, method, network.slicesPerBatch(1),
                 measurements, progress);
             return new Result(x, network.name(), network.modelName());
         } catch (IOException e) {
@@ -166,20 +166,6 @@ public final class ReconstructionService {
                 throw new IllegalArgumentException(what + " contains NaN or infinite values");
             }
         }
-    }
-
-    /**
-     * Image pixels per learned batch: {@link LoadedLearnedSolver#DEFAULT_BATCH} slices of 128 x 128, the size the
-     * shipped models run at; larger slices go in fewer per batch (one from 363 x 363 on), so the network's
-     * activations, which DJL keeps until the batch's scope closes, stay at what a 128 x 128 batch needs.
-     */
-    static final long LEARNED_BATCH_PIXELS = LoadedLearnedSolver.DEFAULT_BATCH * 128L * 128;
-
-    /** Slices per learned batch for images of the operator's domain (the last two axes are the image's). */
-    static int learnedBatch(ForwardOperator operator) {
-        Shape domain = operator.domainShape();
-        long pixels = domain.get(domain.dimension() - 2) * domain.get(domain.dimension() - 1);
-        return (int) Math.max(1, Math.min(LoadedLearnedSolver.DEFAULT_BATCH, LEARNED_BATCH_PIXELS / pixels));
     }
 
     /**
