@@ -135,7 +135,7 @@ public final class SolverComparison {
         List<Scenario> scenarios = list("scenarios", "ct30,mri8").stream().map(SolverComparison::scenario).toList();
         for (Scenario scenario : scenarios) {
             for (String set : list("sets", "val,shepp,ellipses")) {
-                ImageSliceDataset images = testSet(set);
+                ImageSliceDataset images = testSet(set, scenario.size());
                 System.err.printf(Locale.ROOT, "%s / %s: %d slices%n", scenario.key(), set, images.size());
                 rows.addAll(scenario.isCt() ? ct(scenario, set, images) : mri(scenario, set, images));
             }
@@ -145,38 +145,79 @@ public final class SolverComparison {
 
     /** The test set {@code name} ({@code val}, {@code shepp} or {@code ellipses}) as 128 x 128 slices. */
     public ImageSliceDataset testSet(String name) {
+        return testSet(name, SIZE);
+    }
+
+    /**
+     * The test set {@code name} as {@code size x size} slices: brain validation slices of {@code valTiff} (default
+     * the stack of that size, {@code brain-t1-val-<size>.tif}), natural crops of that size, atlas phantoms enlarged
+     * by an integer factor (nearest neighbour: they are piecewise constant), Shepp-Logan and ellipses drawn at it.
+     */
+    public ImageSliceDataset testSet(String name, int size) {
         switch (name) {
             case "val": {
                 ImageSliceDataset all = ImageSliceDataset.fromTiff(Path.of(option("valTiff",
-                    DEFAULT_VAL_TIFF)));
+                    DEFAULT_VAL_TIFF.replace("-128.tif", "-" + size + ".tif"))));
+                requireSize(all, size, "valTiff");
                 return evenlySpaced(all, integer("valSlices", 16), 1.0, all.description());
             }
             case "natural":
                 // Fixed random crops (zoom 1-3, flips, contrast window; PatchCorpus) of the held-out photographs.
-                return PatchCorpus.of(List.of(option("naturalDir", DEFAULT_NATURAL_DIR)), SIZE, 1)
+                return PatchCorpus.of(List.of(option("naturalDir", DEFAULT_NATURAL_DIR)), size, 1)
                     .fixedSample(integer("natural", 16), longValue("seed", 1));
             case "atlas": {
                 ImageSliceDataset all = ImageSliceDataset.fromTiff(Path.of(option("atlasTiff", DEFAULT_ATLAS_TIFF)));
-                return evenlySpaced(all, integer("atlas", 16), 1.0 / 255, all.description() + ", divided by 255");
+                ImageSliceDataset spaced = evenlySpaced(all, integer("atlas", 16), 1.0 / 255, all.description()
+                    + ", divided by 255");
+                return size == all.width() ? spaced : enlarged(spaced, size);
             }
             case "shepp":
-                return ImageSliceDataset.of(new float[][] {SheppLoganPhantom.render(SIZE)}, SIZE, SIZE,
+                return ImageSliceDataset.of(new float[][] {SheppLoganPhantom.render(size)}, size, size,
                     "Shepp-Logan");
             case "ellipses": {
                 RandomEllipsesPhantom phantoms = new RandomEllipsesPhantom(longValue("seed", 1));
                 float[][] slices = new float[integer("ellipses", 8)][];
                 for (int i = 0; i < slices.length; i++) {
-                    slices[i] = phantoms.next(SIZE);
+                    slices[i] = phantoms.next(size);
                     for (int p = 0; p < slices[i].length; p++) {
                         slices[i][p] = Math.min(1f, Math.max(0f, slices[i][p]));
                     }
                 }
-                return ImageSliceDataset.of(slices, SIZE, SIZE, "random ellipses clipped to [0, 1]");
+                return ImageSliceDataset.of(slices, size, size, "random ellipses clipped to [0, 1]");
             }
             default:
                 throw new IllegalArgumentException("sets=" + name
                     + " is not one of val, natural, atlas, shepp, ellipses");
         }
+    }
+
+    private static void requireSize(ImageSliceDataset images, int size, String key) {
+        if (images.width() != size || images.height() != size) {
+            throw new IllegalArgumentException(key + " holds " + images.width() + " x " + images.height()
+                + " slices, but the scenario is " + size + " x " + size);
+        }
+    }
+
+    /** Square slices enlarged by an integer factor to {@code size}, each pixel repeated (nearest neighbour). */
+    private static ImageSliceDataset enlarged(ImageSliceDataset images, int size) {
+        int n = images.width();
+        if (images.height() != n || size % n != 0) {
+            throw new IllegalArgumentException("atlas phantoms are " + n + " x " + images.height() + " and enlarge"
+                + " by whole factors only; the scenario is " + size + " x " + size);
+        }
+        int factor = size / n;
+        float[][] slices = new float[images.size()][size * size];
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < slices.length; i++) {
+                float[] small = images.batch(m, new int[] {i}, new Shape(n, n), 1.0).toFloatArray();
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size; x++) {
+                        slices[i][y * size + x] = small[(y / factor) * n + x / factor];
+                    }
+                }
+            }
+        }
+        return ImageSliceDataset.of(slices, size, size, images.description() + ", enlarged " + factor + "x");
     }
 
     /** {@code count} evenly spaced slices, centred in equal parts of the stack (avoids nearly empty end slices). */
@@ -204,6 +245,11 @@ public final class SolverComparison {
         boolean isCt() {
             return CtParallelPhysics.NAME.equals(physics.get("physics"));
         }
+
+        /** Image side of the scenario (CT: its {@code size}; MRI scenarios are {@link #SIZE}). */
+        int size() {
+            return isCt() ? Integer.parseInt(physics.get("size")) : SIZE;
+        }
     }
 
     /** The scenarios by key: the settings the shipped models were trained for. */
@@ -222,9 +268,14 @@ public final class SolverComparison {
     }
 
     private static Scenario ctScenario(String key, int views, int range) {
+        return ctScenario(key, views, range, SIZE);
+    }
+
+    private static Scenario ctScenario(String key, int views, int range, int size) {
         // As a sinogram's settings read: detectors included (models are compared with them).
-        Map<String, String> physics = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(SIZE, views, range));
-        String title = "CT " + views + " views" + (range == 180 ? "" : " over " + range + " deg") + ", 1% noise";
+        Map<String, String> physics = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(size, views, range));
+        String title = "CT " + views + " views" + (range == 180 ? "" : " over " + range + " deg")
+            + (size == SIZE ? "" : ", " + size + "^2") + ", 1% noise";
         return new Scenario(key, title, physics);
     }
 
@@ -245,12 +296,14 @@ public final class SolverComparison {
         return new Scenario(key, "MRI " + acceleration + "x random lines, 1% noise", physics);
     }
 
-    private static final java.util.regex.Pattern CT_KEY = java.util.regex.Pattern.compile("ct(\\d+)(?:x(\\d+))?");
+    private static final java.util.regex.Pattern CT_KEY =
+        java.util.regex.Pattern.compile("ct(\\d+)(?:x(\\d+))?(?:@(\\d+))?");
     private static final java.util.regex.Pattern MRI_KEY = java.util.regex.Pattern.compile("mri(\\d+)");
 
     /**
      * The scenario of a {@code scenarios=} value: one of {@link #SCENARIOS} ({@code ct} and {@code mri} are the
-     * older names of ct30, mri8), or any {@code ct<views>[x<degrees>]} (parallel beam, 180 degrees unless given) or
+     * older names of ct30, mri8), or any {@code ct<views>[x<degrees>][@<size>]} (parallel beam, 180 degrees and
+     * 128 x 128 unless given; e.g. {@code ct60@256}) or
      * {@code mri<acceleration>} (random lines with a fully sampled centre of {@code 32 % / acceleration}, which
      * gives the shipped 8 % at 4x and 4 % at 8x).
      */
@@ -263,7 +316,7 @@ public final class SolverComparison {
         java.util.regex.Matcher ct = CT_KEY.matcher(k);
         if (ct.matches()) {
             return ctScenario(k, Integer.parseInt(ct.group(1)), ct.group(2) == null ? 180
-                : Integer.parseInt(ct.group(2)));
+                : Integer.parseInt(ct.group(2)), ct.group(3) == null ? SIZE : Integer.parseInt(ct.group(3)));
         }
         java.util.regex.Matcher mri = MRI_KEY.matcher(k);
         if (mri.matches()) {
@@ -271,7 +324,7 @@ public final class SolverComparison {
             return mriScenario(k, acceleration, 0.32 / acceleration);
         }
         throw new IllegalArgumentException("scenarios=" + key + " is not one of " + SCENARIOS.keySet()
-            + " nor ct<views>[x<degrees>] or mri<acceleration>");
+            + " nor ct<views>[x<degrees>][@<size>] or mri<acceleration>");
     }
 
     private List<Row> ct(Scenario scenario, String set, ImageSliceDataset images) throws IOException {

@@ -101,9 +101,14 @@ public final class ModelFile {
             throw new IncompatibleModelException("Model " + file.getFileName() + " does not fit this data: "
                 + String.join("; ", problems));
         }
+        Map<String, String> hyper = new LinkedHashMap<>(metadata.hyperParameters);
+        if (!metadata.serves.isEmpty() && hyper.containsKey("operatorNorm")) {
+            // A model serving a range of settings runs on the data's operator: its steps scale by that norm.
+            hyper.put("operatorNorm", Double.toString(operator.normEstimate(manager, 30)));
+        }
         Block network;
         try {
-            network = NetworkCatalog.create(metadata.architecture, metadata.hyperParameters, operator);
+            network = NetworkCatalog.create(metadata.architecture, hyper, operator);
         } catch (IllegalArgumentException e) {
             throw new IOException("Model file " + file + " describes a network this plugin cannot build: "
                 + e.getMessage(), e);
@@ -156,13 +161,22 @@ public final class ModelFile {
                 continue;
             }
             String given = physics.get(e.getKey());
-            if (given == null) {
+            String served = metadata.serves.get(e.getKey());
+            if (given != null && served != null) {
+                if (!withinRange(served, given)) {
+                    problems.add("model serves " + e.getKey() + " " + served + ", but the data has " + e.getKey()
+                        + "=" + given);
+                }
+            } else if (given == null) {
                 problems.add("model trained for " + e.getKey() + "=" + e.getValue() + ", but the data does not state "
                     + e.getKey());
             } else if (!sameSetting(e.getValue(), given)) {
                 problems.add("model trained for " + e.getKey() + "=" + e.getValue() + ", but the data has "
                     + e.getKey() + "=" + given);
             }
+        }
+        if (!metadata.serves.isEmpty()) {
+            return problems; // the shapes follow the settings, checked above against their ranges
         }
         if (!Arrays.equals(metadata.domainShape, operator.domainShape().getShape())) {
             problems.add("model trained for images of shape " + new Shape(metadata.domainShape)
@@ -173,6 +187,24 @@ public final class ModelFile {
                 + ", but the operator's measurements have shape " + operator.rangeShape());
         }
         return problems;
+    }
+
+    /** Whether {@code value} lies in {@code range}: {@code any}, or {@code lo-hi} inclusive (numbers). */
+    static boolean withinRange(String range, String value) {
+        String r = range.trim();
+        if ("any".equalsIgnoreCase(r)) {
+            return true;
+        }
+        int dash = r.indexOf('-', 1);
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (dash < 0) {
+                return v == Double.parseDouble(r);
+            }
+            return v >= Double.parseDouble(r.substring(0, dash)) && v <= Double.parseDouble(r.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Settings are equal as text, or as numbers when both parse (so "30" equals "30.0"). */

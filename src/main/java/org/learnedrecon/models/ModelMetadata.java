@@ -22,6 +22,14 @@ public final class ModelMetadata {
     public Map<String, String> hyperParameters = new LinkedHashMap<>();
     /** Physics settings the model was trained for (geometry, views, detector, mask, acceleration...). */
     public Map<String, String> physics = new LinkedHashMap<>();
+    /**
+     * Settings the model serves beyond the one it was trained at: key (a {@link #physics} key, e.g. {@code size},
+     * {@code views}) to an inclusive range {@code lo-hi} ({@code 20-180}) or {@code any}. A key listed here is
+     * checked against its range instead of the trained value; the network is then built on the data's operator with
+     * that operator's norm ({@link ModelFile#load}). Empty (older files, exact-geometry models): every setting must
+     * equal the trained one.
+     */
+    public Map<String, String> serves = new LinkedHashMap<>();
     /** Per-sample domain and range shapes of the training operator. */
     public long[] domainShape;
     public long[] rangeShape;

@@ -100,8 +100,16 @@ class SolverComparisonTest {
         IllegalArgumentException scenario = assertThrows(IllegalArgumentException.class,
             () -> SolverComparison.scenario("ct45y"));
         assertTrue(scenario.getMessage().contains("scenarios=ct45y is not one of [ct60, ct30, ct90x120, mri4, mri8]"
-            + " nor ct<views>[x<degrees>] or mri<acceleration>"), scenario.getMessage());
+            + " nor ct<views>[x<degrees>][@<size>] or mri<acceleration>"), scenario.getMessage());
         assertEquals("CT 45 views over 90 deg, 1% noise", SolverComparison.scenario("ct45x90").title());
+        assertEquals("CT 60 views, 256^2, 1% noise", SolverComparison.scenario("ct60@256").title());
+        assertEquals("256", SolverComparison.scenario("ct60@256").physics().get("size"));
+        // Atlas phantoms are enlarged by whole factors (nearest neighbour); 200 is not a multiple of 128.
+        SolverComparison sets = new SolverComparison(Map.of("atlas", "1"));
+        assertEquals(256, sets.testSet("atlas", 256).width());
+        IllegalArgumentException atlas = assertThrows(IllegalArgumentException.class,
+            () -> sets.testSet("atlas", 200));
+        assertTrue(atlas.getMessage().contains("enlarge by whole factors"), atlas.getMessage());
         assertEquals("0.02", SolverComparison.scenario("mri16").physics().get("center"));
     }
 

@@ -135,6 +135,42 @@ class ModelFileTest {
         }
     }
 
+    /**
+     * A model declaring the range of views it serves ({@link ModelMetadata#serves}) loads for data inside it, on the
+     * data's operator with that operator's norm, and is refused outside it naming the range and the value.
+     */
+    @Test
+    void aModelServesTheRangeItDeclaresOnTheDataOperator() throws IOException {
+        ModelMetadata metadata = ModelFile.readMetadata(modelFile);
+        metadata.serves.put("views", "4-12");
+        Path ranged = directory.resolve("lgd-views-4-12.zip");
+        ModelFile.save(new LearnedModel(trained.network(), metadata), ranged);
+        try (NDManager m = manager.newSubManager()) {
+            ForwardOperator twelve = RandomSparseOperator.create(m, 16, 16, 12, 23, 16, 3);
+            Map<String, String> physics = new LinkedHashMap<>(PHYSICS);
+            physics.put("views", "12");
+            LearnedModel loaded = ModelFile.load(ranged, m, twelve, physics);
+            LearnedGradientDescent network = (LearnedGradientDescent) loaded.network();
+            assertEquals(twelve, network.operator());
+            double norm = twelve.normEstimate(m, 30);
+            assertEquals(norm, Double.parseDouble(network.hyperParameters().get("operatorNorm")), 1e-3 * norm);
+            assertTrue(Math.abs(norm - Double.parseDouble(trained.metadata().hyperParameters.get("operatorNorm")))
+                > 0.05 * norm, "the norm must be the data operator's, not the trained one");
+            NDArray x = new LearnedSolver(loaded, new ScaledAdjointReconstruction()).reconstruct(
+                twelve.apply(TestImages.ellipses(2, 16, 5).batch(m, new int[] {0, 1}, twelve.domainShape(), 1.0)),
+                twelve, ProgressMonitor.NONE);
+            assertEquals(new Shape(2, 16, 16), x.getShape());
+
+            physics.put("views", "20");
+            ForwardOperator twenty = RandomSparseOperator.create(m, 16, 16, 20, 23, 16, 3);
+            IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+                () -> ModelFile.load(ranged, m, twenty, physics));
+            assertTrue(e.getMessage().contains("model serves views 4-12, but the data has views=20"), e.getMessage());
+        }
+        assertTrue(ModelFile.withinRange("any", "7") && ModelFile.withinRange("20-180", "180")
+            && !ModelFile.withinRange("20-180", "19.5") && !ModelFile.withinRange("20-180", "many"));
+    }
+
     @Test
     void wrongInitialReconstructionIsRefused() {
         Solver other = new Solver() {
