@@ -109,6 +109,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         Method method = diffusion ? null : SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
             model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver,
             filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
+        DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 // Checked for NaN and copied plane by plane, Esc checked before each plane.

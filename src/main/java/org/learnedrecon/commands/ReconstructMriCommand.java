@@ -104,6 +104,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
             in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
             : Method.classical(MriSolverFactory.create(solver, weight, iterations), null).perSlice();
+        DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray y = ComplexHyperstack.toMultiCoilTensor(manager, kspace.image());

@@ -90,6 +90,46 @@ public final class DeepLearningRuntime {
         if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }
+        started = true;
+    }
+
+    /** Whether the engine has been loaded in this process. */
+    private static volatile boolean started;
+
+    /**
+     * Loads the engine unless it is loaded already, running {@code checkCancelled} every 50 ms while it loads, so a
+     * command can be cancelled during the first start of PyTorch in a process (2-3 s of native loading): the caller
+     * then returns at once and the loading finishes on its own daemon thread, for the next command. Whatever the
+     * loading throws is thrown here.
+     */
+    public static void start(Runnable checkCancelled) {
+        if (!started) {
+            whileLoading(DeepLearningRuntime::engine, checkCancelled);
+        }
+    }
+
+    /**
+     * Runs {@code loading} on a daemon thread and waits for it, running {@code checkCancelled} every 50 ms until it
+     * ends; what either throws is thrown here (a cancellation leaves the loading running).
+     */
+    static void whileLoading(Callable<?> loading, Runnable checkCancelled) {
+        java.util.concurrent.FutureTask<?> task = new java.util.concurrent.FutureTask<>(loading);
+        Thread thread = new Thread(task, "learned-reconstruction-engine-start");
+        thread.setDaemon(true);
+        thread.start();
+        while (true) {
+            try {
+                task.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                checkCancelled.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("Interrupted while the engine started");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** The engine, loaded with the plugin's class loader. */
