@@ -43,7 +43,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * <p>Arguments: {@code model=} (a noise-level-map denoiser file, required) {@code scenarios=[ct30,ct90x120,mri4,mri8]}
  * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
  * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
- * {@code out=}. The sampler's settings: {@link DiffusionPosteriorSampler#DEFAULTS}, or
+ * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|). The sampler's
+ * settings: the model's defaults ({@link DiffusionPosteriorSampler#withDefaults}), or
  * {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}.
  */
 public final class PosteriorCalibration {
@@ -52,7 +53,16 @@ public final class PosteriorCalibration {
     static final double Z90 = 1.6449;
 
     private static final List<String> KEYS = List.of("model", "scenarios", "sets", "images", "samples", "seed", "hqs",
-        "out");
+        "out", "figure");
+
+    /** Error and std shown at full white in {@link #figure}: 0.1 of the [0, 1] intensity range. */
+    static final double FIGURE_SPREAD_RANGE = 0.1;
+
+    /** Per row of the table, the first image's truth, mean, std and |error|, for {@link #figure}. */
+    private final List<float[][]> strips = new java.util.ArrayList<>();
+    private int stripSide;
+    /** The sampler's settings as used (the model decides the defaults). */
+    private String samplerSettings = "";
 
     private final Map<String, String> options;
 
@@ -95,15 +105,38 @@ public final class PosteriorCalibration {
                 table.append(row);
             }
         }
-        return table.append("\nSampler: ").append(settings()).append("; ")
+        if (options.containsKey("figure")) {
+            figure(Path.of(options.get("figure")));
+        }
+        return table.append("\nSampler: ").append(samplerSettings).append("; ")
             .append(options.getOrDefault("samples", "8")).append(" samples, seed ")
             .append(options.getOrDefault("seed", "1")).append(".\n").toString();
     }
 
-    private static String settings() {
-        String override = System.getProperty(DiffusionPosteriorSampler.PROPERTY);
-        return (override == null || override.isBlank() ? DiffusionPosteriorSampler.DEFAULTS
-            : DiffusionPosteriorSampler.Settings.parse(override)).toString();
+    /**
+     * Writes a PNG with one row per table row: the first image's truth, posterior mean (both 0 to 1 as black to
+     * white), posterior std and |mean - truth| (both 0 to {@link #FIGURE_SPREAD_RANGE} as black to white).
+     */
+    private void figure(Path file) throws IOException {
+        int n = stripSide;
+        int gap = 4;
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(4 * n + 3 * gap,
+            strips.size() * n + (strips.size() - 1) * gap, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.image.WritableRaster raster = image.getRaster();
+        for (int r = 0; r < strips.size(); r++) {
+            for (int panel = 0; panel < 4; panel++) {
+                double range = panel < 2 ? 1 : FIGURE_SPREAD_RANGE;
+                float[] values = strips.get(r)[panel];
+                for (int y = 0; y < n; y++) {
+                    for (int x = 0; x < n; x++) {
+                        double v = Math.max(0, Math.min(1, values[y * n + x] / range));
+                        raster.setSample(panel * (n + gap) + x, r * (n + gap) + y, 0, (int) Math.round(255 * v));
+                    }
+                }
+            }
+        }
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        System.err.println("Figure written to " + file.toAbsolutePath());
     }
 
     private String row(SolverComparison.Scenario scenario, String set, ImageSliceDataset images) throws IOException {
@@ -137,6 +170,7 @@ public final class PosteriorCalibration {
                     ProgressMonitor.NONE), ct)) : Double.NaN;
             DiffusionPosteriorSampler sampler = DiffusionPosteriorSampler.withDefaults(model.network(), scale,
                 initial);
+            samplerSettings = sampler.settings().toString();
             long t0 = System.nanoTime();
             NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();
@@ -149,6 +183,17 @@ public final class PosteriorCalibration {
             double insidePredictive = 0;
             double[] error = new double[t.length];
             double[] spread = new double[t.length];
+            int pixels = t.length / images.size();
+            float[][] strip = new float[4][];
+            strip[0] = java.util.Arrays.copyOf(t, pixels);
+            strip[1] = java.util.Arrays.copyOf(mean, pixels);
+            strip[2] = java.util.Arrays.copyOf(std, pixels);
+            strip[3] = new float[pixels];
+            for (int i = 0; i < pixels; i++) {
+                strip[3][i] = Math.abs(mean[i] - t[i]);
+            }
+            strips.add(strip);
+            stripSide = (int) Math.round(Math.sqrt(pixels));
             for (int i = 0; i < t.length; i++) {
                 error[i] = Math.abs(mean[i] - t[i]);
                 spread[i] = std[i];

@@ -21,6 +21,24 @@ class PosteriorCalibrationTest {
         assertEquals(-1.0, PosteriorCalibration.pearson(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
     }
 
+    /** One Shepp-Logan slice at CT 30 views, 2 samples of the shipped noise-level denoiser: a row and a figure. */
+    @Test
+    void rowAndFigureOfOneSlice(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path png = dir.resolve("posterior.png");
+        String model = org.learnedrecon.models.PretrainedModels.shipped().resolve("dncnn-nl").toString();
+        String table = org.learnedrecon.runtime.DeepLearningRuntime.call(() -> new PosteriorCalibration(Map.of(
+            "model", model, "scenarios", "ct30", "sets", "shepp", "images", "1", "samples", "2", "hqs", "false",
+            "figure", png.toString())).run());
+        assertTrue(table.contains("| CT 30 views, 1% noise | shepp | "), table);
+        assertTrue(table.contains("Sampler: 10 steps, sigma 0.2 -> 0.005"), table);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(4 * 128 + 3 * 4, image.getWidth());
+        assertEquals(128, image.getHeight());
+        // The truth panel: Shepp-Logan's skull (value 1, rows 6-7 at the top) is white, the corner (0) black.
+        assertEquals(255, image.getRaster().getSample(64, 7, 0));
+        assertEquals(0, image.getRaster().getSample(0, 0, 0));
+    }
+
     @Test
     void argumentsAreChecked() {
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
