@@ -118,6 +118,10 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Checkpoint directory (optional; resumes)", required = false)
     private File checkpoint;
 
+    @Parameter(label = "Init (optional: a shipped model's name or a model file to adapt or fine-tune)",
+        required = false)
+    private String init;
+
     @Parameter(label = "Output model file")
     private File output;
 
@@ -228,6 +232,13 @@ public class TrainSolverCommand extends MonitoredCommand {
         }
         job.output = output.toPath();
         job.device = DeepLearningRuntime.DeviceChoice.parse(device);
+        if (init != null && !init.isBlank()) {
+            try {
+                job.startFrom(init.trim(), false);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("init=" + init + ": " + e.getMessage(), e);
+            }
+        }
         TrainingResult result = job.run(new TrainingPlot(output.getName()), progress());
         history = new MeasurementTable("Training " + output.getName(),
             List.of("epoch", "loss", "validation_PSNR", "seconds"));

@@ -102,8 +102,9 @@ public final class ModelFile {
                 + String.join("; ", problems));
         }
         Map<String, String> hyper = new LinkedHashMap<>(metadata.hyperParameters);
-        if (!metadata.serves.isEmpty() && hyper.containsKey("operatorNorm")) {
-            // A model serving a range of settings runs on the data's operator: its steps scale by that norm.
+        if (hyper.containsKey("operatorNorm") && outsideTrainedSettings(metadata, physics)) {
+            // A model serving a range of settings runs on the data's operator: its steps scale by that norm. At the
+            // trained settings the stored norm is that operator's (the same numbers as before ranges existed).
             hyper.put("operatorNorm", Double.toString(operator.normEstimate(manager, 30)));
         }
         Block network;
@@ -117,6 +118,14 @@ public final class ModelFile {
         // described network needs, and compare after loading.
         SeededInitializer.install(network, 0);
         network.initialize(manager, DataType.FLOAT32, NetworkCatalog.inputShapes(network, operator, 1));
+        readWeights(file, entries, metadata, network, manager);
+        network.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
+        return new LearnedModel(network, metadata);
+    }
+
+    /** Loads the file's weights into the initialised {@code network}, checking every parameter's shape. */
+    private static void readWeights(Path file, Entries entries, ModelMetadata metadata, Block network,
+        NDManager manager) throws IOException {
         Map<String, Shape> expected = new LinkedHashMap<>();
         network.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.weights))) {
@@ -134,8 +143,31 @@ public final class ModelFile {
                     + ", the network described by " + METADATA_ENTRY + " needs " + expected.get(p.getKey()));
             }
         }
-        network.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(false));
-        return new LearnedModel(network, metadata);
+    }
+
+    /**
+     * Starts a training from a model's weights (fine-tuning, adaptation): loads {@code file}'s weights into
+     * {@code network}, which must be initialised and of the same architecture and hyper-parameters (the operator's
+     * norm aside: the network may run on another operator). Returns the file's metadata.
+     *
+     * @throws IllegalArgumentException naming the difference when the model is of another network
+     * @throws IOException for unreadable or corrupt files
+     */
+    public static ModelMetadata loadInitialWeights(Path file, Block network, NDManager manager) throws IOException {
+        Entries entries = readEntries(file);
+        ModelMetadata metadata = parseMetadata(file, entries);
+        String architecture = NetworkCatalog.architecture(network);
+        Map<String, String> given = new LinkedHashMap<>(NetworkCatalog.hyperParameters(network));
+        Map<String, String> stored = new LinkedHashMap<>(metadata.hyperParameters);
+        given.remove("operatorNorm");
+        stored.remove("operatorNorm");
+        if (!architecture.equals(metadata.architecture) || !given.equals(stored)) {
+            throw new IllegalArgumentException("init=" + file.getFileName() + " is a " + metadata.architecture + " "
+                + stored + " model, but this training builds a " + architecture + " " + given
+                + ": give the same solver and net.* settings as the model's");
+        }
+        readWeights(file, entries, metadata, network, manager);
+        return metadata;
     }
 
     /** Every way in which the model does not fit the operator and physics; empty when it fits. */
@@ -187,6 +219,18 @@ public final class ModelFile {
                 + ", but the operator's measurements have shape " + operator.rangeShape());
         }
         return problems;
+    }
+
+    /** Whether the data's value of some served setting differs from the value the model was trained at. */
+    private static boolean outsideTrainedSettings(ModelMetadata metadata, Map<String, String> physics) {
+        for (String key : metadata.serves.keySet()) {
+            String trained = metadata.physics.get(key);
+            String given = physics.get(key);
+            if (trained == null || given == null || !sameSetting(trained, given)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code value} lies in {@code range}: {@code any}, or {@code lo-hi} inclusive (numbers). */

@@ -25,7 +25,10 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * scale), {@code scale} (intensity scale; default the training maximum), {@code checkpoint} (directory; a rerun
  * with the same arguments resumes from it), {@code output} (model file), {@code device} (Auto, CPU, GPU),
  * {@code best} (default true: the model holds the weights of the best validation epoch; false: the last epoch's),
- * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}).
+ * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}), {@code init} (a shipped model's name or
+ * a model file: training starts from its weights, with its {@code net.*} settings and intensity scale unless given;
+ * with {@code supervision=measurements} this adapts the model to the measurements of {@code train=}; recorded in
+ * the new model's metadata as {@code training.init}).
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
@@ -97,7 +100,7 @@ public final class TrainMain {
         return train(a, progress);
     }
 
-    private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) {
+    private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) throws java.io.IOException {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(a.getOrDefault("supervision", "images"));
         boolean fromMeasurements = job.supervision == Supervision.MEASUREMENTS;
@@ -150,6 +153,9 @@ public final class TrainMain {
             .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))));
         if (a.containsKey("checkpoint")) {
             job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
+        }
+        if (a.containsKey("init")) {
+            job.startFrom(a.get("init"), a.containsKey("scale"));
         }
         System.out.println("Training " + job.describe());
         TrainingResult result = job.run(new TrainingListener() {

@@ -22,6 +22,11 @@ public final class TrainingConfig {
      * than of its last epoch. The checkpoints always hold the last epoch, so training can resume past the best.
      */
     public boolean keepBest = true;
+    /**
+     * A model file whose weights start the training (fine-tuning, adaptation to new data), or {@code null} for the
+     * seeded random initialisation. A checkpoint, when there is one, takes precedence (the run resumes).
+     */
+    public Path initialModel;
 
     public TrainingConfig epochs(int value) {
         epochs = value;
@@ -53,6 +58,11 @@ public final class TrainingConfig {
         return this;
     }
 
+    public TrainingConfig initialModel(Path value) {
+        initialModel = value;
+        return this;
+    }
+
     public TrainingConfig intensityScale(double value) {
         intensityScale = value;
         return this;
@@ -73,6 +83,9 @@ public final class TrainingConfig {
         map.put("seed", Long.toString(seed));
         map.put("optimizer", "Adam(0.9, 0.999, 1e-8)");
         map.put("loss", "MSE");
+        if (initialModel != null) {
+            map.put("init", initialModel.getFileName().toString());
+        }
         return map;
     }
 }

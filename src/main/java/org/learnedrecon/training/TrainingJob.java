@@ -15,7 +15,9 @@ import org.learnedrecon.learned.DiffusionUNet;
 import org.learnedrecon.learned.NoiseLevelDenoiser;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
+import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -65,6 +67,25 @@ public final class TrainingJob {
     public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
+
+    /**
+     * Starts the training from a model's weights ({@code init=}: a shipped model's name or a model file): its
+     * network settings fill the {@link #hyperParameters} not given, and its intensity scale is used unless
+     * {@code scaleGiven}. Call after the other settings; the model must be of {@link #architecture}'s network.
+     */
+    public void startFrom(String model, boolean scaleGiven) throws IOException {
+        Path init = PretrainedModels.shipped().resolve(model);
+        ModelMetadata metadata = ModelFile.readMetadata(init);
+        metadata.hyperParameters.forEach((key, value) -> {
+            if (!"operatorNorm".equals(key)) {
+                hyperParameters.putIfAbsent(key, value);
+            }
+        });
+        if (!scaleGiven) {
+            config.intensityScale(metadata.intensityScale);
+        }
+        config.initialModel(init);
+    }
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
     public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {

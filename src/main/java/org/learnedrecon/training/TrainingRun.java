@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.models.LearnedModel;
+import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -139,6 +140,16 @@ public final class TrainingRun {
                     best = -1;
                 }
             } else {
+                if (config.initialModel != null) {
+                    ModelMetadata init = ModelFile.loadInitialWeights(config.initialModel, network, modelManager);
+                    // Loaded arrays replace the initialised ones and record no gradient until told to.
+                    network.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+                    if (Math.abs(init.intensityScale - scale) > 1e-9 * scale) {
+                        throw new IllegalArgumentException("init=" + config.initialModel.getFileName() + " was "
+                            + "trained at intensity scale " + init.intensityScale + ", this run uses " + scale
+                            + ": give scale=" + init.intensityScale);
+                    }
+                }
                 state.baselinePsnr = validate(modelManager, true, scale);
             }
             ParameterStore parameterStore = new ParameterStore(modelManager, false);

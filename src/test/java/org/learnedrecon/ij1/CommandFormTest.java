@@ -103,7 +103,7 @@ class CommandFormTest {
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range", "acceleration",
             "center", "masks", "noise", "solver", "supervision", "unrolled", "channels", "epochs", "batch", "rate",
-            "seed", "checkpoint", "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
+            "seed", "checkpoint", "init", "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",

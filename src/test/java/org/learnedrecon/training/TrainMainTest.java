@@ -141,6 +141,49 @@ class TrainMainTest {
         assertTrue(metadata.trainingData.startsWith("measurements simulated from train.tif"), metadata.trainingData);
     }
 
+    /**
+     * init= starts from a model's weights: with a learning rate of 1e-12 the adapted model reconstructs as the
+     * model it started from; its metadata says where it started; a different network is refused naming init=.
+     */
+    @Test
+    void initStartsFromAModelsWeightsAndRecordsIt() throws Exception {
+        String[] base = arguments("lgd", "lgd-base.zip", "CPU");
+        base[11] = "checkpoint=" + directory.resolve("ckpt-base");
+        TrainMain.run(base, ProgressMonitor.NONE);
+        Path basePath = directory.resolve("lgd-base.zip");
+        String[] adapt = {"train=" + directory.resolve("val.tif"), "val=" + directory.resolve("val.tif"),
+            "physics=test-sparse", "physics.views=6", "solver=lgd", "epochs=1", "batch=2", "lr=1e-12", "seed=4",
+            "supervision=measurements", "init=" + basePath, "output=" + directory.resolve("lgd-adapted.zip")};
+        TrainMain.run(adapt, ProgressMonitor.NONE);
+        ModelMetadata adapted = ModelFile.readMetadata(directory.resolve("lgd-adapted.zip"));
+        assertEquals("lgd-base.zip", adapted.training.get("init"));
+        assertEquals(ModelFile.readMetadata(basePath).intensityScale, adapted.intensityScale);
+        assertEquals("2", adapted.hyperParameters.get("iterations"), "net.* taken from the init model");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator six = RandomSparseOperator.create(m, 16, 16, 6, 23, 16, 3);
+            Map<String, String> physics = Map.of("physics", "test-sparse", "views", "6");
+            ai.djl.ndarray.NDArray y = six.apply(TestImages.ellipses(2, 16, 7).batch(m, new int[] {0, 1},
+                six.domainShape(), 0.01));
+            float[] before = new org.learnedrecon.models.LearnedSolver(ModelFile.load(basePath, m, six, physics),
+                new org.learnedrecon.solvers.classical.ScaledAdjointReconstruction()).reconstruct(y, six,
+                ProgressMonitor.NONE).toFloatArray();
+            float[] after = new org.learnedrecon.models.LearnedSolver(ModelFile.load(directory.resolve(
+                "lgd-adapted.zip"), m, six, physics), new org.learnedrecon.solvers.classical
+                .ScaledAdjointReconstruction()).reconstruct(y, six, ProgressMonitor.NONE).toFloatArray();
+            double largest = 0;
+            double difference = 0;
+            for (int i = 0; i < before.length; i++) {
+                largest = Math.max(largest, Math.abs(before[i]));
+                difference = Math.max(difference, Math.abs(before[i] - after[i]));
+            }
+            assertTrue(difference <= 1e-4 * largest, "adapted " + difference + " away (largest " + largest + ")");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(adapt, "net.iterations=3"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("init=lgd-base.zip") && e.getMessage().contains("iterations=3"),
+            e.getMessage());
+    }
+
     @Test
     void supervisionByMeasurementsNeedsASolverThroughTheOperatorAndAKnownValue() {
         for (String solver : new String[] {"postprocessing", "dncnn"}) {
