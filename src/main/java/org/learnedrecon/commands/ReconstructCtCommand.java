@@ -79,7 +79,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     @Parameter(label = "Size of image (0 = from metadata)", min = "0", max = "100000")
     private int size = 0;
 
-    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "1000")
+    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "256")
     private int samples = 8;
 
     @Parameter(label = "Seed (diffusion posterior)")

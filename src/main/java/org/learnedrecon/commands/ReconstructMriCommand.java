@@ -82,7 +82,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
 
-    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "1000")
+    @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "256")
     private int samples = 8;
 
     @Parameter(label = "Seed (diffusion posterior)")

@@ -58,5 +58,12 @@ public record PosteriorSummary(NDArray mean, NDArray std, NDArray samples) {
             throw new IllegalArgumentException("samples=" + samples + ": a posterior standard deviation needs at least "
                 + MIN_SAMPLES + " samples");
         }
+        if (samples > MAX_SAMPLES) {
+            throw new IllegalArgumentException("samples=" + samples + ": at most " + MAX_SAMPLES + " (each sample is a"
+                + " full reconstruction; 8-32 give a usable mean and std)");
+        }
     }
+
+    /** The most samples a command draws. */
+    public static final int MAX_SAMPLES = 256;
 }

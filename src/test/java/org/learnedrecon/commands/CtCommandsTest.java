@@ -264,6 +264,8 @@ class CtCommandsTest extends SciJavaCommandTest {
             .anyMatch(i -> spread[i] > 0), "std finite, non-negative and not all zero");
         assertFails("samples=1", () -> reconstruct(sino, "solver", "Diffusion posterior", "model",
             file.toString(), "samples", 1));
+        assertFails("samples=257: at most 256", () -> reconstruct(sino, "solver", "Diffusion posterior", "model",
+            file.toString(), "samples", 257));
         // The shipped denoiser knows one noise level: refused, naming the key.
         assertFails("noiseMap=false", () -> reconstruct(sino, "solver", "Diffusion posterior", "model",
             "dncnn-s05"));
