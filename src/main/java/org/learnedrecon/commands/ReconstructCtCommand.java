@@ -35,9 +35,9 @@ import org.scijava.plugin.Plugin;
  * or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
- * {@code solver=[Diffusion posterior]} samples the posterior with a noise-level denoiser model ({@code model=} a file
- * of a DnCNN trained with {@code net.noiseMap=true}) and gives the posterior mean as the reconstruction and a
- * {@code <sinogram> std} image; {@code samples=} (default 8, at least 2) {@code seed=} {@code keep} (also output the
+ * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
+ * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
+ * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, at least 2) {@code seed=} {@code keep} (also output the
  * samples).
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
  * and image size); otherwise the command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a

@@ -288,7 +288,7 @@ class LearnedSolverFactoryTest {
             LoadedLearnedSolver posterior = LearnedSolverFactory.load(SolverFactory.DIFFUSION, "auto",
                 CtParallelPhysics.settingsOf(g), m -> RayTransform.matrixFree(g), DeviceChoice.CPU)) {
             assertEquals("dncnn-s05", pnp.modelName(), "plug-and-play keeps the brain denoiser");
-            assertEquals("dncnn-nl", posterior.modelName(), "the first shipped denoiser with a noise-level map");
+            assertEquals("diffusion-unet", posterior.modelName(), "the shipped diffusion model");
         }
     }
 }
