@@ -100,7 +100,7 @@ public final class PosteriorCalibration {
         for (String key : options.getOrDefault("scenarios", "ct30,ct90x120,mri4,mri8").split(",")) {
             SolverComparison.Scenario scenario = SolverComparison.scenario(key.trim());
             for (String set : options.getOrDefault("sets", "val").split(",")) {
-                String row = row(scenario, set.trim(), sets.testSet(set.trim()));
+                String row = row(scenario, set.trim(), sets.testSet(set.trim(), scenario.size()));
                 System.err.print(row);
                 table.append(row);
             }
