@@ -37,10 +37,11 @@ import org.scijava.plugin.Plugin;
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
  * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
- * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, at least 2) {@code seed=} {@code keep} (also output the
- * samples).
+ * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
+ * 256) {@code seed=} {@code keep} (also output the samples).
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
- * and image size); otherwise the command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a
+ * and image size), or declare the range it serves (the shipped CT unrolled models: sizes 64 to 512); otherwise the
+ * command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a
  * short scan (FBP applies Parker weights); below 180 degrees plus the fan angle the data are incomplete and the
  * command logs a warning.
  */

@@ -106,7 +106,8 @@ public final class DiffusionPosteriorSampler {
         if (!wrapped.takesNoiseLevel()) {
             throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser conditioned on the noise"
                 + " level (a model with hyperParameters noiseMap=true), but this one has noiseMap="
-                + (denoiser instanceof NoiseLevelDenoiser d ? d.takesNoiseMap() : "absent (" + denoiser.getClass().getSimpleName()
+                + (denoiser instanceof NoiseLevelDenoiser d ? d.takesNoiseMap()
+                    : "absent (" + denoiser.getClass().getSimpleName()
                 + ")"));
         }
         if (!(intensityScale > 0)) {

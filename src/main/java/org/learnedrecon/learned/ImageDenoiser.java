@@ -50,7 +50,8 @@ final class ImageDenoiser {
         long given = shape.get(1);
         NDArray input = channels != 1 || given == 1 ? images
             : images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
-        NDArray denoised = denoiser instanceof NoiseLevelDenoiser d ? d.denoise(parameters, d.inputs(input, sigma), cancel)
+        NDArray denoised = denoiser instanceof NoiseLevelDenoiser d
+            ? d.denoise(parameters, d.inputs(input, sigma), cancel)
             : denoiser.forward(parameters, new NDList(input), false).singletonOrThrow();
         return denoised.reshape(shape);
     }

@@ -36,8 +36,9 @@ public final class LearnedSolver implements Solver {
      * @param initial the initial reconstruction; must be the one the model was trained with (compared by name)
      */
     public LearnedSolver(LearnedModel model, Solver initial) {
-        this(model, initial, model.network() instanceof NoiseLevelDenoiser ? HalfQuadraticSplitting.withDefaults(model.network(),
-            model.metadata().intensityScale, trainedSigma(model.metadata()), initial) : null);
+        this(model, initial, model.network() instanceof NoiseLevelDenoiser
+            ? HalfQuadraticSplitting.withDefaults(model.network(), model.metadata().intensityScale,
+                trainedSigma(model.metadata()), initial) : null);
     }
 
     /**

@@ -187,7 +187,8 @@ public final class LearnedSolverFactory {
         String name = PretrainedModels.displayName(model);
         if (DiffusionUNet.ARCHITECTURE.equals(architecture) && DnCnn.ARCHITECTURE.equals(metadata.architecture)
             && !serves(architecture, metadata)) {
-            throw new IncompatibleModelException("Model " + name + " is a denoiser without a noise-level map (noiseMap=false), but"
+            throw new IncompatibleModelException("Model " + name + " is a denoiser without a noise-level map"
+                + " (noiseMap=false), but"
                 + " solver=[" + solver.trim() + "] needs a diffusion model or a denoiser told the noise level"
                 + " (noiseMap=true): choose model=auto or a file trained with net.noiseMap=true");
         }

@@ -101,7 +101,8 @@ public final class LoadedLearnedSolver implements AutoCloseable {
 
     /**
      * {@code samples} posterior samples of every slice ({@link LearnedSolver#posteriorSampler}), in batches of
-     * slices ({@link #slicesPerBatch}; batch {@code k} drawn with seed {@code seed + k}): {@code (samples, slices, image shape...)}, float32,
+     * slices ({@link #slicesPerBatch}; batch {@code k} drawn with seed {@code seed + k}):
+     * {@code (samples, slices, image shape...)}, float32,
      * attached to the input's manager.
      *
      * @throws IllegalArgumentException when the model is not a noise-level denoiser

@@ -56,7 +56,10 @@ public final class ReconstructionService {
             return new Method(solver, null, operators, false, false);
         }
 
-        /** A learned model, which carries its own operator; its slices run in batches ({@link LoadedLearnedSolver#slicesPerBatch}). */
+        /**
+         * A learned model, which carries its own operator; its slices run in batches
+         * ({@link LoadedLearnedSolver#slicesPerBatch}).
+         */
         public static Method learned(ModelLoader loader) {
             return new Method(null, loader, null, false, false);
         }
