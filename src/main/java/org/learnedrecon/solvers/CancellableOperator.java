@@ -12,11 +12,17 @@ import org.learnedrecon.physics.ForwardingOperator;
  */
 public final class CancellableOperator extends ForwardingOperator {
 
+    private final ForwardOperator operator;
     private final ProgressMonitor cancel;
 
     public CancellableOperator(ForwardOperator operator, ProgressMonitor cancel) {
-        super(operator);
+        this.operator = operator;
         this.cancel = cancel;
+    }
+
+    @Override
+    public ForwardOperator operator() {
+        return operator;
     }
 
     @Override

@@ -16,9 +16,16 @@ public final class RecordingOperator extends ForwardingOperator {
         this(operator, new ArrayList<>());
     }
 
+    private final ForwardOperator operator;
+
     public RecordingOperator(ForwardOperator operator, List<String> events) {
-        super(operator);
+        this.operator = operator;
         this.events = events;
+    }
+
+    @Override
+    public ForwardOperator operator() {
+        return operator;
     }
 
     @Override

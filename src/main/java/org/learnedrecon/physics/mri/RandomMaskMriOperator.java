@@ -1,9 +1,8 @@
 package org.learnedrecon.physics.mri;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.learnedrecon.physics.ForwardingOperator;
 import org.learnedrecon.physics.RandomAcquisitionOperator;
 
 /**
@@ -11,7 +10,7 @@ import org.learnedrecon.physics.RandomAcquisitionOperator;
  * each {@link #draw}: for training solvers that must work with any mask of the pattern. Each draw's mask lives in
  * its own sub-manager of the given one, freed at the next draw.
  */
-public final class RandomMaskMriOperator implements RandomAcquisitionOperator {
+public final class RandomMaskMriOperator extends ForwardingOperator implements RandomAcquisitionOperator {
 
     private final NDManager manager;
     private final SamplingPattern pattern;
@@ -48,28 +47,9 @@ public final class RandomMaskMriOperator implements RandomAcquisitionOperator {
         return operator.mask();
     }
 
+    /** The operator of the current draw. */
     @Override
-    public Shape domainShape() {
-        return operator.domainShape();
-    }
-
-    @Override
-    public Shape rangeShape() {
-        return operator.rangeShape();
-    }
-
-    @Override
-    public boolean isDifferentiable() {
-        return true;
-    }
-
-    @Override
-    public NDArray apply(NDArray x) {
-        return operator.apply(x);
-    }
-
-    @Override
-    public NDArray adjoint(NDArray y) {
-        return operator.adjoint(y);
+    public CartesianMriOperator operator() {
+        return operator;
     }
 }
