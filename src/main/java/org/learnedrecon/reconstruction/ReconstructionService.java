@@ -11,6 +11,7 @@ import org.learnedrecon.models.LoadedLearnedSolver;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.BatchedVectors;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 
 /**
@@ -139,16 +140,10 @@ public final class ReconstructionService {
             } else {
                 NDArray scale = PeakNormalisedSolver.scales(measurements, peakScaling.operator(
                     measurements.getManager(), measurements));
-                Shape shape = measurements.getShape();
-                long[] perSlice = new long[shape.dimension()];
-                java.util.Arrays.fill(perSlice, 1);
-                perSlice[0] = shape.get(0);
-                NDArray scaled = network.samples(measurements.div(scale.reshape(new Shape(perSlice))), samples, seed,
-                    progress);
-                long[] perSample = new long[scaled.getShape().dimension()];
-                java.util.Arrays.fill(perSample, 1);
-                perSample[1] = shape.get(0);
-                drawn = scaled.mul(scale.reshape(new Shape(perSample)));
+                NDArray scaled = network.samples(measurements.div(BatchedVectors.perSample(scale, measurements)),
+                    samples, seed, progress);
+                // Samples are (S, slices, image...): each slice's scale broadcast over the sample axis.
+                drawn = scaled.mul(BatchedVectors.perSample(scale, scaled.getShape().dimension() - 1).expandDims(0));
                 scaled.close();
             }
             PosteriorSummary summary = PosteriorSummary.of(drawn);

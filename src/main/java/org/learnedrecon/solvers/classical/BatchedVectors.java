@@ -19,7 +19,12 @@ public final class BatchedVectors {
 
     /** Per-sample scalars {@code (B)} reshaped to {@code (B, 1, ..., 1)} to broadcast against {@code like}. */
     public static NDArray perSample(NDArray scalars, NDArray like) {
-        long[] shape = new long[like.getShape().dimension()];
+        return perSample(scalars, like.getShape().dimension());
+    }
+
+    /** Per-sample scalars {@code (B)} reshaped to {@code (B, 1, ..., 1)}, {@code dimensions} axes in all. */
+    public static NDArray perSample(NDArray scalars, int dimensions) {
+        long[] shape = new long[dimensions];
         java.util.Arrays.fill(shape, 1);
         shape[0] = scalars.getShape().get(0);
         return scalars.reshape(shape);

@@ -2,10 +2,10 @@ package org.learnedrecon.solvers.mri;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.BatchedVectors;
 
 /**
  * Runs an MRI solver on k-space divided, per sample, by the peak magnitude of its zero-filled image
@@ -35,12 +35,9 @@ public final class PeakNormalisedSolver implements Solver {
         try (NDManager scope = outer.newSubManager()) {
             NDArray y = measurements.duplicate();
             y.attach(scope);
-            long batch = y.getShape().get(0);
             NDArray scale = scales(y, operator);
-            NDArray rangeScale = scale.reshape(new Shape(batch).addAll(ones(y.getShape().dimension() - 1)));
-            NDArray x = inner.reconstruct(y.div(rangeScale), operator, progress);
-            NDArray domainScale = scale.reshape(new Shape(batch).addAll(ones(x.getShape().dimension() - 1)));
-            NDArray result = x.mul(domainScale);
+            NDArray x = inner.reconstruct(y.div(BatchedVectors.perSample(scale, y)), operator, progress);
+            NDArray result = x.mul(BatchedVectors.perSample(scale, x));
             result.attach(outer);
             return result;
         }
@@ -57,11 +54,5 @@ public final class PeakNormalisedSolver implements Solver {
         NDArray peak = zeroFilled.square().sum(new int[] {1}).sqrt().reshape(batch, -1).max(new int[] {1});
         return peak.gt(0).toType(peak.getDataType(), false).mul(peak)
             .add(peak.gt(0).logicalNot().toType(peak.getDataType(), false));
-    }
-
-    private static Shape ones(int count) {
-        long[] dims = new long[count];
-        java.util.Arrays.fill(dims, 1);
-        return new Shape(dims);
     }
 }
