@@ -44,7 +44,7 @@ import org.learnedrecon.training.ImageSliceDataset;
  * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
  * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
  * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|). The sampler's
- * settings: the model's defaults ({@link DiffusionPosteriorSampler#withDefaults}), or
+ * settings: the model's defaults ({@link LearnedSolver#posteriorSampler}, as the commands build it), or
  * {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}.
  */
 public final class PosteriorCalibration {
@@ -162,14 +162,13 @@ public final class PosteriorCalibration {
             }
             Solver initial = PhysicsCatalog.find(physics.get("physics")).initialReconstruction(physics);
             LearnedModel model = ModelFile.load(Path.of(options.get("model")), m, op, physics);
-            double scale = model.metadata().intensityScale;
+            // The solver the commands build from a denoiser model: HQS, and the posterior sampler of the model.
+            LearnedSolver solver = new LearnedSolver(model, initial);
             NDArray reference = magnitude(truth, ct);
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
-                ? psnr(reference, magnitude(new LearnedSolver(model, initial).reconstruct(y, op,
-                    ProgressMonitor.NONE), ct)) : Double.NaN;
-            DiffusionPosteriorSampler sampler = DiffusionPosteriorSampler.withDefaults(model.network(), scale,
-                initial);
+                ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
+            DiffusionPosteriorSampler sampler = solver.posteriorSampler();
             samplerSettings = sampler.settings().toString();
             long t0 = System.nanoTime();
             NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
