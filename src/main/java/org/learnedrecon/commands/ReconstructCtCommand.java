@@ -107,7 +107,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         int slices = ImageRequirements.slices(sinogram);
         ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
-        Method method = diffusion ? null : SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
+        Method method = diffusion || SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
             model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver,
             filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
@@ -116,10 +116,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 // Checked for NaN and copied plane by plane, Esc checked before each plane.
                 NDArray y = TensorAdapter.toFiniteTensor(manager, sinogram, progress()::checkCancelled);
                 String what = "sinogram=" + sinogram.title();
-                Result x = diffusion ? posterior(y, what, g) : ReconstructionService.reconstruct(y, what, method,
-                    progress());
                 Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
                 metadata.put("source", sinogram.title());
+                Result x = diffusion ? posterior(y, what, method, metadata)
+                    : ReconstructionService.reconstruct(y, what, method, progress());
                 if (x.modelName() != null) {
                     metadata.put("model", x.modelName());
                 }
@@ -136,13 +136,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
-    private Result posterior(NDArray y, String what, CtGeometry g) {
-        PosteriorResult p = ReconstructionService.posterior(y, what, new CtModelLoader(solver, model, g,
-            DeepLearningRuntime.DeviceChoice.parse(device)), samples, seed, keep, progress());
-        Map<String, String> source = new LinkedHashMap<>(sinogram.metadata());
-        source.put("source", sinogram.title());
-        PosteriorImages images = PosteriorImages.of(p, sinogram.title(), source, samples, seed, x -> x);
-        setPosterior(images);
+    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata) {
+        PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
+            progress());
+        setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();
     }
 }
