@@ -22,6 +22,7 @@ import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
@@ -221,8 +222,7 @@ public final class PosteriorCalibration {
 
     /** Images {@code (..., H, W)}: real (CT) as they are; complex (MRI, {@code (..., 2, H, W)}) as magnitudes. */
     private static NDArray magnitude(NDArray x, boolean real) {
-        int d = x.getShape().dimension();
-        return real ? x : x.square().sum(new int[] {d - 3}).sqrt();
+        return real ? x : ComplexArithmetic.magnitude(x);
     }
 
     private static double psnr(NDArray truth, NDArray test) {

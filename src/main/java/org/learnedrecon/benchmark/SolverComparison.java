@@ -30,6 +30,7 @@ import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
@@ -466,7 +467,7 @@ public final class SolverComparison {
 
     /** {@code (B, H, W)} images: as they are for CT, the magnitude over the real/imaginary axis for MRI. */
     private static NDArray image(NDArray x) {
-        return x.getShape().dimension() == 4 ? x.square().sum(new int[] {1}).sqrt() : x.duplicate();
+        return x.getShape().dimension() == 4 ? ComplexArithmetic.magnitude(x) : x.duplicate();
     }
 
     /** The markdown table, with the settings that produced it. */
