@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
+import org.learnedrecon.physics.ct.RandomScanRayTransform;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
@@ -88,6 +90,33 @@ public final class CtParallelPhysics implements PhysicsFactory {
     @Override
     public ForwardOperator create(NDManager manager, Map<String, String> settings) {
         return RayTransform.differentiable(geometry(settings), manager);
+    }
+
+    /**
+     * Training over a family of scans ({@link RandomScanRayTransform}): {@code views} (e.g. {@code 20-180}) and
+     * {@code range} (degrees, e.g. {@code 90-180}) may be ranges; the size and detector stay fixed.
+     */
+    @Override
+    public RandomAcquisitionOperator createFamily(NDManager manager, Map<String, String> settings,
+        Map<String, String> ranges) {
+        for (Map.Entry<String, String> e : ranges.entrySet()) {
+            if (!e.getKey().equals("views") && !e.getKey().equals("range")) {
+                throw new IllegalArgumentException("physics." + e.getKey() + "=" + e.getValue() + ": " + NAME
+                    + " draws views and range from ranges, not " + e.getKey() + "; give one number");
+            }
+        }
+        ParallelBeamGeometry first = geometry(settings);
+        if (first.detectorCount() != ParallelBeamGeometry.defaultDetectorCount(first.imageSize())) {
+            throw new IllegalArgumentException("physics.detectors=" + first.detectorCount() + ": a family of scans"
+                + " uses the default detector of the image size (" + ParallelBeamGeometry.defaultDetectorCount(
+                first.imageSize()) + ")");
+        }
+        SettingRange views = SettingRange.parse("physics.views",
+            ranges.getOrDefault("views", Integer.toString(first.angleCount())));
+        SettingRange range = SettingRange.parse("physics.range",
+            ranges.getOrDefault("range", settings.getOrDefault("range", "180")));
+        return new RandomScanRayTransform(manager, first.imageSize(), (int) views.low(), (int) views.high(),
+            range.low(), range.high(), first.angleCount(), Double.parseDouble(settings.getOrDefault("range", "180")));
     }
 
     /** The multi-threaded Java ray transform: no sparse matrix to build, and faster on the CPU. */

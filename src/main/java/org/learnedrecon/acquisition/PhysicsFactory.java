@@ -3,6 +3,7 @@ package org.learnedrecon.acquisition;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.solvers.Solver;
@@ -20,6 +21,21 @@ public interface PhysicsFactory {
 
     /** The operator for these settings, its arrays attached to {@code manager}. */
     ForwardOperator create(NDManager manager, Map<String, String> settings);
+
+    /**
+     * An operator drawn anew for every training batch from a family of acquisitions, for training one solver that
+     * serves them all: {@code ranges} maps setting keys to inclusive ranges {@code lo-hi}, {@code settings} holds the
+     * other settings and, for each ranged key, the value of the first draw. Default: this physics trains at one
+     * setting only, and the first ranged key is refused.
+     *
+     * @throws IllegalArgumentException naming the key and its range when the physics cannot draw it
+     */
+    default RandomAcquisitionOperator createFamily(NDManager manager, Map<String, String> settings,
+        Map<String, String> ranges) {
+        Map.Entry<String, String> first = ranges.entrySet().iterator().next();
+        throw new IllegalArgumentException("physics." + first.getKey() + "=" + first.getValue() + ": " + name()
+            + " trains at one value of " + first.getKey() + "; give one number");
+    }
 
     /**
      * The operator for solvers that never differentiate through it (post-processing and denoiser training): a faster

@@ -56,7 +56,7 @@ public class LearnedGradientDescent extends UnrolledNetwork {
         PairList<String, Object> params) {
         checkInputs(inputs);
         Shape domain = operator.domainShape();
-        NDArray y = inputs.get(0).div(operatorNorm);
+        NDArray y = inputs.get(0).div(norm());
         NDArray x = inputs.get(1);
         for (Block step : steps) {
             NDArray gradient = adjointNormalised(applyNormalised(x).sub(y));

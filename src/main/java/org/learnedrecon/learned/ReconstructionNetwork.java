@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
 
 /**
  * A trainable reconstruction network that maps measurements to images through a {@link ForwardOperator}.
@@ -62,14 +63,23 @@ public abstract class ReconstructionNetwork extends AbstractBlock {
         return operator;
     }
 
+    /**
+     * {@code ||A||} of the operator as it is now: the recorded {@link #operatorNorm}, or during training over a
+     * family of scans the norm of the current draw ({@link RandomAcquisitionOperator#drawNorm}).
+     */
+    protected double norm() {
+        return operator instanceof RandomAcquisitionOperator
+            ? ((RandomAcquisitionOperator) operator).drawNorm().orElse(operatorNorm) : operatorNorm;
+    }
+
     /** {@code (A / ||A||) x} for a batch in domain shape. */
     protected NDArray applyNormalised(NDArray x) {
-        return operator.apply(x).div(operatorNorm);
+        return operator.apply(x).div(norm());
     }
 
     /** {@code (A / ||A||)* y} for a batch in range shape. */
     protected NDArray adjointNormalised(NDArray y) {
-        return operator.adjoint(y).div(operatorNorm);
+        return operator.adjoint(y).div(norm());
     }
 
     /** Image-batch shape {@code (B, C, H, W)} of the domain for batch size {@code batch}. */

@@ -34,6 +34,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
+import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.learned.ChannelLayout;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.physics.ForwardOperator;
@@ -235,18 +236,9 @@ public final class ModelFile {
 
     /** Whether {@code value} lies in {@code range}: {@code any}, or {@code lo-hi} inclusive (numbers). */
     static boolean withinRange(String range, String value) {
-        String r = range.trim();
-        if ("any".equalsIgnoreCase(r)) {
-            return true;
-        }
-        int dash = r.indexOf('-', 1);
         try {
-            double v = Double.parseDouble(value.trim());
-            if (dash < 0) {
-                return v == Double.parseDouble(r);
-            }
-            return v >= Double.parseDouble(r.substring(0, dash)) && v <= Double.parseDouble(r.substring(dash + 1));
-        } catch (NumberFormatException e) {
+            return SettingRange.parse("serves", range).contains(value);
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

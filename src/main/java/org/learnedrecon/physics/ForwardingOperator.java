@@ -13,6 +13,15 @@ public abstract class ForwardingOperator implements ForwardOperator {
     /** The operator the calls are handed to now. */
     public abstract ForwardOperator operator();
 
+    /** The operator under every forwarding layer of {@code operator} (itself when it forwards to none). */
+    public static ForwardOperator innermost(ForwardOperator operator) {
+        ForwardOperator o = operator;
+        while (o instanceof ForwardingOperator) {
+            o = ((ForwardingOperator) o).operator();
+        }
+        return o;
+    }
+
     @Override
     public Shape domainShape() {
         return operator().domainShape();

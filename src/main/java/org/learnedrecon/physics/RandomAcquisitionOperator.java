@@ -1,5 +1,6 @@
 package org.learnedrecon.physics;
 
+import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -12,4 +13,13 @@ public interface RandomAcquisitionOperator extends ForwardOperator {
 
     /** Replaces the acquisition by a new draw from {@code random}. */
     void draw(Random random);
+
+    /**
+     * The norm of the current draw when draws differ in norm (CT scans of different view counts), for networks
+     * that normalise the operator by its norm; empty (the default) when every draw has the norm of the first (MRI
+     * masks of one pattern), so the network keeps the norm it was built with.
+     */
+    default OptionalDouble drawNorm() {
+        return OptionalDouble.empty();
+    }
 }

@@ -18,10 +18,13 @@ import org.learnedrecon.solvers.ProgressMonitor;
  *     epochs=50 batch=4 lr=1e-3 seed=1 noise=0.01 checkpoint=runs/lpd30 output=lpd-ct30.zip device=CPU
  * </pre>
  * Keys: {@code train}, {@code val} (TIFF stacks), {@code trainSlices}/{@code valSlices} (use the first N),
- * {@code physics} (a {@link PhysicsCatalog} name) and {@code physics.*} (its settings, recorded in the model),
+ * {@code physics} (a {@link PhysicsCatalog} name) and {@code physics.*} (its settings, recorded in the model; a
+ * range {@code lo-hi} such as {@code physics.views=20-180 physics.range=90-180} trains over a family of
+ * acquisitions, drawn anew for every batch, and the model declares that it serves the range), {@code serves.*}
+ * (further ranges the model declares without training over them, e.g. {@code serves.size=64-512}),
  * {@code solver} (lgd, lpd, postprocessing, dncnn) and {@code net.*} (hyper-parameters, see
  * {@link NetworkCatalog#defaults}), {@code epochs}, {@code batch}, {@code lr}, {@code seed}, {@code noise}
- * (relative Gaussian level of the measurements), {@code sigma} (dncnn: image noise in units of the intensity
+ * (relative Gaussian level of the measurements; {@code 0.005:0.05} draws each batch's level log-uniform), {@code sigma} (dncnn: image noise in units of the intensity
  * scale), {@code scale} (intensity scale; default the training maximum), {@code checkpoint} (directory; a rerun
  * with the same arguments resumes from it), {@code output} (model file), {@code device} (Auto, CPU, GPU),
  * {@code best} (default true: the model holds the weights of the best validation epoch; false: the last epoch's),
@@ -139,7 +142,10 @@ public final class TrainMain {
         job.physics = patch > 0 ? a.get("physics") : required(a, "physics");
         job.physicsSettings = prefixed(a, "physics.");
         job.hyperParameters = prefixed(a, "net.");
-        job.noise = Double.parseDouble(a.getOrDefault("noise", "0.01"));
+        String[] noise = a.getOrDefault("noise", "0.01").split(":");
+        job.noise = Double.parseDouble(noise[0]);
+        job.noiseMax = noise.length > 1 ? Double.parseDouble(noise[1]) : Double.NaN;
+        job.serves = prefixed(a, "serves.");
         String[] sigma = a.getOrDefault("sigma", "0.05").split(":");
         job.sigma = Double.parseDouble(sigma[0]);
         job.sigmaMax = sigma.length > 1 ? Double.parseDouble(sigma[1]) : Double.NaN;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
+import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.learned.DiffusionUNet;
 import org.learnedrecon.learned.NoiseLevelDenoiser;
 import org.learnedrecon.models.LearnedModel;
@@ -19,6 +20,8 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.noise.MeasurementNoise;
+import org.learnedrecon.physics.noise.RandomLevelNoise;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -50,6 +53,16 @@ public final class TrainingJob {
     public TrainingConfig config = new TrainingConfig();
     /** Relative Gaussian noise level of the simulated measurements (reconstruction networks). */
     public double noise = 0.01;
+    /**
+     * When above {@link #noise}, each batch's relative noise level is drawn log-uniform from [noise, noiseMax]
+     * ({@link RandomLevelNoise}).
+     */
+    public double noiseMax = Double.NaN;
+    /**
+     * Settings the model declares it serves without having trained over them (key to {@code lo-hi} or {@code any},
+     * e.g. {@code size 64-512} for a convolutional solver); the ranges of {@link #physicsSettings} are added to them.
+     */
+    public Map<String, String> serves = new LinkedHashMap<>();
     /** Denoiser training: image noise standard deviation in units of the intensity scale. */
     public double sigma = 0.05;
     /**
@@ -116,10 +129,21 @@ public final class TrainingJob {
             return trainDenoiserOnPatches(target, listener, progress);
         }
         PhysicsFactory factory = PhysicsCatalog.find(physics);
-        Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(physicsSettings));
+        // Settings given as ranges (views=20-180) train over a family: the first draw is at their low ends.
+        Map<String, String> ranges = new LinkedHashMap<>();
+        Map<String, String> first = new LinkedHashMap<>(physicsSettings);
+        physicsSettings.forEach((key, value) -> {
+            if (SettingRange.isRange(value)) {
+                ranges.put(key, value.replace(" ", ""));
+                double low = SettingRange.parse("physics." + key, value).low();
+                first.put(key, low == Math.rint(low) ? Long.toString((long) low) : Double.toString(low));
+            }
+        });
+        Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(first));
         settings.remove("physics");
         try (NDManager manager = NDManager.newBaseManager(target)) {
-            ForwardOperator operator = NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
+            ForwardOperator operator = !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
+                : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
@@ -133,21 +157,30 @@ public final class TrainingJob {
                 run = new TrainingRun(network, denoising(operator.domainShape(), network), training,
                     validation, config);
             } else {
-                MeasurementTask task = new MeasurementTask(operator, factory.trainingNoise(noise, operator), initial);
+                MeasurementTask task = new MeasurementTask(operator, measurementNoise(factory, operator), initial);
                 run = supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
                     : new TrainingRun(network, task, new EquivariantImagingLoss(operator,
-                        factory.trainingNoise(noise, operator), eiAlpha), training, validation, config.keepBest(false));
+                        measurementNoise(factory, operator), eiAlpha), training, validation, config.keepBest(false));
             }
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
                 operator.rangeShape().getShape());
             model.metadata().physics.put("physics", factory.name());
+            model.metadata().serves.putAll(serves);
+            model.metadata().serves.putAll(ranges);
             if (!denoiser) {
-                model.metadata().training.put("noise", Double.toString(noise));
+                model.metadata().training.put("noise", Double.isNaN(noiseMax) ? Double.toString(noise)
+                    : noise + "-" + noiseMax);
             }
             save(model, denoiser, target);
             return result;
         }
+    }
+
+    /** The physics' training noise at {@link #noise}, or at a level drawn per batch up to {@link #noiseMax}. */
+    private MeasurementNoise measurementNoise(PhysicsFactory factory, ForwardOperator operator) {
+        return Double.isNaN(noiseMax) ? factory.trainingNoise(noise, operator)
+            : new RandomLevelNoise(noise, noiseMax, level -> factory.trainingNoise(level, operator));
     }
 
     /** Whether this job trains a physics-free denoiser on {@link #patch} patches. */

@@ -207,4 +207,42 @@ class TrainMainTest {
         assertTrue(e.getMessage().contains("ei.alpha"), e.getMessage());
         assertTrue(!Files.exists(directory.resolve("bad.zip")));
     }
+
+    /**
+     * physics.views and physics.range given as ranges train one LGD over a family of parallel-beam scans (a new scan
+     * per batch, noise level per batch from noise=lo:hi); the model declares the ranges it serves, loads for any scan
+     * inside them, on that scan's operator, and refuses one outside naming the range and the data's value.
+     */
+    @Test
+    void rangesOfViewsAndAnglesTrainAModelThatServesThem() throws Exception {
+        Path model = directory.resolve("family.zip");
+        TrainMain.run(new String[] {"train=ellipses", "val=ellipses", "patch=32", "patches=8", "valPatches=4",
+            "physics=ct-parallel", "physics.size=32", "physics.views=6-12", "physics.range=120-180",
+            "serves.size=32-64", "solver=lgd", "net.iterations=2", "net.hiddenChannels=6", "epochs=1", "batch=4",
+            "noise=0.005:0.05", "seed=3", "output=" + model, "device=CPU"}, ProgressMonitor.NONE);
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertEquals(Map.of("size", "32-64", "views", "6-12", "range", "120-180"), metadata.serves);
+        assertEquals("6", metadata.physics.get("views"));
+        assertEquals("120", metadata.physics.get("range"));
+        assertEquals("0.005-0.05", metadata.training.get("noise"));
+        assertTrue(metadata.training.get("task").contains("RandomScanRayTransform"), metadata.training.toString());
+        PhysicsFactory ct = PhysicsCatalog.find("ct-parallel");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, String> nine = ct.completeSettings(Map.of("size", "32", "views", "9", "range", "150"));
+            ForwardOperator operator = ct.create(m, nine);
+            var loaded = ModelFile.load(model, m, operator, nine);
+            assertTrue(loaded.network() != null);
+            Map<String, String> thirty = ct.completeSettings(Map.of("size", "32", "views", "30"));
+            ForwardOperator dense = ct.create(m, thirty);
+            IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+                () -> ModelFile.load(model, m, dense, thirty));
+            assertTrue(e.getMessage().contains("model serves views 6-12, but the data has views=30"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            new String[] {"train=ellipses", "val=ellipses", "patch=32", "physics=ct-parallel",
+                "physics.size=32-64", "solver=lgd", "output=" + directory.resolve("bad-family.zip")},
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("physics.size=32-64"), e.getMessage());
+        assertTrue(!Files.exists(directory.resolve("bad-family.zip")));
+    }
 }

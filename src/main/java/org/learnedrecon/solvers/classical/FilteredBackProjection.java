@@ -9,6 +9,7 @@ import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import org.jtransforms.fft.FloatFFT_1D;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ForwardingOperator;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
@@ -110,13 +111,14 @@ public final class FilteredBackProjection implements Solver {
         return "FBP (" + filter.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")";
     }
 
-    /** Needs a {@link RayTransform} (for its geometry); any backend. */
+    /** Needs a {@link RayTransform} (for its geometry), possibly under forwarding layers; any backend. */
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
-        if (!(operator instanceof RayTransform)) {
+        ForwardOperator inner = ForwardingOperator.innermost(operator);
+        if (!(inner instanceof RayTransform)) {
             throw new IllegalArgumentException("FBP needs a CT ray transform, got " + operator.getClass().getName());
         }
-        CtGeometry g = ((RayTransform) operator).geometry();
+        CtGeometry g = ((RayTransform) inner).geometry();
         Shape s = measurements.getShape();
         if (s.dimension() != 3 || s.get(1) != g.angleCount() || s.get(2) != g.detectorCount()) {
             throw new IllegalArgumentException("FBP needs sinograms of shape (B, " + g.angleCount() + " angles, "

@@ -125,4 +125,29 @@ class NoiseModelTest extends SharedManagerTest {
             assertEquals(exact, PoissonSampler.logFactorial(k), 1e-10 * exact, "k = " + k);
         }
     }
+
+    @Test
+    void randomLevelNoiseDrawsLogUniformLevelsOfThePhysicsNoise() {
+        RandomLevelNoise noise = new RandomLevelNoise(0.005, 0.05, GaussianRelativeNoise::new);
+        java.util.Random random = new java.util.Random(3);
+        int below = 0;
+        for (int i = 0; i < 400; i++) {
+            double level = noise.level(random);
+            assertTrue(level >= 0.005 && level <= 0.05, "level " + level);
+            below += level < Math.sqrt(0.005 * 0.05) ? 1 : 0;
+        }
+        assertTrue(below > 160 && below < 240, below + " of 400 levels below the geometric mean");
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray clean = scope.ones(new Shape(1, 100, 100));
+            // The same generator state gives the level and then the physics noise at that level.
+            double level = noise.level(new java.util.Random(11));
+            java.util.Random r = new java.util.Random(11);
+            r.nextDouble();
+            float[] expected = new GaussianRelativeNoise(level).corrupt(clean, r).toFloatArray();
+            assertArrayEquals(expected, noise.corrupt(clean, new java.util.Random(11)).toFloatArray(), 0f);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new RandomLevelNoise(0, 0.05, GaussianRelativeNoise::new));
+        assertTrue(e.getMessage().contains("noise=0.0:0.05"), e.getMessage());
+    }
 }
