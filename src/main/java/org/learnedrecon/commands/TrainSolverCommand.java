@@ -11,10 +11,12 @@ import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.learned.DnCnn;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.models.LearnedSolverFactory;
+import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
+import org.learnedrecon.training.MeasuredSinograms;
 import org.learnedrecon.training.PatchCorpus;
 import org.learnedrecon.training.Supervision;
 import org.learnedrecon.training.TrainingConfig;
@@ -37,7 +39,9 @@ import org.scijava.plugin.Plugin;
  * the random-line pattern for each batch, so the model learns the pattern rather than one mask; or mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
- * rate) {@code seed=}; {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
+ * rate) {@code seed=}; {@code measurements=} (with {@code supervision=[Measurements only]}: the title of an open
+ * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
+ * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
  * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (the
  * Plug-and-play denoiser only: train on random patches of that side of the images in {@code train=} / {@code val=},
  * each a folder of PNG/TIFF/JPEG images of any size or an image file, with a noise-level map over sigma 0 to 0.2;
@@ -97,6 +101,10 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Supervision (what the network learns from)", choices = {IMAGES, MEASUREMENTS_ONLY})
     private String supervision = IMAGES;
 
+    @Parameter(label = "Measurements (open sinogram stack to learn from, with Measurements only; replaces training"
+        + " images)", required = false)
+    private MetadataImage measurements;
+
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;
 
@@ -142,6 +150,10 @@ public class TrainSolverCommand extends MonitoredCommand {
             patchDenoiser(job);
             return;
         }
+        if (measurements != null) {
+            measured(job);
+            return;
+        }
         ImageSliceDataset slices = dataset(training, train, "training", "train");
         job.training = slices;
         job.validation = dataset(validation, val, "validation", "val");
@@ -165,6 +177,13 @@ public class TrainSolverCommand extends MonitoredCommand {
             throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
                 + "]");
         }
+        network(job);
+        job.noise = noise;
+        train(job);
+    }
+
+    /** The solver's architecture and the hidden sizes asked for. */
+    private void network(TrainingJob job) {
         job.architecture = LearnedSolverFactory.architecture(solver);
         boolean unrolledNetwork = !DnCnn.ARCHITECTURE.equals(job.architecture)
             && !PostProcessingNetwork.ARCHITECTURE.equals(job.architecture);
@@ -175,6 +194,25 @@ public class TrainSolverCommand extends MonitoredCommand {
             job.hyperParameters.put(PostProcessingNetwork.ARCHITECTURE.equals(job.architecture) ? "baseChannels"
                 : "hiddenChannels", Integer.toString(channels));
         }
+    }
+
+    /**
+     * Learning from an open stack of measured sinograms ({@link MeasuredSinograms}): the scan from its Info, or when
+     * the Info has none a parallel beam of {@code angles=} over {@code range=}; clean validation images optional;
+     * {@code noise=} is the noise of the equivariance term's virtual measurements.
+     */
+    private void measured(TrainingJob job) {
+        if (!CT.equalsIgnoreCase(physics)) {
+            throw new IllegalArgumentException("measurements=" + measurements.title() + " reads CT sinograms:"
+                + " physics=[" + physics + "] (measured k-space) is not supported yet");
+        }
+        boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);
+        job.measured = MeasuredSinograms.fromImage(measurements, stored ? 0 : angles, stored ? 0 : range, 0);
+        job.physics = CtParallelPhysics.NAME;
+        if (validation != null || (val != null && !val.getPath().isBlank())) {
+            job.validation = dataset(validation, val, "validation", "val");
+        }
+        network(job);
         job.noise = noise;
         train(job);
     }

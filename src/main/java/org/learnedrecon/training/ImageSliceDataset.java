@@ -56,18 +56,27 @@ public final class ImageSliceDataset implements TrainingImages {
         if (!Files.isRegularFile(tiff)) {
             throw new IllegalArgumentException("Training data " + tiff + " does not exist");
         }
-        ImagePlus image = new Opener().openImage(tiff.toString());
+        return fromImagePlus(open(tiff), tiff.getFileName().toString());
+    }
+
+    /** The image in {@code file}, as ImageJ opens it. */
+    static ImagePlus open(Path file) {
+        ImagePlus image = new Opener().openImage(file.toString());
         if (image == null) {
-            throw new IllegalArgumentException("ImageJ cannot open " + tiff + " as an image");
+            throw new IllegalArgumentException("ImageJ cannot open " + file + " as an image");
         }
+        return image;
+    }
+
+    /** The slices of an ImageJ image or stack, as float; {@code name} starts the description. */
+    static ImageSliceDataset fromImagePlus(ImagePlus image, String name) {
         List<float[]> slices = new ArrayList<>();
         for (int s = 1; s <= image.getStackSize(); s++) {
             ImageProcessor ip = image.getStack().getProcessor(s).convertToFloatProcessor();
             slices.add((float[]) ip.getPixels());
         }
         return new ImageSliceDataset(slices, image.getHeight(), image.getWidth(),
-            tiff.getFileName() + " (" + slices.size() + " slices of " + image.getWidth() + "x" + image.getHeight()
-                + ")");
+            name + " (" + slices.size() + " slices of " + image.getWidth() + "x" + image.getHeight() + ")");
     }
 
     /**
@@ -101,6 +110,11 @@ public final class ImageSliceDataset implements TrainingImages {
     }
 
     /** The first {@code count} slices (a smaller set for quick runs). */
+    /** Slice {@code index}'s values, {@code [y * width + x]} (a copy). */
+    public float[] slice(int index) {
+        return slices.get(index).clone();
+    }
+
     public ImageSliceDataset first(int count) {
         return new ImageSliceDataset(slices.subList(0, Math.min(count, slices.size())), height, width,
             description + ", first " + Math.min(count, slices.size()));

@@ -37,6 +37,11 @@ public final class MeasurementTask implements TrainingTask {
         return operator.domainShape();
     }
 
+    /** Per-sample shape of the measurements. */
+    public Shape rangeShape() {
+        return operator.rangeShape();
+    }
+
     @Override
     public Shape[] inputShapes(long batch) {
         return new Shape[] {new Shape(batch).addAll(operator.rangeShape()),

@@ -35,8 +35,12 @@ import org.learnedrecon.solvers.ProgressMonitor;
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
- * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false}). A file of
- * measured sinograms ({@code measurements=}) is not supported yet.
+ * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false}). With
+ * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
+ * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
+ * instead of simulating them ({@link MeasuredSinograms}); {@code train=} is not needed, {@code val=} (clean images)
+ * is optional, {@code noise=} is the noise of the virtual measurements of the equivariance term, and {@code init=}'s
+ * model must fit the scan.
  *
  * <p>Denoisers also train on random patches of images of any size: {@code patch=48} with {@code train=} and
  * {@code val=} each a comma-separated list of folders of PNG/TIFF/JPEG images, TIFF stacks, or {@code ellipses}
@@ -109,16 +113,21 @@ public final class TrainMain {
         boolean fromMeasurements = job.supervision == Supervision.MEASUREMENTS;
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
-        if (a.containsKey("measurements")) {
-            throw new IllegalArgumentException("measurements=" + a.get("measurements") + ": training from a file of"
-                + " measurements is not built yet; supervision=measurements simulates them from train=");
-        }
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"
                 + " supervision=measurements keeps the last epoch");
         }
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
-        if (patch > 0) {
+        if (a.containsKey("measurements")) {
+            // Measured sinograms: their Info (or physics.views/range/size) gives the scan; val= is optional.
+            job.measured = MeasuredSinograms.fromTiff(Path.of(a.get("measurements")),
+                Integer.parseInt(a.getOrDefault("physics.views", "0")),
+                Double.parseDouble(a.getOrDefault("physics.range", "0")),
+                Integer.parseInt(a.getOrDefault("physics.size", "0")));
+            if (a.containsKey("val")) {
+                job.validation = ImageSliceDataset.fromTiff(Path.of(a.get("val")));
+            }
+        } else if (patch > 0) {
             // Random patches of every listed source (folders, TIFFs, "ellipses"); validation: fixed patches.
             job.patch = patch;
             job.training = PatchCorpus.of(List.of(required(a, "train").split(",")), patch,
@@ -139,7 +148,7 @@ public final class TrainMain {
         }
         job.architecture = required(a, "solver").toLowerCase(Locale.ROOT);
         job.output = Path.of(required(a, "output"));
-        job.physics = patch > 0 ? a.get("physics") : required(a, "physics");
+        job.physics = patch > 0 || job.measured != null ? a.get("physics") : required(a, "physics");
         job.physicsSettings = prefixed(a, "physics.");
         job.hyperParameters = prefixed(a, "net.");
         String[] noise = a.getOrDefault("noise", "0.01").split(":");

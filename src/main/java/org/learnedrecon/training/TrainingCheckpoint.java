@@ -30,7 +30,9 @@ import java.util.stream.Stream;
 final class TrainingCheckpoint {
 
     private static final String PREFIX = "epoch-";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    // NaN stands for "no validation PSNR" (training on measured data without clean validation images).
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+        .create();
 
     private TrainingCheckpoint() {
     }

@@ -1,6 +1,7 @@
 package org.learnedrecon.training;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.acquisition.SettingRange;
@@ -38,6 +40,11 @@ public final class TrainingJob {
     /** Image data sets, as read from files or open images, or patches of a {@link PatchCorpus}. */
     public TrainingImages training;
     public TrainingImages validation;
+    /**
+     * Measured sinograms to learn from instead of {@link #training} ({@code measurements=}, with
+     * {@link Supervision#MEASUREMENTS}): their scan is the physics; {@link #validation} is then optional.
+     */
+    public MeasuredSinograms measured;
     /**
      * Denoisers only: the side of the square patches they train on (the images' size), or 0 to take the image size
      * from the physics' operator. With patches the denoiser needs no physics.
@@ -102,8 +109,10 @@ public final class TrainingJob {
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
     public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {
-        if (training == null || validation == null || architecture == null || (physics == null && !onPatches())
-            || output == null) {
+        if (measured != null) {
+            checkMeasured();
+        } else if (training == null || validation == null || architecture == null
+            || (physics == null && !onPatches()) || output == null) {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
         }
@@ -128,7 +137,7 @@ public final class TrainingJob {
         if (onPatches()) {
             return trainDenoiserOnPatches(target, listener, progress);
         }
-        PhysicsFactory factory = PhysicsCatalog.find(physics);
+        PhysicsFactory factory = PhysicsCatalog.find(measured != null ? CtParallelPhysics.NAME : physics);
         // Settings given as ranges (views=20-180) train over a family: the first draw is at their low ends.
         Map<String, String> ranges = new LinkedHashMap<>();
         Map<String, String> first = new LinkedHashMap<>(physicsSettings);
@@ -139,7 +148,8 @@ public final class TrainingJob {
                 first.put(key, low == Math.rint(low) ? Long.toString((long) low) : Double.toString(low));
             }
         });
-        Map<String, String> settings = new LinkedHashMap<>(factory.completeSettings(first));
+        Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
+            : factory.completeSettings(first));
         settings.remove("physics");
         try (NDManager manager = NDManager.newBaseManager(target)) {
             ForwardOperator operator = !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
@@ -156,6 +166,14 @@ public final class TrainingJob {
             if (denoiser) {
                 run = new TrainingRun(network, denoising(operator.domainShape(), network), training,
                     validation, config);
+            } else if (measured != null) {
+                MeasurementTask task = new MeasurementTask(operator, measurementNoise(factory, operator), initial);
+                checkInitFits(operator, settings);
+                if (Double.isNaN(config.intensityScale)) {
+                    config.intensityScale(reconstructedMaximum(task, manager));
+                }
+                run = TrainingRun.onMeasuredData(network, task, new EquivariantImagingLoss(operator,
+                    measurementNoise(factory, operator), eiAlpha), measured.sinograms(), validation, config);
             } else {
                 MeasurementTask task = new MeasurementTask(operator, measurementNoise(factory, operator), initial);
                 run = supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
@@ -174,6 +192,54 @@ public final class TrainingJob {
             }
             save(model, denoiser, target);
             return result;
+        }
+    }
+
+    /** The checks of a training on {@link #measured} data, each naming the key at fault. */
+    private void checkMeasured() {
+        if (supervision != Supervision.MEASUREMENTS) {
+            throw new IllegalArgumentException("measurements=" + measured.sinograms().description() + " holds"
+                + " measured data, without clean images: give supervision=measurements");
+        }
+        if (physics != null && !CtParallelPhysics.NAME.equals(physics)) {
+            throw new IllegalArgumentException("measurements= reads CT sinogram stacks (" + CtParallelPhysics.NAME
+                + "), not physics=" + physics + " (measured k-space is not supported yet)");
+        }
+        if (architecture == null || output == null) {
+            throw new IllegalArgumentException("A training job needs an architecture and an output file");
+        }
+        if (measured.sinograms().size() < config.batchSize) {
+            throw new IllegalArgumentException("measurements=" + measured.sinograms().description() + " has "
+                + measured.sinograms().size() + " slice(s), fewer than batch=" + config.batchSize
+                + ": give a smaller batch or more slices");
+        }
+    }
+
+    /** With {@link #measured} data, {@code init=}'s model must fit their scan (as it would to reconstruct them). */
+    private void checkInitFits(ForwardOperator operator, Map<String, String> settings) throws IOException {
+        if (config.initialModel == null) {
+            return;
+        }
+        Map<String, String> physics = new LinkedHashMap<>(settings);
+        physics.put("physics", CtParallelPhysics.NAME);
+        java.util.List<String> problems = ModelFile.compatibilityProblems(ModelFile.readMetadata(config.initialModel),
+            operator, physics);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("init=" + config.initialModel.getFileName() + " does not fit measurements="
+                + measured.sinograms().description() + ": " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * The intensity scale of measured data when neither {@code scale=} nor {@code init=} gives one: the largest value
+     * of the initial reconstructions (FBP) of up to 16 of the measurements, as the training maximum is for images.
+     */
+    private double reconstructedMaximum(MeasurementTask task, NDManager manager) {
+        int count = Math.min(16, measured.sinograms().size());
+        int[] indices = java.util.stream.IntStream.range(0, count).toArray();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray y = measured.sinograms().batch(scope, indices, task.rangeShape(), 1.0);
+            return task.networkInputs(y).get(1).max().getFloat();
         }
     }
 
@@ -237,6 +303,9 @@ public final class TrainingJob {
     /** A one-line description for logs. */
     public String describe() {
         return String.format(Locale.ROOT, "%s %s on %s, validation %s, for %s %s, device %s", architecture,
-            hyperParameters, training.description(), validation.description(), physics, physicsSettings, device);
+            hyperParameters, measured != null ? "measured " + measured.sinograms().description()
+                : training.description(), validation == null ? "none" : validation.description(),
+            measured != null ? CtParallelPhysics.NAME : physics, measured != null ? measured.settings()
+                : physicsSettings, device);
     }
 }

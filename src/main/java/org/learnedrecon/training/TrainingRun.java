@@ -64,13 +64,15 @@ public final class TrainingRun {
     /** Measurement-only training: the task that simulates the measurements and the loss on them; else null. */
     private final MeasurementTask measurementTask;
     private final EquivariantImagingLoss measurementLoss;
+    /** Whether {@link #training} holds measured data (sinograms) rather than images to simulate them from. */
+    private final boolean measured;
     private final TrainingImages training;
     private final TrainingImages validation;
     private final TrainingConfig config;
 
     public TrainingRun(Block network, TrainingTask task, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
-        this(network, task, null, null, training, validation, config);
+        this(network, task, null, null, false, training, validation, config);
     }
 
     /**
@@ -81,17 +83,30 @@ public final class TrainingRun {
      */
     public TrainingRun(Block network, MeasurementTask task, EquivariantImagingLoss loss, TrainingImages training,
         TrainingImages validation, TrainingConfig config) {
-        this(network, task, task, loss, training, validation, config);
+        this(network, task, task, loss, false, training, validation, config);
+    }
+
+    /**
+     * Training from measured data: {@code measurements} holds the measurements themselves (one slice per sample, of
+     * the operator's range shape, e.g. the sinograms of a user's scan), divided by the intensity scale as images
+     * would be; the network learns from {@code loss} on them, and {@code task} gives the operator, the initial
+     * reconstruction and the noise. {@code validation} (clean images, measurements simulated by {@code task}) may be
+     * {@code null}: the epochs then report no validation PSNR (NaN) and the last epoch is kept.
+     */
+    public static TrainingRun onMeasuredData(Block network, MeasurementTask task, EquivariantImagingLoss loss,
+        TrainingImages measurements, TrainingImages validation, TrainingConfig config) {
+        return new TrainingRun(network, task, task, loss, true, measurements, validation, config.keepBest(false));
     }
 
     private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
-        EquivariantImagingLoss measurementLoss, TrainingImages training, TrainingImages validation,
+        EquivariantImagingLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
         config.validate();
         this.network = network;
         this.task = task;
         this.measurementTask = measurementTask;
         this.measurementLoss = measurementLoss;
+        this.measured = measured;
         this.training = training;
         this.validation = validation;
         this.config = config;
@@ -249,16 +264,19 @@ public final class TrainingRun {
         metadata.rangeShape = rangeShape;
         metadata.intensityScale = result.intensityScale;
         metadata.initialReconstruction = initialReconstruction;
-        metadata.trainingData = (measurementLoss == null ? "" : "measurements simulated from ")
-            + training.description() + "; validation " + validation.description();
+        metadata.trainingData = (measured ? "measured data " : measurementLoss == null ? ""
+            : "measurements simulated from ") + training.description() + "; validation "
+            + (validation == null ? "none" : validation.description());
         metadata.training.putAll(describe());
         metadata.training.put("epochs", Integer.toString(result.epochs.size()));
         // The weights are those of this epoch (1-based): the best validation epoch, or the last one.
         metadata.training.put("modelEpoch", Integer.toString(result.modelEpoch + 1));
         metadata.training.put("task", task.description());
-        metadata.validationMetrics.put("psnr", result.model().validationPsnr);
-        metadata.validationMetrics.put("psnrBaseline", result.baselinePsnr);
-        metadata.validationMetrics.put("lastEpochPsnr", result.last().validationPsnr);
+        if (validation != null) {
+            metadata.validationMetrics.put("psnr", result.model().validationPsnr);
+            metadata.validationMetrics.put("psnrBaseline", result.baselinePsnr);
+            metadata.validationMetrics.put("lastEpochPsnr", result.last().validationPsnr);
+        }
         metadata.validationMetrics.put("finalTrainingLoss", result.last().trainingLoss);
         metadata.trainingSeconds = result.trainingSeconds;
         return new LearnedModel(network, metadata);
@@ -274,12 +292,20 @@ public final class TrainingRun {
         AdamOptimizer optimizer, int[] indices, long epoch, long stepIndex, double scale) {
         for (int attempt = 0; attempt < STEP_ATTEMPTS; attempt++) {
             try (NDManager scope = modelManager.newSubManager()) {
-                NDArray clean = training.batch(scope, indices, task.domainShape(), scale,
-                    random(config.seed, epoch, stepIndex ^ PATCH_STREAM));
-                TrainingTask.Example example = task.example(clean, random(config.seed, epoch, stepIndex));
-                if (measurementLoss != null) {
-                    // The clean batch (also the example's target) ends here: nothing below can read it.
-                    clean.close();
+                NDArray y = null;
+                TrainingTask.Example example = null;
+                if (measured) {
+                    y = training.batch(scope, indices, measurementTask.rangeShape(), scale,
+                        random(config.seed, epoch, stepIndex ^ PATCH_STREAM));
+                } else {
+                    NDArray clean = training.batch(scope, indices, task.domainShape(), scale,
+                        random(config.seed, epoch, stepIndex ^ PATCH_STREAM));
+                    example = task.example(clean, random(config.seed, epoch, stepIndex));
+                    if (measurementLoss != null) {
+                        // The clean batch (also the example's target) ends here: nothing below can read it.
+                        clean.close();
+                        y = example.inputs.get(0);
+                    }
                 }
                 NDArray loss;
                 try (GradientCollector collector = engine.newGradientCollector()) {
@@ -288,8 +314,8 @@ public final class TrainingRun {
                         NDArray error = output.sub(example.target).square();
                         loss = (example.weight == null ? error : error.mul(example.weight)).mean();
                     } else {
-                        loss = measurementLoss.loss(y -> network.forward(parameterStore,
-                            measurementTask.networkInputs(y), true).singletonOrThrow(), example.inputs.get(0),
+                        loss = measurementLoss.loss(m -> network.forward(parameterStore,
+                            measurementTask.networkInputs(m), true).singletonOrThrow(), y,
                             random(config.seed, epoch, stepIndex ^ TRANSFORM_STREAM)).total;
                     }
                     collector.backward(loss);
@@ -326,8 +352,11 @@ public final class TrainingRun {
         }
     }
 
-    /** Mean validation PSNR of the network, or of the baseline when {@code baseline}. */
+    /** Mean validation PSNR of the network, or of the baseline when {@code baseline}; NaN without validation. */
     private double validate(NDManager modelManager, boolean baseline, double scale) {
+        if (validation == null) {
+            return Double.NaN;
+        }
         ParameterStore parameterStore = new ParameterStore(modelManager, false);
         double sum = 0;
         for (int first = 0; first < validation.size(); first += config.batchSize) {
@@ -376,7 +405,7 @@ public final class TrainingRun {
         map.put("architecture", NetworkCatalog.architecture(network));
         map.putAll(NetworkCatalog.hyperParameters(network));
         map.put("task", task.description());
-        map.put("training", training.description());
+        map.put("training", (measured ? "measured " : "") + training.description());
         map.put("intensityScale", Double.toString(scale));
         return map;
     }

@@ -1,5 +1,6 @@
 package org.learnedrecon.commands;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -179,6 +180,43 @@ class LearnedCommandsTest extends SciJavaCommandTest {
             trainingImages, "validation", validationImages, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY,
             "solver", "U-Net post-processing", "epochs", 1, "output", new File(directory.toFile(), "u.zip"),
             "device", "CPU").get());
+    }
+
+    /**
+     * Adaptation to measured data in one command: the open sinogram stack (its scan read from the Info Simulate CT
+     * wrote) with Measurements only and init= the trained model; the stack is left as it was.
+     */
+    @Test
+    void adaptsTheModelToAnOpenStackOfMeasuredSinograms() throws Exception {
+        MetadataImage measured = assertInstanceOf(MetadataImage.class, commands.run(SimulateCtCommand.class, false,
+            "image", trainingImages, "geometry", "Parallel beam", "angles", VIEWS, "range", 180.0, "noise",
+            "Gaussian", "level", 0.01, "seed", 4L).get().getOutput("sinogram"));
+        float[] before = copy(measured);
+        Path adapted = directory.resolve("adapted.zip");
+        CommandModule module = commands.run(TrainSolverCommand.class, false, "measurements", measured,
+            "supervision", TrainSolverCommand.MEASUREMENTS_ONLY, "solver", "Learned gradient descent", "init",
+            model.toString(), "epochs", 1, "batch", 4, "rate", 1e-4, "output", adapted.toFile(), "device", "CPU").get();
+        MeasurementTable history = assertInstanceOf(MeasurementTable.class, module.getOutput("history"));
+        assertEquals(1, history.rows().size());
+        assertTrue(Double.isNaN(history.rows().get(0).values()[2]), "no validation images: no PSNR");
+        ModelMetadata metadata = ModelFile.readMetadata(adapted);
+        assertEquals("tiny-lgd.zip", metadata.training.get("init"));
+        assertEquals("12", metadata.physics.get("views"));
+        assertTrue(metadata.trainingData.startsWith("measured data " + measured.title()), metadata.trainingData);
+        assertArrayEquals(before, copy(measured), 0f, "measurement stack modified");
+        assertFails("give supervision=measurements", () -> commands.run(TrainSolverCommand.class, false,
+            "measurements", measured, "solver", "Learned gradient descent", "output",
+            new File(directory.toFile(), "y.zip"), "device", "CPU").get());
+    }
+
+    private static float[] copy(MetadataImage image) {
+        java.util.List<Float> values = new java.util.ArrayList<>();
+        net.imglib2.view.Views.flatIterable(image.image()).forEach(v -> values.add(v.get()));
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     @Test

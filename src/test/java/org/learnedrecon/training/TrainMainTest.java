@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
+import org.learnedrecon.io.ImageInfoMetadata;
 import org.learnedrecon.learned.RandomSparseOperator;
 import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ct.ParallelBeamGeometry;
+import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 
@@ -244,5 +247,110 @@ class TrainMainTest {
             ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("physics.size=32-64"), e.getMessage());
         assertTrue(!Files.exists(directory.resolve("bad-family.zip")));
+    }
+
+    /** Simulated sinograms of 32 x 32 ellipses, 8 views over 180 degrees, saved as a TIFF stack, Info as Simulate CT. */
+    private static Path sinogramStack(String name, boolean withInfo, boolean withNaN) {
+        ParallelBeamGeometry geometry = ParallelBeamGeometry.uniform(32, 8, 180);
+        ImageStack stack = new ImageStack(geometry.detectorCount(), geometry.angleCount());
+        try (NDManager m = NDManager.newBaseManager()) {
+            ImageSliceDataset images = TestImages.ellipses(6, 32, 5);
+            RayTransform ray = RayTransform.matrixFree(geometry);
+            for (int i = 0; i < 6; i++) {
+                float[] y = ray.apply(images.batch(m, new int[] {i}, new ai.djl.ndarray.types.Shape(32, 32), 1))
+                    .toFloatArray();
+                if (withNaN && i == 4) {
+                    y[7] = Float.NaN;
+                }
+                stack.addSlice(new FloatProcessor(geometry.detectorCount(), geometry.angleCount(), y));
+            }
+        }
+        ImagePlus image = new ImagePlus(name, stack);
+        if (withInfo) {
+            ImageInfoMetadata.write(image, geometry.toProperties());
+        }
+        Path file = directory.resolve(name);
+        new FileSaver(image).saveAsTiffStack(file.toString());
+        return file;
+    }
+
+    /**
+     * measurements= trains from a stack of measured sinograms alone (no train=, no clean image): the scan comes from
+     * the stack's Info, the model records it and reconstructs such sinograms; the stack is left as it was.
+     */
+    @Test
+    void trainsFromAStackOfMeasuredSinograms() throws Exception {
+        Path sinograms = sinogramStack("sinograms.tif", true, false);
+        byte[] before = Files.readAllBytes(sinograms);
+        Path model = directory.resolve("measured.zip");
+        String[] arguments = {"measurements=" + sinograms, "supervision=measurements", "solver=lgd",
+            "net.iterations=2", "net.hiddenChannels=6", "epochs=2", "batch=3", "seed=3", "output=" + model,
+            "checkpoint=" + directory.resolve("ckpt-measured"), "device=CPU"};
+        TrainingResult result = TrainMain.run(arguments, ProgressMonitor.NONE);
+        assertEquals(2, result.epochs.size());
+        // A rerun resumes from the finished checkpoint (whose validation PSNRs are NaN) and does no more steps.
+        TrainingResult again = TrainMain.run(arguments, ProgressMonitor.NONE);
+        assertEquals(2, again.resumedFromEpoch);
+        assertEquals(result.stepLosses, again.stepLosses);
+        assertTrue(Double.isNaN(result.last().validationPsnr), "no clean validation images, no PSNR");
+        assertTrue(Double.isFinite(result.last().trainingLoss) && result.last().trainingLoss > 0);
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertEquals("8", metadata.physics.get("views"));
+        assertEquals("32", metadata.physics.get("size"));
+        assertEquals("ct-parallel", metadata.physics.get("physics"));
+        assertTrue(metadata.trainingData.startsWith("measured data sinograms.tif (6 slices of 46x8)"),
+            metadata.trainingData);
+        assertTrue(metadata.intensityScale > 0.5 && metadata.intensityScale < 3, "scale " + metadata.intensityScale);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(sinograms)), "measurement stack modified");
+        PhysicsFactory ct = PhysicsCatalog.find("ct-parallel");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, String> settings = ct.completeSettings(Map.of("size", "32", "views", "8"));
+            assertTrue(ModelFile.load(model, m, ct.create(m, settings), settings).network() != null);
+        }
+        // Adapting that model to the same scan works; to sinograms of another scan (given by keys) it is refused.
+        TrainMain.run(new String[] {"measurements=" + sinograms, "supervision=measurements", "solver=lgd",
+            "init=" + model, "epochs=1", "batch=3", "output=" + directory.resolve("adapted.zip"), "device=CPU"},
+            ProgressMonitor.NONE);
+        assertEquals(model.getFileName().toString(),
+            ModelFile.readMetadata(directory.resolve("adapted.zip")).training.get("init"));
+        Path bare = sinogramStack("bare.tif", false, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {
+            "measurements=" + bare, "physics.views=8", "physics.range=90", "physics.size=32",
+            "supervision=measurements", "solver=lgd", "init=" + model, "output=" + directory.resolve("no.zip")},
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("init=measured.zip does not fit measurements=bare.tif")
+            && e.getMessage().contains("range"), e.getMessage());
+    }
+
+    @Test
+    void badMeasurementStacksAreNamed() {
+        Path bare = sinogramStack("nogeometry.tif", false, false);
+        Path nan = sinogramStack("nan.tif", true, true);
+        Path good = sinogramStack("good.tif", true, false);
+        String[][] cases = {
+            {"measurements=" + directory.resolve("missing.tif"), "measurements=" + directory.resolve("missing.tif")
+                + " does not exist"},
+            {"measurements=" + bare, "measurements=nogeometry.tif: Sinogram 'nogeometry.tif' has no CT geometry"},
+            {"measurements=" + nan, "measurements=nan.tif has a value NaN in slice 5"},
+        };
+        for (String[] c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+                new String[] {c[0], "supervision=measurements", "solver=lgd", "output=" + directory.resolve("x.zip")},
+                ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            new String[] {"measurements=" + good, "solver=lgd", "output=" + directory.resolve("x.zip")},
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("give supervision=measurements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {"measurements=" + good,
+            "supervision=measurements", "solver=lgd", "batch=8", "output=" + directory.resolve("x.zip")},
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("has 6 slice(s), fewer than batch=8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {"measurements=" + good,
+            "supervision=measurements", "physics=mri-cartesian", "solver=lgd", "output=" + directory.resolve("x.zip")},
+            ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("not physics=mri-cartesian"), e.getMessage());
+        assertTrue(!Files.exists(directory.resolve("x.zip")));
     }
 }
