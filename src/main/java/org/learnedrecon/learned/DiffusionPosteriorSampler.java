@@ -81,9 +81,13 @@ public final class DiffusionPosteriorSampler {
 
     /**
      * Defaults for a {@link DiffusionUNet}: the chain starts at {@code sigma = 1}, four times the spread of the
-     * training images, so the initial reconstruction under it is mostly noise, as in a full diffusion.
+     * training images, so the initial reconstruction under it is mostly noise, as in a full diffusion. 10 steps: half
+     * the time of 20 (29-34 s vs 57-66 s per slice of 8 samples, one thread, measured side by side) for 0.3-0.4 dB of
+     * posterior-mean PSNR and 0.02 of coverage (CT 30 views, 2 slices each of brain val / natural crops: 27.41 / 33.09
+     * dB, coverage 0.868 / 0.920, against 27.85 / 33.42 and 0.891 / 0.923 with 20 steps; MRI 8x brain val 18.59 vs
+     * 18.65, CT 90 views over 120 degrees 22.49 vs 22.79).
      */
-    public static final Settings DIFFUSION_DEFAULTS = new Settings(20, 1.0, 0.005, 0.3, 0.2, 5, 0.01);
+    public static final Settings DIFFUSION_DEFAULTS = new Settings(10, 1.0, 0.005, 0.3, 0.2, 5, 0.01);
 
     /** System property replacing the defaults for tuning runs, in {@link Settings#parse}'s form. */
     public static final String PROPERTY = "lrecon.diffusion";

@@ -6,7 +6,7 @@ public final class EpochRecord {
     public final int epoch;
     /** Mean training loss (MSE in normalised intensities) over the epoch's steps. */
     public final double trainingLoss;
-    /** Mean validation PSNR in dB (data range = max - min of each ground-truth image). */
+    /** Mean validation PSNR in dB (data range = max - min of each ground-truth image); NaN without validation. */
     public final double validationPsnr;
     /** Wall-clock seconds of the epoch's training steps (without validation and checkpointing). */
     public final double seconds;
@@ -20,7 +20,7 @@ public final class EpochRecord {
 
     @Override
     public String toString() {
-        return String.format("epoch %d: loss %.6g, validation PSNR %.2f dB, %.1f s", epoch, trainingLoss,
-            validationPsnr, seconds);
+        return String.format("epoch %d: loss %.6g, %s, %.1f s", epoch, trainingLoss, Double.isNaN(validationPsnr)
+            ? "no validation images" : String.format("validation PSNR %.2f dB", validationPsnr), seconds);
     }
 }

@@ -196,8 +196,10 @@ public final class TrainMain {
                 System.out.println("checkpoint " + directory);
             }
         }, progress);
-        System.out.printf("Initial reconstruction PSNR %.2f dB; resumed from epoch %d%n", result.baselinePsnr,
-            result.resumedFromEpoch);
+        if (!Double.isNaN(result.baselinePsnr)) {
+            System.out.printf("Initial reconstruction PSNR %.2f dB%n", result.baselinePsnr);
+        }
+        System.out.printf("Resumed from epoch %d%n", result.resumedFromEpoch);
         System.out.println("Model written to " + job.output.toAbsolutePath());
         return result;
     }

@@ -280,6 +280,42 @@ class LearnedSolverFactoryTest {
         assertTrue(e.getMessage().contains("model serves size 64-512, but the data has size=32"), e.getMessage());
     }
 
+    /**
+     * The LGD trained over a family of scans ({@code lgd-ct-family}: views 20-180 over 90-180 degrees) serves scans no
+     * exact model was trained for: model=auto takes it for 45 views over 150 degrees at 96 x 96 and beats FBP there
+     * on Shepp-Logan; the exact model keeps 30 views over 180 degrees; 10 views are refused naming the range.
+     */
+    @Test
+    void theFamilyModelServesScansBetweenTheExactOnes() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(96, 45, 150, 0);
+        try (NDManager m = NDManager.newBaseManager();
+            LoadedLearnedSolver lgd = LearnedSolverFactory.load(SolverFactory.LGD, "auto",
+                CtParallelPhysics.settingsOf(g), manager -> RayTransform.differentiable(g, manager),
+                DeviceChoice.CPU)) {
+            assertEquals("lgd-ct-family", lgd.modelName());
+            NDArray truth = org.learnedrecon.io.TensorAdapter.toTensor(m,
+                org.learnedrecon.phantoms.SheppLoganPhantom.stack(96, 1));
+            NDArray y = RayTransform.matrixFree(g).apply(truth);
+            NDArray x = lgd.reconstruct(y, ProgressMonitor.NONE);
+            NDArray fbp = SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0).reconstruct(y,
+                RayTransform.matrixFree(g), ProgressMonitor.NONE);
+            double learned = org.learnedrecon.metrics.Psnr.compute(truth, x, 1.0)[0];
+            double filtered = org.learnedrecon.metrics.Psnr.compute(truth, fbp, 1.0)[0];
+            assertTrue(learned > filtered + 1, "family LGD " + learned + " dB vs FBP " + filtered + " dB");
+        }
+        CtGeometry thirty = CtGeometryKeys.parallel(128, 30, 180, 0);
+        try (LoadedLearnedSolver exact = LearnedSolverFactory.load(SolverFactory.LGD, "auto",
+            CtParallelPhysics.settingsOf(thirty), manager -> RayTransform.differentiable(thirty, manager),
+            DeviceChoice.CPU)) {
+            assertEquals("lgd-ct30", exact.modelName());
+        }
+        CtGeometry ten = CtGeometryKeys.parallel(96, 10, 150, 0);
+        IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, "lgd-ct-family", CtParallelPhysics.settingsOf(ten),
+                manager -> RayTransform.differentiable(ten, manager), DeviceChoice.CPU));
+        assertTrue(e.getMessage().contains("model serves views 20-180, but the data has views=10"), e.getMessage());
+    }
+
     @Test
     void modelAutoGivesPosteriorSamplingTheShippedNoiseLevelDenoiser() throws Exception {
         CtGeometry g = CtGeometryKeys.parallel(32, 10, 180, 0);
