@@ -42,10 +42,10 @@ import org.scijava.plugin.Plugin;
  * rate) {@code seed=}; {@code measurements=} (with {@code supervision=[Measurements only]}: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
- * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (the
- * Plug-and-play denoiser only: train on random patches of that side of the images in {@code train=} / {@code val=},
- * each a folder of PNG/TIFF/JPEG images of any size or an image file, with a noise-level map over sigma 0 to 0.2;
- * no physics). Esc cancels after the
+ * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (train
+ * on random patches of that side of the images in {@code train=} / {@code val=}, each a folder of PNG/TIFF/JPEG
+ * images of any size or an image file: the Plug-and-play denoiser with a noise-level map over sigma 0 to 0.2 and no
+ * physics, the other solvers through the physics on patch x patch images). Esc cancels after the
  * current step, keeping the last epoch's checkpoint.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Train Solver...")
@@ -69,8 +69,8 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Val file (TIFF stack, when no validation image)", required = false)
     private File val;
 
-    @Parameter(label = "Patch (Plug-and-play denoiser: random patches of this side from train= and val= files or"
-        + " folders of any size; 0 = whole slices)", min = "0", max = "4096")
+    @Parameter(label = "Patch (random patches of this side from train= and val= files or folders of images of any"
+        + " size; 0 = whole slices)", min = "0", max = "4096")
     private int patch = 0;
 
     @Parameter(label = "Physics", choices = {CT, MRI})
@@ -147,7 +147,7 @@ public class TrainSolverCommand extends MonitoredCommand {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(supervision);
         if (patch > 0) {
-            patchDenoiser(job);
+            patches(job);
             return;
         }
         if (measurements != null) {
@@ -161,15 +161,22 @@ public class TrainSolverCommand extends MonitoredCommand {
             throw new IllegalArgumentException("Training images must be square, got " + slices.width() + "x"
                 + slices.height());
         }
-        String size = Integer.toString(slices.width());
+        physics(job, slices.width());
+        network(job);
+        job.noise = noise;
+        train(job);
+    }
+
+    /** The physics' settings for images of {@code size x size}. */
+    private void physics(TrainingJob job, int size) {
         if (CT.equalsIgnoreCase(physics)) {
             job.physics = CtParallelPhysics.NAME;
-            job.physicsSettings.put("size", size);
+            job.physicsSettings.put("size", Integer.toString(size));
             job.physicsSettings.put("views", Integer.toString(angles));
             job.physicsSettings.put("range", Double.toString(range));
         } else if (MRI.equalsIgnoreCase(physics)) {
             job.physics = MriCartesianPhysics.NAME;
-            job.physicsSettings.put("size", size);
+            job.physicsSettings.put("size", Integer.toString(size));
             job.physicsSettings.put("acceleration", Double.toString(acceleration));
             job.physicsSettings.put("center", Double.toString(center));
             job.physicsSettings.put("maskSeed", MASK_FIXED.equals(masks) ? "0" : MriCartesianPhysics.MASK_PER_BATCH);
@@ -177,9 +184,6 @@ public class TrainSolverCommand extends MonitoredCommand {
             throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
                 + "]");
         }
-        network(job);
-        job.noise = noise;
-        train(job);
     }
 
     /** The solver's architecture and the hidden sizes asked for. */
@@ -218,15 +222,12 @@ public class TrainSolverCommand extends MonitoredCommand {
     }
 
     /**
-     * A physics-free denoiser with a noise-level map on random patches ({@link PatchCorpus}) of the images of
-     * {@code train=} (a folder of PNG/TIFF/JPEG images or a stack, any size), noise levels 0 to
-     * {@link #PATCH_SIGMA_MAX}; validation on {@link #VALIDATION_PATCHES} fixed patches of {@code val=}.
+     * Training on random patches ({@link PatchCorpus}) of the images of {@code train=} (folders of PNG/TIFF/JPEG
+     * images or stacks, any size), validation on {@link #VALIDATION_PATCHES} fixed patches of {@code val=}: the
+     * Plug-and-play denoiser without physics, with a noise-level map over noise levels 0 to {@link #PATCH_SIGMA_MAX};
+     * every other solver through the physics on {@code patch x patch} images.
      */
-    private void patchDenoiser(TrainingJob job) {
-        if (!SolverFactory.PNP.equals(solver)) {
-            throw new IllegalArgumentException("patch=" + patch + " trains the Plug-and-play denoiser; solver=["
-                + solver + "] trains through the physics on whole slices: set patch=0");
-        }
+    private void patches(TrainingJob job) {
         if (training != null || validation != null) {
             throw new IllegalArgumentException("patch=" + patch + " reads images from train= and val= (files or "
                 + "folders of any size), not from open images: give their paths, or set patch=0");
@@ -234,6 +235,13 @@ public class TrainSolverCommand extends MonitoredCommand {
         job.patch = patch;
         job.training = PatchCorpus.of(List.of(path(train, "train")), patch, PatchCorpus.DEFAULT_PATCHES_PER_EPOCH);
         job.validation = PatchCorpus.of(List.of(path(val, "val")), patch, 1).fixedSample(VALIDATION_PATCHES, seed);
+        if (!SolverFactory.PNP.equals(solver)) {
+            physics(job, patch);
+            network(job);
+            job.noise = noise;
+            train(job);
+            return;
+        }
         job.architecture = DnCnn.ARCHITECTURE;
         job.hyperParameters.put("noiseMap", "true");
         if (channels > 0) {

@@ -79,6 +79,29 @@ class PatchTrainingCommandTest extends SciJavaCommandTest {
         assertTrue(psnr > noisy + 2, "denoised " + psnr + " dB vs noisy " + noisy + " dB");
     }
 
+    /**
+     * Any other solver trains through the physics on patches of the folder: LGD at CT 8 views on 16 x 16 patches
+     * learns beyond its FBP start (measured 19.20 dB against 16.94 for FBP); the model records the patch size as its
+     * image size.
+     */
+    @Test
+    void anUnrolledSolverLearnsFromPatchesThroughThePhysics() throws Exception {
+        Path output = directory.resolve("patch-lgd.zip");
+        commands.run(TrainSolverCommand.class, false, "train", trainFolder.toFile(), "val", valFolder.toFile(),
+            "patch", 16, "physics", TrainSolverCommand.CT, "angles", 8, "range", 180.0, "solver",
+            "Learned gradient descent", "unrolled", 2, "channels", 8, "epochs", 1, "batch", 16, "rate", 3e-3,
+            "seed", 2L, "output", output.toFile(), "device", "CPU", "progress", ProgressMonitor.NONE).get();
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertEquals("lgd", metadata.architecture);
+        assertEquals("16", metadata.physics.get("size"));
+        assertEquals("8", metadata.physics.get("views"));
+        assertTrue(metadata.trainingData.contains("train (2 images)"), metadata.trainingData);
+        double psnr = metadata.validationMetrics.get("psnr");
+        double fbp = metadata.validationMetrics.get("psnrBaseline");
+        System.out.printf("patch LGD validation %.2f dB, FBP %.2f dB%n", psnr, fbp);
+        assertTrue(psnr > fbp + 1, "LGD " + psnr + " dB vs FBP " + fbp + " dB");
+    }
+
     private static String failure(String solver, File train, File val, int patch) {
         ExecutionException e = assertThrows(ExecutionException.class,
             () -> run(solver, train, val, patch, directory.resolve("never.zip")));
@@ -96,8 +119,6 @@ class PatchTrainingCommandTest extends SciJavaCommandTest {
         assertTrue(message.contains(empty.toString()) && message.contains("no PNG, TIFF or JPEG"), message);
         message = failure("Plug-and-play", trainFolder.toFile(), valFolder.toFile(), 50);
         assertTrue(message.contains("a.png") && message.contains("smaller than patch=50"), message);
-        message = failure("Learned gradient descent", trainFolder.toFile(), valFolder.toFile(), 16);
-        assertTrue(message.contains("patch=16 trains the Plug-and-play denoiser"), message);
         message = failure("Plug-and-play", directory.resolve("missing").toFile(), valFolder.toFile(), 16);
         assertTrue(message.contains("missing") && message.contains("do not exist"), message);
         assertTrue(Files.notExists(directory.resolve("never.zip")));
