@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.RandomAcquisitionOperator;
+import org.learnedrecon.physics.mri.AccelerationRangeSampling;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.EquispacedLineSampling;
 import org.learnedrecon.physics.mri.RandomLineSampling;
@@ -120,6 +122,41 @@ public final class MriCartesianPhysics implements PhysicsFactory {
             return new RandomMaskMriOperator(manager, pattern(settings), size, size, 0);
         }
         return new CartesianMriOperator(manager, mask(settings));
+    }
+
+    /**
+     * Training over a family of accelerations ({@code acceleration=4-12}): each batch draws an acceleration
+     * log-uniform in the range and a new mask of {@code mask}'s line pattern for it, with the centre fraction that
+     * keeps {@code center x acceleration} at its value for the low end ({@link AccelerationRangeSampling}; 0.04 at 8x
+     * gives 0.08 at 4x and 0.027 at 12x). The model then serves those accelerations and centre fractions
+     * ({@link #familyServes}).
+     */
+    @Override
+    public RandomAcquisitionOperator createFamily(NDManager manager, Map<String, String> settings,
+        Map<String, String> ranges) {
+        AccelerationRangeSampling family = family(settings, ranges);
+        int size = Integer.parseInt(settings.getOrDefault("size", "128"));
+        return new RandomMaskMriOperator(manager, family, size, size, 0);
+    }
+
+    /** The centre fractions a family of accelerations serves, beside the accelerations themselves. */
+    @Override
+    public Map<String, String> familyServes(Map<String, String> settings, Map<String, String> ranges) {
+        return Map.of("center", family(settings, ranges).centreRange());
+    }
+
+    private static AccelerationRangeSampling family(Map<String, String> settings, Map<String, String> ranges) {
+        for (Map.Entry<String, String> e : ranges.entrySet()) {
+            if (!e.getKey().equals("acceleration")) {
+                throw new IllegalArgumentException("physics." + e.getKey() + "=" + e.getValue() + ": " + NAME
+                    + " draws the acceleration from a range, not " + e.getKey() + "; give one value");
+            }
+        }
+        SettingRange acceleration = SettingRange.parse("physics.acceleration", ranges.get("acceleration"));
+        double center = Double.parseDouble(settings.getOrDefault("center", "0.04"));
+        String kind = settings.getOrDefault("mask", "random");
+        return new AccelerationRangeSampling(acceleration.low(), acceleration.high(), center * acceleration.low(),
+            (a, c) -> pattern(Map.of("mask", kind, "acceleration", Double.toString(a), "center", Double.toString(c))));
     }
 
     /** The noise of Simulate MRI Acquisition ({@link KspaceRelativeNoise}) with the operator's current mask. */

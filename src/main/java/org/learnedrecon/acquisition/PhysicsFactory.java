@@ -38,6 +38,14 @@ public interface PhysicsFactory {
     }
 
     /**
+     * Settings beyond the ranged ones that a model trained on {@link #createFamily}'s family serves (key to
+     * {@code lo-hi}), e.g. the centre fractions that go with a range of MRI accelerations. Default: none.
+     */
+    default Map<String, String> familyServes(Map<String, String> settings, Map<String, String> ranges) {
+        return Map.of();
+    }
+
+    /**
      * The operator for solvers that never differentiate through it (post-processing and denoiser training): a faster
      * non-differentiable form where the physics has one. Default: {@link #create}.
      */

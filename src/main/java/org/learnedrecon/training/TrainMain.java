@@ -19,8 +19,10 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * </pre>
  * Keys: {@code train}, {@code val} (TIFF stacks), {@code trainSlices}/{@code valSlices} (use the first N),
  * {@code physics} (a {@link PhysicsCatalog} name) and {@code physics.*} (its settings, recorded in the model; a
- * range {@code lo-hi} such as {@code physics.views=20-180 physics.range=90-180} trains over a family of
- * acquisitions, drawn anew for every batch, and the model declares that it serves the range), {@code serves.*}
+ * range {@code lo-hi} such as {@code physics.views=20-180 physics.range=90-180} (CT) or
+ * {@code physics.acceleration=4-12} (MRI; {@code physics.center} is the centre fraction at the low end, and
+ * {@code center x acceleration} stays constant) trains over a family of acquisitions, drawn anew for every batch,
+ * and the model declares that it serves the range), {@code serves.*}
  * (further ranges the model declares without training over them, e.g. {@code serves.size=64-512}),
  * {@code solver} (lgd, lpd, postprocessing, dncnn) and {@code net.*} (hyper-parameters, see
  * {@link NetworkCatalog#defaults}), {@code epochs}, {@code batch}, {@code lr}, {@code seed}, {@code noise}

@@ -185,7 +185,10 @@ public final class TrainingJob {
                 operator.rangeShape().getShape());
             model.metadata().physics.put("physics", factory.name());
             model.metadata().serves.putAll(serves);
-            model.metadata().serves.putAll(ranges);
+            if (!ranges.isEmpty()) {
+                model.metadata().serves.putAll(factory.familyServes(settings, ranges));
+                model.metadata().serves.putAll(ranges);
+            }
             if (!denoiser) {
                 model.metadata().training.put("noise", Double.isNaN(noiseMax) ? Double.toString(noise)
                     : noise + "-" + noiseMax);

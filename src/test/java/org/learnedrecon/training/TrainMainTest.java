@@ -241,6 +241,26 @@ class TrainMainTest {
                 () -> ModelFile.load(model, m, dense, thirty));
             assertTrue(e.getMessage().contains("model serves views 6-12, but the data has views=30"), e.getMessage());
         }
+        // MRI: a range of accelerations, each with its centre fraction; the model serves both ranges.
+        Path mri = directory.resolve("mri-family.zip");
+        TrainMain.run(new String[] {"train=ellipses", "val=ellipses", "patch=16", "patches=8", "valPatches=4",
+            "physics=mri-cartesian", "physics.size=16", "physics.acceleration=2-6", "physics.center=0.16",
+            "solver=lgd", "net.iterations=2", "net.hiddenChannels=6", "epochs=1", "batch=4", "seed=3",
+            "output=" + mri, "device=CPU"}, ProgressMonitor.NONE);
+        ModelMetadata mriMetadata = ModelFile.readMetadata(mri);
+        assertEquals(Map.of("acceleration", "2-6", "center", "0.053333-0.16"), mriMetadata.serves);
+        PhysicsFactory mriPhysics = PhysicsCatalog.find("mri-cartesian");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, String> four = mriPhysics.completeSettings(Map.of("size", "16", "acceleration", "4",
+                "center", "0.08"));
+            assertTrue(ModelFile.load(mri, m, mriPhysics.create(m, four), four).network() != null);
+            Map<String, String> eight = mriPhysics.completeSettings(Map.of("size", "16", "acceleration", "8",
+                "center", "0.04"));
+            IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+                () -> ModelFile.load(mri, m, mriPhysics.create(m, eight), eight));
+            assertTrue(e.getMessage().contains("model serves acceleration 2-6, but the data has acceleration=8"),
+                e.getMessage());
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
             new String[] {"train=ellipses", "val=ellipses", "patch=32", "physics=ct-parallel",
                 "physics.size=32-64", "solver=lgd", "output=" + directory.resolve("bad-family.zip")},

@@ -104,4 +104,32 @@ class SamplingPatternTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new PoissonDiscSampling(8, 40)
             .generate(64, 64, 1)).getMessage().contains("calibration"));
     }
+
+    /**
+     * A family of accelerations: each seed draws an acceleration log-uniform in the range and a random-line mask of
+     * about that acceleration with centre fraction 0.32 / acceleration; the same seed gives the same mask.
+     */
+    @Test
+    void accelerationRangeDrawsMasksAcrossTheRange() {
+        AccelerationRangeSampling family = new AccelerationRangeSampling(4, 12, 0.32, RandomLineSampling::new);
+        double lowest = 12;
+        double highest = 4;
+        for (long seed = 0; seed < 40; seed++) {
+            double a = family.acceleration(seed);
+            assertTrue(a >= 4 && a <= 12, "acceleration " + a);
+            lowest = Math.min(lowest, a);
+            highest = Math.max(highest, a);
+            SamplingMask mask = family.generate(256, 256, seed);
+            assertEquals(a, mask.achievedAcceleration(), 0.35 * a, "seed " + seed);
+        }
+        assertTrue(lowest < 5 && highest > 10, lowest + " to " + highest);
+        assertEquals(0.08, family.centreFraction(4), 1e-12);
+        assertEquals("0.026667-0.08", family.centreRange());
+        SamplingMask a = family.generate(64, 64, 7);
+        SamplingMask b = family.generate(64, 64, 7);
+        assertEquals(a.achievedAcceleration(), b.achievedAcceleration());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new AccelerationRangeSampling(12, 4, 0.32, RandomLineSampling::new));
+        assertTrue(e.getMessage().startsWith("acceleration=12.0-4.0"), e.getMessage());
+    }
 }
