@@ -41,8 +41,8 @@ import org.scijava.plugin.Plugin;
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code measurements=} (with {@code supervision=[Measurements only]}: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
- * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory, optional: a checkpoint per epoch, and a rerun with the same
- * settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (train
+ * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory,
+ * optional: a checkpoint per epoch, and a rerun with the same settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (train
  * on random patches of that side of the images in {@code train=} / {@code val=}, each a folder of PNG/TIFF/JPEG
  * images of any size or an image file: the Plug-and-play denoiser with a noise-level map over sigma 0 to 0.2 and no
  * physics, the other solvers through the physics on patch x patch images). Esc cancels after the
