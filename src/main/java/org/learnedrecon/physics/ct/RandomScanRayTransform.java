@@ -5,8 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
-import org.learnedrecon.physics.ForwardingOperator;
-import org.learnedrecon.physics.RandomAcquisitionOperator;
+import org.learnedrecon.physics.DrawnOperator;
 
 /**
  * A parallel-beam scan drawn anew for every training batch from a family of scans: the number of views log-uniform
@@ -23,9 +22,8 @@ import org.learnedrecon.physics.RandomAcquisitionOperator;
  * range rounded to whole degrees (once per degree, about 1 s at 128^2), instead of 30 power iterations per batch
  * (9 s at 180 views).
  */
-public final class RandomScanRayTransform extends ForwardingOperator implements RandomAcquisitionOperator {
+public final class RandomScanRayTransform extends DrawnOperator<RayTransform> {
 
-    private final NDManager manager;
     private final int size;
     private final int minViews;
     private final int maxViews;
@@ -33,8 +31,6 @@ public final class RandomScanRayTransform extends ForwardingOperator implements 
     private final double maxRange;
     /** {@code c(range)} by whole degree, see the class comment. */
     private final Map<Long, Double> normPerSqrtView = new HashMap<>();
-    private NDManager current;
-    private RayTransform operator;
 
     /**
      * Starts with the scan of {@code firstViews} views over {@code firstRange} degrees.
@@ -43,12 +39,12 @@ public final class RandomScanRayTransform extends ForwardingOperator implements 
      */
     public RandomScanRayTransform(NDManager manager, int size, int minViews, int maxViews, double minRange,
         double maxRange, int firstViews, double firstRange) {
+        super(manager);
         if (size < 2 || minViews < 1 || maxViews < minViews || !(minRange > 0) || !(maxRange >= minRange)
             || maxRange > 360) {
             throw new IllegalArgumentException("A family of scans needs size >= 2, 1 <= views " + minViews + "-"
                 + maxViews + " (low <= high) and 0 < range " + minRange + "-" + maxRange + " <= 360 degrees");
         }
-        this.manager = manager;
         this.size = size;
         this.minViews = minViews;
         this.maxViews = maxViews;
@@ -66,22 +62,17 @@ public final class RandomScanRayTransform extends ForwardingOperator implements 
     }
 
     private void use(int views, double range) {
-        NDManager next = manager.newSubManager();
-        operator = RayTransform.differentiable(ParallelBeamGeometry.uniform(size, views, range), next);
-        if (current != null) {
-            current.close();
-        }
-        current = next;
+        use(m -> RayTransform.differentiable(ParallelBeamGeometry.uniform(size, views, range), m));
     }
 
     /** {@code c(range) sqrt(views)} of the current draw, see the class comment. */
     @Override
     public OptionalDouble drawNorm() {
-        CtGeometry g = operator.geometry();
+        CtGeometry g = operator().geometry();
         double step = g.angleCount() > 1 ? g.angles()[1] - g.angles()[0] : Math.PI;
         long degrees = Math.round(Math.toDegrees(step) * g.angleCount());
         double c = normPerSqrtView.computeIfAbsent(degrees, d -> {
-            try (NDManager scope = manager.newSubManager()) {
+            try (NDManager scope = manager().newSubManager()) {
                 return RayTransform.differentiable(ParallelBeamGeometry.uniform(size, REFERENCE_VIEWS, d), scope)
                     .normEstimate(scope, 30) / Math.sqrt(REFERENCE_VIEWS);
             }
@@ -91,10 +82,4 @@ public final class RandomScanRayTransform extends ForwardingOperator implements 
 
     /** Views of the scans on which {@code c(range)} is measured. */
     private static final int REFERENCE_VIEWS = 16;
-
-    /** The ray transform of the current draw. */
-    @Override
-    public RayTransform operator() {
-        return operator;
-    }
 }

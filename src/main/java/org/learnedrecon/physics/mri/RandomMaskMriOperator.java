@@ -2,26 +2,22 @@ package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Random;
-import org.learnedrecon.physics.ForwardingOperator;
-import org.learnedrecon.physics.RandomAcquisitionOperator;
+import org.learnedrecon.physics.DrawnOperator;
 
 /**
  * Single-coil Cartesian MRI ({@link CartesianMriOperator}) whose mask is a new draw of a {@link SamplingPattern} at
  * each {@link #draw}: for training solvers that must work with any mask of the pattern. Each draw's mask lives in
  * its own sub-manager of the given one, freed at the next draw.
  */
-public final class RandomMaskMriOperator extends ForwardingOperator implements RandomAcquisitionOperator {
+public final class RandomMaskMriOperator extends DrawnOperator<CartesianMriOperator> {
 
-    private final NDManager manager;
     private final SamplingPattern pattern;
     private final int height;
     private final int width;
-    private NDManager current;
-    private CartesianMriOperator operator;
 
     /** Starts with the pattern's draw for {@code firstSeed}. */
     public RandomMaskMriOperator(NDManager manager, SamplingPattern pattern, int height, int width, long firstSeed) {
-        this.manager = manager;
+        super(manager);
         this.pattern = pattern;
         this.height = height;
         this.width = width;
@@ -34,22 +30,11 @@ public final class RandomMaskMriOperator extends ForwardingOperator implements R
     }
 
     private void use(SamplingMask mask) {
-        NDManager next = manager.newSubManager();
-        operator = new CartesianMriOperator(next, mask);
-        if (current != null) {
-            current.close();
-        }
-        current = next;
+        use(m -> new CartesianMriOperator(m, mask));
     }
 
     /** The mask of the current draw. */
     public SamplingMask mask() {
-        return operator.mask();
-    }
-
-    /** The operator of the current draw. */
-    @Override
-    public CartesianMriOperator operator() {
-        return operator;
+        return operator().mask();
     }
 }
