@@ -57,7 +57,7 @@ public final class CtParallelPhysics implements PhysicsFactory {
         map.put("physics", NAME);
         map.put("size", Integer.toString(geometry.imageSize()));
         map.put("views", Integer.toString(geometry.angleCount()));
-        map.put("range", range == Math.rint(range) ? Long.toString((long) range) : Double.toString(range));
+        map.put("range", SettingRange.number(range));
         map.put("detectors", Integer.toString(geometry.detectorCount()));
         if (!(geometry instanceof ParallelBeamGeometry)) {
             map.put("physics", "ct-" + geometry.getClass().getSimpleName().replace("Geometry", "")

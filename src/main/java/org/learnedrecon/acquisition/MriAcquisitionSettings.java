@@ -65,10 +65,10 @@ public record MriAcquisitionSettings(String mask, double acceleration, double ce
     public Map<String, String> toMetadata(SamplingMask achieved) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mri.mask", mask);
-        m.put("mri.acceleration", MriCartesianPhysics.number(acceleration));
-        m.put("mri.center", MriCartesianPhysics.number(center));
+        m.put("mri.acceleration", SettingRange.number(acceleration));
+        m.put("mri.center", SettingRange.number(center));
         m.put("mri.coils", Integer.toString(coils));
-        m.put("mri.noise", MriCartesianPhysics.number(noise));
+        m.put("mri.noise", SettingRange.number(noise));
         m.put("mri.seed", Long.toString(seed));
         m.put("mri.height", Integer.toString(achieved.height()));
         m.put("mri.width", Integer.toString(achieved.width()));

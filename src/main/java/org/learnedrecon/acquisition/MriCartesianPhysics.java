@@ -82,8 +82,8 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         map.put("physics", NAME);
         map.put("size", height == width ? Integer.toString(height) : width + "x" + height);
         map.put("mask", mask.toLowerCase(Locale.ROOT));
-        map.put("acceleration", number(acceleration));
-        map.put("center", number(center));
+        map.put("acceleration", SettingRange.number(acceleration));
+        map.put("center", SettingRange.number(center));
         map.put("coils", Integer.toString(coils));
         return map;
     }
@@ -108,11 +108,6 @@ public final class MriCartesianPhysics implements PhysicsFactory {
     @Override
     public boolean constrainsModel(String key) {
         return !"maskSeed".equals(key);
-    }
-
-    /** A setting's number as text: whole numbers without a decimal point, so {@code 8} and not {@code 8.0}. */
-    static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     @Override

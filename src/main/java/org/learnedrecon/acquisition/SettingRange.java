@@ -11,6 +11,11 @@ public record SettingRange(double low, double high) {
 
     private static final Pattern RANGE = Pattern.compile("\\s*[0-9]+(\\.[0-9]*)?\\s*-\\s*[0-9]+(\\.[0-9]*)?\\s*");
 
+    /** A setting's number as text: whole numbers without a decimal point, so {@code 8} and not {@code 8.0}. */
+    public static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     /** Whether {@code text} is written as a range {@code lo-hi} (not a single number, not {@code any}). */
     public static boolean isRange(String text) {
         return text != null && RANGE.matcher(text).matches();

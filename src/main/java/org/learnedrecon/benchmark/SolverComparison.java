@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
+import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.models.IncompatibleModelException;
@@ -372,7 +373,7 @@ public final class SolverComparison {
             int iterations = integer("mriIterations", 100);
             double waveletLambda = MriSolverFactory.defaultLambda(MriSolverFactory.WAVELET);
             rows.add(score(title, set, String.format(Locale.ROOT, "Wavelet %d (lambda %s)", iterations,
-                number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
+                SettingRange.number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
                 MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) -> new CartesianMriOperator(manager, mask)));
         }
@@ -431,10 +432,10 @@ public final class SolverComparison {
         Row best = null;
         for (double lambda : lambdas) {
             Row row = score(scenario, set, label, truth, y, op, tv.create(lambda));
-            System.err.printf(Locale.ROOT, "  %s lambda %s: %.2f dB%n", label, number(lambda), row.psnr());
+            System.err.printf(Locale.ROOT, "  %s lambda %s: %.2f dB%n", label, SettingRange.number(lambda), row.psnr());
             if (best == null || row.psnr() > best.psnr()) {
                 String name = String.format(Locale.ROOT, lambdas.length > 1 ? "%s (best lambda %s)"
-                    : "%s (lambda %s)", label, number(lambda));
+                    : "%s (lambda %s)", label, SettingRange.number(lambda));
                 best = new Row(row.scenario(), row.testSet(), name, row.psnr(), row.ssim(), row.secondsPerSlice());
             }
         }
@@ -493,10 +494,6 @@ public final class SolverComparison {
 
     private static double mean(double[] values) {
         return Arrays.stream(values).average().orElse(Double.NaN);
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private String option(String key, String fallback) {
