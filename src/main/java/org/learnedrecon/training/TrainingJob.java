@@ -144,8 +144,7 @@ public final class TrainingJob {
         physicsSettings.forEach((key, value) -> {
             if (SettingRange.isRange(value)) {
                 ranges.put(key, value.replace(" ", ""));
-                double low = SettingRange.parse("physics." + key, value).low();
-                first.put(key, low == Math.rint(low) ? Long.toString((long) low) : Double.toString(low));
+                first.put(key, SettingRange.number(SettingRange.parse("physics." + key, value).low()));
             }
         });
         Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
@@ -166,19 +165,9 @@ public final class TrainingJob {
             if (denoiser) {
                 run = new TrainingRun(network, denoising(operator.domainShape(), network), training,
                     validation, config);
-            } else if (measured != null) {
-                MeasurementTask task = new MeasurementTask(operator, measurementNoise(factory, operator), initial);
-                checkInitFits(operator, settings);
-                if (Double.isNaN(config.intensityScale)) {
-                    config.intensityScale(reconstructedMaximum(task, manager));
-                }
-                run = TrainingRun.onMeasuredData(network, task, new EquivariantImagingLoss(operator,
-                    measurementNoise(factory, operator), eiAlpha), measured.sinograms(), validation, config);
             } else {
-                MeasurementTask task = new MeasurementTask(operator, measurementNoise(factory, operator), initial);
-                run = supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
-                    : new TrainingRun(network, task, new EquivariantImagingLoss(operator,
-                        measurementNoise(factory, operator), eiAlpha), training, validation, config.keepBest(false));
+                run = measurementRun(network, operator, measurementNoise(factory, operator), initial, settings,
+                    manager);
             }
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
@@ -196,6 +185,27 @@ public final class TrainingJob {
             save(model, denoiser, target);
             return result;
         }
+    }
+
+    /**
+     * The run of a reconstruction network on measurements with {@code noise} (stateless: it serves the simulated
+     * measurements and the equivariance term's alike): simulated from {@link #training}, supervised by the images or
+     * not, or the {@link #measured} data.
+     */
+    private TrainingRun measurementRun(Block network, ForwardOperator operator, MeasurementNoise noise,
+        Solver initial, Map<String, String> settings, NDManager manager) throws IOException {
+        MeasurementTask task = new MeasurementTask(operator, noise, initial);
+        if (measured != null) {
+            checkInitFits(operator, settings);
+            if (Double.isNaN(config.intensityScale)) {
+                config.intensityScale(reconstructedMaximum(task, manager));
+            }
+            return TrainingRun.onMeasuredData(network, task, new EquivariantImagingLoss(operator, noise, eiAlpha),
+                measured.sinograms(), validation, config);
+        }
+        return supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
+            : new TrainingRun(network, task, new EquivariantImagingLoss(operator, noise, eiAlpha), training,
+                validation, config.keepBest(false));
     }
 
     /** The checks of a training on {@link #measured} data, each naming the key at fault. */
