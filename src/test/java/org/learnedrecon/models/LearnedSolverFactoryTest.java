@@ -262,16 +262,8 @@ class LearnedSolverFactoryTest {
                 CtParallelPhysics.settingsOf(g), manager -> RayTransform.differentiable(g, manager),
                 DeviceChoice.CPU)) {
             assertEquals("lgd-ct30", lgd.modelName());
-            NDArray truth = org.learnedrecon.io.TensorAdapter.toTensor(m,
-                org.learnedrecon.phantoms.SheppLoganPhantom.stack(96, 1));
-            NDArray y = RayTransform.matrixFree(g).apply(truth);
-            NDArray x = lgd.reconstruct(y, ProgressMonitor.NONE);
-            assertEquals(new Shape(1, 96, 96), x.getShape());
-            NDArray fbp = SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0).reconstruct(y,
-                RayTransform.matrixFree(g), ProgressMonitor.NONE);
-            double learned = org.learnedrecon.metrics.Psnr.compute(truth, x, 1.0)[0];
-            double filtered = org.learnedrecon.metrics.Psnr.compute(truth, fbp, 1.0)[0];
-            assertTrue(learned > filtered + 1, "LGD " + learned + " dB vs FBP " + filtered + " dB at 96 x 96");
+            double[] psnr = learnedAndFbpOnSheppLogan(m, lgd, g);
+            assertTrue(psnr[0] > psnr[1] + 1, "LGD " + psnr[0] + " dB vs FBP " + psnr[1] + " dB at 96 x 96");
         }
         CtGeometry small = CtGeometryKeys.parallel(32, 30, 180, 0);
         IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
@@ -293,15 +285,8 @@ class LearnedSolverFactoryTest {
                 CtParallelPhysics.settingsOf(g), manager -> RayTransform.differentiable(g, manager),
                 DeviceChoice.CPU)) {
             assertEquals("lgd-ct-family", lgd.modelName());
-            NDArray truth = org.learnedrecon.io.TensorAdapter.toTensor(m,
-                org.learnedrecon.phantoms.SheppLoganPhantom.stack(96, 1));
-            NDArray y = RayTransform.matrixFree(g).apply(truth);
-            NDArray x = lgd.reconstruct(y, ProgressMonitor.NONE);
-            NDArray fbp = SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0).reconstruct(y,
-                RayTransform.matrixFree(g), ProgressMonitor.NONE);
-            double learned = org.learnedrecon.metrics.Psnr.compute(truth, x, 1.0)[0];
-            double filtered = org.learnedrecon.metrics.Psnr.compute(truth, fbp, 1.0)[0];
-            assertTrue(learned > filtered + 1, "family LGD " + learned + " dB vs FBP " + filtered + " dB");
+            double[] psnr = learnedAndFbpOnSheppLogan(m, lgd, g);
+            assertTrue(psnr[0] > psnr[1] + 1, "family LGD " + psnr[0] + " dB vs FBP " + psnr[1] + " dB");
         }
         CtGeometry thirty = CtGeometryKeys.parallel(128, 30, 180, 0);
         try (LoadedLearnedSolver exact = LearnedSolverFactory.load(SolverFactory.LGD, "auto",
@@ -314,6 +299,23 @@ class LearnedSolverFactoryTest {
             () -> LearnedSolverFactory.load(SolverFactory.LGD, "lgd-ct-family", CtParallelPhysics.settingsOf(ten),
                 manager -> RayTransform.differentiable(ten, manager), DeviceChoice.CPU));
         assertTrue(e.getMessage().contains("model serves views 20-180, but the data has views=10"), e.getMessage());
+    }
+
+    /**
+     * PSNR of {@code lgd} and of Hann FBP on a noiseless Shepp-Logan sinogram of {@code g}; checks that the learned
+     * reconstruction has the image's size.
+     */
+    private static double[] learnedAndFbpOnSheppLogan(NDManager m, LoadedLearnedSolver lgd, CtGeometry g) {
+        int n = g.imageSize();
+        NDArray truth = org.learnedrecon.io.TensorAdapter.toTensor(m,
+            org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
+        NDArray y = RayTransform.matrixFree(g).apply(truth);
+        NDArray x = lgd.reconstruct(y, ProgressMonitor.NONE);
+        assertEquals(new Shape(1, n, n), x.getShape());
+        NDArray fbp = SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0).reconstruct(y,
+            RayTransform.matrixFree(g), ProgressMonitor.NONE);
+        return new double[] {org.learnedrecon.metrics.Psnr.compute(truth, x, 1.0)[0],
+            org.learnedrecon.metrics.Psnr.compute(truth, fbp, 1.0)[0]};
     }
 
     @Test
