@@ -39,7 +39,9 @@ import org.scijava.plugin.Plugin;
  * the random-line pattern for each batch, so the model learns the pattern rather than one mask; or mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
- * rate) {@code seed=}; {@code measurements=} (with {@code supervision=[Measurements only]}: the title of an open
+ * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
+ * measurements alone with equivariant imaging; or split per batch as in SSDU, the choice for MRI);
+ * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory,
  * optional: a checkpoint per epoch, and a rerun with the same settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (train
@@ -98,7 +100,8 @@ public class TrainSolverCommand extends MonitoredCommand {
         SolverFactory.PNP, SolverFactory.POST_PROCESSING})
     private String solver = SolverFactory.LGD;
 
-    @Parameter(label = "Supervision (what the network learns from)", choices = {IMAGES, MEASUREMENTS_ONLY})
+    @Parameter(label = "Supervision (what the network learns from)", choices = {IMAGES, MEASUREMENTS_ONLY,
+        MEASUREMENTS_SPLIT})
     private String supervision = IMAGES;
 
     @Parameter(label = "Measurements (open sinogram stack to learn from, with Measurements only; replaces training"
@@ -252,9 +255,13 @@ public class TrainSolverCommand extends MonitoredCommand {
         train(job);
     }
 
-    /** Supervision choices: clean images, or the simulated measurements alone (equivariant imaging). */
+    /**
+     * Supervision choices: clean images, the measurements alone (equivariant imaging), or the measurements alone split
+     * into the network's and the loss's parts (SSDU for MRI, views for CT).
+     */
     public static final String IMAGES = "Images";
     public static final String MEASUREMENTS_ONLY = "Measurements only";
+    public static final String MEASUREMENTS_SPLIT = "Measurements only (split)";
 
     /** Noise range and validation patches of {@code patch=} training. */
     public static final double PATCH_SIGMA_MAX = 0.2;

@@ -29,21 +29,10 @@ import org.learnedrecon.physics.noise.MeasurementNoise;
  * <p>The loss sees only measurements, the operator and the network: there is no argument through which a clean
  * image could reach it.
  */
-public final class EquivariantImagingLoss {
+public final class EquivariantImagingLoss implements MeasurementLoss {
 
     /** EI weight of Chen et al.'s CT experiments (sinogram MSE in pixel units, images in [0, 1]). */
     public static final double DEFAULT_ALPHA = 100;
-
-    /** The terms of one batch: the total to minimise, and its measurement-consistency part. */
-    public static final class Terms {
-        public final NDArray total;
-        public final NDArray consistency;
-
-        Terms(NDArray total, NDArray consistency) {
-            this.total = total;
-            this.consistency = consistency;
-        }
-    }
 
     private final ForwardOperator operator;
     private final MeasurementNoise noise;
@@ -66,6 +55,7 @@ public final class EquivariantImagingLoss {
      * The loss of the reconstruction {@code f} on measurements {@code y}; the transforms and the noise are drawn from
      * {@code random}.
      */
+    @Override
     public Terms loss(UnaryOperator<NDArray> f, NDArray y, Random random) {
         NDArray x1 = f.apply(y);
         NDArray consistency = operator.apply(x1).sub(y).square().mean();
@@ -87,7 +77,7 @@ public final class EquivariantImagingLoss {
         return new Terms(consistency.add(equivariance.mul((float) alpha)), consistency);
     }
 
-    /** For metadata and checkpoint fingerprints. */
+    @Override
     public String description() {
         return alpha == 0 ? "measurement consistency mean((A f(y) - y)^2) only"
             : String.format(Locale.ROOT, "equivariant imaging: mean((A f(y) - y)^2) + %s * mean((f(A T x + n) - T x)^2),"

@@ -10,9 +10,22 @@ public enum Supervision {
      * The simulated measurements alone ({@link EquivariantImagingLoss}); the clean images only make the
      * measurements. Needs a network that applies the operator inside itself (LGD, LPD).
      */
-    MEASUREMENTS;
+    MEASUREMENTS,
+    /**
+     * The measurements alone, split per batch into the network's part and the loss's part
+     * ({@link SplitMeasurementLoss}: SSDU for MRI, views for CT). Also needs LGD or LPD.
+     */
+    SPLIT;
 
-    /** {@code images} or {@code measurements} (any case; {@code Measurements only} as in the dialog). */
+    /** Whether the network learns from measurements alone (no clean image reaches the loss). */
+    public boolean fromMeasurementsOnly() {
+        return this != IMAGES;
+    }
+
+    /**
+     * {@code images}, {@code measurements} or {@code split} (any case; {@code Measurements only} and
+     * {@code Measurements only (split)} as in the dialog).
+     */
     public static Supervision parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("images")) {
@@ -21,6 +34,10 @@ public enum Supervision {
         if (v.equals("measurements") || v.equals("measurements only")) {
             return MEASUREMENTS;
         }
-        throw new IllegalArgumentException("supervision=" + value + " is unknown: choose images or measurements");
+        if (v.equals("split") || v.equals("measurements only (split)")) {
+            return SPLIT;
+        }
+        throw new IllegalArgumentException("supervision=" + value
+            + " is unknown: choose images, measurements or split");
     }
 }

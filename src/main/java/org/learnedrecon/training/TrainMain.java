@@ -37,7 +37,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
- * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false}). With
+ * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false});
+ * {@code supervision=split} does the same with split measurements ({@link SplitMeasurementLoss}: SSDU for MRI, the
+ * views for CT; {@code split} = the share held out for the loss, default 0.4). With
  * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
  * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
  * instead of simulating them ({@link MeasuredSinograms}); {@code train=} is not needed, {@code val=} (clean images)
@@ -112,12 +114,14 @@ public final class TrainMain {
     private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) throws java.io.IOException {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(a.getOrDefault("supervision", "images"));
-        boolean fromMeasurements = job.supervision == Supervision.MEASUREMENTS;
+        boolean fromMeasurements = job.supervision.fromMeasurementsOnly();
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
+        job.splitFraction = Double.parseDouble(a.getOrDefault("split",
+            Double.toString(SplitMeasurementLoss.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"
-                + " supervision=measurements keeps the last epoch");
+                + " supervision=" + a.get("supervision") + " keeps the last epoch");
         }
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
         if (a.containsKey("measurements")) {

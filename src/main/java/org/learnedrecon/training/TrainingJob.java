@@ -22,6 +22,7 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.SubsetOperator;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.physics.noise.RandomLevelNoise;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -79,12 +80,15 @@ public final class TrainingJob {
     public double sigmaMax = Double.NaN;
     /**
      * What the network learns from. {@link Supervision#MEASUREMENTS} trains on the measurements simulated from
-     * {@link #training} alone ({@link EquivariantImagingLoss} with weight {@link #eiAlpha}) and keeps the last
-     * epoch's weights, so no clean image chooses the model either.
+     * {@link #training} alone ({@link EquivariantImagingLoss} with weight {@link #eiAlpha}), {@link Supervision#SPLIT}
+     * on them split ({@link SplitMeasurementLoss}, {@link #splitFraction}); both keep the last epoch's weights, so no
+     * clean image chooses the model either.
      */
     public Supervision supervision = Supervision.IMAGES;
     /** Weight of the equivariance term of measurement-only training (0: measurement consistency alone). */
     public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
+    /** {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss. */
+    public double splitFraction = SplitMeasurementLoss.DEFAULT_FRACTION;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
@@ -116,10 +120,11 @@ public final class TrainingJob {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
         }
-        if (supervision == Supervision.MEASUREMENTS
+        if (supervision.fromMeasurementsOnly()
             && (onPatches() || !NetworkCatalog.appliesOperatorInside(architecture.toLowerCase(Locale.ROOT)))) {
-            throw new IllegalArgumentException("supervision=measurements trains a solver that applies the operator"
-                + " itself (lgd, lpd), so the loss can reach the null space through it; solver=" + architecture
+            throw new IllegalArgumentException("supervision=" + supervision.name().toLowerCase(Locale.ROOT)
+                + " trains a solver that applies the operator itself (lgd, lpd), so the loss can reach the null"
+                + " space through it; solver=" + architecture
                 + " cannot learn from measurements alone here: use supervision=images");
         }
         Device target = DeepLearningRuntime.device(device);
@@ -151,9 +156,12 @@ public final class TrainingJob {
             : factory.completeSettings(first));
         settings.remove("physics");
         try (NDManager manager = NDManager.newBaseManager(target)) {
-            ForwardOperator operator = !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
+            ForwardOperator acquisition = !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
                 : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
+            // Split measurements: the network holds the operator that the loss restricts to the network's part.
+            ForwardOperator operator = supervision == Supervision.SPLIT ? new SubsetOperator(acquisition)
+                : acquisition;
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
             boolean denoiser = NetworkCatalog.isDenoiser(name);
@@ -166,7 +174,7 @@ public final class TrainingJob {
                 run = new TrainingRun(network, denoising(operator.domainShape(), network), training,
                     validation, config);
             } else {
-                run = measurementRun(network, operator, measurementNoise(factory, operator), initial, settings,
+                run = measurementRun(network, operator, measurementNoise(factory, acquisition), initial, settings,
                     manager);
             }
             TrainingResult result = run.run(manager, listener, progress);
@@ -200,19 +208,25 @@ public final class TrainingJob {
             if (Double.isNaN(config.intensityScale)) {
                 config.intensityScale(reconstructedMaximum(task, manager));
             }
-            return TrainingRun.onMeasuredData(network, task, new EquivariantImagingLoss(operator, noise, eiAlpha),
-                measured.sinograms(), validation, config);
+            return TrainingRun.onMeasuredData(network, task, measurementLoss(operator, noise), measured.sinograms(),
+                validation, config);
         }
         return supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
-            : new TrainingRun(network, task, new EquivariantImagingLoss(operator, noise, eiAlpha), training,
-                validation, config.keepBest(false));
+            : new TrainingRun(network, task, measurementLoss(operator, noise), training, validation,
+                config.keepBest(false));
+    }
+
+    /** The loss of {@link #supervision} from measurements alone. */
+    private MeasurementLoss measurementLoss(ForwardOperator operator, MeasurementNoise noise) {
+        return supervision == Supervision.SPLIT ? new SplitMeasurementLoss((SubsetOperator) operator, splitFraction)
+            : new EquivariantImagingLoss(operator, noise, eiAlpha);
     }
 
     /** The checks of a training on {@link #measured} data, each naming the key at fault. */
     private void checkMeasured() {
-        if (supervision != Supervision.MEASUREMENTS) {
+        if (!supervision.fromMeasurementsOnly()) {
             throw new IllegalArgumentException("measurements=" + measured.sinograms().description() + " holds"
-                + " measured data, without clean images: give supervision=measurements");
+                + " measured data, without clean images: give supervision=measurements or split");
         }
         if (physics != null && !CtParallelPhysics.NAME.equals(physics)) {
             throw new IllegalArgumentException("measurements= reads CT sinogram stacks (" + CtParallelPhysics.NAME

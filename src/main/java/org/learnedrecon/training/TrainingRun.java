@@ -30,8 +30,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * Training of a network on a {@link TrainingTask}: Adam on the mean squared error to the clean image (supervised) or
- * on an {@link EquivariantImagingLoss} of the simulated measurements alone, validation PSNR after every epoch, a
- * checkpoint after every epoch, and exact resume.
+ * on a {@link MeasurementLoss} of the measurements alone (equivariant imaging, split measurements), validation PSNR
+ * after every epoch, a checkpoint after every epoch, and exact resume.
  *
  * <p>Why our own loop rather than DJL's {@code Trainer}/{@code EasyTrain}: exact resume needs the optimizer state
  * (DJL's Adam hides it, see {@link AdamOptimizer}) and the data order and noise as functions of (seed, epoch, batch)
@@ -63,7 +63,7 @@ public final class TrainingRun {
     private final TrainingTask task;
     /** Measurement-only training: the task that simulates the measurements and the loss on them; else null. */
     private final MeasurementTask measurementTask;
-    private final EquivariantImagingLoss measurementLoss;
+    private final MeasurementLoss measurementLoss;
     /** Whether {@link #training} holds measured data (sinograms) rather than images to simulate them from. */
     private final boolean measured;
     private final TrainingImages training;
@@ -81,7 +81,7 @@ public final class TrainingRun {
      * {@code loss} on the measurements alone. Validation still reports PSNR on the clean validation images, for
      * monitoring and model selection when {@link TrainingConfig#keepBest} is set.
      */
-    public TrainingRun(Block network, MeasurementTask task, EquivariantImagingLoss loss, TrainingImages training,
+    public TrainingRun(Block network, MeasurementTask task, MeasurementLoss loss, TrainingImages training,
         TrainingImages validation, TrainingConfig config) {
         this(network, task, task, loss, false, training, validation, config);
     }
@@ -93,13 +93,13 @@ public final class TrainingRun {
      * reconstruction and the noise. {@code validation} (clean images, measurements simulated by {@code task}) may be
      * {@code null}: the epochs then report no validation PSNR (NaN) and the last epoch is kept.
      */
-    public static TrainingRun onMeasuredData(Block network, MeasurementTask task, EquivariantImagingLoss loss,
+    public static TrainingRun onMeasuredData(Block network, MeasurementTask task, MeasurementLoss loss,
         TrainingImages measurements, TrainingImages validation, TrainingConfig config) {
         return new TrainingRun(network, task, task, loss, true, measurements, validation, config.keepBest(false));
     }
 
     private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
-        EquivariantImagingLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
+        MeasurementLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
         config.validate();
         this.network = network;

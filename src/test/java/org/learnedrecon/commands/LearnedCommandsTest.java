@@ -174,6 +174,20 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         assertEquals("32", metadata.physics.get("size"));
     }
 
+    /** Measurements only (split): SSDU from the dialog, for MRI; the model says it learnt from split k-space lines. */
+    @Test
+    void trainsMriFromSplitMeasurements() throws Exception {
+        Path output = directory.resolve("tiny-ssdu.zip");
+        commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation", validationImages,
+            "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "supervision",
+            TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4,
+            "epochs", 1, "batch", 4, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertTrue(metadata.training.get("loss").startsWith("split measurements (SSDU)"),
+            metadata.training.get("loss"));
+        assertEquals("last epoch", metadata.training.get("modelSelection"));
+    }
+
     @Test
     void measurementSupervisionOfAPostProcessingNetworkIsRefusedNamingTheKey() {
         assertFails("supervision=measurements", () -> commands.run(TrainSolverCommand.class, false, "training",
