@@ -40,7 +40,7 @@ import org.scijava.plugin.Plugin;
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
- * measurements alone with equivariant imaging; or split per batch as in SSDU, the choice for MRI);
+ * measurements alone with equivariant imaging; or split per batch as in SSDU, MRI only);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory,
@@ -257,7 +257,7 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     /**
      * Supervision choices: clean images, the measurements alone (equivariant imaging), or the measurements alone split
-     * into the network's and the loss's parts (SSDU for MRI, views for CT).
+     * into the network's and the loss's parts (SSDU; MRI only).
      */
     public static final String IMAGES = "Images";
     public static final String MEASUREMENTS_ONLY = "Measurements only";

@@ -13,7 +13,7 @@ public enum Supervision {
     MEASUREMENTS,
     /**
      * The measurements alone, split per batch into the network's part and the loss's part
-     * ({@link SplitMeasurementLoss}: SSDU for MRI, views for CT). Also needs LGD or LPD.
+     * ({@link SplitMeasurementLoss}: SSDU; MRI only). Also needs LGD or LPD.
      */
     SPLIT;
 

@@ -38,8 +38,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
  * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false});
- * {@code supervision=split} does the same with split measurements ({@link SplitMeasurementLoss}: SSDU for MRI, the
- * views for CT; {@code split} = the share held out for the loss, default 0.4). With
+ * {@code supervision=split} does the same with split measurements ({@link SplitMeasurementLoss}: SSDU, MRI
+ * only; {@code split} = the share held out for the loss, default 0.4). With
  * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
  * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
  * instead of simulating them ({@link MeasuredSinograms}); {@code train=} is not needed, {@code val=} (clean images)

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.acquisition.SettingRange;
@@ -126,6 +127,11 @@ public final class TrainingJob {
                 + " trains a solver that applies the operator itself (lgd, lpd), so the loss can reach the null"
                 + " space through it; solver=" + architecture
                 + " cannot learn from measurements alone here: use supervision=images");
+        }
+        if (supervision == Supervision.SPLIT && (measured != null || !MriCartesianPhysics.NAME.equals(physics))) {
+            throw new IllegalArgumentException("supervision=split splits MRI k-space (SSDU, physics="
+                + MriCartesianPhysics.NAME + "), not physics=" + (measured != null ? CtParallelPhysics.NAME : physics)
+                + ": for CT use supervision=measurements (equivariant imaging)");
         }
         Device target = DeepLearningRuntime.device(device);
         return DeepLearningRuntime.call(() -> {
