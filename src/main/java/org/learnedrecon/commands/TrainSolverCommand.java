@@ -16,6 +16,7 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.ImageSliceDataset;
+import org.learnedrecon.training.MeasuredKspace;
 import org.learnedrecon.training.MeasuredSinograms;
 import org.learnedrecon.training.PatchCorpus;
 import org.learnedrecon.training.Supervision;
@@ -43,7 +44,8 @@ import org.scijava.plugin.Plugin;
  * measurements alone with equivariant imaging; or split per batch as in SSDU, MRI only);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
- * {@code angles=}/{@code range=} when it has none; validation images optional); {@code checkpoint=} (directory,
+ * {@code angles=}/{@code range=} when it has none; with {@code physics=[MRI Cartesian]} an open complex k-space
+ * hyperstack with the {@code mri.*} Info Simulate MRI writes, its mask; validation images optional); {@code checkpoint=} (directory,
  * optional: a checkpoint per epoch, and a rerun with the same settings resumes from it); {@code output=} (model file); {@code device=[Auto|CPU|GPU]}; {@code patch=} (train
  * on random patches of that side of the images in {@code train=} / {@code val=}, each a folder of PNG/TIFF/JPEG
  * images of any size or an image file: the Plug-and-play denoiser with a noise-level map over sigma 0 to 0.2 and no
@@ -104,7 +106,7 @@ public class TrainSolverCommand extends MonitoredCommand {
         MEASUREMENTS_SPLIT})
     private String supervision = IMAGES;
 
-    @Parameter(label = "Measurements (open sinogram stack to learn from, with Measurements only; replaces training"
+    @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only; replaces training"
         + " images)", required = false)
     private MetadataImage measurements;
 
@@ -205,17 +207,18 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     /**
      * Learning from an open stack of measured sinograms ({@link MeasuredSinograms}): the scan from its Info, or when
-     * the Info has none a parallel beam of {@code angles=} over {@code range=}; clean validation images optional;
+     * the Info has none a parallel beam of {@code angles=} over {@code range=}; or with {@code physics=[MRI Cartesian]}
+     * from measured k-space and the mask of its Info ({@link MeasuredKspace}); clean validation images optional;
      * {@code noise=} is the noise of the equivariance term's virtual measurements.
      */
     private void measured(TrainingJob job) {
-        if (!CT.equalsIgnoreCase(physics)) {
-            throw new IllegalArgumentException("measurements=" + measurements.title() + " reads CT sinograms:"
-                + " physics=[" + physics + "] (measured k-space) is not supported yet");
+        if (CT.equalsIgnoreCase(physics)) {
+            boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);
+            job.measured = MeasuredSinograms.fromImage(measurements, stored ? 0 : angles, stored ? 0 : range, 0);
+        } else {
+            job.measured = MeasuredKspace.fromImage(measurements);
         }
-        boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);
-        job.measured = MeasuredSinograms.fromImage(measurements, stored ? 0 : angles, stored ? 0 : range, 0);
-        job.physics = CtParallelPhysics.NAME;
+        job.physics = job.measured.physics();
         if (validation != null || (val != null && !val.getPath().isBlank())) {
             job.validation = dataset(validation, val, "validation", "val");
         }

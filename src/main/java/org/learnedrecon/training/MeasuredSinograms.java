@@ -1,13 +1,16 @@
 package org.learnedrecon.training;
 
+import ai.djl.ndarray.NDManager;
 import ij.ImagePlus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageInfoMetadata;
 import org.learnedrecon.io.MetadataImage;
+import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.CtGeometry;
 
 /**
@@ -20,7 +23,22 @@ import org.learnedrecon.physics.ct.CtGeometry;
  * @param sinograms the slices, each {@code views x detectors}
  * @param settings the scan as {@code ct-parallel} physics settings ({@link CtParallelPhysics#settingsOf})
  */
-public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String> settings) {
+public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String> settings) implements MeasuredData {
+
+    @Override
+    public TrainingImages measurements() {
+        return sinograms;
+    }
+
+    @Override
+    public String physics() {
+        return CtParallelPhysics.NAME;
+    }
+
+    @Override
+    public ForwardOperator operator(NDManager manager) {
+        return PhysicsCatalog.find(CtParallelPhysics.NAME).create(manager, settings);
+    }
 
     /**
      * Reads {@code file}; {@code views}, {@code range}, {@code size} (0: not given) override or stand in for the

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -42,7 +43,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * only; {@code split} = the share held out for the loss, default 0.4). With
  * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
  * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
- * instead of simulating them ({@link MeasuredSinograms}); {@code train=} is not needed, {@code val=} (clean images)
+ * instead of simulating them ({@link MeasuredSinograms}; with {@code physics=mri-cartesian} a complex k-space
+ * hyperstack with its {@code mri.*} Info, {@link MeasuredKspace}); {@code train=} is not needed, {@code val=} (clean images)
  * is optional, {@code noise=} is the noise of the virtual measurements of the equivariance term, and {@code init=}'s
  * model must fit the scan.
  *
@@ -126,7 +128,9 @@ public final class TrainMain {
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
         if (a.containsKey("measurements")) {
             // Measured sinograms: their Info (or physics.views/range/size) gives the scan; val= is optional.
-            job.measured = MeasuredSinograms.fromTiff(Path.of(a.get("measurements")),
+            job.measured = MriCartesianPhysics.NAME.equals(a.get("physics"))
+                ? MeasuredKspace.fromTiff(Path.of(a.get("measurements")))
+                : MeasuredSinograms.fromTiff(Path.of(a.get("measurements")),
                 Integer.parseInt(a.getOrDefault("physics.views", "0")),
                 Double.parseDouble(a.getOrDefault("physics.range", "0")),
                 Integer.parseInt(a.getOrDefault("physics.size", "0")));

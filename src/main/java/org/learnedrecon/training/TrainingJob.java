@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
@@ -43,10 +42,10 @@ public final class TrainingJob {
     public TrainingImages training;
     public TrainingImages validation;
     /**
-     * Measured sinograms to learn from instead of {@link #training} ({@code measurements=}, with
-     * {@link Supervision#MEASUREMENTS}): their scan is the physics; {@link #validation} is then optional.
+     * Measured sinograms or k-space to learn from instead of {@link #training} ({@code measurements=}, with a
+     * measurements-only {@link #supervision}): their acquisition is the physics; {@link #validation} is then optional.
      */
-    public MeasuredSinograms measured;
+    public MeasuredData measured;
     /**
      * Denoisers only: the side of the square patches they train on (the images' size), or 0 to take the image size
      * from the physics' operator. With patches the denoiser needs no physics.
@@ -128,9 +127,10 @@ public final class TrainingJob {
                 + " space through it; solver=" + architecture
                 + " cannot learn from measurements alone here: use supervision=images");
         }
-        if (supervision == Supervision.SPLIT && (measured != null || !MriCartesianPhysics.NAME.equals(physics))) {
+        String physicsName = measured != null ? measured.physics() : physics;
+        if (supervision == Supervision.SPLIT && !MriCartesianPhysics.NAME.equals(physicsName)) {
             throw new IllegalArgumentException("supervision=split splits MRI k-space (SSDU, physics="
-                + MriCartesianPhysics.NAME + "), not physics=" + (measured != null ? CtParallelPhysics.NAME : physics)
+                + MriCartesianPhysics.NAME + "), not physics=" + physicsName
                 + ": for CT use supervision=measurements (equivariant imaging)");
         }
         Device target = DeepLearningRuntime.device(device);
@@ -148,7 +148,7 @@ public final class TrainingJob {
         if (onPatches()) {
             return trainDenoiserOnPatches(target, listener, progress);
         }
-        PhysicsFactory factory = PhysicsCatalog.find(measured != null ? CtParallelPhysics.NAME : physics);
+        PhysicsFactory factory = PhysicsCatalog.find(measured != null ? measured.physics() : physics);
         // Settings given as ranges (views=20-180) train over a family: the first draw is at their low ends.
         Map<String, String> ranges = new LinkedHashMap<>();
         Map<String, String> first = new LinkedHashMap<>(physicsSettings);
@@ -162,7 +162,8 @@ public final class TrainingJob {
             : factory.completeSettings(first));
         settings.remove("physics");
         try (NDManager manager = NDManager.newBaseManager(target)) {
-            ForwardOperator acquisition = !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
+            ForwardOperator acquisition = measured != null ? measured.operator(manager)
+                : !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
                 : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
             // Split measurements: the network holds the operator that the loss restricts to the network's part.
@@ -214,7 +215,7 @@ public final class TrainingJob {
             if (Double.isNaN(config.intensityScale)) {
                 config.intensityScale(reconstructedMaximum(task, manager));
             }
-            return TrainingRun.onMeasuredData(network, task, measurementLoss(operator, noise), measured.sinograms(),
+            return TrainingRun.onMeasuredData(network, task, measurementLoss(operator, noise), measured.measurements(),
                 validation, config);
         }
         return supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
@@ -231,19 +232,19 @@ public final class TrainingJob {
     /** The checks of a training on {@link #measured} data, each naming the key at fault. */
     private void checkMeasured() {
         if (!supervision.fromMeasurementsOnly()) {
-            throw new IllegalArgumentException("measurements=" + measured.sinograms().description() + " holds"
+            throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " holds"
                 + " measured data, without clean images: give supervision=measurements or split");
         }
-        if (physics != null && !CtParallelPhysics.NAME.equals(physics)) {
-            throw new IllegalArgumentException("measurements= reads CT sinogram stacks (" + CtParallelPhysics.NAME
-                + "), not physics=" + physics + " (measured k-space is not supported yet)");
+        if (physics != null && !measured.physics().equals(physics)) {
+            throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " holds "
+                + measured.physics() + " data, not physics=" + physics);
         }
         if (architecture == null || output == null) {
             throw new IllegalArgumentException("A training job needs an architecture and an output file");
         }
-        if (measured.sinograms().size() < config.batchSize) {
-            throw new IllegalArgumentException("measurements=" + measured.sinograms().description() + " has "
-                + measured.sinograms().size() + " slice(s), fewer than batch=" + config.batchSize
+        if (measured.measurements().size() < config.batchSize) {
+            throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " has "
+                + measured.measurements().size() + " slice(s), fewer than batch=" + config.batchSize
                 + ": give a smaller batch or more slices");
         }
     }
@@ -254,12 +255,12 @@ public final class TrainingJob {
             return;
         }
         Map<String, String> physics = new LinkedHashMap<>(settings);
-        physics.put("physics", CtParallelPhysics.NAME);
+        physics.put("physics", measured.physics());
         java.util.List<String> problems = ModelFile.compatibilityProblems(ModelFile.readMetadata(config.initialModel),
             operator, physics);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("init=" + config.initialModel.getFileName() + " does not fit measurements="
-                + measured.sinograms().description() + ": " + String.join("; ", problems));
+                + measured.measurements().description() + ": " + String.join("; ", problems));
         }
     }
 
@@ -268,10 +269,10 @@ public final class TrainingJob {
      * of the initial reconstructions (FBP) of up to 16 of the measurements, as the training maximum is for images.
      */
     private double reconstructedMaximum(MeasurementTask task, NDManager manager) {
-        int count = Math.min(16, measured.sinograms().size());
+        int count = Math.min(16, measured.measurements().size());
         int[] indices = java.util.stream.IntStream.range(0, count).toArray();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray y = measured.sinograms().batch(scope, indices, task.rangeShape(), 1.0);
+            NDArray y = measured.measurements().batch(scope, indices, task.rangeShape(), 1.0, new java.util.Random(0));
             return task.networkInputs(y).get(1).max().getFloat();
         }
     }
@@ -336,9 +337,9 @@ public final class TrainingJob {
     /** A one-line description for logs. */
     public String describe() {
         return String.format(Locale.ROOT, "%s %s on %s, validation %s, for %s %s, device %s", architecture,
-            hyperParameters, measured != null ? "measured " + measured.sinograms().description()
+            hyperParameters, measured != null ? "measured " + measured.measurements().description()
                 : training.description(), validation == null ? "none" : validation.description(),
-            measured != null ? CtParallelPhysics.NAME : physics, measured != null ? measured.settings()
+            measured != null ? measured.physics() : physics, measured != null ? measured.settings()
                 : physicsSettings, device);
     }
 }

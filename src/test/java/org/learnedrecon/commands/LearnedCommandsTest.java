@@ -188,6 +188,35 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         assertEquals("last epoch", metadata.training.get("modelSelection"));
     }
 
+    /**
+     * Measured k-space in one command: the open hyperstack Simulate MRI wrote (its mask from the mri.* Info), split
+     * measurements, no clean image; the model records the acquisition; the k-space is left as it was. K-space
+     * without its Info (so without a mask) is refused naming measurements=.
+     */
+    @Test
+    void trainsMriFromAnOpenStackOfMeasuredKspace() throws Exception {
+        MetadataImage kspace = assertInstanceOf(MetadataImage.class, commands.run(SimulateMriCommand.class, false,
+            "image", trainingImages, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 5L).get()
+            .getOutput("kspace"));
+        float[] before = copy(kspace);
+        Path output = directory.resolve("kspace-ssdu.zip");
+        CommandModule module = commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics",
+            TrainSolverCommand.MRI, "supervision", TrainSolverCommand.MEASUREMENTS_SPLIT, "solver",
+            "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1, "batch", 4, "output",
+            output.toFile(), "device", "CPU").get();
+        assertEquals(1, ((MeasurementTable) module.getOutput("history")).rows().size());
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertTrue(metadata.trainingData.startsWith("measured data " + kspace.title()), metadata.trainingData);
+        assertEquals("4", metadata.physics.get("acceleration"));
+        assertEquals("random", metadata.physics.get("mask"));
+        assertArrayEquals(before, copy(kspace), 0f, "k-space modified");
+        MetadataImage bare = new MetadataImage("bare k-space", kspace.image(), java.util.Map.of());
+        assertFails("measurements=bare k-space has no mri.* keys", () -> commands.run(TrainSolverCommand.class,
+            false, "measurements", bare, "physics", TrainSolverCommand.MRI, "supervision",
+            TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "output",
+            new File(directory.toFile(), "bare.zip"), "device", "CPU").get());
+    }
+
     @Test
     void measurementSupervisionOfAPostProcessingNetworkIsRefusedNamingTheKey() {
         assertFails("supervision=measurements", () -> commands.run(TrainSolverCommand.class, false, "training",

@@ -204,6 +204,10 @@ class TrainMainTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
             with(arguments("lgd", "bad.zip", "CPU"), "measurements=sino.tif"), ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("measurements=sino.tif"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {
+            "measurements=" + directory.resolve("train.tif"), "physics=mri-cartesian", "supervision=split",
+            "solver=lgd", "output=" + directory.resolve("bad.zip")}, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("measurements=train.tif is not complex k-space"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
             with(arguments("lgd", "bad.zip", "CPU"), "supervision=measurements", "ei.alpha=-1"),
             ProgressMonitor.NONE));
@@ -370,7 +374,7 @@ class TrainMainTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {"measurements=" + good,
             "supervision=measurements", "physics=mri-cartesian", "solver=lgd", "output=" + directory.resolve("x.zip")},
             ProgressMonitor.NONE));
-        assertTrue(e.getMessage().contains("not physics=mri-cartesian"), e.getMessage());
+        assertTrue(e.getMessage().contains("measurements=good.tif is not complex k-space"), e.getMessage());
         assertTrue(!Files.exists(directory.resolve("x.zip")));
     }
 }
