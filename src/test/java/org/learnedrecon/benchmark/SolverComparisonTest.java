@@ -111,6 +111,8 @@ class SolverComparisonTest {
             () -> sets.testSet("atlas", 200));
         assertTrue(atlas.getMessage().contains("enlarge by whole factors"), atlas.getMessage());
         assertEquals("0.02", SolverComparison.scenario("mri16").physics().get("center"));
+        assertEquals("MRI 8x random lines, 256^2, 1% noise", SolverComparison.scenario("mri8@256").title());
+        assertEquals("256", SolverComparison.scenario("mri8@256").physics().get("size"));
     }
 
     private static double psnr(String scenarioPrefix, String set, String solverPrefix) {
