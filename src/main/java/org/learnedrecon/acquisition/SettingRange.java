@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  */
 public record SettingRange(double low, double high) {
 
+    /** Relative (absolute below 1) slack of {@link #contains} at the ends. */
+    static final double TOLERANCE = 1e-6;
+
     private static final Pattern RANGE = Pattern.compile("\\s*[0-9]+(\\.[0-9]*)?\\s*-\\s*[0-9]+(\\.[0-9]*)?\\s*");
 
     /** A setting's number as text: whole numbers without a decimal point, so {@code 8} and not {@code 8.0}. */
@@ -44,11 +47,16 @@ public record SettingRange(double low, double high) {
         }
     }
 
-    /** Whether the number {@code value} lies in this range; false when it is not a number. */
+    /**
+     * Whether the number {@code value} lies in this range, give or take {@link #TOLERANCE} (ends written rounded to 6
+     * decimals, as a family's centre fractions are, still hold the exact value: 0.32 / 12 in 0.026667-0.16); false
+     * when it is not a number.
+     */
     public boolean contains(String value) {
         try {
             double v = Double.parseDouble(value.trim());
-            return v >= low && v <= high;
+            return v >= low - TOLERANCE * Math.max(1, Math.abs(low))
+                && v <= high + TOLERANCE * Math.max(1, Math.abs(high));
         } catch (NumberFormatException e) {
             return false;
         }

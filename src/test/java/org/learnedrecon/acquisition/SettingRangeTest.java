@@ -17,6 +17,9 @@ class SettingRangeTest {
         assertTrue(SettingRange.parse("views", "20-180").contains("180"));
         assertFalse(SettingRange.parse("views", "20-180").contains("19.5"));
         assertFalse(SettingRange.parse("views", "20-180").contains("many"));
+        // A family's centre fractions are written to 6 decimals; the exact value at the end still belongs.
+        assertTrue(SettingRange.parse("center", "0.026667-0.16").contains(Double.toString(0.32 / 12)));
+        assertFalse(SettingRange.parse("center", "0.026667-0.16").contains("0.0266"));
         assertTrue(SettingRange.isRange("20-180") && SettingRange.isRange("0.5 - 1.5"));
         assertFalse(SettingRange.isRange("30") || SettingRange.isRange("any") || SettingRange.isRange("-3"));
     }
