@@ -159,10 +159,15 @@ class MriCommandsTest extends SciJavaCommandTest {
             Map.of()), "solver", "Zero-filled");
         assertMessage("trained for acceleration=8, but the data has acceleration=4", "kspace", k, "solver", "Unrolled",
             "model", "lgd-mri8");
-        // model=auto (the default) names why each shipped MRI model does not fit, and skips the CT ones.
+        // model=auto (the default) names why each shipped MRI model does not fit, and skips the CT ones; 64 x 64 at
+        // 4x is served by lgd-mri-family (2x-12x, 64-512), 14x by none.
+        MetadataImage fourteen = (MetadataImage) simulate(phantom(1), "coils", 1, "acceleration", 14.0, "center", 0.04)
+            .getOutput("kspace");
         assertMessage("No shipped Learned gradient descent model fits this data (lgd-mri8: model trained for size=128,"
-            + " but the data has size=64, model trained for acceleration=8, but the data has acceleration=4", "kspace",
-            k, "solver", "Unrolled");
+            + " but the data has size=64, model trained for acceleration=8, but the data has acceleration=14", "kspace",
+            fourteen, "solver", "Unrolled");
+        assertMessage("lgd-mri-family: model serves acceleration 2-12, but the data has acceleration=14", "kspace",
+            fourteen, "solver", "Unrolled");
         MetadataImage dot = new MetadataImage("dot", ArrayImgs.floats(1, 1), Map.of());
         ExecutionException e = assertThrows(ExecutionException.class,
             () -> commands.run(SimulateMriCommand.class, false, "image", dot).get());
