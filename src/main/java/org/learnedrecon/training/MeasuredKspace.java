@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
 import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.io.ComplexHyperstack;
@@ -62,7 +63,7 @@ public final class MeasuredKspace implements MeasuredData {
     }
 
     private static MeasuredKspace of(String name, MetadataImage image) {
-        RandomAccessibleInterval<?> k = image.image();
+        RandomAccessibleInterval<FloatType> k = image.image();
         // A hyperstack of 2 x coils channels [x slices], or one slice's 2 planes; a plain stack is not complex.
         boolean complex = k.numDimensions() == 4 && k.dimension(2) % 2 == 0
             || k.numDimensions() == 3 && k.dimension(2) == 2;
@@ -83,10 +84,7 @@ public final class MeasuredKspace implements MeasuredData {
         int width = (int) k.dimension(0);
         List<float[]> planes = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            @SuppressWarnings("unchecked")
-            NDArray all = ComplexHyperstack.toTensor(manager,
-                (RandomAccessibleInterval<? extends net.imglib2.type.numeric.RealType<?>>) k);
-            float[] values = all.toFloatArray();
+            float[] values = ComplexHyperstack.toTensor(manager, k).toFloatArray();
             int per = 2 * height * width;
             for (int s = 0; s < values.length / per; s++) {
                 float[] plane = java.util.Arrays.copyOfRange(values, s * per, (s + 1) * per);
