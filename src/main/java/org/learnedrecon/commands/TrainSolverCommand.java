@@ -106,8 +106,8 @@ public class TrainSolverCommand extends MonitoredCommand {
         MEASUREMENTS_SPLIT})
     private String supervision = IMAGES;
 
-    @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only; replaces training"
-        + " images)", required = false)
+    @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only;"
+        + " replaces training images)", required = false)
     private MetadataImage measurements;
 
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
