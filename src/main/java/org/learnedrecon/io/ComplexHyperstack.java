@@ -59,7 +59,19 @@ public final class ComplexHyperstack {
         int coils) {
         int w = (int) complex.dimension(0);
         int h = (int) complex.dimension(1);
-        int channels = 2 * coils;
+        int batch = complex.numDimensions() == 4 ? (int) complex.dimension(3) : 1;
+        Shape shape = coils == 1 ? new Shape(batch, 2, h, w) : new Shape(batch, coils, 2, h, w);
+        return manager.create(values(complex), shape);
+    }
+
+    /**
+     * A copy of a (W, H, 2C[, B]) complex image's values in the row-major order of {@link #toTensor}'s (B, 2C, H, W),
+     * without DJL (so it runs before the engine is set up, e.g. while a command reads its inputs).
+     */
+    public static float[] values(RandomAccessibleInterval<? extends RealType<?>> complex) {
+        int w = (int) complex.dimension(0);
+        int h = (int) complex.dimension(1);
+        int channels = (int) complex.dimension(2);
         int batch = complex.numDimensions() == 4 ? (int) complex.dimension(3) : 1;
         float[] data = new float[channels * w * h * batch];
         RandomAccess<? extends RealType<?>> access = complex.randomAccess();
@@ -82,8 +94,7 @@ public final class ComplexHyperstack {
                 }
             }
         }
-        Shape shape = coils == 1 ? new Shape(batch, 2, h, w) : new Shape(batch, coils, 2, h, w);
-        return manager.create(data, shape);
+        return data;
     }
 
     /**

@@ -83,19 +83,17 @@ public final class MeasuredKspace implements MeasuredData {
         int height = (int) k.dimension(1);
         int width = (int) k.dimension(0);
         List<float[]> planes = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            float[] values = ComplexHyperstack.toTensor(manager, k).toFloatArray();
-            int per = 2 * height * width;
-            for (int s = 0; s < values.length / per; s++) {
-                float[] plane = java.util.Arrays.copyOfRange(values, s * per, (s + 1) * per);
-                for (float v : plane) {
-                    if (!Float.isFinite(v)) {
-                        throw new IllegalArgumentException("measurements=" + name + " has a value " + v + " in slice "
-                            + (s + 1) + ": training needs finite measurements");
-                    }
+        float[] values = ComplexHyperstack.values(k);
+        int per = 2 * height * width;
+        for (int s = 0; s < values.length / per; s++) {
+            float[] plane = java.util.Arrays.copyOfRange(values, s * per, (s + 1) * per);
+            for (float v : plane) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("measurements=" + name + " has a value " + v + " in slice "
+                        + (s + 1) + ": training needs finite measurements");
                 }
-                planes.add(plane);
             }
+            planes.add(plane);
         }
         Map<String, String> settings = acquisition.physicsSettings(height, width);
         settings.remove("physics");
