@@ -127,10 +127,9 @@ public final class TrainingJob {
                 + " space through it; solver=" + architecture
                 + " cannot learn from measurements alone here: use supervision=images");
         }
-        String physicsName = measured != null ? measured.physics() : physics;
-        if (supervision == Supervision.SPLIT && !MriCartesianPhysics.NAME.equals(physicsName)) {
+        if (supervision == Supervision.SPLIT && !MriCartesianPhysics.NAME.equals(physicsName())) {
             throw new IllegalArgumentException("supervision=split splits MRI k-space (SSDU, physics="
-                + MriCartesianPhysics.NAME + "), not physics=" + physicsName
+                + MriCartesianPhysics.NAME + "), not physics=" + physicsName()
                 + ": for CT use supervision=measurements (equivariant imaging)");
         }
         Device target = DeepLearningRuntime.device(device);
@@ -148,7 +147,7 @@ public final class TrainingJob {
         if (onPatches()) {
             return trainDenoiserOnPatches(target, listener, progress);
         }
-        PhysicsFactory factory = PhysicsCatalog.find(measured != null ? measured.physics() : physics);
+        PhysicsFactory factory = PhysicsCatalog.find(physicsName());
         // Settings given as ranges (views=20-180) train over a family: the first draw is at their low ends.
         Map<String, String> ranges = new LinkedHashMap<>();
         Map<String, String> first = new LinkedHashMap<>(physicsSettings);
@@ -283,6 +282,11 @@ public final class TrainingJob {
             : new RandomLevelNoise(noise, noiseMax, level -> factory.trainingNoise(level, operator));
     }
 
+    /** The physics trained for: the measured data's, else {@link #physics}. */
+    private String physicsName() {
+        return measured != null ? measured.physics() : physics;
+    }
+
     /** Whether this job trains a physics-free denoiser on {@link #patch} patches. */
     private boolean onPatches() {
         return patch > 0 && NetworkCatalog.isDenoiser(architecture.toLowerCase(Locale.ROOT));
@@ -339,7 +343,7 @@ public final class TrainingJob {
         return String.format(Locale.ROOT, "%s %s on %s, validation %s, for %s %s, device %s", architecture,
             hyperParameters, measured != null ? "measured " + measured.measurements().description()
                 : training.description(), validation == null ? "none" : validation.description(),
-            measured != null ? measured.physics() : physics, measured != null ? measured.settings()
+            physicsName(), measured != null ? measured.settings()
                 : physicsSettings, device);
     }
 }
