@@ -101,6 +101,21 @@ public final class MeasuredKspace implements MeasuredData {
             settings);
     }
 
+    /** The data's sampling mask (regenerated from its Info). */
+    public SamplingMask mask() {
+        return mask;
+    }
+
+    /** The same k-space without {@code heldOut}'s lines, and its mask without them: what training then sees. */
+    public MeasuredKspace without(HeldOutLines heldOut) {
+        List<float[]> planes = new ArrayList<>();
+        for (float[] plane : slices.planes) {
+            planes.add(heldOut.withoutHeldOut(plane));
+        }
+        return new MeasuredKspace(new Slices(planes, slices.height, slices.width, slices.name + ", "
+            + heldOut.description()), heldOut.kept(), settings);
+    }
+
     @Override
     public TrainingImages measurements() {
         return slices;

@@ -46,7 +46,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * instead of simulating them ({@link MeasuredSinograms}; with {@code physics=mri-cartesian} a complex k-space
  * hyperstack with its {@code mri.*} Info, {@link MeasuredKspace}); {@code train=} is not needed, {@code val=} (clean images)
  * is optional, {@code noise=} is the noise of the virtual measurements of the equivariance term, and {@code init=}'s
- * model must fit the scan.
+ * model must fit the scan. Measured k-space keeps {@code holdout} (default 0.1) of its sampled lines outside the
+ * centre out of training ({@link HeldOutLines}): the epochs are scored on predicting them, the best is kept, and
+ * {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all lines, last epoch).
  *
  * <p>Denoisers also train on random patches of images of any size: {@code patch=48} with {@code train=} and
  * {@code val=} each a comma-separated list of folders of PNG/TIFF/JPEG images, TIFF stacks, or {@code ellipses}
@@ -121,6 +123,7 @@ public final class TrainMain {
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
         job.splitFraction = Double.parseDouble(a.getOrDefault("split",
             Double.toString(SplitMeasurementLoss.DEFAULT_FRACTION)));
+        job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"
                 + " supervision=" + a.get("supervision") + " keeps the last epoch");
@@ -207,8 +210,12 @@ public final class TrainMain {
             }
         }, progress);
         if (!Double.isNaN(result.baselinePsnr)) {
-            System.out.printf("Initial reconstruction PSNR %.2f dB%n", result.baselinePsnr);
+            // Measured k-space with held-out lines: the score of the starting model on them, not a PSNR.
+            System.out.printf("Baseline (initial reconstruction PSNR; measured data: the starting model's score on"
+                + " the held-out measurements) %.2f dB%n", result.baselinePsnr);
         }
+        System.out.printf("The model holds epoch %d (0: the weights training started from)%n",
+            result.modelEpoch + 1);
         System.out.printf("Resumed from epoch %d%n", result.resumedFromEpoch);
         System.out.println("Model written to " + job.output.toAbsolutePath());
         return result;

@@ -89,6 +89,11 @@ public final class TrainingJob {
     public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
     /** {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss. */
     public double splitFraction = SplitMeasurementLoss.DEFAULT_FRACTION;
+    /**
+     * Measured k-space: the share of its sampled lines kept out of training to score the epochs and choose the model
+     * ({@link HeldOutLines}); 0 keeps every line and the last epoch.
+     */
+    public double holdout = HeldOutLines.DEFAULT_FRACTION;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
@@ -160,8 +165,12 @@ public final class TrainingJob {
         Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
             : factory.completeSettings(first));
         settings.remove("physics");
+        // Measured k-space learns from its lines but the held-out ones, which score it.
+        HeldOutLines heldOut = measured instanceof MeasuredKspace && holdout > 0
+            ? HeldOutLines.choose(((MeasuredKspace) measured).mask(), holdout, config.seed) : null;
+        MeasuredData learnFrom = heldOut != null ? ((MeasuredKspace) measured).without(heldOut) : measured;
         try (NDManager manager = NDManager.newBaseManager(target)) {
-            ForwardOperator acquisition = measured != null ? measured.operator(manager)
+            ForwardOperator acquisition = measured != null ? learnFrom.operator(manager)
                 : !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
                 : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
@@ -181,7 +190,8 @@ public final class TrainingJob {
                     validation, config);
             } else {
                 run = measurementRun(network, operator, measurementNoise(factory, acquisition), initial, settings,
-                    manager);
+                    learnFrom, heldOut == null ? null : heldOut.scoreOn(measured.measurements(),
+                        learnFrom.measurements(), config.batchSize), manager);
             }
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
@@ -207,15 +217,18 @@ public final class TrainingJob {
      * not, or the {@link #measured} data.
      */
     private TrainingRun measurementRun(Block network, ForwardOperator operator, MeasurementNoise noise,
-        Solver initial, Map<String, String> settings, NDManager manager) throws IOException {
+        Solver initial, Map<String, String> settings, MeasuredData learnFrom, TrainingRun.HeldOutScore heldOut,
+        NDManager manager) throws IOException {
         MeasurementTask task = new MeasurementTask(operator, noise, initial);
-        if (measured != null) {
+        if (learnFrom != null) {
             checkInitFits(operator, settings);
             if (Double.isNaN(config.intensityScale)) {
-                config.intensityScale(reconstructedMaximum(task, manager));
+                config.intensityScale(reconstructedMaximum(task, learnFrom, manager));
             }
-            return TrainingRun.onMeasuredData(network, task, measurementLoss(operator, noise), measured.measurements(),
-                validation, config);
+            MeasurementLoss loss = measurementLoss(operator, noise);
+            return heldOut != null
+                ? TrainingRun.onMeasuredData(network, task, loss, learnFrom.measurements(), heldOut, config)
+                : TrainingRun.onMeasuredData(network, task, loss, learnFrom.measurements(), validation, config);
         }
         return supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
             : new TrainingRun(network, task, measurementLoss(operator, noise), training, validation,
@@ -267,11 +280,11 @@ public final class TrainingJob {
      * The intensity scale of measured data when neither {@code scale=} nor {@code init=} gives one: the largest value
      * of the initial reconstructions (FBP) of up to 16 of the measurements, as the training maximum is for images.
      */
-    private double reconstructedMaximum(MeasurementTask task, NDManager manager) {
-        int count = Math.min(16, measured.measurements().size());
+    private double reconstructedMaximum(MeasurementTask task, MeasuredData data, NDManager manager) {
+        int count = Math.min(16, data.measurements().size());
         int[] indices = java.util.stream.IntStream.range(0, count).toArray();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray y = measured.measurements().batch(scope, indices, task.rangeShape(), 1.0, new java.util.Random(0));
+            NDArray y = data.measurements().batch(scope, indices, task.rangeShape(), 1.0, new java.util.Random(0));
             return task.networkInputs(y).get(1).max().getFloat();
         }
     }

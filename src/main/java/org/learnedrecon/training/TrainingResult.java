@@ -15,7 +15,11 @@ public final class TrainingResult {
     public final double intensityScale;
     /** The epoch count of the checkpoint the run resumed from; 0 when it started fresh. */
     public final int resumedFromEpoch;
-    /** Index into {@link #epochs} of the epoch whose weights the network holds at the end (the best or the last). */
+    /**
+     * Index into {@link #epochs} of the epoch whose weights the network holds at the end (the best or the last), or
+     * -1 when it holds the weights training started from (measured data whose held-out part no epoch predicted
+     * better).
+     */
     public final int modelEpoch;
 
     TrainingResult(List<EpochRecord> epochs, List<Double> stepLosses, double baselinePsnr, double trainingSeconds,
@@ -31,7 +35,7 @@ public final class TrainingResult {
 
     /** The epoch whose weights the trained network holds. */
     public EpochRecord model() {
-        return epochs.get(modelEpoch);
+        return modelEpoch < 0 ? new EpochRecord(-1, Double.NaN, baselinePsnr, 0) : epochs.get(modelEpoch);
     }
 
     public EpochRecord last() {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
@@ -69,6 +70,8 @@ public final class TrainingRun {
     private final TrainingImages training;
     private final TrainingImages validation;
     private final TrainingConfig config;
+    /** Measured data only: the score on held-out measurements that stands in for validation PSNR; else null. */
+    private HeldOutScore heldOut;
 
     public TrainingRun(Block network, TrainingTask task, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
@@ -96,6 +99,28 @@ public final class TrainingRun {
     public static TrainingRun onMeasuredData(Block network, MeasurementTask task, MeasurementLoss loss,
         TrainingImages measurements, TrainingImages validation, TrainingConfig config) {
         return new TrainingRun(network, task, task, loss, true, measurements, validation, config.keepBest(false));
+    }
+
+    /**
+     * Training from measured data scored by {@code heldOut} (measurements kept out of {@code measurements}) instead of
+     * clean images: each epoch reports that score where others report validation PSNR, the best epoch is kept, and
+     * the starting model ({@code config}'s initial model) is kept when no epoch scores above it.
+     */
+    public static TrainingRun onMeasuredData(Block network, MeasurementTask task, MeasurementLoss loss,
+        TrainingImages measurements, HeldOutScore heldOut, TrainingConfig config) {
+        TrainingRun run = new TrainingRun(network, task, task, loss, true, measurements, null, config.keepBest(true));
+        run.heldOut = heldOut;
+        return run;
+    }
+
+    /** A score (dB, higher is better) of a reconstruction function on measurements kept out of training. */
+    public interface HeldOutScore {
+        /**
+         * @param reconstruct measurements of the training data's form (scaled as training scales them) -> images
+         */
+        double score(UnaryOperator<NDArray> reconstruct, double scale, NDManager manager);
+
+        String description();
     }
 
     private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
@@ -223,6 +248,12 @@ public final class TrainingRun {
                 }
                 modelEpoch = best;
             }
+            if (heldOut != null && config.initialModel != null && !(best >= 0
+                && state.validationPsnr.get(best) > state.baselinePsnr)) {
+                // No epoch predicts the held-out measurements better than the model training started from.
+                ModelFile.loadInitialWeights(config.initialModel, network, modelManager);
+                modelEpoch = -1;
+            }
             return new TrainingResult(records, state.stepLosses, state.baselinePsnr, state.trainingSeconds, scale,
                 resumedFrom, modelEpoch);
         }
@@ -276,6 +307,11 @@ public final class TrainingRun {
             metadata.validationMetrics.put("psnr", result.model().validationPsnr);
             metadata.validationMetrics.put("psnrBaseline", result.baselinePsnr);
             metadata.validationMetrics.put("lastEpochPsnr", result.last().validationPsnr);
+        }
+        if (heldOut != null) {
+            // dB of the held-out measurements' energy over their prediction error (HeldOutScore), not PSNR.
+            metadata.validationMetrics.put("heldOutScore", result.model().validationPsnr);
+            metadata.validationMetrics.put("heldOutScoreAtStart", result.baselinePsnr);
         }
         metadata.validationMetrics.put("finalTrainingLoss", result.last().trainingLoss);
         metadata.trainingSeconds = result.trainingSeconds;
@@ -354,10 +390,15 @@ public final class TrainingRun {
 
     /** Mean validation PSNR of the network, or of the baseline when {@code baseline}; NaN without validation. */
     private double validate(NDManager modelManager, boolean baseline, double scale) {
+        ParameterStore parameterStore = new ParameterStore(modelManager, false);
+        if (heldOut != null) {
+            // The baseline is the network training starts from (init=), scored the same way.
+            return heldOut.score(y -> network.forward(parameterStore, measurementTask.networkInputs(y), false)
+                .singletonOrThrow(), scale, modelManager);
+        }
         if (validation == null) {
             return Double.NaN;
         }
-        ParameterStore parameterStore = new ParameterStore(modelManager, false);
         double sum = 0;
         for (int first = 0; first < validation.size(); first += config.batchSize) {
             int count = Math.min(config.batchSize, validation.size() - first);
@@ -416,7 +457,9 @@ public final class TrainingRun {
         if (measurementLoss != null) {
             map.put("supervision", "measurements");
             map.put("loss", measurementLoss.description());
-            map.put("modelSelection", config.keepBest ? "best validation PSNR on clean images" : "last epoch");
+            map.put("modelSelection", heldOut != null ? "best score on " + heldOut.description()
+                + ", the starting model kept unless an epoch beats it"
+                : config.keepBest ? "best validation PSNR on clean images" : "last epoch");
         }
         return map;
     }

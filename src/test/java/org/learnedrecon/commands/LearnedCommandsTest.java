@@ -217,6 +217,59 @@ class LearnedCommandsTest extends SciJavaCommandTest {
             new File(directory.toFile(), "bare.zip"), "device", "CPU").get());
     }
 
+    /**
+     * Adapting a model on measured k-space keeps a tenth of the sampled lines outside the centre out of training and
+     * scores the start and every epoch on predicting them: at a learning rate that wrecks the network no epoch beats
+     * the start, so the model written holds the starting weights byte for byte (model epoch 0); at a sane rate the
+     * kept model scores at least what the start did, and the metadata says how it was chosen.
+     */
+    @Test
+    void adaptationOnMeasuredKspaceKeepsTheStartingModelUnlessHeldOutLinesSayOtherwise() throws Exception {
+        Path start = directory.resolve("start-mri.zip");
+        commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation", validationImages,
+            "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "solver",
+            "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 2, "batch", 4, "seed", 2L, "output",
+            start.toFile(), "device", "CPU").get();
+        MetadataImage kspace = assertInstanceOf(MetadataImage.class, commands.run(SimulateMriCommand.class, false,
+            "image", validationImages, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 6L).get()
+            .getOutput("kspace"));
+        for (double rate : new double[] {10, 1e-4}) {
+            Path adapted = directory.resolve("adapted-" + rate + ".zip");
+            commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics", TrainSolverCommand.MRI,
+                "supervision", TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "init",
+                start.toString(), "epochs", 2, "batch", 2, "rate", rate, "output", adapted.toFile(), "device", "CPU")
+                .get();
+            ModelMetadata metadata = ModelFile.readMetadata(adapted);
+            assertTrue(metadata.training.get("modelSelection").contains("held out for validation"),
+                metadata.training.get("modelSelection"));
+            double kept = metadata.validationMetrics.get("heldOutScore");
+            double atStart = metadata.validationMetrics.get("heldOutScoreAtStart");
+            assertTrue(Double.isFinite(atStart) && kept >= atStart, kept + " vs start " + atStart);
+            if (rate == 10) {
+                assertEquals("0", metadata.training.get("modelEpoch"));
+                assertEquals(weights(start), weights(adapted), "the starting weights, unchanged");
+            }
+        }
+    }
+
+    /** The model's parameters by name, as loaded for reconstruction. */
+    private static Map<String, List<Float>> weights(Path model) throws Exception {
+        Map<String, String> settings = ModelFile.readMetadata(model).physics;
+        Map<String, List<Float>> weights = new java.util.TreeMap<>();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.nn.Block network = ModelFile.load(model, m, org.learnedrecon.acquisition.PhysicsCatalog
+                .find("mri-cartesian").create(m, settings), settings).network();
+            network.getParameters().forEach(p -> {
+                List<Float> values = new java.util.ArrayList<>();
+                for (float v : p.getValue().getArray().toFloatArray()) {
+                    values.add(v);
+                }
+                weights.put(p.getKey(), values);
+            });
+        }
+        return weights;
+    }
+
     @Test
     void measurementSupervisionOfAPostProcessingNetworkIsRefusedNamingTheKey() {
         assertFails("supervision=measurements", () -> commands.run(TrainSolverCommand.class, false, "training",

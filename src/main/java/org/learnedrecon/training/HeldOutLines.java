@@ -1,0 +1,159 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.SamplingMask;
+
+/**
+ * Measured k-space lines kept out of training to score it: a self-supervised validation set for training from
+ * measured data alone, where there is no clean image to compute a PSNR against. A fixed share of the sampled lines
+ * outside the fully sampled centre band (the centre stays in the network's input, as at inference) is removed from
+ * the training data; after every epoch the network reconstructs each slice from the remaining lines and is scored on
+ * how well the removed ones are predicted:
+ * <pre>
+ *   score = 10 log10( sum ||y_V||^2 / sum ||M_V F x - y_V||^2 )   (dB, over all slices; x = f(y without V))
+ * </pre>
+ * This is SSDU's validation (Yaman et al. 2020) on the data being adapted to. {@link TrainingRun} keeps the epoch with
+ * the best score, and keeps the starting model ({@code init=}) when no epoch predicts the held-out lines better, so
+ * adapting a model never replaces it by one the data speak against.
+ */
+public final class HeldOutLines {
+
+    /** Share of the sampled lines held out unless a run says otherwise ({@code holdout=}). */
+    public static final double DEFAULT_FRACTION = 0.1;
+
+    private final SamplingMask kept;
+    private final SamplingMask heldOut;
+    private final int lines;
+
+    private HeldOutLines(SamplingMask kept, SamplingMask heldOut, int lines) {
+        this.kept = kept;
+        this.heldOut = heldOut;
+        this.lines = lines;
+    }
+
+    /**
+     * Chooses {@code max(1, round(fraction x sampled lines))} of the sampled lines outside the centre band at random.
+     *
+     * @throws IllegalArgumentException naming {@code holdout=} when the fraction is not in (0, 0.5] or the mask is not
+     *     a line mask with at least two sampled lines outside its centre band
+     */
+    public static HeldOutLines choose(SamplingMask mask, double fraction, long seed) {
+        if (!(fraction > 0 && fraction <= 0.5)) {
+            throw new IllegalArgumentException("holdout=" + fraction + " must lie in (0, 0.5]: the share of the "
+                + "sampled k-space lines kept out of training to score it (0 = none)");
+        }
+        int width = mask.width();
+        boolean[] sampled = new boolean[width];
+        for (int w = 0; w < width; w++) {
+            sampled[w] = mask.isSampled(0, w);
+            for (int h = 1; h < mask.height(); h++) {
+                if (mask.isSampled(h, w) != sampled[w]) {
+                    throw new IllegalArgumentException("holdout=" + fraction + " holds out whole k-space lines,"
+                        + " but the sampling mask is not a line mask: give holdout=0");
+                }
+            }
+        }
+        boolean[] centre = new boolean[width];
+        for (int w = width / 2; w >= 0 && sampled[w]; w--) {
+            centre[w] = true;
+        }
+        for (int w = width / 2; w < width && sampled[w]; w++) {
+            centre[w] = true;
+        }
+        List<Integer> candidates = new ArrayList<>();
+        int count = 0;
+        for (int w = 0; w < width; w++) {
+            count += sampled[w] ? 1 : 0;
+            if (sampled[w] && !centre[w]) {
+                candidates.add(w);
+            }
+        }
+        int take = (int) Math.max(1, Math.round(fraction * count));
+        if (candidates.size() < take + 1) {
+            throw new IllegalArgumentException("holdout=" + fraction + " needs " + (take + 1) + " sampled lines "
+                + "outside the fully sampled centre, the mask has " + candidates.size() + ": give holdout=0");
+        }
+        Collections.shuffle(candidates, new Random(seed));
+        boolean[] held = new boolean[width];
+        for (int i = 0; i < take; i++) {
+            held[candidates.get(i)] = true;
+        }
+        boolean[] rest = sampled.clone();
+        for (int w = 0; w < width; w++) {
+            rest[w] &= !held[w];
+        }
+        return new HeldOutLines(SamplingMask.ofColumns(mask.height(), rest),
+            SamplingMask.ofColumns(mask.height(), held), take);
+    }
+
+    /** The lines training keeps: the data's mask without the held-out lines. */
+    public SamplingMask kept() {
+        return kept;
+    }
+
+    /** {@code plane} (real then imaginary, {@code 2 x H x W}) without the held-out lines: what training sees. */
+    float[] withoutHeldOut(float[] plane) {
+        float[] out = plane.clone();
+        float[] mask = heldOut.values();
+        for (int i = 0; i < out.length; i++) {
+            if (mask[i % mask.length] != 0f) {
+                out[i] = 0f;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The score of a reconstruction on these held-out lines of {@code full} (the measured k-space with them), the
+     * network reconstructing from {@code training} (the same slices without them, {@link MeasuredKspace#without}),
+     * {@code batch} slices at a time.
+     */
+    TrainingRun.HeldOutScore scoreOn(TrainingImages full, TrainingImages training, int batch) {
+        return new TrainingRun.HeldOutScore() {
+            @Override
+            public double score(UnaryOperator<NDArray> reconstruct, double scale, NDManager manager) {
+                double signal = 0;
+                double error = 0;
+                try (NDManager scope = manager.newSubManager()) {
+                    CartesianMriOperator onHeldOut = new CartesianMriOperator(scope, heldOut);
+                    NDArray mask = heldOut.toNDArray(scope);
+                    Shape range = onHeldOut.rangeShape();
+                    for (int first = 0; first < full.size(); first += batch) {
+                        int[] indices = new int[Math.min(batch, full.size() - first)];
+                        for (int i = 0; i < indices.length; i++) {
+                            indices[i] = first + i;
+                        }
+                        try (NDManager step = scope.newSubManager()) {
+                            NDArray target = full.batch(step, indices, range, scale, null).mul(mask);
+                            NDArray predicted = onHeldOut.apply(reconstruct.apply(
+                                training.batch(step, indices, range, scale, null)));
+                            signal += target.square().sum().getFloat();
+                            error += predicted.sub(target).square().sum().getFloat();
+                        }
+                    }
+                }
+                return 10 * Math.log10(signal / error);
+            }
+
+            @Override
+            public String description() {
+                return HeldOutLines.this.description();
+            }
+        };
+    }
+
+    /** For metadata and logs. */
+    public String description() {
+        return String.format(Locale.ROOT, "%d sampled k-space line(s) outside the centre held out for validation",
+            lines);
+    }
+}
