@@ -71,11 +71,11 @@ public final class TrainingRun {
     private final TrainingImages validation;
     private final TrainingConfig config;
     /** Measured data only: the score on held-out measurements that stands in for validation PSNR; else null. */
-    private HeldOutScore heldOut;
+    private final HeldOutScore heldOut;
 
     public TrainingRun(Block network, TrainingTask task, TrainingImages training, TrainingImages validation,
         TrainingConfig config) {
-        this(network, task, null, null, false, training, validation, config);
+        this(network, task, null, null, false, training, validation, null, config);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class TrainingRun {
      */
     public TrainingRun(Block network, MeasurementTask task, MeasurementLoss loss, TrainingImages training,
         TrainingImages validation, TrainingConfig config) {
-        this(network, task, task, loss, false, training, validation, config);
+        this(network, task, task, loss, false, training, validation, null, config);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class TrainingRun {
      */
     public static TrainingRun onMeasuredData(Block network, MeasurementTask task, MeasurementLoss loss,
         TrainingImages measurements, TrainingImages validation, TrainingConfig config) {
-        return new TrainingRun(network, task, task, loss, true, measurements, validation, config.keepBest(false));
+        return new TrainingRun(network, task, task, loss, true, measurements, validation, null, config.keepBest(false));
     }
 
     /**
@@ -108,9 +108,7 @@ public final class TrainingRun {
      */
     public static TrainingRun onMeasuredData(Block network, MeasurementTask task, MeasurementLoss loss,
         TrainingImages measurements, HeldOutScore heldOut, TrainingConfig config) {
-        TrainingRun run = new TrainingRun(network, task, task, loss, true, measurements, null, config.keepBest(true));
-        run.heldOut = heldOut;
-        return run;
+        return new TrainingRun(network, task, task, loss, true, measurements, null, heldOut, config.keepBest(true));
     }
 
     /** A score (dB, higher is better) of a reconstruction function on measurements kept out of training. */
@@ -125,7 +123,7 @@ public final class TrainingRun {
 
     private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
         MeasurementLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
-        TrainingConfig config) {
+        HeldOutScore heldOut, TrainingConfig config) {
         config.validate();
         this.network = network;
         this.task = task;
@@ -134,6 +132,7 @@ public final class TrainingRun {
         this.measured = measured;
         this.training = training;
         this.validation = validation;
+        this.heldOut = heldOut;
         this.config = config;
     }
 
