@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
@@ -41,12 +42,13 @@ public final class HeldOutLines {
     }
 
     /**
-     * Chooses {@code max(1, round(fraction x sampled lines))} of the sampled lines outside the centre band at random.
+     * Chooses {@code max(1, round(fraction x sampled lines))} of the sampled lines outside the centre band at random;
+     * empty when the mask is not a line mask (Poisson disc) or has too few lines outside its centre to spare them
+     * (training then uses every line and keeps its last epoch).
      *
-     * @throws IllegalArgumentException naming {@code holdout=} when the fraction is not in (0, 0.5] or the mask is not
-     *     a line mask with at least two sampled lines outside its centre band
+     * @throws IllegalArgumentException naming {@code holdout=} when the fraction is not in (0, 0.5]
      */
-    public static HeldOutLines choose(SamplingMask mask, double fraction, long seed) {
+    public static Optional<HeldOutLines> choose(SamplingMask mask, double fraction, long seed) {
         if (!(fraction > 0 && fraction <= 0.5)) {
             throw new IllegalArgumentException("holdout=" + fraction + " must lie in (0, 0.5]: the share of the "
                 + "sampled k-space lines kept out of training to score it (0 = none)");
@@ -57,8 +59,7 @@ public final class HeldOutLines {
             sampled[w] = mask.isSampled(0, w);
             for (int h = 1; h < mask.height(); h++) {
                 if (mask.isSampled(h, w) != sampled[w]) {
-                    throw new IllegalArgumentException("holdout=" + fraction + " holds out whole k-space lines,"
-                        + " but the sampling mask is not a line mask: give holdout=0");
+                    return Optional.empty();
                 }
             }
         }
@@ -79,8 +80,7 @@ public final class HeldOutLines {
         }
         int take = (int) Math.max(1, Math.round(fraction * count));
         if (candidates.size() < take + 1) {
-            throw new IllegalArgumentException("holdout=" + fraction + " needs " + (take + 1) + " sampled lines "
-                + "outside the fully sampled centre, the mask has " + candidates.size() + ": give holdout=0");
+            return Optional.empty();
         }
         Collections.shuffle(candidates, new Random(seed));
         boolean[] held = new boolean[width];
@@ -91,8 +91,8 @@ public final class HeldOutLines {
         for (int w = 0; w < width; w++) {
             rest[w] &= !held[w];
         }
-        return new HeldOutLines(SamplingMask.ofColumns(mask.height(), rest),
-            SamplingMask.ofColumns(mask.height(), held), take);
+        return Optional.of(new HeldOutLines(SamplingMask.ofColumns(mask.height(), rest),
+            SamplingMask.ofColumns(mask.height(), held), take));
     }
 
     /** The lines training keeps: the data's mask without the held-out lines. */

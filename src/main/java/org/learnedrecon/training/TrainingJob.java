@@ -91,7 +91,8 @@ public final class TrainingJob {
     public double splitFraction = SplitMeasurementLoss.DEFAULT_FRACTION;
     /**
      * Measured k-space: the share of its sampled lines kept out of training to score the epochs and choose the model
-     * ({@link HeldOutLines}); 0 keeps every line and the last epoch.
+     * ({@link HeldOutLines}); 0, or a mask without lines to spare (Poisson disc, too few outer lines), keeps every
+     * line and the last epoch.
      */
     public double holdout = HeldOutLines.DEFAULT_FRACTION;
     public Path output;
@@ -167,7 +168,7 @@ public final class TrainingJob {
         settings.remove("physics");
         // Measured k-space learns from its lines but the held-out ones, which score it.
         HeldOutLines heldOut = measured instanceof MeasuredKspace && holdout > 0
-            ? HeldOutLines.choose(((MeasuredKspace) measured).mask(), holdout, config.seed) : null;
+            ? HeldOutLines.choose(((MeasuredKspace) measured).mask(), holdout, config.seed).orElse(null) : null;
         MeasuredData learnFrom = heldOut != null ? ((MeasuredKspace) measured).without(heldOut) : measured;
         try (NDManager manager = NDManager.newBaseManager(target)) {
             ForwardOperator acquisition = measured != null ? learnFrom.operator(manager)
