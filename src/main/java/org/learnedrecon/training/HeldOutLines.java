@@ -53,15 +53,13 @@ public final class HeldOutLines {
             throw new IllegalArgumentException("holdout=" + fraction + " must lie in (0, 0.5]: the share of the "
                 + "sampled k-space lines kept out of training to score it (0 = none)");
         }
+        if (!mask.isLineMask()) {
+            return Optional.empty();
+        }
         int width = mask.width();
         boolean[] sampled = new boolean[width];
         for (int w = 0; w < width; w++) {
             sampled[w] = mask.isSampled(0, w);
-            for (int h = 1; h < mask.height(); h++) {
-                if (mask.isSampled(h, w) != sampled[w]) {
-                    return Optional.empty();
-                }
-            }
         }
         boolean[] centre = new boolean[width];
         for (int w = width / 2; w >= 0 && sampled[w]; w--) {

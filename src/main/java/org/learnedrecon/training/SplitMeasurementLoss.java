@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.learnedrecon.physics.ForwardingOperator;
 import org.learnedrecon.physics.SubsetOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.SamplingMask;
 
 /**
  * The loss of training from split measurements (SSDU: Yaman et al., "Self-supervised learning of physics-guided
@@ -94,15 +95,12 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
      */
     float[][] split(Random random) {
         CartesianMriOperator inner = (CartesianMriOperator) ForwardingOperator.innermost(operator);
-        float[] mask = inner.mask().values();
-        return splitKspace(mask, (int) inner.domainShape().get(2), operator.rangeShape().size(), random);
+        SamplingMask sampling = inner.mask();
+        return splitKspace(sampling.values(), sampling.isLineMask(), sampling.width(), operator.rangeShape().size(),
+            random);
     }
 
-    private float[][] splitKspace(float[] mask, int width, long size, Random random) {
-        boolean lines = true;
-        for (int i = width; i < mask.length && lines; i++) {
-            lines = mask[i] == mask[i % width];
-        }
+    private float[][] splitKspace(float[] mask, boolean lines, int width, long size, Random random) {
         boolean[] selectable = new boolean[mask.length];
         for (int i = 0; i < mask.length; i++) {
             selectable[i] = mask[i] != 0 && (!lines || i < width);

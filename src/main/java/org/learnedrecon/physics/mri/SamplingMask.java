@@ -70,6 +70,16 @@ public final class SamplingMask {
         return values[h * width + w] != 0f;
     }
 
+    /** Whether every row samples the same columns: a mask of whole k-space lines, as {@link #ofColumns} makes. */
+    public boolean isLineMask() {
+        for (int i = width; i < values.length; i++) {
+            if (values[i] != values[i % width]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Number of sampled grid points. */
     public long sampledCount() {
         long n = 0;

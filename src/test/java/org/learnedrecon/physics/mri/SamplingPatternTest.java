@@ -40,6 +40,14 @@ class SamplingPatternTest {
         assertTrue(new PoissonDiscSampling(4, 12).generate(64, 64, 1).centredFullySampledSize() >= 12);
     }
 
+    /** Line masks sample the same columns on every row; Poisson-disc masks do not. */
+    @Test
+    void lineMasksAreToldFromPointMasks() {
+        assertTrue(new RandomLineSampling(4, 0.08).generate(32, 32, 1).isLineMask());
+        assertTrue(SamplingMask.full(8, 8).isLineMask());
+        assertFalse(new PoissonDiscSampling(4, 8).generate(32, 32, 1).isLineMask());
+    }
+
     @Test
     void equispacedLinesHitAcceleration() {
         for (double acc : new double[] {4, 8}) {
