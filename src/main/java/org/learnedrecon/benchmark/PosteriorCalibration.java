@@ -14,7 +14,8 @@ import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
-import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.learned.LangevinPosteriorSampler;
+import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.LearnedSolver;
@@ -38,15 +39,18 @@ import org.learnedrecon.training.ImageSliceDataset;
  * denoiser and of the posterior mean; the coverage of the nominal 90 % interval {@code mean +- 1.645 std} (fraction
  * of pixels whose true value lies inside) and of the finite-sample 90 % prediction interval of {@code S} samples
  * ({@link #finiteSampleFactor}); the Pearson correlation of {@code std} and {@code |mean - truth|} over
- * all pixels of the set; the mean std (the spread) next to the mean absolute error. MRI is scored on magnitudes:
- * each sample's magnitude image, then mean and std of those. A markdown table on stdout (and in {@code out=}).
+ * all pixels of the set; the mean std (the spread) next to the mean absolute error. MRI is scored on what
+ * {@code Reconstruct MRI...} shows: the magnitude of the complex posterior mean, and as std the magnitude of the real
+ * and imaginary parts' stds. A markdown table on stdout (and in {@code out=}).
  *
  * <p>Arguments: {@code model=} (a noise-level-map denoiser file, required) {@code scenarios=[ct30,ct90x120,mri4,mri8]}
  * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
  * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
- * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|). The sampler's
- * settings: the model's defaults ({@link LearnedSolver#posteriorSampler}, as the commands build it), or
- * {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}.
+ * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|)
+ * {@code sampler=[diffpir]}: DiffPIR with the model's defaults ({@link LearnedSolver#posteriorSampler}, as the
+ * commands build it), or {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}; or
+ * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network
+ * ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}).
  */
 public final class PosteriorCalibration {
 
@@ -54,6 +58,7 @@ public final class PosteriorCalibration {
     static final double Z90 = 1.6449;
 
     private static final List<String> KEYS = List.of("model", "scenarios", "sets", "images", "samples", "seed", "hqs",
+        "sampler",
         "out", "figure");
 
     /** Error and std shown at full white in {@link #figure}: 0.1 of the [0, 1] intensity range. */
@@ -169,15 +174,16 @@ public final class PosteriorCalibration {
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
-            DiffusionPosteriorSampler sampler = solver.posteriorSampler();
-            samplerSettings = sampler.settings().toString();
+            PosteriorSampler sampler = sampler(solver, model, initial);
+            samplerSettings = sampler.description();
             long t0 = System.nanoTime();
             NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();
-            PosteriorSummary summary = PosteriorSummary.of(magnitude(drawn, ct));
+            PosteriorSummary summary = PosteriorSummary.of(drawn);
+            NDArray shownMean = magnitude(summary.mean(), ct);
             float[] t = reference.toFloatArray();
-            float[] mean = summary.mean().toFloatArray();
-            float[] std = summary.std().toFloatArray();
+            float[] mean = shownMean.toFloatArray();
+            float[] std = magnitude(summary.std(), ct).toFloatArray();
             double predictive = Z90 * finiteSampleFactor(samples);
             double inside = 0;
             double insidePredictive = 0;
@@ -201,7 +207,7 @@ public final class PosteriorCalibration {
                 insidePredictive += error[i] <= predictive * std[i] ? 1 : 0;
             }
             return String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.4f | %.4f | %.1f |%n",
-                scenario.title(), set, start, hqs, psnr(reference, summary.mean()), inside / t.length,
+                scenario.title(), set, start, hqs, psnr(reference, shownMean), inside / t.length,
                 insidePredictive / t.length,
                 pearson(spread, error), average(spread), average(error), seconds);
         }
@@ -218,6 +224,17 @@ public final class PosteriorCalibration {
         int dof = n - 1;
         double t = dof <= t95.length ? t95[dof - 1] : Z90 + (Z90 * Z90 * Z90 + Z90) / (4 * dof);
         return t * Math.sqrt(1 + 1.0 / n) / Z90;
+    }
+
+    /** The commands' sampler ({@code sampler=diffpir}, the default) or PnP-ULA with the same network. */
+    private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model, Solver initial) {
+        String kind = options.getOrDefault("sampler", "diffpir");
+        return switch (kind) {
+            case "diffpir" -> solver.posteriorSampler();
+            case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
+                initial);
+            default -> throw new IllegalArgumentException("sampler=" + kind + ": choose diffpir or pnp-ula");
+        };
     }
 
     /** Images {@code (..., H, W)}: real (CT) as they are; complex (MRI, {@code (..., 2, H, W)}) as magnitudes. */

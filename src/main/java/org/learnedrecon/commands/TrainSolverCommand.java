@@ -15,6 +15,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
+import org.learnedrecon.training.HeldOutLines;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MeasuredKspace;
 import org.learnedrecon.training.MeasuredSinograms;
@@ -109,6 +110,10 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only;"
         + " replaces training images)", required = false)
     private MetadataImage measurements;
+
+    @Parameter(label = "Holdout (measured k-space: share of outer lines kept out to choose the epoch; 0 = none)",
+        min = "0", max = "0.5")
+    private double holdout = HeldOutLines.DEFAULT_FRACTION;
 
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;
@@ -217,6 +222,7 @@ public class TrainSolverCommand extends MonitoredCommand {
             job.measured = MeasuredSinograms.fromImage(measurements, stored ? 0 : angles, stored ? 0 : range, 0);
         } else {
             job.measured = MeasuredKspace.fromImage(measurements);
+            job.holdout = holdout;
         }
         job.physics = job.measured.physics();
         if (validation != null || (val != null && !val.getPath().isBlank())) {

@@ -5,14 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.CancellableOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
-import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
 /**
  * Posterior samples by DiffPIR (Zhu et al. 2023; DeepInverse's {@code DiffPIR}) on a variance-exploding schedule,
@@ -37,11 +35,11 @@ import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
  * ({@link #DEFAULTS}), whose chain then starts from the initial reconstruction plus noise of 0.2 rather than from
  * pure noise, so that what it samples depends on that start more than a full diffusion's samples do.
  *
- * <p>Samples run as one batch {@code (samples x slices)}; the noise comes from a Java {@link Random} seeded with
- * {@code seed}, so the same seed gives the same samples. Single-channel denoisers take complex images channel by
+ * <p>Samples run as one batch {@code (samples x slices)} ({@link SampleBatch}); the noise comes from a Java
+ * {@link Random} seeded with {@code seed}, so the same seed gives the same samples. Single-channel denoisers take complex images channel by
  * channel ({@link ImageDenoiser}).
  */
-public final class DiffusionPosteriorSampler {
+public final class DiffusionPosteriorSampler implements PosteriorSampler {
 
     /** The sampler's parameters; see {@link #DEFAULTS}. */
     public record Settings(int steps, double sigmaMax, double sigmaMin, double zeta, double lambda, int cgIterations,
@@ -92,10 +90,8 @@ public final class DiffusionPosteriorSampler {
     /** System property replacing the defaults for tuning runs, in {@link Settings#parse}'s form. */
     public static final String PROPERTY = "lrecon.diffusion";
 
-    private final ImageDenoiser denoiser;
-    private final double intensityScale;
+    private final DenoiserPrior prior;
     private final Settings settings;
-    private final Solver initial;
 
     /**
      * @param denoiser a denoiser with a noise-level map (a {@link DiffusionUNet}, or a {@link DnCnn} with
@@ -106,21 +102,8 @@ public final class DiffusionPosteriorSampler {
      * @throws IllegalArgumentException for a denoiser that is not told the noise level
      */
     public DiffusionPosteriorSampler(Block denoiser, double intensityScale, Settings settings, Solver initial) {
-        ImageDenoiser wrapped = new ImageDenoiser(denoiser);
-        if (!wrapped.takesNoiseLevel()) {
-            throw new IllegalArgumentException("Diffusion posterior sampling needs a denoiser conditioned on the noise"
-                + " level (a model with hyperParameters noiseMap=true), but this one has noiseMap="
-                + (denoiser instanceof NoiseLevelDenoiser d ? d.takesNoiseMap()
-                    : "absent (" + denoiser.getClass().getSimpleName()
-                + ")"));
-        }
-        if (!(intensityScale > 0)) {
-            throw new IllegalArgumentException("intensity scale must be positive, got " + intensityScale);
-        }
-        this.denoiser = wrapped;
-        this.intensityScale = intensityScale;
+        this.prior = DenoiserPrior.of(denoiser, intensityScale, initial, "Diffusion posterior sampling");
         this.settings = settings;
-        this.initial = initial == null ? new ScaledAdjointReconstruction() : initial;
     }
 
     /**
@@ -138,6 +121,11 @@ public final class DiffusionPosteriorSampler {
         return settings;
     }
 
+    @Override
+    public String description() {
+        return "DiffPIR, " + settings;
+    }
+
     /** The noise level of step {@code k} (0-based; {@code k = steps} gives 0). */
     double sigma(int k) {
         int n = settings.steps();
@@ -148,10 +136,7 @@ public final class DiffusionPosteriorSampler {
             : settings.sigmaMax() * Math.pow(settings.sigmaMin() / settings.sigmaMax(), (double) k / (n - 1));
     }
 
-    /**
-     * {@code samples} posterior samples of every slice of {@code measurements} {@code (B, range...)}: an array
-     * {@code (samples, B, domain...)} attached to the measurements' manager, in the measurements' intensity units.
-     */
+    @Override
     public NDArray sample(NDArray measurements, ForwardOperator operator, int samples, long seed,
         ProgressMonitor progress) {
         if (samples < 1) {
@@ -167,21 +152,22 @@ public final class DiffusionPosteriorSampler {
         ForwardOperator checked = new CancellableOperator(operator, progress);
         try (NDManager scope = owner.newSubManager()) {
             ParameterStore parameters = new ParameterStore(scope, false);
-            NDArray y = measurements.div(intensityScale);
+            NDArray y = measurements.div(prior.intensityScale());
             y.attach(scope);
-            NDArray start = initial.reconstruct(y, operator, progress.cancellationOnly());
+            NDArray start = prior.initial().reconstruct(y, operator, progress.cancellationOnly());
             start.attach(scope);
-            NDArray adjointY = repeated(operator.adjoint(y), samples);
+            NDArray adjointY = SampleBatch.repeated(operator.adjoint(y), samples);
             adjointY.attach(scope);
-            NDArray mu = perSlice(noiseVariance(y), samples, domain, scope);
+            NDArray mu = SampleBatch.perSlice(SampleBatch.noiseVariances(y, settings.noiseLevel()), samples, domain,
+                scope);
             CurrentIterate x = new CurrentIterate(scope,
-                repeated(start, samples).add(gaussian(scope, random, batch).mul(sigma(0))));
+                SampleBatch.repeated(start, samples).add(SampleBatch.gaussian(scope, random, batch).mul(sigma(0))));
             for (int k = 0; k < steps; k++) {
                 progress.checkCancelled();
                 double sigma = sigma(k);
                 double next = sigma(k + 1);
                 NDArray xt = x.get();
-                NDArray denoised = ChannelLayout.fromImages(denoiser.apply(parameters,
+                NDArray denoised = ChannelLayout.fromImages(prior.denoiser().apply(parameters,
                     ChannelLayout.toImages(xt, domain), sigma, progress), domain);
                 NDArray x0 = QuadraticDataStep.solve(checked, adjointY, denoised,
                     mu.mul(settings.lambda() / (sigma * sigma)), settings.cgIterations());
@@ -189,65 +175,14 @@ public final class DiffusionPosteriorSampler {
                     x.replace(x0);
                 } else {
                     NDArray eps = xt.sub(x0).div(sigma);
-                    NDArray fresh = gaussian(xt.getManager(), random, batch);
+                    NDArray fresh = SampleBatch.gaussian(xt.getManager(), random, batch);
                     x.replace(x0.add(eps.mul(next * Math.sqrt(1 - settings.zeta()))
                         .add(fresh.mul(next * Math.sqrt(settings.zeta())))));
                 }
                 progress.progress(k + 1, steps, "Diffusion posterior sampling: step " + (k + 1) + "/" + steps);
             }
-            NDArray result = x.scaledInto(intensityScale, owner);
+            NDArray result = x.scaledInto(prior.intensityScale(), owner);
             return result.reshape(new Shape(samples, slices).addAll(domain));
         }
-    }
-
-    /** {@code (B, s...)} to {@code (S B, s...)}, sample-major: {@code samples} copies of the batch in a row. */
-    private static NDArray repeated(NDArray batch, int samples) {
-        Shape shape = batch.getShape();
-        return batch.expandDims(0).broadcast(new Shape(samples).addAll(shape))
-            .reshape(new Shape(samples * shape.get(0)).addAll(shape.slice(1)));
-    }
-
-    /**
-     * {@code sigma_n^2} per slice: {@code (noiseLevel x RMS of the non-zero entries)^2}, the non-zero entries being
-     * the measured ones (unsampled k-space is stored as zeros).
-     */
-    private double[] noiseVariance(NDArray y) {
-        long slices = y.getShape().get(0);
-        float[] values = y.toFloatArray();
-        int per = Math.toIntExact(values.length / slices);
-        double[] variance = new double[Math.toIntExact(slices)];
-        for (int b = 0; b < slices; b++) {
-            double sum = 0;
-            long count = 0;
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                if (values[i] != 0) {
-                    sum += (double) values[i] * values[i];
-                    count++;
-                }
-            }
-            double rms = count == 0 ? 0 : Math.sqrt(sum / count);
-            variance[b] = Math.max(1e-30, Math.pow(settings.noiseLevel() * rms, 2));
-        }
-        return variance;
-    }
-
-    /** One value per sample of the {@code (samples x slices)} batch, shaped {@code (S B, 1, ..., 1)}. */
-    private static NDArray perSlice(double[] values, int samples, Shape domain, NDManager manager) {
-        float[] tiled = new float[values.length * samples];
-        for (int i = 0; i < tiled.length; i++) {
-            tiled[i] = (float) values[i % values.length];
-        }
-        long[] shape = new long[domain.dimension() + 1];
-        Arrays.fill(shape, 1);
-        shape[0] = tiled.length;
-        return manager.create(tiled, new Shape(shape));
-    }
-
-    private static NDArray gaussian(NDManager manager, Random random, Shape shape) {
-        float[] values = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return manager.create(values, shape);
     }
 }

@@ -26,6 +26,22 @@ final class ImageDenoiser {
         this.noiseMap = denoiser instanceof NoiseLevelDenoiser d && d.takesNoiseMap();
     }
 
+    /**
+     * {@code denoiser} wrapped, for a method that needs to tell it the noise level.
+     *
+     * @throws IllegalArgumentException naming {@code method} when the denoiser takes no noise-level map
+     */
+    static ImageDenoiser toldTheNoiseLevel(Block denoiser, String method) {
+        ImageDenoiser wrapped = new ImageDenoiser(denoiser);
+        if (!wrapped.takesNoiseLevel()) {
+            throw new IllegalArgumentException(method + " needs a denoiser conditioned on the noise level (a model"
+                + " with hyperParameters noiseMap=true), but this one has noiseMap="
+                + (denoiser instanceof NoiseLevelDenoiser d ? d.takesNoiseMap()
+                    : "absent (" + denoiser.getClass().getSimpleName() + ")"));
+        }
+        return wrapped;
+    }
+
     /** Whether the denoiser is told the noise level (else it knows one level, see {@link HalfQuadraticSplitting}). */
     boolean takesNoiseLevel() {
         return noiseMap;

@@ -2,7 +2,7 @@ package org.learnedrecon.reconstruction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
@@ -22,7 +22,7 @@ public record PosteriorSummary(NDArray mean, NDArray std, NDArray samples) {
      * @param keepSamples whether {@link #samples()} is kept (else {@code null} and the samples are freed)
      * @throws IllegalArgumentException for fewer than {@link #MIN_SAMPLES} samples
      */
-    public static PosteriorSummary sample(DiffusionPosteriorSampler sampler, NDArray measurements,
+    public static PosteriorSummary sample(PosteriorSampler sampler, NDArray measurements,
         ForwardOperator operator, int samples, long seed, boolean keepSamples, ProgressMonitor progress) {
         requireSamples(samples);
         PosteriorSummary summary = of(sampler.sample(measurements, operator, samples, seed, progress));

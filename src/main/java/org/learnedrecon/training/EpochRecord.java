@@ -10,17 +10,27 @@ public final class EpochRecord {
     public final double validationPsnr;
     /** Wall-clock seconds of the epoch's training steps (without validation and checkpointing). */
     public final double seconds;
+    /**
+     * What {@link #validationPsnr} measures, for the log: "validation PSNR", or for measured data scored on held-out
+     * measurements the name of that score.
+     */
+    public final String scoreName;
 
     public EpochRecord(int epoch, double trainingLoss, double validationPsnr, double seconds) {
+        this(epoch, trainingLoss, validationPsnr, seconds, "validation PSNR");
+    }
+
+    public EpochRecord(int epoch, double trainingLoss, double validationPsnr, double seconds, String scoreName) {
         this.epoch = epoch;
         this.trainingLoss = trainingLoss;
         this.validationPsnr = validationPsnr;
         this.seconds = seconds;
+        this.scoreName = scoreName;
     }
 
     @Override
     public String toString() {
         return String.format("epoch %d: loss %.6g, %s, %.1f s", epoch, trainingLoss, Double.isNaN(validationPsnr)
-            ? "no validation images" : String.format("validation PSNR %.2f dB", validationPsnr), seconds);
+            ? "no validation images" : String.format("%s %.2f dB", scoreName, validationPsnr), seconds);
     }
 }

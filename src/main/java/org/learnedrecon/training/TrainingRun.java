@@ -121,6 +121,11 @@ public final class TrainingRun {
         String description();
     }
 
+    /** What each epoch's score is, for the log. */
+    private String scoreName() {
+        return heldOut == null ? "validation PSNR" : "held-out measurement score";
+    }
+
     private TrainingRun(Block network, TrainingTask task, MeasurementTask measurementTask,
         MeasurementLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
         HeldOutScore heldOut, TrainingConfig config) {
@@ -219,7 +224,7 @@ public final class TrainingRun {
                 state.validationPsnr.add(psnr);
                 state.epochSeconds.add(seconds);
                 state.trainingSeconds += seconds;
-                listener.epochFinished(new EpochRecord(epoch, lossSum / stepsPerEpoch, psnr, seconds));
+                listener.epochFinished(new EpochRecord(epoch, lossSum / stepsPerEpoch, psnr, seconds, scoreName()));
                 if (best < 0 || psnr > state.validationPsnr.get(best)) {
                     best = epoch;
                     bestParameters = parameters();
@@ -236,7 +241,7 @@ public final class TrainingRun {
             List<EpochRecord> records = new ArrayList<>();
             for (int e = 0; e < state.epochsDone; e++) {
                 records.add(new EpochRecord(e, state.epochLosses.get(e), state.validationPsnr.get(e),
-                    state.epochSeconds.get(e)));
+                    state.epochSeconds.get(e), scoreName()));
             }
             int modelEpoch = state.epochsDone - 1;
             if (config.keepBest && best >= 0 && best != modelEpoch) {

@@ -2,6 +2,7 @@ package org.learnedrecon.commands;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -250,6 +251,14 @@ class LearnedCommandsTest extends SciJavaCommandTest {
                 assertEquals(weights(start), weights(adapted), "the starting weights, unchanged");
             }
         }
+        // holdout=0 (the dialog's field): every line trains and the last epoch is written, wrecked or not.
+        Path allLines = directory.resolve("adapted-all-lines.zip");
+        commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics", TrainSolverCommand.MRI,
+            "supervision", TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "init",
+            start.toString(), "holdout", 0.0, "epochs", 2, "batch", 2, "rate", 10.0, "output", allLines.toFile(),
+            "device", "CPU").get();
+        assertEquals("last epoch", ModelFile.readMetadata(allLines).training.get("modelSelection"));
+        assertNotEquals(weights(start), weights(allLines));
     }
 
     /** The model's parameters by name, as loaded for reconstruction. */
