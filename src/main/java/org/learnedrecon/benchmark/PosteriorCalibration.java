@@ -49,8 +49,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|)
  * {@code sampler=[diffpir]}: DiffPIR with the model's defaults ({@link LearnedSolver#posteriorSampler}, as the
  * commands build it), or {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}; or
- * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network
- * ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}).
+ * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network, its chains started at the plug-and-play
+ * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}).
  */
 public final class PosteriorCalibration {
 
@@ -174,7 +174,7 @@ public final class PosteriorCalibration {
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
-            PosteriorSampler sampler = sampler(solver, model, initial);
+            PosteriorSampler sampler = sampler(solver, model);
             samplerSettings = sampler.description();
             long t0 = System.nanoTime();
             NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
@@ -226,13 +226,17 @@ public final class PosteriorCalibration {
         return t * Math.sqrt(1 + 1.0 / n) / Z90;
     }
 
-    /** The commands' sampler ({@code sampler=diffpir}, the default) or PnP-ULA with the same network. */
-    private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model, Solver initial) {
+    /**
+     * The commands' sampler ({@code sampler=diffpir}, the default) or PnP-ULA with the same network, its chains
+     * started at the plug-and-play reconstruction.
+     */
+    private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model) {
         String kind = options.getOrDefault("sampler", "diffpir");
         return switch (kind) {
             case "diffpir" -> solver.posteriorSampler();
+            // Warm start at the plug-and-play reconstruction with the same network, which shortens the burn-in.
             case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
-                initial);
+                solver);
             default -> throw new IllegalArgumentException("sampler=" + kind + ": choose diffpir or pnp-ula");
         };
     }

@@ -1,6 +1,10 @@
 package org.learnedrecon.learned;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
@@ -22,5 +26,17 @@ record DenoiserPrior(ImageDenoiser denoiser, double intensityScale, Solver initi
             throw new IllegalArgumentException("intensity scale must be positive, got " + intensityScale);
         }
         return new DenoiserPrior(wrapped, intensityScale, initial == null ? new ScaledAdjointReconstruction() : initial);
+    }
+
+    /**
+     * Where the chains start: the initial reconstruction of the measurements as given (so a nonlinear warm start, such
+     * as plug-and-play, sees the data in the units it was built for), in denoiser units; attached to {@code scope}.
+     */
+    NDArray start(NDArray measurements, ForwardOperator operator, ProgressMonitor progress, NDManager scope) {
+        NDArray reconstruction = initial.reconstruct(measurements, operator, progress.cancellationOnly());
+        NDArray start = reconstruction.div(intensityScale);
+        start.attach(scope);
+        reconstruction.close();
+        return start;
     }
 }

@@ -154,8 +154,7 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
             ParameterStore parameters = new ParameterStore(scope, false);
             NDArray y = measurements.div(prior.intensityScale());
             y.attach(scope);
-            NDArray start = prior.initial().reconstruct(y, operator, progress.cancellationOnly());
-            start.attach(scope);
+            NDArray start = prior.start(measurements, operator, progress, scope);
             NDArray adjointY = SampleBatch.repeated(operator.adjoint(y), samples);
             adjointY.attach(scope);
             NDArray mu = SampleBatch.perSlice(SampleBatch.noiseVariances(y, settings.noiseLevel()), samples, domain,

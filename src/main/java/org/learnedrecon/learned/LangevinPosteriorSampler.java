@@ -141,7 +141,7 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
             NDArray noiseWeight = SampleBatch.perSlice(spread, samples, domain, scope);
             NDArray adjointY = SampleBatch.repeated(operator.adjoint(y), samples);
             adjointY.attach(scope);
-            NDArray start = prior.initial().reconstruct(y, operator, progress.cancellationOnly());
+            NDArray start = prior.start(measurements, operator, progress, scope);
             CurrentIterate x = new CurrentIterate(scope, SampleBatch.repeated(start, samples));
             int iterations = settings.iterations();
             for (int k = 0; k < iterations; k++) {
