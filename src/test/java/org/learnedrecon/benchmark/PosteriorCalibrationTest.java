@@ -30,13 +30,32 @@ class PosteriorCalibrationTest {
             "model", model, "scenarios", "ct30", "sets", "shepp", "images", "1", "samples", "2", "hqs", "false",
             "figure", png.toString())).run());
         assertTrue(table.contains("| CT 30 views, 1% noise | shepp | "), table);
-        assertTrue(table.contains("Sampler: 10 steps, sigma 0.2 -> 0.005"), table);
+        assertTrue(table.contains("Sampler: DiffPIR, 10 steps, sigma 0.2 -> 0.005"), table);
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
         assertEquals(4 * 128 + 3 * 4, image.getWidth());
         assertEquals(128, image.getHeight());
         // The truth panel: Shepp-Logan's skull (value 1, rows 6-7 at the top) is white, the corner (0) black.
         assertEquals(255, image.getRaster().getSample(64, 7, 0));
         assertEquals(0, image.getRaster().getSample(0, 0, 0));
+    }
+
+    /** {@code sampler=pnp-ula} runs PnP-ULA with the same network (3 iterations here); other values are refused. */
+    @Test
+    void theComparisonSamplerIsChosenByKey() throws Exception {
+        String model = org.learnedrecon.models.PretrainedModels.shipped().resolve("dncnn-nl").toString();
+        System.setProperty(org.learnedrecon.learned.LangevinPosteriorSampler.PROPERTY, "3,0.02,1,0.3333,0.01");
+        try {
+            String table = org.learnedrecon.runtime.DeepLearningRuntime.call(() -> new PosteriorCalibration(Map.of(
+                "model", model, "scenarios", "ct30", "sets", "shepp", "images", "1", "samples", "2", "hqs", "false",
+                "sampler", "pnp-ula")).run());
+            assertTrue(table.contains("Sampler: PnP-ULA, 3 iterations, sigma 0.02"), table);
+        } finally {
+            System.clearProperty(org.learnedrecon.learned.LangevinPosteriorSampler.PROPERTY);
+        }
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> org.learnedrecon.runtime.DeepLearningRuntime.call(() -> new PosteriorCalibration(Map.of("model",
+                model, "scenarios", "ct30", "sets", "shepp", "images", "1", "sampler", "ula")).run()));
+        assertTrue(unknown.getMessage().contains("sampler=ula"), unknown.getMessage());
     }
 
     @Test
