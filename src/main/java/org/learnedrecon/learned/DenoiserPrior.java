@@ -25,7 +25,8 @@ record DenoiserPrior(ImageDenoiser denoiser, double intensityScale, Solver initi
         if (!(intensityScale > 0)) {
             throw new IllegalArgumentException("intensity scale must be positive, got " + intensityScale);
         }
-        return new DenoiserPrior(wrapped, intensityScale, initial == null ? new ScaledAdjointReconstruction() : initial);
+        return new DenoiserPrior(wrapped, intensityScale,
+            initial == null ? new ScaledAdjointReconstruction() : initial);
     }
 
     /**

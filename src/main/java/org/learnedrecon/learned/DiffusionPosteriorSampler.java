@@ -36,8 +36,8 @@ import org.learnedrecon.solvers.Solver;
  * pure noise, so that what it samples depends on that start more than a full diffusion's samples do.
  *
  * <p>Samples run as one batch {@code (samples x slices)} ({@link SampleBatch}); the noise comes from a Java
- * {@link Random} seeded with {@code seed}, so the same seed gives the same samples. Single-channel denoisers take complex images channel by
- * channel ({@link ImageDenoiser}).
+ * {@link Random} seeded with {@code seed}, so the same seed gives the same samples. Single-channel denoisers take
+ * complex images channel by channel ({@link ImageDenoiser}).
  */
 public final class DiffusionPosteriorSampler implements PosteriorSampler {
 

@@ -5,8 +5,8 @@ import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
- * Draws samples of the posterior {@code p(x | y)} for measurements {@code y = A x + noise}, with a learned prior, written
- * once against {@link ForwardOperator}: {@link DiffusionPosteriorSampler} (DiffPIR, the commands' sampler) and
+ * Draws samples of the posterior {@code p(x | y)} for measurements {@code y = A x + noise}, with a learned prior,
+ * written once against {@link ForwardOperator}: {@link DiffusionPosteriorSampler} (DiffPIR, the commands' sampler) and
  * {@link LangevinPosteriorSampler} (PnP-ULA, for comparison).
  */
 public interface PosteriorSampler {

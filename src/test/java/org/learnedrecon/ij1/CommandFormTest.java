@@ -101,9 +101,10 @@ class CommandFormTest {
         assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
             "range", "size", "samples", "seed", "keep", "reference"),
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
-        assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range", "acceleration",
-            "center", "masks", "noise", "solver", "supervision", "measurements", "holdout", "unrolled", "channels",
-            "epochs", "batch", "rate", "seed", "checkpoint", "init", "output", "device"), keys(org.learnedrecon.commands.TrainSolverCommand.class));
+        assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range",
+            "acceleration", "center", "masks", "noise", "solver", "supervision", "measurements", "holdout", "unrolled",
+            "channels", "epochs", "batch", "rate", "seed", "checkpoint", "init", "output", "device"),
+            keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
