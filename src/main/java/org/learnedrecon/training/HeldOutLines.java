@@ -125,11 +125,7 @@ public final class HeldOutLines {
                     CartesianMriOperator onHeldOut = new CartesianMriOperator(scope, heldOut);
                     NDArray mask = heldOut.toNDArray(scope);
                     Shape range = onHeldOut.rangeShape();
-                    for (int first = 0; first < full.size(); first += batch) {
-                        int[] indices = new int[Math.min(batch, full.size() - first)];
-                        for (int i = 0; i < indices.length; i++) {
-                            indices[i] = first + i;
-                        }
+                    for (int[] indices : full.inBatches(batch)) {
                         try (NDManager step = scope.newSubManager()) {
                             NDArray target = full.batch(step, indices, range, scale, null).mul(mask);
                             NDArray predicted = onHeldOut.apply(reconstruct.apply(

@@ -3,7 +3,10 @@ package org.learnedrecon.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Ground-truth images for training: fixed slices of one size ({@link ImageSliceDataset}) or random patches of many
@@ -28,4 +31,16 @@ public interface TrainingImages {
      * @param random draws patches, flips and intensity windows (sources of fixed slices ignore it)
      */
     NDArray batch(NDManager manager, int[] indices, Shape domainShape, double scale, Random random);
+
+    /**
+     * The sample indices in order, in consecutive batches of at most {@code batch}: how validation and the held-out
+     * score walk the samples.
+     */
+    default List<int[]> inBatches(int batch) {
+        List<int[]> batches = new ArrayList<>();
+        for (int first = 0; first < size(); first += batch) {
+            batches.add(IntStream.range(first, Math.min(size(), first + batch)).toArray());
+        }
+        return batches;
+    }
 }

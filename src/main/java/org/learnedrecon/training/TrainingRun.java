@@ -404,13 +404,10 @@ public final class TrainingRun {
             return Double.NaN;
         }
         double sum = 0;
-        for (int first = 0; first < validation.size(); first += config.batchSize) {
-            int count = Math.min(config.batchSize, validation.size() - first);
+        for (int[] indices : validation.inBatches(config.batchSize)) {
+            int first = indices[0];
+            int count = indices.length;
             try (NDManager scope = modelManager.newSubManager()) {
-                int[] indices = new int[count];
-                for (int i = 0; i < count; i++) {
-                    indices[i] = first + i;
-                }
                 NDArray clean = validation.batch(scope, indices, task.domainShape(), scale,
                     random(config.seed, VALIDATION_STREAM, first ^ PATCH_STREAM));
                 TrainingTask.Example example = task.example(clean, random(config.seed, VALIDATION_STREAM, first));
