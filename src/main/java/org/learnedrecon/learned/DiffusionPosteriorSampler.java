@@ -166,8 +166,8 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
                 double sigma = sigma(k);
                 double next = sigma(k + 1);
                 NDArray xt = x.get();
-                NDArray denoised = ChannelLayout.fromImages(prior.denoiser().apply(parameters,
-                    ChannelLayout.toImages(xt, domain), sigma, progress), domain);
+                NDArray denoised = prior.denoiser().applyInDomain(parameters, xt, domain, sigma,
+                    progress);
                 NDArray x0 = QuadraticDataStep.solve(checked, adjointY, denoised,
                     mu.mul(settings.lambda() / (sigma * sigma)), settings.cgIterations());
                 if (next == 0) {

@@ -127,9 +127,7 @@ public final class HalfQuadraticSplitting implements Solver {
                 NDArray x = dataStep(checked, adjointY, z.get(), mu);
                 // A noise-level-map denoiser is told sigma; a single-level one sees its training level by rescaling.
                 double s = denoiser.takesNoiseLevel() ? 1 : sigma / trainedSigma;
-                NDArray images = ChannelLayout.toImages(x.div(s), domain);
-                z.replace(ChannelLayout.fromImages(denoiser.apply(parameters, images, sigma, progress), domain)
-                    .mul(s));
+                z.replace(denoiser.applyInDomain(parameters, x.div(s), domain, sigma, progress).mul(s));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
             return z.scaledInto(intensityScale, owner);

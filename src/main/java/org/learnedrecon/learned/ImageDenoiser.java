@@ -71,4 +71,13 @@ final class ImageDenoiser {
             : denoiser.forward(parameters, new NDList(input), false).singletonOrThrow();
         return denoised.reshape(shape);
     }
+
+    /**
+     * Iterates {@code x} in an operator's domain layout {@code (B, domain...)} denoised as images
+     * ({@link ChannelLayout}: complex images channel by channel) at noise level {@code sigma} (NaN for a single-level
+     * denoiser), back in that layout: the prior step of plug-and-play and of the posterior samplers.
+     */
+    NDArray applyInDomain(ParameterStore parameters, NDArray x, Shape domain, double sigma, ProgressMonitor cancel) {
+        return ChannelLayout.fromImages(apply(parameters, ChannelLayout.toImages(x, domain), sigma, cancel), domain);
+    }
 }

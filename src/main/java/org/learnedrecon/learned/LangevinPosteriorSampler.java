@@ -148,8 +148,8 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
                 progress.checkCancelled();
                 NDArray xk = x.get();
                 NDArray residual = checked.adjoint(checked.apply(xk)).sub(adjointY);
-                NDArray denoised = ChannelLayout.fromImages(prior.denoiser().apply(parameters,
-                    ChannelLayout.toImages(xk, domain), settings.sigma(), progress), domain);
+                NDArray denoised = prior.denoiser().applyInDomain(parameters, xk, domain,
+                    settings.sigma(), progress);
                 NDArray next = xk.sub(residual.mul(dataWeight))
                     .add(denoised.sub(xk).mul(priorWeight))
                     .add(xk.clip(BOX_LOW, BOX_HIGH).sub(xk).mul(boxWeight))

@@ -71,8 +71,7 @@ public final class PlugAndPlay implements Solver {
                 progress.checkCancelled();
                 NDArray gradient = checked.adjoint(checked.apply(x.get()).sub(y));
                 NDArray z = x.get().sub(gradient.mul(step));
-                x.replace(ChannelLayout.fromImages(denoiser.apply(parameters,
-                    ChannelLayout.toImages(z, operator.domainShape()), progress), operator.domainShape()));
+                x.replace(denoiser.applyInDomain(parameters, z, operator.domainShape(), Double.NaN, progress));
                 progress.progress(k + 1, iterations, name() + ": iteration " + (k + 1) + "/" + iterations);
             }
             return x.scaledInto(intensityScale, owner);
