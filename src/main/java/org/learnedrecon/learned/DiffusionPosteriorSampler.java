@@ -117,10 +117,6 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
             override == null || override.isBlank() ? defaults : Settings.parse(override), initial);
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     @Override
     public String description() {
         return "DiffPIR, " + settings;

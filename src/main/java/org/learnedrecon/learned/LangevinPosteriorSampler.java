@@ -94,10 +94,6 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
             override == null || override.isBlank() ? DEFAULTS : Settings.parse(override), initial);
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     @Override
     public String description() {
         return "PnP-ULA, " + settings;
