@@ -47,6 +47,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
  * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
  * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|)
+ * {@code valTiff=}, {@code naturalDir=}, {@code atlasTiff=} (other sources for the sets {@code val}, {@code natural},
+ * {@code atlas}, as in {@link SolverComparison}: e.g. training images, to tune the sampler without the held-out ones)
  * {@code sampler=[diffpir]}: DiffPIR with the model's defaults ({@link LearnedSolver#posteriorSampler}, as the
  * commands build it), or {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}; or
  * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network, its chains started at the plug-and-play
@@ -57,9 +59,11 @@ public final class PosteriorCalibration {
     /** The two-sided 90 % quantile of the standard normal. */
     static final double Z90 = 1.6449;
 
+    /** Where the test sets come from, passed on to {@link SolverComparison#testSet}. */
+    private static final List<String> SOURCE_KEYS = List.of("valTiff", "naturalDir", "atlasTiff");
+
     private static final List<String> KEYS = List.of("model", "scenarios", "sets", "images", "samples", "seed", "hqs",
-        "sampler",
-        "out", "figure");
+        "sampler", "out", "figure", "valTiff", "naturalDir", "atlasTiff");
 
     /** Error and std shown at full white in {@link #figure}: 0.1 of the [0, 1] intensity range. */
     static final double FIGURE_SPREAD_RANGE = 0.1;
@@ -98,8 +102,14 @@ public final class PosteriorCalibration {
     public String run() throws IOException {
         int images = Integer.parseInt(options.getOrDefault("images", "8"));
         String n = Integer.toString(images);
-        SolverComparison sets = new SolverComparison(Map.of("valSlices", n, "natural", n, "atlas", n,
+        Map<String, String> setOptions = new LinkedHashMap<>(Map.of("valSlices", n, "natural", n, "atlas", n,
             "ellipses", n, "seed", options.getOrDefault("seed", "1")));
+        for (String key : SOURCE_KEYS) {
+            if (options.containsKey(key)) {
+                setOptions.put(key, options.get(key));
+            }
+        }
+        SolverComparison sets = new SolverComparison(setOptions);
         StringBuilder table = new StringBuilder("| scenario | test set | FBP / zero-filled | HQS | posterior mean | "
             + "coverage of mean +- 1.645 std | coverage of the finite-sample 90 % interval | corr(std, abs error) | "
             + "mean std | mean abs error | seconds per slice |\n|---|---|---|---|---|---|---|---|---|---|---|\n");

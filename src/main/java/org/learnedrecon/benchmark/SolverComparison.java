@@ -296,23 +296,29 @@ public final class SolverComparison {
     }
 
     private static Scenario mriScenario(String key, int acceleration, double center, int size) {
-        Map<String, String> physics = new LinkedHashMap<>(MriCartesianPhysics.settingsOf("random", acceleration,
+        return mriScenario(key, "random", acceleration, center, size);
+    }
+
+    private static Scenario mriScenario(String key, String mask, int acceleration, double center, int size) {
+        Map<String, String> physics = new LinkedHashMap<>(MriCartesianPhysics.settingsOf(mask, acceleration,
             center, size, size, 1));
         physics = new MriCartesianPhysics().completeSettings(physics);
-        return new Scenario(key, "MRI " + acceleration + "x random lines" + (size == SIZE ? "" : ", " + size + "^2")
-            + ", 1% noise", physics);
+        return new Scenario(key, "MRI " + acceleration + "x " + mask + " lines" + (size == SIZE ? "" : ", " + size
+            + "^2") + ", 1% noise", physics);
     }
 
     private static final java.util.regex.Pattern CT_KEY =
         java.util.regex.Pattern.compile("ct(\\d+)(?:x(\\d+))?(?:@(\\d+))?");
-    private static final java.util.regex.Pattern MRI_KEY = java.util.regex.Pattern.compile("mri(\\d+)(?:@(\\d+))?");
+    private static final java.util.regex.Pattern MRI_KEY =
+        java.util.regex.Pattern.compile("mri(\\d+)(eq)?(?:@(\\d+))?");
 
     /**
      * The scenario of a {@code scenarios=} value: one of {@link #SCENARIOS} ({@code ct} and {@code mri} are the
      * older names of ct30, mri8), or any {@code ct<views>[x<degrees>][@<size>]} (parallel beam, 180 degrees and
      * 128 x 128 unless given; e.g. {@code ct60@256}) or
-     * {@code mri<acceleration>[@<size>]} (random lines with a fully sampled centre of {@code 32 % / acceleration},
-     * which gives the shipped 8 % at 4x and 4 % at 8x; 128 x 128 unless given).
+     * {@code mri<acceleration>[eq][@<size>]} (random lines, or equispaced ones with {@code eq}, with a fully sampled
+     * centre of {@code 32 % / acceleration}, which gives the shipped 8 % at 4x and 4 % at 8x; 128 x 128 unless
+     * given).
      */
     public static Scenario scenario(String key) {
         String k = "ct".equals(key) ? "ct30" : "mri".equals(key) ? "mri8" : key;
@@ -328,11 +334,11 @@ public final class SolverComparison {
         java.util.regex.Matcher mri = MRI_KEY.matcher(k);
         if (mri.matches()) {
             int acceleration = Integer.parseInt(mri.group(1));
-            return mriScenario(k, acceleration, 0.32 / acceleration, mri.group(2) == null ? SIZE
-                : Integer.parseInt(mri.group(2)));
+            return mriScenario(k, mri.group(2) == null ? "random" : "equispaced", acceleration, 0.32 / acceleration,
+                mri.group(3) == null ? SIZE : Integer.parseInt(mri.group(3)));
         }
         throw new IllegalArgumentException("scenarios=" + key + " is not one of " + SCENARIOS.keySet()
-            + " nor ct<views>[x<degrees>][@<size>] or mri<acceleration>[@<size>]");
+            + " nor ct<views>[x<degrees>][@<size>] or mri<acceleration>[eq][@<size>]");
     }
 
     private List<Row> ct(Scenario scenario, String set, ImageSliceDataset images) throws IOException {

@@ -42,7 +42,8 @@ import org.scijava.plugin.Plugin;
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
- * measurements alone with equivariant imaging; or split per batch as in SSDU, MRI only);
+ * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
+ * Noise2Inverse);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; with {@code physics=[MRI Cartesian]} an open complex k-space
@@ -266,7 +267,7 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     /**
      * Supervision choices: clean images, the measurements alone (equivariant imaging), or the measurements alone split
-     * into the network's and the loss's parts (SSDU; MRI only).
+     * into the network's and the loss's parts (SSDU for MRI k-space, Noise2Inverse for CT views).
      */
     public static final String IMAGES = "Images";
     public static final String MEASUREMENTS_ONLY = "Measurements only";

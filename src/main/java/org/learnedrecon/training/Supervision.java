@@ -13,7 +13,8 @@ public enum Supervision {
     MEASUREMENTS,
     /**
      * The measurements alone, split per batch into the network's part and the loss's part
-     * ({@link SplitMeasurementLoss}: SSDU; MRI only). Also needs LGD or LPD.
+     * ({@link SplitMeasurementLoss}: SSDU, MRI k-space lines; {@link Noise2InverseLoss}: the views of a CT scan).
+     * Also needs LGD or LPD.
      */
     SPLIT;
 

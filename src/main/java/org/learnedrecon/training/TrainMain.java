@@ -39,8 +39,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
  * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false});
- * {@code supervision=split} does the same with split measurements ({@link SplitMeasurementLoss}: SSDU, MRI
- * only; {@code split} = the share held out for the loss, default 0.4). With
+ * {@code supervision=split} does the same with split measurements: MRI k-space lines ({@link SplitMeasurementLoss},
+ * SSDU; {@code split} = the share held out for the loss, default 0.4) or the views of a parallel-beam scan
+ * ({@link Noise2InverseLoss}; {@code split} = 1/K for K interleaved subsets, default 0.5). With
  * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
  * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
  * instead of simulating them ({@link MeasuredSinograms}; with {@code physics=mri-cartesian} a complex k-space
@@ -121,8 +122,7 @@ public final class TrainMain {
         boolean fromMeasurements = job.supervision.fromMeasurementsOnly();
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
-        job.splitFraction = Double.parseDouble(a.getOrDefault("split",
-            Double.toString(SplitMeasurementLoss.DEFAULT_FRACTION)));
+        job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
         job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.acquisition.SettingRange;
@@ -22,7 +21,10 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ForwardingOperator;
 import org.learnedrecon.physics.SubsetOperator;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.physics.ct.ViewSplitRayTransform;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.physics.noise.RandomLevelNoise;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -81,14 +83,18 @@ public final class TrainingJob {
     /**
      * What the network learns from. {@link Supervision#MEASUREMENTS} trains on the measurements simulated from
      * {@link #training} alone ({@link EquivariantImagingLoss} with weight {@link #eiAlpha}), {@link Supervision#SPLIT}
-     * on them split ({@link SplitMeasurementLoss}, {@link #splitFraction}); both keep the last epoch's weights, so no
+     * on them split ({@link SplitMeasurementLoss} for MRI, {@link Noise2InverseLoss} for CT, {@link #splitFraction});
+     * both keep the last epoch's weights, so no
      * clean image chooses the model either.
      */
     public Supervision supervision = Supervision.IMAGES;
     /** Weight of the equivariance term of measurement-only training (0: measurement consistency alone). */
     public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
-    /** {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss. */
-    public double splitFraction = SplitMeasurementLoss.DEFAULT_FRACTION;
+    /**
+     * {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss (NaN: the method's
+     * default, 0.4 of the k-space lines for SSDU, one of 2 interleaved subsets of the views for Noise2Inverse).
+     */
+    public double splitFraction = Double.NaN;
     /**
      * Measured k-space: the share of its sampled lines kept out of training to score the epochs and choose the model
      * ({@link HeldOutLines}); 0, or a mask without lines to spare (Poisson disc, too few outer lines), keeps every
@@ -133,11 +139,6 @@ public final class TrainingJob {
                 + " space through it; solver=" + architecture
                 + " cannot learn from measurements alone here: use supervision=images");
         }
-        if (supervision == Supervision.SPLIT && !MriCartesianPhysics.NAME.equals(physicsName())) {
-            throw new IllegalArgumentException("supervision=split splits MRI k-space (SSDU, physics="
-                + MriCartesianPhysics.NAME + "), not physics=" + physicsName()
-                + ": for CT use supervision=measurements (equivariant imaging)");
-        }
         Device target = DeepLearningRuntime.device(device);
         return DeepLearningRuntime.call(() -> {
             if (!target.isGpu()) {
@@ -176,7 +177,7 @@ public final class TrainingJob {
                 : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
             // Split measurements: the network holds the operator that the loss restricts to the network's part.
-            ForwardOperator operator = supervision == Supervision.SPLIT ? new SubsetOperator(acquisition)
+            ForwardOperator operator = supervision == Supervision.SPLIT ? splitting(acquisition, manager)
                 : acquisition;
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
@@ -238,8 +239,28 @@ public final class TrainingJob {
 
     /** The loss of {@link #supervision} from measurements alone. */
     private MeasurementLoss measurementLoss(ForwardOperator operator, MeasurementNoise noise) {
-        return supervision == Supervision.SPLIT ? new SplitMeasurementLoss((SubsetOperator) operator, splitFraction)
-            : new EquivariantImagingLoss(operator, noise, eiAlpha);
+        if (supervision != Supervision.SPLIT) {
+            return new EquivariantImagingLoss(operator, noise, eiAlpha);
+        }
+        return operator instanceof ViewSplitRayTransform ? new Noise2InverseLoss((ViewSplitRayTransform) operator)
+            : new SplitMeasurementLoss((SubsetOperator) operator,
+                Double.isNaN(splitFraction) ? SplitMeasurementLoss.DEFAULT_FRACTION : splitFraction);
+    }
+
+    /**
+     * The operator a split loss restricts: a CT scan's views split into interleaved subsets (Noise2Inverse), else
+     * a subset of the measured entries (SSDU).
+     */
+    private ForwardOperator splitting(ForwardOperator acquisition, NDManager manager) {
+        if (acquisition instanceof RayTransform) {
+            return new ViewSplitRayTransform(manager, (RayTransform) acquisition,
+                Noise2InverseLoss.splits(splitFraction));
+        }
+        if (ForwardingOperator.innermost(acquisition) instanceof RayTransform) {
+            throw new IllegalArgumentException("supervision=split splits the views of one CT scan (Noise2Inverse),"
+                + " not a family of scans: give physics.views and physics.range single values");
+        }
+        return new SubsetOperator(acquisition);
     }
 
     /** The checks of a training on {@link #measured} data, each naming the key at fault. */

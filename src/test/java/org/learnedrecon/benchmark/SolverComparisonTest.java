@@ -113,6 +113,9 @@ class SolverComparisonTest {
         assertEquals("0.02", SolverComparison.scenario("mri16").physics().get("center"));
         assertEquals("MRI 8x random lines, 256^2, 1% noise", SolverComparison.scenario("mri8@256").title());
         assertEquals("256", SolverComparison.scenario("mri8@256").physics().get("size"));
+        assertEquals("MRI 8x equispaced lines, 1% noise", SolverComparison.scenario("mri8eq").title());
+        assertEquals("equispaced", SolverComparison.scenario("mri8eq@256").physics().get("mask"));
+        assertEquals("0.04", SolverComparison.scenario("mri8eq").physics().get("center"));
     }
 
     private static double psnr(String scenarioPrefix, String set, String solverPrefix) {
