@@ -78,7 +78,8 @@ import org.learnedrecon.training.TrainMain;
  * {@code valTiff=[../shared/datasets/brain-t1-val-128.tif]} {@code valSlices=[16]} {@code ellipses=[8]}
  * {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]} {@code ctTvLambdas=[1]} (alias
  * {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]} {@code mriIterations=[100]} (wavelet)
- * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file).
+ * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file)
+ * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it).
  */
 public final class SolverComparison {
 
@@ -98,7 +99,7 @@ public final class SolverComparison {
     /** The argument keys, so a typo fails instead of silently running with a default. */
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
-        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas");
+        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -341,14 +342,29 @@ public final class SolverComparison {
             + " nor ct<views>[x<degrees>][@<size>] or mri<acceleration>[eq][@<size>]");
     }
 
+    /** The relative noise level of the simulated measurements ({@code noise=}, default 1 %). */
+    private double noise() {
+        double noise = Double.parseDouble(option("noise", "0.01"));
+        if (!(noise >= 0 && noise < 1)) {
+            throw new IllegalArgumentException("noise=" + noise + " must be a relative level in [0, 1)");
+        }
+        return noise;
+    }
+
+    /** The scenario's title with the noise level of this run. */
+    private String titled(Scenario scenario) {
+        String percent = SettingRange.number(Math.round(noise() * 1000) / 10.0);
+        return scenario.title().replace("1% noise", percent + "% noise");
+    }
+
     private List<Row> ct(Scenario scenario, String set, ImageSliceDataset images) throws IOException {
         ParallelBeamGeometry g = CtParallelPhysics.geometry(scenario.physics());
         RayTransform op = RayTransform.matrixFree(g);
         List<Row> rows = new ArrayList<>();
-        String title = scenario.title();
+        String title = titled(scenario);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
-            NDArray y = new GaussianNoise(0.01, longValue("seed", 1)).apply(op.apply(truth));
+            NDArray y = new GaussianNoise(noise(), longValue("seed", 1)).apply(op.apply(truth));
             rows.add(score(title, set, "FBP (Hann)", truth, y, op,
                 SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0)));
             int sirt = integer("sirtIterations", 200);
@@ -371,11 +387,11 @@ public final class SolverComparison {
         scenario = new Scenario(scenario.key(), scenario.title(), physics);
         SamplingMask mask = MriCartesianPhysics.mask(physics);
         List<Row> rows = new ArrayList<>();
-        String title = scenario.title();
+        String title = titled(scenario);
         try (NDManager m = NDManager.newBaseManager()) {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
-            NDArray y = new ComplexGaussianNoise(0.01, longValue("seed", 1)).apply(op.apply(truth), mask);
+            NDArray y = new ComplexGaussianNoise(noise(), longValue("seed", 1)).apply(op.apply(truth), mask);
             rows.add(score(title, set, "Zero-filled", truth, y, op,
                 MriSolverFactory.create(MriSolverFactory.ZERO_FILLED, 0, 1)));
             int tv = integer("tvIterations", 100);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.CancellableOperator;
+import org.learnedrecon.solvers.OperatorMemo;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -74,6 +75,8 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
 
     private final DenoiserPrior prior;
     private final Settings settings;
+    /** ||A|| of the last operator seen: estimated once, not on every batch of a stack (as in HQS). */
+    private final OperatorMemo<Double> norm = new OperatorMemo<>();
 
     /**
      * @param denoiser a denoiser with a noise-level map
@@ -117,7 +120,7 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
             ParameterStore parameters = new ParameterStore(scope, false);
             NDArray y = measurements.div(prior.intensityScale());
             y.attach(scope);
-            double normSquared = Math.pow(checked.normEstimate(scope, 30), 2);
+            double normSquared = Math.pow(norm.get(operator, () -> checked.normEstimate(scope, 30)), 2);
             double[] variance = SampleBatch.noiseVariances(y, settings.noiseLevel());
             double[] step = new double[variance.length];
             double[] likelihood = new double[variance.length];

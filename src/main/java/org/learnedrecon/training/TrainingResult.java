@@ -33,9 +33,16 @@ public final class TrainingResult {
         this.modelEpoch = modelEpoch;
     }
 
-    /** The epoch whose weights the trained network holds. */
+    /**
+     * The epoch whose weights the trained network holds; when it holds the starting weights, a record of epoch -1
+     * with the starting model's score, named as the epochs' scores are.
+     */
     public EpochRecord model() {
-        return modelEpoch < 0 ? new EpochRecord(-1, Double.NaN, baselinePsnr, 0) : epochs.get(modelEpoch);
+        if (modelEpoch >= 0) {
+            return epochs.get(modelEpoch);
+        }
+        return new EpochRecord(-1, Double.NaN, baselinePsnr, 0,
+            epochs.isEmpty() ? "validation PSNR" : epochs.get(0).scoreName);
     }
 
     public EpochRecord last() {
