@@ -41,6 +41,7 @@ import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
+import org.learnedrecon.solvers.mri.RealImageSolver;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.PatchCorpus;
 import org.learnedrecon.training.TrainMain;
@@ -79,7 +80,9 @@ import org.learnedrecon.training.TrainMain;
  * {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]} {@code ctTvLambdas=[1]} (alias
  * {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]} {@code mriIterations=[100]} (wavelet)
  * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file)
- * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it).
+ * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
+ * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
+ * know it).
  */
 public final class SolverComparison {
 
@@ -99,7 +102,7 @@ public final class SolverComparison {
     /** The argument keys, so a typo fails instead of silently running with a default. */
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
-        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise");
+        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -398,6 +401,13 @@ public final class SolverComparison {
             rows.add(bestTv(title, set, "TV " + tv, truth, y, op,
                 doubles(option("mriTvLambdas", "0.002,0.005,0.01")),
                 lambda -> new PeakNormalisedSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv))));
+            if (Boolean.parseBoolean(option("realTv", "true"))) {
+                // The test images are real, so their k-space is Hermitian symmetric; networks trained on real images
+                // learn that, complex TV does not. This row knows it too.
+                rows.add(bestTv(title, set, "TV " + tv + ", real image", truth, y, op,
+                    doubles(option("mriTvLambdas", "0.002,0.005,0.01")), lambda -> new PeakNormalisedSolver(
+                        new RealImageSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv)))));
+            }
             int iterations = integer("mriIterations", 100);
             double waveletLambda = MriSolverFactory.defaultLambda(MriSolverFactory.WAVELET);
             rows.add(score(title, set, String.format(Locale.ROOT, "Wavelet %d (lambda %s)", iterations,

@@ -347,6 +347,53 @@ class LearnedSolverFactoryTest {
             e.getMessage());
     }
 
+    /**
+     * Equispaced lines get the LGD trained over them ({@code lgd-mri-eq-family}, 2x-12x), which beats zero filling
+     * on Shepp-Logan at 8x: by 4.4 dB with the benchmark's mask (seed 2026), by 1.0 dB with seed 0's, whose lines
+     * nearly all face their mirror lines {@code -k}. For a real image those carry the same information (Hermitian
+     * symmetry), and the networks, trained on real images, use it. Random lines at 6x keep the random-line family
+     * model, which names the mask it serves when asked for equispaced data.
+     */
+    @Test
+    void equispacedLinesGetTheEquispacedFamilyModel() throws Exception {
+        Map<String, String> eight = MriCartesianPhysics.settingsOf("equispaced", 8, 0.04, 128, 128, 1);
+        SamplingMask mask = MriCartesianPhysics.mask(eight);
+        assertTrue(gainOverZeroFilling(eight, "2026") > 4, "seed 2026");
+        double mirrored = gainOverZeroFilling(eight, "0");
+        assertTrue(mirrored > 0.7 && mirrored < 2, "seed 0, lines facing their mirrors: " + mirrored);
+        Map<String, String> six = MriCartesianPhysics.settingsOf("random", 6, 0.32 / 6, 128, 128, 1);
+        SamplingMask sixMask = MriCartesianPhysics.mask(six);
+        try (LoadedLearnedSolver random = LearnedSolverFactory.load(SolverFactory.LGD, "auto", six,
+            manager -> new CartesianMriOperator(manager, sixMask), DeviceChoice.CPU)) {
+            assertEquals("lgd-mri-family", random.modelName());
+        }
+        IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
+            () -> LearnedSolverFactory.load(SolverFactory.LGD, "lgd-mri-family", eight,
+                manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU));
+        assertTrue(e.getMessage().contains("mask=equispaced"), e.getMessage());
+    }
+
+    /** PSNR of model=auto minus zero filling's on noiseless Shepp-Logan with the mask of {@code seed}. */
+    private static double gainOverZeroFilling(Map<String, String> settings, String seed) throws Exception {
+        Map<String, String> drawn = new java.util.LinkedHashMap<>(settings);
+        drawn.put("maskSeed", seed);
+        SamplingMask mask = MriCartesianPhysics.mask(drawn);
+        int n = Integer.parseInt(settings.get("size"));
+        try (NDManager m = NDManager.newBaseManager();
+            LoadedLearnedSolver lgd = LearnedSolverFactory.load(SolverFactory.LGD, "auto", settings,
+                manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU)) {
+            assertEquals("lgd-mri-eq-family", lgd.modelName());
+            NDArray real = org.learnedrecon.io.TensorAdapter.toTensor(m,
+                org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
+            NDArray truth = NDArrays.stack(new NDList(real, real.zerosLike()), 1);
+            CartesianMriOperator op = new CartesianMriOperator(m, mask);
+            NDArray y = op.apply(truth);
+            double learned = org.learnedrecon.metrics.Psnr.compute(real,
+                magnitude(lgd.reconstruct(y, ProgressMonitor.NONE)), 1.0)[0];
+            return learned - org.learnedrecon.metrics.Psnr.compute(real, magnitude(op.adjoint(y)), 1.0)[0];
+        }
+    }
+
     private static NDArray magnitude(NDArray complex) {
         return complex.square().sum(new int[] {1}).sqrt();
     }
