@@ -440,7 +440,7 @@ public final class SolverComparison {
                 continue;
             }
             try (loaded) {
-                rows.add(timed(scenario.title(), set, SHORT_NAMES.getOrDefault(architecture, architecture) + " "
+                rows.add(timed(titled(scenario), set, SHORT_NAMES.getOrDefault(architecture, architecture) + " "
                     + PretrainedModels.displayName(model), truth, () -> loaded.reconstruct(y, ProgressMonitor.NONE)));
             }
         }

@@ -116,6 +116,9 @@ class SolverComparisonTest {
         assertEquals("0.02", SolverComparison.scenario("mri16").physics().get("center"));
         assertEquals("MRI 8x random lines, 256^2, 1% noise", SolverComparison.scenario("mri8@256").title());
         assertEquals("256", SolverComparison.scenario("mri8@256").physics().get("size"));
+        IllegalArgumentException noise = assertThrows(IllegalArgumentException.class, () -> new SolverComparison(
+            Map.of("scenarios", "ct30", "sets", "shepp", "learned", "false", "noise", "2")).run());
+        assertTrue(noise.getMessage().contains("noise=2.0"), noise.getMessage());
         assertEquals("MRI 8x equispaced lines, 1% noise", SolverComparison.scenario("mri8eq").title());
         assertEquals("equispaced", SolverComparison.scenario("mri8eq@256").physics().get("mask"));
         assertEquals("0.04", SolverComparison.scenario("mri8eq").physics().get("center"));
