@@ -347,9 +347,15 @@ public final class SolverComparison {
 
     /** The relative noise level of the simulated measurements ({@code noise=}, default 1 %). */
     private double noise() {
-        double noise = Double.parseDouble(option("noise", "0.01"));
+        String text = option("noise", "0.01");
+        double noise;
+        try {
+            noise = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            noise = Double.NaN;
+        }
         if (!(noise >= 0 && noise < 1)) {
-            throw new IllegalArgumentException("noise=" + noise + " must be a relative level in [0, 1)");
+            throw new IllegalArgumentException("noise=" + text + " must be a relative level in [0, 1)");
         }
         return noise;
     }

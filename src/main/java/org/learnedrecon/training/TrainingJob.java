@@ -84,8 +84,7 @@ public final class TrainingJob {
      * What the network learns from. {@link Supervision#MEASUREMENTS} trains on the measurements simulated from
      * {@link #training} alone ({@link EquivariantImagingLoss} with weight {@link #eiAlpha}), {@link Supervision#SPLIT}
      * on them split ({@link SplitMeasurementLoss} for MRI, {@link Noise2InverseLoss} for CT, {@link #splitFraction});
-     * both keep the last epoch's weights, so no
-     * clean image chooses the model either.
+     * both keep the last epoch's weights, so no clean image chooses the model either.
      */
     public Supervision supervision = Supervision.IMAGES;
     /** Weight of the equivariance term of measurement-only training (0: measurement consistency alone). */

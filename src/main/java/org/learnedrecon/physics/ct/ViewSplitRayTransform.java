@@ -15,10 +15,11 @@ import org.learnedrecon.physics.RandomAcquisitionOperator;
 /**
  * A parallel-beam scan whose views can be split into {@code K} interleaved subsets, view {@code v} in subset
  * {@code v mod K} (each subset spans the whole angular range), for Noise2Inverse training
- * ({@code org.learnedrecon.training.Noise2InverseLoss}). {@link #select} makes the operator the scan of some of the
- * views, a {@link RayTransform} of just those angles, so a network holding this operator sees a genuine sparser scan
- * (its FBP on scale, its norm that of the subset) rather than zeroed views; {@code select(null)} makes it the whole
- * scan again. The subsets' transforms are built once, on first use, and kept.
+ * ({@code org.learnedrecon.training.Noise2InverseLoss}). {@link #useComplement} makes the operator the scan of all
+ * views but one subset's, a {@link RayTransform} of just those angles, so a network holding this operator sees a
+ * genuine sparser scan (its FBP on scale, its norm that of the subset) rather than zeroed views;
+ * {@code useComplement(-1)} makes it the whole scan again. The subsets' transforms are built once, on first use,
+ * and kept.
  */
 public final class ViewSplitRayTransform extends ForwardingOperator implements RandomAcquisitionOperator {
 
