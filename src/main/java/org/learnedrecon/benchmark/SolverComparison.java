@@ -404,15 +404,15 @@ public final class SolverComparison {
             rows.add(score(title, set, "Zero-filled", truth, y, op,
                 MriSolverFactory.create(MriSolverFactory.ZERO_FILLED, 0, 1)));
             int tv = integer("tvIterations", 100);
-            rows.add(bestTv(title, set, "TV " + tv, truth, y, op,
-                doubles(option("mriTvLambdas", "0.002,0.005,0.01")),
+            double[] lambdas = doubles(option("mriTvLambdas", "0.002,0.005,0.01"));
+            rows.add(bestTv(title, set, "TV " + tv, truth, y, op, lambdas,
                 lambda -> new PeakNormalisedSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv))));
             if (Boolean.parseBoolean(option("realTv", "true"))) {
                 // The test images are real, so their k-space is Hermitian symmetric; networks trained on real images
                 // learn that, complex TV does not. This row knows it too.
-                rows.add(bestTv(title, set, "TV " + tv + ", real image", truth, y, op,
-                    doubles(option("mriTvLambdas", "0.002,0.005,0.01")), lambda -> new PeakNormalisedSolver(
-                        new RealImageSolver(MriSolverFactory.create(MriSolverFactory.TV, lambda, tv)))));
+                rows.add(bestTv(title, set, "TV " + tv + ", real image", truth, y, op, lambdas,
+                    lambda -> new PeakNormalisedSolver(new RealImageSolver(
+                        MriSolverFactory.create(MriSolverFactory.TV, lambda, tv)))));
             }
             int iterations = integer("mriIterations", 100);
             double waveletLambda = MriSolverFactory.defaultLambda(MriSolverFactory.WAVELET);

@@ -17,6 +17,7 @@ import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.physics.mri.BirdcageCoilMaps;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -93,7 +94,7 @@ public class SimulateMriCommand extends MonitoredCommand {
                     throw new IllegalArgumentException("image=" + image.title() + " contains NaN or infinite "
                         + "values");
                 }
-                NDArray x = real.expandDims(1).concat(real.zerosLike().expandDims(1), 1);
+                NDArray x = ComplexArithmetic.fromReal(real);
                 NDArray maps = coils == 1 ? null : manager.create(BirdcageCoilMaps.generate(coils, height, width,
                     seed), new Shape(coils, 2, height, width));
                 CartesianMriOperator operator = new CartesianMriOperator(manager, samplingMask, maps);

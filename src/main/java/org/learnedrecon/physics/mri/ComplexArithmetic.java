@@ -54,6 +54,11 @@ public final class ComplexArithmetic {
         return re.square().add(im.square()).sqrt();
     }
 
+    /** The real image {@code x} {@code (..., H, W)} as a complex one {@code (..., 2, H, W)}, imaginary part 0. */
+    public static NDArray fromReal(NDArray x) {
+        return x.stack(x.zerosLike(), -3);
+    }
+
     /** The real part {@code (..., H, W)}. */
     public static NDArray real(NDArray a) {
         return a.get(new NDIndex("..., 0, :, :"));

@@ -1,9 +1,6 @@
 package org.learnedrecon.physics.mri;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.physics.ForwardOperator;
 
@@ -45,16 +42,11 @@ public final class RealImageOperator implements ForwardOperator {
 
     @Override
     public NDArray apply(NDArray x) {
-        return complex.apply(asComplex(x));
+        return complex.apply(ComplexArithmetic.fromReal(x));
     }
 
     @Override
     public NDArray adjoint(NDArray y) {
-        return complex.adjoint(y).get(new NDIndex(":, 0"));
-    }
-
-    /** Real images {@code (B, H, W)} as complex ones {@code (B, 2, H, W)} with imaginary part 0. */
-    public static NDArray asComplex(NDArray x) {
-        return NDArrays.stack(new NDList(x, x.zerosLike()), 1);
+        return ComplexArithmetic.real(complex.adjoint(y));
     }
 }

@@ -2,6 +2,7 @@ package org.learnedrecon.solvers.mri;
 
 import ai.djl.ndarray.NDArray;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.RealImageOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -25,7 +26,7 @@ public final class RealImageSolver implements Solver {
 
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
-        return RealImageOperator.asComplex(inner.reconstruct(measurements, new RealImageOperator(operator),
+        return ComplexArithmetic.fromReal(inner.reconstruct(measurements, new RealImageOperator(operator),
             progress));
     }
 }

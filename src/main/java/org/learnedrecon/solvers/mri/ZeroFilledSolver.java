@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ResultScope;
 import org.learnedrecon.physics.mri.CenteredFft;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 
@@ -43,7 +44,7 @@ public final class ZeroFilledSolver implements Solver {
                 NDArray power = images.square();
                 NDArray rss = images.getShape().dimension() == 5 ? power.sum(new int[] {1, 2}).sqrt()
                     : power.sum(new int[] {1}).sqrt();
-                return rss.stack(rss.zerosLike(), 1);
+                return ComplexArithmetic.fromReal(rss);
             });
         }
         progress.progress(1, 1, name());

@@ -20,7 +20,9 @@ class RealImageOperatorTest {
             RealImageOperator real = new RealImageOperator(complex);
             assertEquals(new Shape(16, 16), real.domainShape());
             NDArray x = TestImages.gaussian(m, new Shape(2, 16, 16), 4);
-            NDArray embedded = RealImageOperator.asComplex(x);
+            NDArray embedded = ComplexArithmetic.fromReal(x);
+            assertEquals(new Shape(2, 2, 16, 16), embedded.getShape());
+            assertEquals(0, ComplexArithmetic.imaginary(embedded).abs().max().getFloat(), 0);
             assertEquals(0, real.apply(x).sub(complex.apply(embedded)).abs().max().getFloat(), 0);
             NDArray y = complex.apply(TestImages.gaussian(m, new Shape(2, 2, 16, 16), 5));
             double left = real.apply(x).mul(y).sum().getFloat();
