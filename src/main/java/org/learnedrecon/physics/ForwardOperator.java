@@ -36,6 +36,16 @@ public interface ForwardOperator {
         return false;
     }
 
+    /**
+     * The same operator for solvers that need no gradients through it (the initial reconstruction of training, the
+     * classical solvers): a faster twin where there is one (CT's multi-threaded Java ray transform for the
+     * sparse-matrix one, 5-8 times faster for TV on one PyTorch thread), else this. Always the same instance for
+     * the same operator, so values kept per operator ({@code OperatorMemo}) stay valid.
+     */
+    default ForwardOperator withoutAutograd() {
+        return this;
+    }
+
     /** {@code A* A x}, the normal operator. */
     default NDArray normal(NDArray x) {
         try (NDArray ax = apply(x)) {

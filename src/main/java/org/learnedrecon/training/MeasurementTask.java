@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.learnedrecon.physics.DrawnOperator;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.RandomAcquisitionOperator;
 import org.learnedrecon.physics.noise.MeasurementNoise;
@@ -63,7 +64,11 @@ public final class MeasurementTask implements TrainingTask {
      * {@code y}'s values: a constant for autograd, whatever the solver (FBP computes on Java arrays anyway).
      */
     public NDList networkInputs(NDArray y) {
-        return new NDList(y, initial.reconstruct(y.stopGradient(), operator, ProgressMonitor.NONE));
+        // A family's current draw itself, so that a solver keeping values per operator (TV's norms) keeps them per
+        // draw, not those of the first draw for all; and its faster twin, as no gradient flows into x0.
+        ForwardOperator of = (operator instanceof DrawnOperator<?> drawn ? drawn.operator() : operator)
+            .withoutAutograd();
+        return new NDList(y, initial.reconstruct(y.stopGradient(), of, ProgressMonitor.NONE));
     }
 
     @Override

@@ -32,7 +32,7 @@ class CtParallelPhysicsTest {
     }
 
     @Test
-    void initialReconstructionIsFbpOrSirtAndDoesNotConstrainTheData() {
+    void initialReconstructionIsFbpSirtOrTvAndDoesNotConstrainTheData() {
         CtParallelPhysics physics = new CtParallelPhysics();
         assertEquals("FBP (hann)", physics.initialReconstruction(Map.of()).name().replace("Hann", "hann"));
         Map<String, String> sirt = physics.completeSettings(Map.of("views", "90", "range", "120", "initial",
@@ -46,7 +46,11 @@ class CtParallelPhysicsTest {
         org.junit.jupiter.api.Assertions.assertTrue(physics.constrainsModel("views"));
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> physics.initialReconstruction(Map.of("initial", "art")));
-        assertEquals("initial=art: choose fbp or sirtN (e.g. sirt50)", bad.getMessage());
+        assertEquals("initial=art: choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)", bad.getMessage());
+        org.learnedrecon.solvers.Solver tv = physics.initialReconstruction(Map.of("initial", "tv0.5"));
+        assertEquals(0.5, ((org.learnedrecon.solvers.classical.TotalVariation) tv).lambda());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tv")));
         org.junit.jupiter.api.Assertions.assertTrue(physics.createMatrixFree(null, sirt)
             instanceof org.learnedrecon.physics.ct.RayTransform);
     }

@@ -63,6 +63,23 @@ public final class RayTransform implements ForwardOperator {
         this.nonZeros = nonZeros;
     }
 
+    /** The matrix-free twin of a sparse-matrix transform ({@link #withoutAutograd}), made on first use. */
+    private volatile RayTransform matrixFreeTwin;
+
+    /** This if matrix-free, else the matrix-free transform of the same geometry (the same values, no autograd). */
+    @Override
+    public RayTransform withoutAutograd() {
+        if (matrix == null) {
+            return this;
+        }
+        RayTransform twin = matrixFreeTwin;
+        if (twin == null) {
+            twin = new RayTransform(geometry, projector, null, null, -1);
+            matrixFreeTwin = twin;
+        }
+        return twin;
+    }
+
     /** The multi-threaded Java backend. */
     public static RayTransform matrixFree(CtGeometry geometry) {
         return new RayTransform(geometry, new JosephProjector(geometry), null, null, -1);

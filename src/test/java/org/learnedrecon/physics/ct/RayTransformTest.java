@@ -1,6 +1,7 @@
 package org.learnedrecon.physics.ct;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,12 @@ class RayTransformTest extends SharedManagerTest {
             assertEquals(0, relativeDifference(free.apply(x).toFloatArray(), sparse.apply(x).toFloatArray()), 1e-5);
             assertEquals(0, relativeDifference(free.adjoint(y).toFloatArray(), sparse.adjoint(y).toFloatArray()),
                 1e-5);
+            // The sparse transform's twin for solvers without autograd is matrix-free, one instance, same values.
+            RayTransform twin = sparse.withoutAutograd();
+            assertSame(twin, sparse.withoutAutograd());
+            assertSame(free, free.withoutAutograd());
+            assertEquals(-1, twin.nonZeros());
+            assertEquals(0, relativeDifference(twin.apply(x).toFloatArray(), sparse.apply(x).toFloatArray()), 1e-5);
         }
     }
 
