@@ -112,7 +112,8 @@ public final class LearnedSolver implements Solver {
         try (NDManager scope = owner.newSubManager()) {
             NDArray y = measurements.div(scale);
             y.attach(scope);
-            NDArray x0 = initial.reconstruct(y, operator, progress.cancellationOnly());
+            // No gradient flows into x0: the faster twin of the operator where there is one (TV or SIRT starts).
+            NDArray x0 = initial.reconstruct(y, operator.withoutAutograd(), progress.cancellationOnly());
             progress.checkCancelled();
             NDArray x = network.forward(new ParameterStore(scope, false), new NDList(y, x0), false)
                 .singletonOrThrow();

@@ -273,6 +273,33 @@ class TrainMainTest {
         assertTrue(!Files.exists(directory.resolve("bad-family.zip")));
     }
 
+    /**
+     * Noise2Inverse on measured sinograms: measurements= with supervision=split splits the stack's views (8 views, 2
+     * subsets of 4), records the split-views loss and the scan, and leaves the stack as it was; a split that is not
+     * 1/K of the views is refused naming the key.
+     */
+    @Test
+    void splitsTheViewsOfMeasuredSinograms() throws Exception {
+        Path sinograms = sinogramStack("n2i-sinograms.tif", true, false);
+        byte[] before = Files.readAllBytes(sinograms);
+        Path model = directory.resolve("n2i-measured.zip");
+        TrainingResult result = TrainMain.run(new String[] {"measurements=" + sinograms, "supervision=split",
+            "solver=lgd", "net.iterations=2", "net.hiddenChannels=6", "epochs=2", "batch=3", "seed=3",
+            "output=" + model, "device=CPU"}, ProgressMonitor.NONE);
+        assertEquals(2, result.epochs.size());
+        assertTrue(Double.isFinite(result.last().trainingLoss) && result.last().trainingLoss > 0);
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertTrue(metadata.training.get("loss").startsWith("split views (Noise2Inverse)"),
+            metadata.training.get("loss"));
+        assertEquals("8", metadata.physics.get("views"));
+        assertTrue(metadata.trainingData.startsWith("measured data n2i-sinograms.tif"), metadata.trainingData);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(sinograms)), "measurement stack modified");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {
+            "measurements=" + sinograms, "supervision=split", "split=0.3", "solver=lgd",
+            "output=" + directory.resolve("n2i-bad.zip"), "device=CPU"}, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("split=0.3"), e.getMessage());
+    }
+
     /** Simulated sinograms of 32 x 32 ellipses, 8 views over 180 degrees, saved as a TIFF stack, Info as Simulate CT. */
     private static Path sinogramStack(String name, boolean withInfo, boolean withNaN) {
         ParallelBeamGeometry geometry = ParallelBeamGeometry.uniform(32, 8, 180);
