@@ -121,7 +121,11 @@ public final class PretrainedModels {
                 throw new IOException("Pretrained model " + name + " is listed in " + directory + INDEX
                     + " but " + directory + name + ".zip is not on the class path");
             }
-            Path file = Files.createTempFile("learnedrecon-" + name + "-", ".zip");
+            // Under its own name in a fresh directory: training records init=<file name> in its checkpoints, and a
+            // random name would make every rerun refuse to resume them.
+            Path folder = Files.createTempDirectory("learnedrecon-");
+            folder.toFile().deleteOnExit();
+            Path file = folder.resolve(name + ".zip");
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             extracted.put(name, file);
