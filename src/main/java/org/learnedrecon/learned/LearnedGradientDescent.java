@@ -43,6 +43,24 @@ public class LearnedGradientDescent extends UnrolledNetwork {
         return ARCHITECTURE;
     }
 
+    /**
+     * Sets the last convolution of every step to zero, so that the network returns its initial reconstruction
+     * unchanged and training starts from there (the other weights, random or loaded, are kept and learn once the
+     * last layers move). For a start that is already good (TV): the refinement begins no worse than it.
+     */
+    public void startAsInitialReconstruction() {
+        for (Block step : steps) {
+            List<Block> layers = step.getChildren().values();
+            for (ai.djl.nn.Parameter p : layers.get(layers.size() - 1).getParameters().values()) {
+                NDArray a = p.getArray();
+                boolean gradient = a.hasGradient();
+                a.setRequiresGradient(false);
+                a.muli(0);
+                a.setRequiresGradient(gradient);
+            }
+        }
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape images = domainImages(inputShapes[1].get(0));

@@ -34,7 +34,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * {@code threads} (PyTorch CPU threads, default 1; only from {@link #main}), {@code init} (a shipped model's name or
  * a model file: training starts from its weights, with its {@code net.*} settings and intensity scale unless given;
  * with {@code supervision=measurements} this adapts the model to the measurements of {@code train=}; recorded in
- * the new model's metadata as {@code training.init}).
+ * the new model's metadata as {@code training.init}), {@code startAsInitial} (LGD: every step's last convolution
+ * starts at zero, so training starts from the initial reconstruction, e.g. {@code physics.initial=tv0.5}).
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
@@ -178,7 +179,8 @@ public final class TrainMain {
             .learningRate(Double.parseDouble(a.getOrDefault("lr", "1e-3")))
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
-            .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))));
+            .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))))
+            .startAsInitial(Boolean.parseBoolean(a.getOrDefault("startAsInitial", "false")));
         if (a.containsKey("checkpoint")) {
             job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
         }

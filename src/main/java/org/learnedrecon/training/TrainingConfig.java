@@ -27,6 +27,11 @@ public final class TrainingConfig {
      * seeded random initialisation. A checkpoint, when there is one, takes precedence (the run resumes).
      */
     public Path initialModel;
+    /**
+     * Whether an unrolled LGD starts as its initial reconstruction ({@code LearnedGradientDescent
+     * #startAsInitialReconstruction}: every step's last convolution zero, after {@link #initialModel}'s weights).
+     */
+    public boolean startAsInitial;
 
     public TrainingConfig epochs(int value) {
         epochs = value;
@@ -63,6 +68,11 @@ public final class TrainingConfig {
         return this;
     }
 
+    public TrainingConfig startAsInitial(boolean value) {
+        startAsInitial = value;
+        return this;
+    }
+
     public TrainingConfig intensityScale(double value) {
         intensityScale = value;
         return this;
@@ -85,6 +95,9 @@ public final class TrainingConfig {
         map.put("loss", "MSE");
         if (initialModel != null) {
             map.put("init", initialModel.getFileName().toString());
+        }
+        if (startAsInitial) {
+            map.put("startAsInitial", "true");
         }
         return map;
     }

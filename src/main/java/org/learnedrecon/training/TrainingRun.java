@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.SeededInitializer;
 import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
@@ -193,6 +194,13 @@ public final class TrainingRun {
                             + "trained at intensity scale " + init.intensityScale + ", this run uses " + scale
                             + ": give scale=" + init.intensityScale);
                     }
+                }
+                if (config.startAsInitial) {
+                    if (!(network instanceof LearnedGradientDescent)) {
+                        throw new IllegalArgumentException("startAsInitial=true needs solver=lgd, not "
+                            + network.getClass().getSimpleName());
+                    }
+                    ((LearnedGradientDescent) network).startAsInitialReconstruction();
                 }
                 state.baselinePsnr = validate(modelManager, true, scale);
             }

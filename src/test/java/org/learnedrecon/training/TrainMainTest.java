@@ -76,6 +76,35 @@ class TrainMainTest {
             "device=" + device};
     }
 
+    /**
+     * startAsInitial=true: the untrained LGD returns its initial reconstruction (validation PSNR = the baseline's),
+     * where a randomly initialised one does not; recorded in the model; refused for solvers other than LGD.
+     */
+    @Test
+    void startAsInitialBeginsAtTheInitialReconstruction() throws Exception {
+        String[] still = arguments("lgd", "lgd-identity.zip", "CPU");
+        still[7] = "epochs=1";
+        still[9] = "lr=1e-12";
+        still[11] = "checkpoint=" + directory.resolve("ckpt-identity");
+        String[] identity = java.util.Arrays.copyOf(still, still.length + 1);
+        identity[still.length] = "startAsInitial=true";
+        TrainingResult started = TrainMain.run(identity, ProgressMonitor.NONE);
+        assertEquals(started.baselinePsnr, started.last().validationPsnr, 0.01);
+        assertEquals("true", ModelFile.readMetadata(directory.resolve("lgd-identity.zip")).training
+            .get("startAsInitial"));
+        still[11] = "checkpoint=" + directory.resolve("ckpt-random");
+        still[12] = "output=" + directory.resolve("lgd-random.zip");
+        TrainingResult random = TrainMain.run(still, ProgressMonitor.NONE);
+        assertTrue(Math.abs(random.baselinePsnr - random.last().validationPsnr) > 0.1,
+            random.baselinePsnr + " vs " + random.last().validationPsnr);
+        String[] lpd = arguments("lpd", "lpd-identity.zip", "CPU");
+        String[] lpdIdentity = java.util.Arrays.copyOf(lpd, lpd.length + 1);
+        lpdIdentity[lpd.length] = "startAsInitial=true";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TrainMain.run(lpdIdentity, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("startAsInitial=true needs solver=lgd"), e.getMessage());
+    }
+
     @Test
     void trainsAndWritesALoadableModel() throws Exception {
         TrainingResult result = TrainMain.run(arguments("lgd", "lgd.zip", "CPU"), ProgressMonitor.NONE);
