@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.RandomAcquisitionOperator;
 import org.learnedrecon.physics.ct.CtGeometry;
@@ -13,7 +14,6 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.FilteredBackProjection;
-import org.learnedrecon.solvers.classical.TotalVariation;
 
 /**
  * {@code physics=ct-parallel}: a parallel-beam CT scan with uniformly spaced angles, as a differentiable
@@ -69,9 +69,6 @@ public final class CtParallelPhysics implements PhysicsFactory {
         return map;
     }
 
-    /** Setting naming the initial reconstruction: {@code fbp} (Hann-filtered, the default) or {@code sirtN}. */
-    public static final String INITIAL = "initial";
-
     /** {@link #settingsOf} the geometry these settings describe, and {@value #INITIAL} when given. */
     @Override
     public Map<String, String> completeSettings(Map<String, String> settings) {
@@ -126,14 +123,10 @@ public final class CtParallelPhysics implements PhysicsFactory {
         return RayTransform.matrixFree(geometry(settings));
     }
 
-    /** TV iterations of {@code initial=tv<lambda>}: the 100 of the solver comparison's TV rows. */
-    public static final int TV_START_ITERATIONS = 100;
-
     /**
      * Hann-filtered FBP; with {@code initial=sirtN} N iterations of non-negative SIRT (for limited-angle data,
      * where FBP's missing-wedge streaks leave a post-processing network little to work from); with
-     * {@code initial=tv<lambda>} (e.g. {@code tv0.5}) {@value #TV_START_ITERATIONS} iterations of non-negative TV at
-     * that lambda, so that an unrolled network refines TV's reconstruction instead of FBP's.
+     * {@code initial=tv<lambda>} (e.g. {@code tv0.5}) non-negative TV at that lambda ({@link TvStart}).
      */
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
@@ -144,9 +137,9 @@ public final class CtParallelPhysics implements PhysicsFactory {
         if (initial.matches("sirt[0-9]+")) {
             return SolverFactory.create(SolverFactory.SIRT, "", Integer.parseInt(initial.substring(4)), 0);
         }
-        if (initial.matches("tv[0-9]*\\.?[0-9]+")) {
-            return TotalVariation.builder().lambda(Double.parseDouble(initial.substring(2)))
-                .iterations(TV_START_ITERATIONS).nonNegative(true).build();
+        Optional<Solver> tv = TvStart.parse(initial, true);
+        if (tv.isPresent()) {
+            return tv.get();
         }
         throw new IllegalArgumentException("initial=" + initial + ": choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)");
     }

@@ -101,13 +101,19 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         if (settings.containsKey("maskSeed")) {
             map.put("maskSeed", settings.get("maskSeed"));
         }
+        if (settings.containsKey(INITIAL)) {
+            map.put(INITIAL, settings.get(INITIAL));
+        }
         return map;
     }
 
-    /** Every setting but {@code maskSeed}: a model applies the data's own mask, whichever seed drew it. */
+    /**
+     * Every setting but {@code maskSeed} (a model applies the data's own mask, whichever seed drew it) and
+     * {@value #INITIAL} (the model brings its own initial reconstruction).
+     */
     @Override
     public boolean constrainsModel(String key) {
-        return !"maskSeed".equals(key);
+        return !"maskSeed".equals(key) && !INITIAL.equals(key);
     }
 
     @Override
@@ -164,8 +170,14 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return new KspaceRelativeNoise(level, () -> mask);
     }
 
+    /** Zero filling ({@code initial=zerofilled}, the default) or complex TV ({@code initial=tv<lambda>}). */
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
-        return new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT);
+        String initial = settings.getOrDefault(INITIAL, "zerofilled");
+        if (initial.trim().equalsIgnoreCase("zerofilled")) {
+            return new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT);
+        }
+        return TvStart.parse(initial, false).orElseThrow(() -> new IllegalArgumentException(INITIAL + "=" + initial
+            + ": choose zerofilled or tv<lambda> (e.g. tv0.01)"));
     }
 }

@@ -61,6 +61,13 @@ public interface PhysicsFactory {
         return new GaussianRelativeNoise(level);
     }
 
+    /**
+     * Setting naming the learned solvers' initial reconstruction (CT: {@code fbp}, {@code sirtN} or
+     * {@code tv<lambda>}; MRI: {@code zerofilled} or {@code tv<lambda>}); it does not constrain the data a model
+     * fits, as the model brings its own.
+     */
+    String INITIAL = "initial";
+
     /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
     default Solver initialReconstruction(Map<String, String> settings) {
         return new ScaledAdjointReconstruction();

@@ -27,6 +27,25 @@ class MriCartesianPhysicsTest {
 
     private final MriCartesianPhysics physics = new MriCartesianPhysics();
 
+    /** initial= chooses zero filling (default) or a TV start; it is kept in the settings and constrains no data. */
+    @Test
+    void initialReconstructionIsZeroFilledOrTv() {
+        assertEquals(new org.learnedrecon.solvers.mri.ZeroFilledSolver(
+            org.learnedrecon.solvers.mri.ZeroFilledSolver.Combination.ADJOINT).name(),
+            physics.initialReconstruction(Map.of()).name());
+        Map<String, String> tv = physics.completeSettings(Map.of("initial", "tv0.01"));
+        assertEquals("tv0.01", tv.get("initial"));
+        assertEquals(0.01, ((org.learnedrecon.solvers.classical.TotalVariation) physics.initialReconstruction(tv))
+            .lambda());
+        assertFalse(physics.constrainsModel("initial"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "fbp")));
+        assertEquals("initial=fbp: choose zerofilled or tv<lambda> (e.g. tv0.01)", bad.getMessage());
+        bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tvx")));
+        assertEquals("initial=tvx: a TV start is tv<lambda> with lambda a number, e.g. tv0.5", bad.getMessage());
+    }
+
     @Test
     void completedSettingsFillTheDefaultsAndKeepAGivenMaskSeedOnly() {
         assertEquals(Map.of("physics", "mri-cartesian", "size", "128", "mask", "random", "acceleration", "8",

@@ -1,0 +1,39 @@
+package org.learnedrecon.acquisition;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.classical.TotalVariation;
+
+/**
+ * The TV start of the learned solvers, {@code initial=tv<lambda>} (e.g. {@code tv0.5} for CT, {@code tv0.01} for
+ * MRI): {@value #ITERATIONS} iterations of TV at that lambda, so that an unrolled network refines TV's
+ * reconstruction instead of FBP's or zero filling's. Read here for every physics.
+ */
+final class TvStart {
+
+    /** TV iterations of the start: the 100 of the solver comparison's TV rows. */
+    static final int ITERATIONS = 100;
+
+    private TvStart() {
+    }
+
+    /**
+     * The TV solver {@code initial} names, or empty when it does not start with {@code tv}.
+     *
+     * @param nonNegative CT's attenuation is non-negative; MRI's complex image is not
+     * @throws IllegalArgumentException naming the value when it starts with {@code tv} but is not {@code tv<lambda>}
+     */
+    static Optional<Solver> parse(String initial, boolean nonNegative) {
+        String value = initial.trim().toLowerCase(Locale.ROOT);
+        if (!value.startsWith("tv")) {
+            return Optional.empty();
+        }
+        if (!value.matches("tv[0-9]*\\.?[0-9]+")) {
+            throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
+                + ": a TV start is tv<lambda> with lambda a number, e.g. tv0.5");
+        }
+        return Optional.of(TotalVariation.builder().lambda(Double.parseDouble(value.substring(2)))
+            .iterations(ITERATIONS).nonNegative(nonNegative).build());
+    }
+}
