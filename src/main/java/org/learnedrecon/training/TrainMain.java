@@ -35,7 +35,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * a model file: training starts from its weights, with its {@code net.*} settings and intensity scale unless given;
  * with {@code supervision=measurements} this adapts the model to the measurements of {@code train=}; recorded in
  * the new model's metadata as {@code training.init}), {@code startAsInitial} (LGD: every step's last convolution
- * starts at zero, so training starts from the initial reconstruction, e.g. {@code physics.initial=tv0.5}).
+ * starts at zero, so training starts from the initial reconstruction, e.g. {@code physics.initial=tv0.5}),
+ * {@code loss} ({@code mse}, the default, or {@code psnr}: supervised training maximises the batch's mean PSNR).
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
@@ -91,6 +92,15 @@ public final class TrainMain {
             map.put(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());
         }
         return map;
+    }
+
+    /** {@code loss=mse} or {@code loss=psnr}; anything else is refused naming the value. */
+    private static boolean lossIsPsnr(String loss) {
+        String value = loss.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("mse") && !value.equals("psnr")) {
+            throw new IllegalArgumentException("loss=" + loss + ": choose mse or psnr");
+        }
+        return value.equals("psnr");
     }
 
     private static String required(Map<String, String> a, String key) {
@@ -180,7 +190,8 @@ public final class TrainMain {
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
             .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))))
-            .startAsInitial(Boolean.parseBoolean(a.getOrDefault("startAsInitial", "false")));
+            .startAsInitial(Boolean.parseBoolean(a.getOrDefault("startAsInitial", "false")))
+            .psnrLoss(lossIsPsnr(a.getOrDefault("loss", "mse")));
         if (a.containsKey("checkpoint")) {
             job.config.checkpointDirectory(Path.of(a.get("checkpoint")));
         }

@@ -32,6 +32,14 @@ public final class TrainingConfig {
      * #startAsInitialReconstruction}: every step's last convolution zero, after {@link #initialModel}'s weights).
      */
     public boolean startAsInitial;
+    /**
+     * Whether the supervised loss is the batch's mean PSNR (the mean over samples of {@code 10 log10} of each
+     * sample's squared error, minimised) instead of the mean squared error. MSE lets the images with the largest
+     * errors decide every step; on a corpus mixing textures (errors ~1e-3) with piecewise-constant phantoms (~1e-4)
+     * a refinement of TV then trades 3-6 dB on the phantoms for 2 dB on the textures. Scores, like the held-out
+     * tables, average PSNR.
+     */
+    public boolean psnrLoss;
 
     public TrainingConfig epochs(int value) {
         epochs = value;
@@ -73,6 +81,11 @@ public final class TrainingConfig {
         return this;
     }
 
+    public TrainingConfig psnrLoss(boolean value) {
+        psnrLoss = value;
+        return this;
+    }
+
     public TrainingConfig intensityScale(double value) {
         intensityScale = value;
         return this;
@@ -92,7 +105,7 @@ public final class TrainingConfig {
         map.put("learningRate", Double.toString(learningRate));
         map.put("seed", Long.toString(seed));
         map.put("optimizer", "Adam(0.9, 0.999, 1e-8)");
-        map.put("loss", "MSE");
+        map.put("loss", psnrLoss ? "PSNR (mean over samples of 10 log10 MSE)" : "MSE");
         if (initialModel != null) {
             map.put("init", initialModel.getFileName().toString());
         }

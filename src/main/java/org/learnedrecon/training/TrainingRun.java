@@ -131,6 +131,10 @@ public final class TrainingRun {
         MeasurementLoss measurementLoss, boolean measured, TrainingImages training, TrainingImages validation,
         HeldOutScore heldOut, TrainingConfig config) {
         config.validate();
+        if (config.psnrLoss && measurementLoss != null) {
+            throw new IllegalArgumentException("loss=psnr compares with clean images; training from measurements ("
+                + measurementLoss.description() + ") has none: leave loss at mse");
+        }
         this.network = network;
         this.task = task;
         this.measurementTask = measurementTask;
@@ -360,7 +364,8 @@ public final class TrainingRun {
                     if (measurementLoss == null) {
                         NDArray output = network.forward(parameterStore, example.inputs, true).singletonOrThrow();
                         NDArray error = output.sub(example.target).square();
-                        loss = (example.weight == null ? error : error.mul(example.weight)).mean();
+                        error = example.weight == null ? error : error.mul(example.weight);
+                        loss = config.psnrLoss ? meanLogError(error) : error.mean();
                     } else {
                         loss = measurementLoss.loss(m -> network.forward(parameterStore,
                             measurementTask.networkInputs(m), true).singletonOrThrow(), y,
@@ -379,6 +384,15 @@ public final class TrainingRun {
         throw new IllegalStateException("Training diverged: loss or gradients not finite at epoch " + (epoch + 1)
             + ", step " + (stepIndex + 1) + " (" + STEP_ATTEMPTS + " times); lower the learning rate or resume from the last checkpoint");
     }
+
+    /** {@code 10 log10} of each sample's mean squared error, averaged over the batch: minus the mean PSNR. */
+    static NDArray meanLogError(NDArray squaredError) {
+        long batch = squaredError.getShape().get(0);
+        return squaredError.reshape(batch, -1).mean(new int[] {1}).add(LOG_ERROR_FLOOR).log10().mul(10).mean();
+    }
+
+    /** Keeps the logarithm finite for a sample reproduced exactly (-100 dB, far below any real error). */
+    private static final float LOG_ERROR_FLOOR = 1e-10f;
 
     private boolean gradientsFinite(NDManager scope) {
         for (ai.djl.nn.Parameter p : network.getParameters().values()) {

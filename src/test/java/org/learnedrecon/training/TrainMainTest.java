@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.FileSaver;
@@ -103,6 +105,35 @@ class TrainMainTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> TrainMain.run(lpdIdentity, ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("startAsInitial=true needs solver=lgd"), e.getMessage());
+    }
+
+    /**
+     * loss=psnr minimises minus the batch's mean PSNR: 10 log10 of each sample's squared error, averaged; recorded in
+     * the model; refused with a measurement loss and for an unknown value.
+     */
+    @Test
+    void psnrLossAveragesTheSamplesLogErrors() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray error = m.create(new float[] {1e-2f, 1e-2f, 1e-4f, 1e-4f}, new Shape(2, 1, 2));
+            assertEquals(-30, TrainingRun.meanLogError(error).getFloat(), 1e-3, "(-20 + -40) / 2");
+        }
+        String[] run = arguments("lgd", "lgd-psnr.zip", "CPU");
+        run[7] = "epochs=1";
+        run[11] = "checkpoint=" + directory.resolve("ckpt-psnr");
+        String[] psnr = java.util.Arrays.copyOf(run, run.length + 1);
+        psnr[run.length] = "loss=psnr";
+        TrainingResult result = TrainMain.run(psnr, ProgressMonitor.NONE);
+        assertTrue(result.stepLosses.get(0) < -10, "minus a PSNR: " + result.stepLosses.get(0));
+        assertTrue(ModelFile.readMetadata(directory.resolve("lgd-psnr.zip")).training.get("loss").startsWith("PSNR"));
+        psnr[run.length] = "loss=ssim";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TrainMain.run(psnr, ProgressMonitor.NONE));
+        assertEquals("loss=ssim: choose mse or psnr", e.getMessage());
+        String[] measured = java.util.Arrays.copyOf(psnr, psnr.length + 1);
+        measured[run.length] = "loss=psnr";
+        measured[psnr.length] = "supervision=measurements";
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(measured, ProgressMonitor.NONE));
+        assertTrue(e.getMessage().startsWith("loss=psnr compares with clean images"), e.getMessage());
     }
 
     @Test
