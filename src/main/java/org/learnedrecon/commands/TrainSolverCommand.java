@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.ij1.TrainingPlot;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.learned.DnCnn;
+import org.learnedrecon.learned.LearnedGradientDescent;
 import org.learnedrecon.learned.PostProcessingNetwork;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.ct.CtGeometry;
@@ -122,6 +124,13 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Channels (hidden; 0 = default)", min = "0", max = "4096")
     private int channels = 0;
 
+    @Parameter(label = "TV start (lambda: the solver refines TV's reconstruction; 0 = start from FBP / zero filling)",
+        min = "0", required = false)
+    private double tvStart = 0;
+
+    @Parameter(label = "Loss (with images)", choices = {LOSS_MSE, LOSS_PSNR})
+    private String loss = LOSS_MSE;
+
     @Parameter(label = "Epochs", min = "1", max = "100000")
     private int epochs = 10;
 
@@ -195,6 +204,10 @@ public class TrainSolverCommand extends MonitoredCommand {
             throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
                 + "]");
         }
+        if (tvStart > 0) {
+            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tvStart)
+                .toPlainString());
+        }
     }
 
     /** The solver's architecture and the hidden sizes asked for. */
@@ -218,6 +231,10 @@ public class TrainSolverCommand extends MonitoredCommand {
      * {@code noise=} is the noise of the equivariance term's virtual measurements.
      */
     private void measured(TrainingJob job) {
+        if (tvStart > 0) {
+            throw new IllegalArgumentException("tvStart=" + tvStart + " applies to training from images; with "
+                + "measurements= set tvStart=0");
+        }
         if (CT.equalsIgnoreCase(physics)) {
             boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);
             job.measured = MeasuredSinograms.fromImage(measurements, stored ? 0 : angles, stored ? 0 : range, 0);
@@ -273,6 +290,10 @@ public class TrainSolverCommand extends MonitoredCommand {
     public static final String MEASUREMENTS_ONLY = "Measurements only";
     public static final String MEASUREMENTS_SPLIT = "Measurements only (split)";
 
+    /** Loss choices: mean squared error, or the mean PSNR over the images of a batch (TrainingConfig.psnrLoss). */
+    public static final String LOSS_MSE = "MSE";
+    public static final String LOSS_PSNR = "PSNR (mean over images)";
+
     /** Noise range and validation patches of {@code patch=} training. */
     public static final double PATCH_SIGMA_MAX = 0.2;
     public static final int VALIDATION_PATCHES = 64;
@@ -286,7 +307,10 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     /** Settings every run shares, the run itself, and the outputs. */
     private void train(TrainingJob job) {
-        job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed);
+        job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed)
+            .psnrLoss(LOSS_PSNR.equals(loss))
+            // An LGD refining TV starts as TV itself; other solvers take the TV start as their input only.
+            .startAsInitial(tvStart > 0 && LearnedGradientDescent.ARCHITECTURE.equals(job.architecture));
         if (checkpoint != null && !checkpoint.getPath().isBlank()) {
             job.config.checkpointDirectory(checkpoint.toPath());
         }

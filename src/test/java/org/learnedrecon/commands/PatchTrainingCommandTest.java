@@ -100,6 +100,21 @@ class PatchTrainingCommandTest extends SciJavaCommandTest {
         double fbp = metadata.validationMetrics.get("psnrBaseline");
         System.out.printf("patch LGD validation %.2f dB, FBP %.2f dB%n", psnr, fbp);
         assertTrue(psnr > fbp + 1, "LGD " + psnr + " dB vs FBP " + fbp + " dB");
+
+        // Refining TV with the PSNR loss: the model records its TV start and loss, and starts as TV itself (at a
+        // learning rate too small to move, the validation PSNR is TV's).
+        Path refined = directory.resolve("patch-lgd-tv.zip");
+        commands.run(TrainSolverCommand.class, false, "train", trainFolder.toFile(), "val", valFolder.toFile(),
+            "patch", 16, "physics", TrainSolverCommand.CT, "angles", 8, "range", 180.0, "solver",
+            "Learned gradient descent", "unrolled", 2, "channels", 8, "tvStart", 0.05, "loss",
+            TrainSolverCommand.LOSS_PSNR, "epochs", 1, "batch", 16, "rate", 1e-12, "seed", 2L, "output",
+            refined.toFile(), "device", "CPU", "progress", ProgressMonitor.NONE).get();
+        ModelMetadata tv = ModelFile.readMetadata(refined);
+        assertEquals("tv0.05", tv.physics.get("initial"));
+        assertEquals("TV", tv.initialReconstruction);
+        assertEquals("true", tv.training.get("startAsInitial"));
+        assertTrue(tv.training.get("loss").startsWith("PSNR"), tv.training.get("loss"));
+        assertEquals(tv.validationMetrics.get("psnrBaseline"), tv.validationMetrics.get("psnr"), 0.01);
     }
 
     private static String failure(String solver, File train, File val, int patch) {
