@@ -124,9 +124,9 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Channels (hidden; 0 = default)", min = "0", max = "4096")
     private int channels = 0;
 
-    @Parameter(label = "TV start (lambda: the solver refines TV's reconstruction; 0 = start from FBP / zero filling)",
-        min = "0", required = false)
-    private double tvStart = 0;
+    @Parameter(label = "TV (lambda of a TV start: the solver refines TV's reconstruction; 0 = start from FBP / zero"
+        + " filling)", min = "0", required = false)
+    private double tv = 0;
 
     @Parameter(label = "Loss (with images)", choices = {LOSS_MSE, LOSS_PSNR})
     private String loss = LOSS_MSE;
@@ -204,9 +204,8 @@ public class TrainSolverCommand extends MonitoredCommand {
             throw new IllegalArgumentException("physics=" + physics + " is unknown: choose [" + CT + "] or [" + MRI
                 + "]");
         }
-        if (tvStart > 0) {
-            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tvStart)
-                .toPlainString());
+        if (tv > 0) {
+            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tv).toPlainString());
         }
     }
 
@@ -231,9 +230,9 @@ public class TrainSolverCommand extends MonitoredCommand {
      * {@code noise=} is the noise of the equivariance term's virtual measurements.
      */
     private void measured(TrainingJob job) {
-        if (tvStart > 0) {
-            throw new IllegalArgumentException("tvStart=" + tvStart + " applies to training from images; with "
-                + "measurements= set tvStart=0");
+        if (tv > 0) {
+            throw new IllegalArgumentException("tv=" + tv + " (a TV start) applies to training from images; with "
+                + "measurements= set tv=0");
         }
         if (CT.equalsIgnoreCase(physics)) {
             boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);
@@ -310,7 +309,7 @@ public class TrainSolverCommand extends MonitoredCommand {
         job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed)
             .psnrLoss(LOSS_PSNR.equals(loss))
             // An LGD refining TV starts as TV itself; other solvers take the TV start as their input only.
-            .startAsInitial(tvStart > 0 && LearnedGradientDescent.ARCHITECTURE.equals(job.architecture));
+            .startAsInitial(tv > 0 && LearnedGradientDescent.ARCHITECTURE.equals(job.architecture));
         if (checkpoint != null && !checkpoint.getPath().isBlank()) {
             job.config.checkpointDirectory(checkpoint.toPath());
         }

@@ -106,7 +106,7 @@ class PatchTrainingCommandTest extends SciJavaCommandTest {
         Path refined = directory.resolve("patch-lgd-tv.zip");
         commands.run(TrainSolverCommand.class, false, "train", trainFolder.toFile(), "val", valFolder.toFile(),
             "patch", 16, "physics", TrainSolverCommand.CT, "angles", 8, "range", 180.0, "solver",
-            "Learned gradient descent", "unrolled", 2, "channels", 8, "tvStart", 0.05, "loss",
+            "Learned gradient descent", "unrolled", 2, "channels", 8, "tv", 0.05, "loss",
             TrainSolverCommand.LOSS_PSNR, "epochs", 1, "batch", 16, "rate", 1e-12, "seed", 2L, "output",
             refined.toFile(), "device", "CPU", "progress", ProgressMonitor.NONE).get();
         ModelMetadata tv = ModelFile.readMetadata(refined);
