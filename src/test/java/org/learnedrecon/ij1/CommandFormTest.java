@@ -103,7 +103,7 @@ class CommandFormTest {
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range",
             "acceleration", "center", "masks", "noise", "solver", "supervision", "measurements", "holdout", "unrolled",
-            "channels", "epochs", "batch", "rate", "seed", "checkpoint", "init", "output", "device"),
+            "channels", "tv", "loss", "epochs", "batch", "rate", "seed", "checkpoint", "init", "output", "device"),
             keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
