@@ -141,6 +141,7 @@ public final class CtParallelPhysics implements PhysicsFactory {
         if (tv.isPresent()) {
             return tv.get();
         }
-        throw new IllegalArgumentException("initial=" + initial + ": choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)");
+        throw new IllegalArgumentException("initial=" + initial
+            + ": choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)");
     }
 }
