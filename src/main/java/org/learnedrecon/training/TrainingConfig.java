@@ -36,7 +36,7 @@ public final class TrainingConfig {
      * Whether the supervised loss is the batch's mean PSNR (the mean over samples of {@code 10 log10} of each
      * sample's squared error, minimised) instead of the mean squared error. MSE lets the images with the largest
      * errors decide every step; on a corpus mixing textures (errors ~1e-3) with piecewise-constant phantoms (~1e-4)
-     * a refinement of TV then trades 3-6 dB on the phantoms for 2 dB on the textures. Scores, like the held-out
+     * a refinement of TV then traded 2.7-5.6 dB on the phantoms for 2 dB on the textures. Scores, like the held-out
      * tables, average PSNR.
      */
     public boolean psnrLoss;
