@@ -79,12 +79,6 @@ public final class CtParallelPhysics implements PhysicsFactory {
         return map;
     }
 
-    /** Every setting but {@value #INITIAL}: the model brings its own initial reconstruction. */
-    @Override
-    public boolean constrainsModel(String key) {
-        return !INITIAL.equals(key);
-    }
-
     @Override
     public ForwardOperator create(NDManager manager, Map<String, String> settings) {
         return RayTransform.differentiable(geometry(settings), manager);

@@ -107,13 +107,10 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return map;
     }
 
-    /**
-     * Every setting but {@code maskSeed} (a model applies the data's own mask, whichever seed drew it) and
-     * {@value #INITIAL} (the model brings its own initial reconstruction).
-     */
+    /** Not {@code maskSeed} either: a model applies the data's own mask, whichever seed drew it. */
     @Override
     public boolean constrainsModel(String key) {
-        return !"maskSeed".equals(key) && !INITIAL.equals(key);
+        return !"maskSeed".equals(key) && PhysicsFactory.super.constrainsModel(key);
     }
 
     @Override

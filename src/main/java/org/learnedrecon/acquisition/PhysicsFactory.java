@@ -84,10 +84,11 @@ public interface PhysicsFactory {
 
     /**
      * Whether a model recorded with this setting only fits data with the same value (as
-     * {@code models.ModelFile.compatibilityProblems} checks). Default: every setting does; a setting that only
-     * says how training data were drawn (e.g. a random mask's seed) need not.
+     * {@code models.ModelFile.compatibilityProblems} checks). Default: every setting but {@value #INITIAL} does (a
+     * model brings its own initial reconstruction); a setting that only says how training data were drawn (e.g. a
+     * random mask's seed) need not either.
      */
     default boolean constrainsModel(String key) {
-        return true;
+        return !INITIAL.equals(key);
     }
 }
