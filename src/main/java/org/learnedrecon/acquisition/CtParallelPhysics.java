@@ -120,7 +120,8 @@ public final class CtParallelPhysics implements PhysicsFactory {
     /**
      * Hann-filtered FBP; with {@code initial=sirtN} N iterations of non-negative SIRT (for limited-angle data,
      * where FBP's missing-wedge streaks leave a post-processing network little to work from); with
-     * {@code initial=tv<lambda>} (e.g. {@code tv0.5}) non-negative TV at that lambda ({@link TvStart}).
+     * {@code initial=tv<lambda>} (e.g. {@code tv0.5}) non-negative TV at that lambda, with {@code tvfit<level>}
+     * (e.g. {@code tvfit0.01}) at the lambda that fits that noise level ({@link TvStart}).
      */
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
@@ -136,6 +137,6 @@ public final class CtParallelPhysics implements PhysicsFactory {
             return tv.get();
         }
         throw new IllegalArgumentException("initial=" + initial
-            + ": choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)");
+            + ": choose fbp, sirtN (e.g. sirt50), tv<lambda> (e.g. tv0.5) or tvfit<level> (e.g. tvfit0.01)");
     }
 }

@@ -3,12 +3,15 @@ package org.learnedrecon.acquisition;
 import java.util.Locale;
 import java.util.Optional;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.TotalVariation;
 
 /**
  * The TV start of the learned solvers, {@code initial=tv<lambda>} (e.g. {@code tv0.5} for CT, {@code tv0.01} for
  * MRI): {@value #ITERATIONS} iterations of TV at that lambda, so that an unrolled network refines TV's
- * reconstruction instead of FBP's or zero filling's. Read here for every physics.
+ * reconstruction instead of FBP's or zero filling's. For CT also {@code initial=tvfit<level>} (e.g.
+ * {@code tvfit0.01}): TV whose lambda is chosen per slice to fit that relative noise level
+ * ({@code solvers.classical.DiscrepancyPrinciple}). Read here for every physics.
  */
 final class TvStart {
 
@@ -28,6 +31,18 @@ final class TvStart {
         String value = initial.trim().toLowerCase(Locale.ROOT);
         if (!value.startsWith("tv")) {
             return Optional.empty();
+        }
+        if (value.startsWith("tvfit")) {
+            if (!nonNegative) {
+                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
+                    + ": TV fitting the noise is built for CT only; give tv<lambda>, e.g. tv0.01");
+            }
+            if (!value.matches("tvfit[0-9]*\\.?[0-9]+")) {
+                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
+                    + ": a TV start fitting the noise is tvfit<level> with level the relative noise, e.g. tvfit0.01");
+            }
+            return Optional.of(SolverFactory.tvFittingNoise(ITERATIONS, SolverFactory.DEFAULT_CT_TV_LAMBDA,
+                Double.parseDouble(value.substring(5))));
         }
         if (!value.matches("tv[0-9]*\\.?[0-9]+")) {
             throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial

@@ -39,6 +39,7 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
+import org.learnedrecon.solvers.classical.DiscrepancyPrinciple;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.learnedrecon.solvers.mri.RealImageSolver;
@@ -70,7 +71,9 @@ import org.learnedrecon.training.TrainMain;
  * Metrics: PSNR and SSIM (uniform 7 x 7, as scikit-image) with data range 1; reconstructions are not clipped.
  *
  * <p>TV weight: each value of {@code ctTvLambdas} / {@code mriTvLambdas} is run and the one with the best mean PSNR
- * on that test set is reported ("TV (best lambda x)"), an oracle choice that flatters TV. Seconds per slice: wall
+ * on that test set is reported ("TV (best lambda x)"), an oracle choice that flatters TV. CT also gets a row without
+ * an oracle, "TV, lambda fits the noise": lambda per slice by the discrepancy principle from the noise level alone
+ * ({@code SolverFactory.tvFittingNoise}, the {@code noise=} key of Reconstruct CT). Seconds per slice: wall
  * time of the whole batch over its slice count (learned: inference only, model loading excluded); the first solver
  * of a run also pays JIT warm-up.
  *
@@ -82,7 +85,7 @@ import org.learnedrecon.training.TrainMain;
  * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file)
  * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
  * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
- * know it).
+ * know it) {@code fitNoise=[true]} (CT: the row whose lambda fits the noise).
  */
 public final class SolverComparison {
 
@@ -102,7 +105,8 @@ public final class SolverComparison {
     /** The argument keys, so a typo fails instead of silently running with a default. */
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
-        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv");
+        "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv",
+        "fitNoise");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -383,6 +387,19 @@ public final class SolverComparison {
             rows.add(bestTv(title, set, "TV " + tv, truth, y, op, doubles(option("ctTvLambdas",
                 option("tvLambdas", Double.toString(SolverFactory.DEFAULT_CT_TV_LAMBDA)))),
                 lambda -> SolverFactory.create(SolverFactory.TV, "", tv, lambda)));
+            if (Boolean.parseBoolean(option("fitNoise", "true")) && noise() > 0) {
+                // Not an oracle: lambda per slice from the noise level alone (the discrepancy principle).
+                double[] chosen = new double[1];
+                Row fit = timed(title, set, "TV " + tv + ", lambda fits the noise", truth, () -> {
+                    DiscrepancyPrinciple.Choice c = SolverFactory.tvFittingNoise(tv, SolverFactory
+                        .DEFAULT_CT_TV_LAMBDA, noise()).choose(y, op, ProgressMonitor.NONE);
+                    chosen[0] = Math.exp(Arrays.stream(c.lambdas()).map(Math::log).average().orElse(Double.NaN));
+                    return c.image();
+                });
+                rows.add(new Row(fit.scenario(), fit.testSet(), String.format(Locale.ROOT,
+                    "%s (geometric mean lambda %.2g)", fit.solver(), chosen[0]), fit.psnr(), fit.ssim(),
+                    fit.secondsPerSlice()));
+            }
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) ->
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
                     : RayTransform.matrixFree(g)));

@@ -19,6 +19,7 @@ import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -71,6 +72,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     @Parameter(label = "Lambda (TV weight)", min = "0")
     private double lambda = SolverFactory.DEFAULT_CT_TV_LAMBDA;
 
+    @Parameter(label = "Noise level (TV: > 0 chooses lambda per slice to fit it; -1 = from the Info; 0 = use lambda)",
+        min = "-1", max = "0.99")
+    private double noise = 0;
+
     @Parameter(label = "Angles (0 = from metadata)", min = "0", max = "100000")
     private int angles = 0;
 
@@ -108,8 +113,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         Method method = diffusion || SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
-            model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(SolverFactory.create(solver,
-            filter, iterations, lambda), (m, y) -> RayTransform.matrixFree(g));
+            model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classicalSolver(),
+            (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -133,6 +138,36 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 }
             }
         });
+    }
+
+    /**
+     * The classical solver of the keys: with {@code solver=TV} and {@code noise=} not 0, TV whose lambda fits that
+     * noise level (-1: the {@code ct.noise.level} Simulate CT Acquisition wrote into the Info), starting at
+     * {@code lambda=}.
+     */
+    private Solver classicalSolver() {
+        boolean tv = SolverFactory.TV.equalsIgnoreCase(solver.trim());
+        if (!tv || noise == 0) {
+            return SolverFactory.create(solver, filter, iterations, lambda);
+        }
+        double level = noise;
+        if (noise == -1) {
+            String info = sinogram.metadata().get("ct.noise.level");
+            if (info == null) {
+                throw new IllegalArgumentException("noise=-1 takes the noise level from the sinogram's Info, and "
+                    + sinogram.title() + " has no ct.noise.level (Gaussian noise of Simulate CT Acquisition): give "
+                    + "the relative level, e.g. noise=0.01 for 1 %");
+            }
+            level = Double.parseDouble(info);
+        } else if (!(noise > 0 && noise < 1)) {
+            throw new IllegalArgumentException("noise=" + noise + " must be a relative level in (0, 1), -1 (from "
+                + "the Info) or 0 (use lambda=)");
+        }
+        if (!(lambda > 0)) {
+            throw new IllegalArgumentException("lambda=" + lambda + ": with noise= the search for lambda starts "
+                + "there, so it must be > 0");
+        }
+        return SolverFactory.tvFittingNoise(iterations, lambda, level);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

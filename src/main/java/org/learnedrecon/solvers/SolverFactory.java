@@ -3,6 +3,7 @@ package org.learnedrecon.solvers;
 import java.util.List;
 import java.util.Locale;
 import org.learnedrecon.solvers.classical.Cgls;
+import org.learnedrecon.solvers.classical.DiscrepancyPrinciple;
 import org.learnedrecon.solvers.classical.FilteredBackProjection;
 import org.learnedrecon.solvers.classical.Sirt;
 import org.learnedrecon.solvers.classical.TotalVariation;
@@ -87,6 +88,21 @@ public final class SolverFactory {
                 throw new IllegalArgumentException("Unknown solver '" + name + "': choose one of " + CLASSICAL);
         }
     }
+
+    /**
+     * CT TV (non-negative) whose lambda is chosen per slice to fit the measurements' noise
+     * ({@link DiscrepancyPrinciple}): the {@code noise=} key of Reconstruct CT.
+     *
+     * @param lambda where the search starts, {@code > 0}
+     * @param level the sinogram's relative Gaussian noise level, in (0, 1)
+     */
+    public static DiscrepancyPrinciple tvFittingNoise(int iterations, double lambda, double level) {
+        TotalVariation tv = (TotalVariation) create(TV, "", iterations, lambda);
+        return new DiscrepancyPrinciple(tv::withLambda, TV_FITTING_NOISE, level, lambda);
+    }
+
+    /** The name of {@link #tvFittingNoise}'s solver, in output titles. */
+    public static final String TV_FITTING_NOISE = "TV (lambda fits the noise)";
 
     private static int positive(int iterations) {
         if (iterations < 1) {

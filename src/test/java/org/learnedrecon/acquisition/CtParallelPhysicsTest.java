@@ -1,6 +1,7 @@
 package org.learnedrecon.acquisition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,17 @@ class CtParallelPhysicsTest {
         org.junit.jupiter.api.Assertions.assertTrue(physics.constrainsModel("views"));
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> physics.initialReconstruction(Map.of("initial", "art")));
-        assertEquals("initial=art: choose fbp, sirtN (e.g. sirt50) or tv<lambda> (e.g. tv0.5)", bad.getMessage());
+        assertEquals("initial=art: choose fbp, sirtN (e.g. sirt50), tv<lambda> (e.g. tv0.5) or tvfit<level> (e.g. "
+            + "tvfit0.01)", bad.getMessage());
+        org.learnedrecon.solvers.Solver fit = physics.initialReconstruction(Map.of("initial", "tvfit0.01"));
+        assertEquals(org.learnedrecon.solvers.SolverFactory.TV_FITTING_NOISE, fit.name());
+        bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tvfitx")));
+        assertEquals("initial=tvfitx: a TV start fitting the noise is tvfit<level> with level the relative noise, "
+            + "e.g. tvfit0.01", bad.getMessage());
+        bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tvfit2")));
+        assertTrue(bad.getMessage().startsWith("noise=2"), bad.getMessage());
         org.learnedrecon.solvers.Solver tv = physics.initialReconstruction(Map.of("initial", "tv0.5"));
         assertEquals(0.5, ((org.learnedrecon.solvers.classical.TotalVariation) tv).lambda());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -44,6 +44,10 @@ class MriCartesianPhysicsTest {
         bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> physics.initialReconstruction(Map.of("initial", "tvx")));
         assertEquals("initial=tvx: a TV start is tv<lambda> with lambda a number, e.g. tv0.5", bad.getMessage());
+        bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tvfit0.01")));
+        assertEquals("initial=tvfit0.01: TV fitting the noise is built for CT only; give tv<lambda>, e.g. tv0.01",
+            bad.getMessage());
     }
 
     @Test

@@ -98,8 +98,8 @@ class CommandFormTest {
         assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
         assertEquals(List.of("image", "geometry", "angles", "range", "detectors", "source", "detector", "shape",
             "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
-        assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "angles",
-            "range", "size", "samples", "seed", "keep", "reference"),
+        assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "noise",
+            "angles", "range", "size", "samples", "seed", "keep", "reference"),
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range",
             "acceleration", "center", "masks", "noise", "solver", "supervision", "measurements", "holdout", "unrolled",

@@ -51,6 +51,11 @@ public abstract class IterativeSolver implements Solver {
         return tolerance;
     }
 
+    /** The listener told of every iteration, or null. */
+    protected IterationListener listener() {
+        return listener;
+    }
+
     /** Reconstructs from a zero initial guess. */
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {

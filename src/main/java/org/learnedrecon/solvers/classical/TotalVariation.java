@@ -32,9 +32,13 @@ public final class TotalVariation extends IterativeSolver {
      * {@code ||A||, ||K||} of the last operator seen: a stack solved slice by slice through one operator estimates
      * them once (60 applications of {@code A* A}, 40-50 s for CT at 512 x 512 with 720 views), not per slice.
      */
-    private final OperatorMemo<double[]> norms = new OperatorMemo<>();
+    private final OperatorMemo<double[]> norms;
 
     private TotalVariation(Builder builder) {
+        this(builder, new OperatorMemo<>());
+    }
+
+    private TotalVariation(Builder builder, OperatorMemo<double[]> norms) {
         super(builder);
         if (!(builder.lambda >= 0) || Double.isInfinite(builder.lambda)) {
             throw new IllegalArgumentException("TV: lambda must be a finite number >= 0, got " + builder.lambda);
@@ -45,6 +49,17 @@ public final class TotalVariation extends IterativeSolver {
         this.lambda = builder.lambda;
         this.nonNegative = builder.nonNegative;
         this.normIterations = builder.normIterations;
+        this.norms = norms;
+    }
+
+    /**
+     * The same solver at another weight, sharing this one's operator norm estimates (they do not depend on lambda),
+     * so a search over lambda ({@link DiscrepancyPrinciple}) estimates them once.
+     */
+    public TotalVariation withLambda(double lambda) {
+        Builder b = builder().iterations(iterations()).tolerance(tolerance()).listener(listener()).lambda(lambda)
+            .nonNegative(nonNegative).normIterations(normIterations);
+        return new TotalVariation(b, norms);
     }
 
     public static Builder builder() {
