@@ -34,7 +34,8 @@ class SolverComparisonTest {
     void everyScenarioSetAndSolverHasOneRowInOrder() {
         List<String> expected = new ArrayList<>();
         for (String set : List.of("val", "shepp", "ellipses")) {
-            for (String solver : List.of("FBP (Hann)", "SIRT 5", "TV 5 (best lambda ", "LGD lgd-ct30")) {
+            for (String solver : List.of("FBP (Hann)", "SIRT 5", "TV 5 (best lambda ",
+                "TV 5, lambda fits the noise (geometric mean lambda ", "LGD lgd-ct30")) {
                 expected.add("CT 30 views, 1% noise|" + set + "|" + solver);
             }
         }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
-import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -60,11 +59,11 @@ public final class DiscrepancyPrinciple implements Solver {
      */
     public DiscrepancyPrinciple(DoubleFunction<Solver> solverAt, String name, double level, double start) {
         if (!(level > 0 && level < 1)) {
-            throw new IllegalArgumentException("noise=" + SettingRange.number(level)
+            throw new IllegalArgumentException("noise=" + number(level)
                 + ": the relative noise level must lie in (0, 1), e.g. 0.01 for 1 %");
         }
         if (!(start > 0) || Double.isInfinite(start)) {
-            throw new IllegalArgumentException("lambda=" + SettingRange.number(start)
+            throw new IllegalArgumentException("lambda=" + number(start)
                 + ": the search for lambda must start from a finite lambda > 0");
         }
         this.solverAt = solverAt;
@@ -172,7 +171,7 @@ public final class DiscrepancyPrinciple implements Solver {
             image = found ? withinImage : closestImage;
             replace(found ? closestImage : withinImage, null);
             progress.progress(1, 1, String.format(Locale.ROOT, "lambda %s fits %s noise%s",
-                SettingRange.number(round(lambda)), percent(level), found ? ""
+                number(round(lambda)), percent(level), found ? ""
                     : " most closely (no lambda tried fits within it)"));
         }
 
@@ -187,7 +186,7 @@ public final class DiscrepancyPrinciple implements Solver {
         private NDArray solve(double at) {
             int total = MAX_STEPS + 1 + BISECTIONS;
             NDArray x = solverAt.apply(at).reconstruct(y, operator, progress.part(Math.min(solves, total - 1),
-                Math.min(solves, total - 1) + 1, total, "lambda " + SettingRange.number(round(at)) + ": "));
+                Math.min(solves, total - 1) + 1, total, "lambda " + number(round(at)) + ": "));
             solves++;
             return x;
         }
@@ -215,12 +214,17 @@ public final class DiscrepancyPrinciple implements Solver {
         }
     }
 
+    /** {@code 2} rather than {@code 2.0}; other values as Java writes them. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     private static double round(double lambda) {
         double scale = Math.pow(10, 2 - Math.floor(Math.log10(lambda)));
         return Math.round(lambda * scale) / scale;
     }
 
     private static String percent(double level) {
-        return SettingRange.number(Math.round(level * 1000) / 10.0) + " %";
+        return number(Math.round(level * 1000) / 10.0) + " %";
     }
 }
