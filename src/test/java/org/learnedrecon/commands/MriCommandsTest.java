@@ -160,7 +160,7 @@ class MriCommandsTest extends SciJavaCommandTest {
         assertMessage("trained for acceleration=8, but the data has acceleration=4", "kspace", k, "solver", "Unrolled",
             "model", "lgd-mri8");
         // model=auto (the default) names why each shipped MRI model does not fit, and skips the CT ones; 64 x 64 at
-        // 4x is served by lgd-mri-family (2x-12x, 64-512), 14x by none.
+        // 4x is served by lgd-mri-tv-family and lgd-mri-family (2x-12x, 64-512), 14x by none.
         MetadataImage fourteen = (MetadataImage) simulate(phantom(1), "coils", 1, "acceleration", 14.0, "center", 0.04)
             .getOutput("kspace");
         assertMessage("No shipped Learned gradient descent model fits this data (lgd-mri8: model trained for size=128,"
