@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageRequirements;
@@ -21,6 +22,7 @@ import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
+import org.learnedrecon.solvers.classical.DiscrepancyPrinciple;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
@@ -112,8 +114,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         int slices = ImageRequirements.slices(sinogram);
         ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
-        Method method = diffusion || SolverFactory.isLearned(solver) ? Method.learned(new CtModelLoader(solver,
-            model, g, DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classicalSolver(),
+        boolean learned = diffusion || SolverFactory.isLearned(solver);
+        Solver classical = learned ? null : classicalSolver();
+        Method method = learned ? Method.learned(new CtModelLoader(solver, model, g,
+            DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
@@ -129,6 +133,12 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                     metadata.put("model", x.modelName());
                 }
                 metadata.put("solver", x.solverName());
+                if (classical instanceof DiscrepancyPrinciple fit) {
+                    // The lambda each slice got, so the result can be reproduced with lambda= alone.
+                    metadata.put("ct.tv.lambda", fit.chosenLambdas().stream().map(l -> String.format(Locale.ROOT,
+                        "%.4g", l)).collect(java.util.stream.Collectors.joining(",")));
+                    metadata.put("ct.tv.noise_level", Double.toString(fit.level()));
+                }
                 setReconstruction(new MetadataImage(sinogram.title() + " " + x.solverName(),
                     TensorAdapter.toImg(x.image()), metadata));
                 if (reference != null) {

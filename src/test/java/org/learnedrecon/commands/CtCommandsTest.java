@@ -190,6 +190,11 @@ class CtCommandsTest extends SciJavaCommandTest {
         System.out.println("TV fitting the noise " + fit + " dB, lambda 1 " + atDefault + " dB");
         assertTrue(fit > atDefault + 2.0, "fitting the noise " + fit + " dB, default lambda " + atDefault + " dB");
         assertArrayEquals(before, pixels(sino), 0f, "input modified");
+        // The Info records each slice's lambda, and that lambda alone reproduces the image.
+        assertEquals("0.5000", x.metadata().get("ct.tv.lambda"));
+        assertEquals("0.02", x.metadata().get("ct.tv.noise_level"));
+        CommandModule again = reconstruct(sino, "solver", "TV", "lambda", 0.5);
+        assertArrayEquals(pixels(x), pixels((MetadataImage) again.getOutput("reconstruction")), 0f);
         MetadataImage clean = simulate(reference, "angles", 30, "noise", "None");
         assertFails("has no ct.noise.level", () -> reconstruct(clean, "solver", "TV", "noise", -1.0));
         assertFails("noise=-0.5", () -> reconstruct(sino, "solver", "TV", "noise", -0.5));

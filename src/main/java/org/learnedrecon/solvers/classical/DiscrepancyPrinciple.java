@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
 import org.learnedrecon.physics.ForwardOperator;
@@ -45,6 +48,9 @@ public final class DiscrepancyPrinciple implements Solver {
     private final String name;
     private final double level;
     private final double start;
+    /** Every lambda this instance chose, in the order of the slices it solved (a command's stack comes slice by
+     * slice). */
+    private final List<Double> chosen = Collections.synchronizedList(new ArrayList<>());
 
     /** The image and the lambda chosen for each slice. */
     public record Choice(NDArray image, double[] lambdas) {
@@ -77,6 +83,18 @@ public final class DiscrepancyPrinciple implements Solver {
         return name;
     }
 
+    /** The relative noise level the lambdas fit. */
+    public double level() {
+        return level;
+    }
+
+    /** Every lambda chosen so far by this instance, one per slice solved, in order. */
+    public List<Double> chosenLambdas() {
+        synchronized (chosen) {
+            return List.copyOf(chosen);
+        }
+    }
+
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         return choose(measurements, operator, progress).image();
@@ -95,6 +113,7 @@ public final class DiscrepancyPrinciple implements Solver {
                 ProgressMonitor part = progress.part(b, b + 1, batch, batch > 1 ? "slice " + (b + 1) + ": " : "");
                 Search search = new Search(y, operator, part);
                 lambdas[b] = search.lambda;
+                chosen.add(search.lambda);
                 slices.add(search.image);
             }
             NDArray image = slices.size() == 1 ? slices.get(0) : NDArrays.concat(slices);
