@@ -391,10 +391,12 @@ public final class SolverComparison {
                 // Not an oracle: lambda per slice from the noise level alone (the discrepancy principle).
                 double[] chosen = new double[1];
                 Row fit = timed(title, set, "TV " + tv + ", lambda fits the noise", truth, () -> {
-                    DiscrepancyPrinciple.Choice c = SolverFactory.tvFittingNoise(tv, SolverFactory
-                        .DEFAULT_CT_TV_LAMBDA, noise()).choose(y, op, ProgressMonitor.NONE);
-                    chosen[0] = Math.exp(Arrays.stream(c.lambdas()).map(Math::log).average().orElse(Double.NaN));
-                    return c.image();
+                    DiscrepancyPrinciple fitting = SolverFactory.tvFittingNoise(tv, SolverFactory
+                        .DEFAULT_CT_TV_LAMBDA, noise());
+                    NDArray x = fitting.reconstruct(y, op, ProgressMonitor.NONE);
+                    chosen[0] = Math.exp(fitting.chosenLambdas().stream().mapToDouble(Math::log).average()
+                        .orElse(Double.NaN));
+                    return x;
                 });
                 rows.add(new Row(fit.scenario(), fit.testSet(), String.format(Locale.ROOT,
                     "%s (geometric mean lambda %.2g)", fit.solver(), chosen[0]), fit.psnr(), fit.ssim(),

@@ -173,10 +173,6 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             throw new IllegalArgumentException("noise=" + noise + " must be a relative level in (0, 1), -1 (from "
                 + "the Info) or 0 (use lambda=)");
         }
-        if (!(lambda > 0)) {
-            throw new IllegalArgumentException("lambda=" + lambda + ": with noise= the search for lambda starts "
-                + "there, so it must be > 0");
-        }
         return SolverFactory.tvFittingNoise(iterations, lambda, level);
     }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,10 +51,6 @@ public final class DiscrepancyPrinciple implements Solver {
      * slice). */
     private final List<Double> chosen = Collections.synchronizedList(new ArrayList<>());
 
-    /** The image and the lambda chosen for each slice. */
-    public record Choice(NDArray image, double[] lambdas) {
-    }
-
     /**
      * @param solverAt the solver at a weight lambda
      * @param name for tables and titles
@@ -95,15 +90,10 @@ public final class DiscrepancyPrinciple implements Solver {
         }
     }
 
+    /** Reconstructs each slice at the lambda the principle chooses for it ({@link #chosenLambdas}). */
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
-        return choose(measurements, operator, progress).image();
-    }
-
-    /** Reconstructs each slice at the lambda the principle chooses for it. */
-    public Choice choose(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         int batch = (int) measurements.getShape().get(0);
-        double[] lambdas = new double[batch];
         NDManager parent = measurements.getManager();
         NDList slices = new NDList();
         try (NDManager scope = parent.newSubManager()) {
@@ -112,13 +102,12 @@ public final class DiscrepancyPrinciple implements Solver {
                 y.attach(scope);
                 ProgressMonitor part = progress.part(b, b + 1, batch, batch > 1 ? "slice " + (b + 1) + ": " : "");
                 Search search = new Search(y, operator, part);
-                lambdas[b] = search.lambda;
                 chosen.add(search.lambda);
                 slices.add(search.image);
             }
             NDArray image = slices.size() == 1 ? slices.get(0) : NDArrays.concat(slices);
             image.attach(parent);
-            return new Choice(image, lambdas);
+            return image;
         }
     }
 
@@ -218,18 +207,12 @@ public final class DiscrepancyPrinciple implements Solver {
             }
         }
 
-        /** {@code level * RMS * sqrt(n)} over the measured (non-zero) entries: the expected noise norm. */
+        /**
+         * {@code level * ||y||}, i.e. {@code level * RMS * sqrt(n)} over the measured entries (unmeasured ones are 0):
+         * the expected noise norm.
+         */
         private double noiseNorm(NDArray y) {
-            float[] v = y.toType(DataType.FLOAT32, false).toFloatArray();
-            double squares = 0;
-            long measured = 0;
-            for (float f : v) {
-                if (f != 0) {
-                    squares += (double) f * f;
-                    measured++;
-                }
-            }
-            return measured == 0 ? 0 : level * Math.sqrt(squares);
+            return level * y.norm().getFloat();
         }
     }
 

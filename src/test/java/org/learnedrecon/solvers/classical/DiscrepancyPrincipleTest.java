@@ -42,6 +42,12 @@ class DiscrepancyPrincipleTest {
         return m.create(both, new Shape(2, N, N));
     }
 
+    /** The lambda {@code fit} chooses for the one slice of {@code y}. */
+    private static double lambdaFor(DiscrepancyPrinciple fit, NDArray y, RayTransform op) {
+        fit.reconstruct(y, op, ProgressMonitor.NONE);
+        return fit.chosenLambdas().get(0);
+    }
+
     private static double residual(RayTransform op, NDArray x, NDArray y) {
         return op.apply(x).sub(y).norm().getFloat();
     }
@@ -54,15 +60,16 @@ class DiscrepancyPrincipleTest {
             NDArray y = new GaussianNoise(0.02, 5).apply(op.apply(truth));
             float[] before = y.toFloatArray();
             DiscrepancyPrinciple fit = SolverFactory.tvFittingNoise(100, 1, 0.02);
-            DiscrepancyPrinciple.Choice choice = fit.choose(y, op, ProgressMonitor.NONE);
+            NDArray image = fit.reconstruct(y, op, ProgressMonitor.NONE);
             assertArrayEquals(before, y.toFloatArray(), 0f, "measurements modified");
-            assertArrayEquals(new long[] {2, N, N}, choice.image().getShape().getShape());
-            double[] psnr = Psnr.compute(truth, choice.image(), 1.0);
+            assertArrayEquals(new long[] {2, N, N}, image.getShape().getShape());
+            assertEquals(2, fit.chosenLambdas().size());
+            double[] psnr = Psnr.compute(truth, image, 1.0);
             for (int b = 0; b < 2; b++) {
                 NDArray yb = y.get(new NDIndex("{}:{}", b, b + 1));
                 double delta = 0.02 * yb.norm().getFloat();
-                double lambda = choice.lambdas()[b];
-                NDArray x = choice.image().get(new NDIndex("{}:{}", b, b + 1));
+                double lambda = fit.chosenLambdas().get(b);
+                NDArray x = image.get(new NDIndex("{}:{}", b, b + 1));
                 assertTrue(residual(op, x, yb) <= delta, "slice " + b + ": residual above the noise");
                 NDArray larger = SolverFactory.create(SolverFactory.TV, "", 100, lambda * 1.2)
                     .reconstruct(yb, op, ProgressMonitor.NONE);
@@ -102,10 +109,10 @@ class DiscrepancyPrincipleTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray truth = phantoms(m).get(new NDIndex("0:1"));
             NDArray clean = op.apply(truth);
-            double low = SolverFactory.tvFittingNoise(100, 1, 0.01).choose(new GaussianNoise(0.01, 2).apply(clean),
-                op, ProgressMonitor.NONE).lambdas()[0];
-            double high = SolverFactory.tvFittingNoise(100, 1, 0.05).choose(new GaussianNoise(0.05, 2).apply(clean),
-                op, ProgressMonitor.NONE).lambdas()[0];
+            double low = lambdaFor(SolverFactory.tvFittingNoise(100, 1, 0.01), new GaussianNoise(0.01, 2)
+                .apply(clean), op);
+            double high = lambdaFor(SolverFactory.tvFittingNoise(100, 1, 0.05), new GaussianNoise(0.05, 2)
+                .apply(clean), op);
             assertTrue(high > 2 * low, "lambda at 5 % noise " + high + ", at 1 % " + low);
         }
     }
@@ -120,13 +127,13 @@ class DiscrepancyPrincipleTest {
         RayTransform op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray y = new GaussianNoise(0.02, 5).apply(op.apply(phantoms(m).get(new NDIndex("0:1"))));
-            DiscrepancyPrinciple.Choice c = SolverFactory.tvFittingNoise(100, 1, 0.001).choose(y, op,
-                ProgressMonitor.NONE);
-            double lambda = c.lambdas()[0];
+            DiscrepancyPrinciple fit = SolverFactory.tvFittingNoise(100, 1, 0.001);
+            NDArray image = fit.reconstruct(y, op, ProgressMonitor.NONE);
+            double lambda = fit.chosenLambdas().get(0);
             NDArray atStart = SolverFactory.create(SolverFactory.TV, "", 100, 1).reconstruct(y, op,
                 ProgressMonitor.NONE);
-            assertTrue(residual(op, c.image(), y) < residual(op, atStart, y), "lambda " + lambda);
-            assertTrue(residual(op, c.image(), y) > 0.001 * y.norm().getFloat(), "lambda " + lambda);
+            assertTrue(residual(op, image, y) < residual(op, atStart, y), "lambda " + lambda);
+            assertTrue(residual(op, image, y) > 0.001 * y.norm().getFloat(), "lambda " + lambda);
             assertTrue(lambda < 1 && lambda > Math.pow(4, -DiscrepancyPrinciple.MAX_STEPS), "lambda " + lambda);
         }
     }
