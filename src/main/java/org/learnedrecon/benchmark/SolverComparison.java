@@ -35,6 +35,7 @@ import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
+import org.learnedrecon.reconstruction.HeldOutViewChoice;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -106,7 +107,7 @@ public final class SolverComparison {
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
         "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv",
-        "fitNoise");
+        "fitNoise", "choice", "choiceModels");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -405,8 +406,36 @@ public final class SolverComparison {
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) ->
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
                     : RayTransform.matrixFree(g)));
+            if (Boolean.parseBoolean(option("choice", "false")) && noise() > 0) {
+                rows.add(heldOutChoice(title, set, truth, y, op, g, tv));
+            }
         }
         return rows;
+    }
+
+    /**
+     * TV fitting the noise against the learned models of {@code choiceModels=} (default: those of
+     * {@code model=auto}), chosen per slice by held-out views ({@link HeldOutViewChoice}); the label counts how
+     * often each was chosen.
+     */
+    private Row heldOutChoice(String title, String set, NDArray truth, NDArray y, RayTransform op,
+            ParallelBeamGeometry g, int tv) {
+        List<HeldOutViewChoice.Candidate> candidates = new ArrayList<>();
+        candidates.add(HeldOutViewChoice.classical("TV fitting the noise", SolverFactory.tvFittingNoise(tv,
+            SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())));
+        candidates.addAll(HeldOutViewChoice.learned(option("choiceModels", LearnedSolverFactory.AUTOMATIC), g,
+            DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
+                + ")")));
+        try (HeldOutViewChoice choice = new HeldOutViewChoice(candidates)) {
+            Row row = timed(title, set, "Choice by held-out views", truth, () -> choice.reconstruct(y, op,
+                ProgressMonitor.NONE));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            choice.candidateNames().forEach(name -> counts.put(name, 0L));
+            choice.choices().forEach(name -> counts.merge(name, 1L, Long::sum));
+            String label = counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", row.solver() + " (chosen: ", ")"));
+            return new Row(row.scenario(), row.testSet(), label, row.psnr(), row.ssim(), row.secondsPerSlice());
+        }
     }
 
     private List<Row> mri(Scenario scenario, String set, ImageSliceDataset images) throws IOException {

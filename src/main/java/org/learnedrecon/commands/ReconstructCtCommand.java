@@ -3,7 +3,9 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.SinogramScan;
@@ -13,8 +15,10 @@ import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.ct.CtGeometry;
+import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.reconstruction.CtModelLoader;
+import org.learnedrecon.reconstruction.HeldOutViewChoice;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
@@ -56,7 +60,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     @Parameter(label = "Solver", choices = {SolverFactory.FBP, SolverFactory.SIRT, SolverFactory.CGLS,
         SolverFactory.TV, SolverFactory.LGD, SolverFactory.LPD, SolverFactory.PNP,
-        SolverFactory.POST_PROCESSING, SolverFactory.DIFFUSION})
+        SolverFactory.POST_PROCESSING, SolverFactory.DIFFUSION, SolverFactory.HELD_OUT_CHOICE})
     private String solver = SolverFactory.FBP;
 
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
@@ -114,40 +118,58 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         int slices = ImageRequirements.slices(sinogram);
         ImageRequirements.requireReference(reference, g.imageSize(), g.imageSize(), slices);
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
+        boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
-        Solver classical = learned ? null : classicalSolver();
-        Method method = learned ? Method.learned(new CtModelLoader(solver, model, g,
-            DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
-            (m, y) -> RayTransform.matrixFree(g));
+        if (choice && !(g instanceof ParallelBeamGeometry)) {
+            throw new IllegalArgumentException("solver=[" + SolverFactory.HELD_OUT_CHOICE + "] needs a parallel-beam "
+                + "sinogram, got " + g);
+        }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (NDManager manager = NDManager.newBaseManager()) {
-                // Checked for NaN and copied plane by plane, Esc checked before each plane.
-                NDArray y = TensorAdapter.toFiniteTensor(manager, sinogram, progress()::checkCancelled);
-                String what = "sinogram=" + sinogram.title();
-                Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
-                metadata.put("source", sinogram.title());
-                Result x = diffusion ? posterior(y, what, method, metadata)
-                    : ReconstructionService.reconstruct(y, what, method, progress());
-                if (x.modelName() != null) {
-                    metadata.put("model", x.modelName());
-                }
-                metadata.put("solver", x.solverName());
-                if (classical instanceof DiscrepancyPrinciple fit) {
-                    // The lambda each slice got, so the result can be reproduced with lambda= alone.
-                    metadata.put("ct.tv.lambda", fit.chosenLambdas().stream().map(l -> String.format(Locale.ROOT,
-                        "%.4g", l)).collect(java.util.stream.Collectors.joining(",")));
-                    metadata.put("ct.tv.noise_level", Double.toString(fit.level()));
-                }
-                setReconstruction(new MetadataImage(sinogram.title() + " " + x.solverName(),
-                    TensorAdapter.toImg(x.image()), metadata));
-                if (reference != null) {
-                    setMetrics(QualityTable.compare("Metrics " + solver, x.solverName(), TensorAdapter.toTensor(
-                        manager, reference.image()).toFloatArray(), x.image().toType(DataType.FLOAT32, false)
-                        .toFloatArray(), slices, g.imageSize(), g.imageSize()));
-                }
+            try (HeldOutViewChoice chooser = choice ? heldOutChoice((ParallelBeamGeometry) g) : null) {
+                reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion);
             }
         });
+    }
+
+    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion) {
+        Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
+            DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
+            (m, y) -> RayTransform.matrixFree(g));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Checked for NaN and copied plane by plane, Esc checked before each plane.
+            NDArray y = TensorAdapter.toFiniteTensor(manager, sinogram, progress()::checkCancelled);
+            String what = "sinogram=" + sinogram.title();
+            Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
+            metadata.put("source", sinogram.title());
+            Result x = diffusion ? posterior(y, what, method, metadata)
+                : ReconstructionService.reconstruct(y, what, method, progress());
+            if (x.modelName() != null) {
+                metadata.put("model", x.modelName());
+            }
+            metadata.put("solver", x.solverName());
+            if (classical instanceof DiscrepancyPrinciple fit) {
+                // The lambda each slice got, so the result can be reproduced with lambda= alone.
+                metadata.put("ct.tv.lambda", fit.chosenLambdas().stream().map(l -> String.format(Locale.ROOT,
+                    "%.4g", l)).collect(java.util.stream.Collectors.joining(",")));
+                metadata.put("ct.tv.noise_level", Double.toString(fit.level()));
+            }
+            if (classical instanceof HeldOutViewChoice chooser) {
+                // Which candidate each slice got, and every candidate's held-out score, for the user to check.
+                metadata.put("ct.choice", String.join(",", chooser.choices()));
+                metadata.put("ct.choice.candidates", String.join(",", chooser.candidateNames()));
+                metadata.put("ct.choice.scores", chooser.scores().stream().map(s -> java.util.Arrays.stream(s)
+                    .mapToObj(v -> String.format(Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors
+                    .joining(" "))).collect(java.util.stream.Collectors.joining(",")));
+            }
+            setReconstruction(new MetadataImage(sinogram.title() + " " + x.solverName(),
+                TensorAdapter.toImg(x.image()), metadata));
+            if (reference != null) {
+                setMetrics(QualityTable.compare("Metrics " + solver, x.solverName(), TensorAdapter.toTensor(
+                    manager, reference.image()).toFloatArray(), x.image().toType(DataType.FLOAT32, false)
+                    .toFloatArray(), slices, g.imageSize(), g.imageSize()));
+            }
+        }
     }
 
     /**
@@ -155,10 +177,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
      * noise level (-1: the {@code ct.noise.level} Simulate CT Acquisition wrote into the Info), starting at
      * {@code lambda=}.
      */
-    private Solver classicalSolver() {
-        boolean tv = SolverFactory.TV.equalsIgnoreCase(solver.trim());
+    private Solver classicalSolver(String name) {
+        boolean tv = SolverFactory.TV.equalsIgnoreCase(name.trim());
         if (!tv || noise == 0) {
-            return SolverFactory.create(solver, filter, iterations, lambda);
+            return SolverFactory.create(name, filter, iterations, lambda);
         }
         double level = noise;
         if (noise == -1) {
@@ -174,6 +196,28 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 + "the Info) or 0 (use lambda=)");
         }
         return SolverFactory.tvFittingNoise(iterations, lambda, level);
+    }
+
+    /**
+     * TV (as {@code lambda=}, {@code noise=} and {@code iterations=} make it) against the learned models of
+     * {@code model=} (auto: {@link HeldOutViewChoice#DEFAULT_MODELS} that fit), chosen per slice by held-out views.
+     */
+    private HeldOutViewChoice heldOutChoice(ParallelBeamGeometry g) {
+        List<HeldOutViewChoice.Candidate> candidates = new ArrayList<>();
+        Solver tv = classicalSolver(SolverFactory.TV);
+        candidates.add(HeldOutViewChoice.classical(tv.name(), tv));
+        candidates.addAll(HeldOutViewChoice.learned(model, g, DeepLearningRuntime.DeviceChoice.parse(device),
+            skipped -> {
+                if (log != null) {
+                    log.info("Choice by held-out views: skipping " + skipped);
+                }
+            }));
+        if (candidates.size() < 2) {
+            candidates.forEach(HeldOutViewChoice.Candidate::close);
+            throw new IllegalArgumentException("solver=[" + SolverFactory.HELD_OUT_CHOICE + "] with model=" + model
+                + ": no learned model fits this sinogram (" + g + "); name one with model=");
+        }
+        return new HeldOutViewChoice(candidates);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

@@ -38,6 +38,13 @@ public final class SolverFactory {
      */
     public static final String DIFFUSION = "Diffusion posterior";
 
+    /**
+     * Per slice, TV or a learned model, whichever reconstruction from most of the views predicts the views held out
+     * best ({@code org.learnedrecon.reconstruction.HeldOutViewChoice}; CT, parallel beam). Not one of
+     * {@link #LEARNED} or {@link #CLASSICAL}: it runs both kinds, so Reconstruct CT builds it itself.
+     */
+    public static final String HELD_OUT_CHOICE = "Choice by held-out views";
+
     /** The learned solvers, in menu order (need {@code model=} and {@code device=}). */
     public static final List<String> LEARNED = List.of(LGD, LPD, PNP, POST_PROCESSING);
 

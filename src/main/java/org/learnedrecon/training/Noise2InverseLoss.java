@@ -60,9 +60,9 @@ public final class Noise2InverseLoss implements MeasurementLoss {
     @Override
     public Terms loss(UnaryOperator<NDArray> f, NDArray y, Random random) {
         int j = random.nextInt(operator.splits());
-        NDArray held = operator.rows(y, operator.views(j));
+        NDArray held = ViewSplitRayTransform.rows(y, operator.views(j));
         NDArray goal = target.reconstruct(held, operator.subset(j), ProgressMonitor.NONE);
-        NDArray seen = operator.rows(y, operator.complementViews(j));
+        NDArray seen = ViewSplitRayTransform.rows(y, operator.complementViews(j));
         NDArray x;
         operator.useComplement(j);
         try {

@@ -15,7 +15,8 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
  * Runs the comparison on 2 brain slices (the committed CT reference fixture), Shepp-Logan and 2 ellipse phantoms
  * with few iterations: every row present in order, finite metrics, and the learned solvers ahead of their
  * classical starting points on the brain slices they were trained for. Of the models given, only those whose physics
- * fit a scenario get rows (lgd-ct60 fits neither CT 30 views nor MRI).
+ * fit a scenario get rows (lgd-ct60 fits neither CT 30 views nor MRI). With {@code choice=true} the CT scenarios end
+ * with TV fitting the noise and plug-and-play chosen per slice by held-out views (MRI has no such row).
  */
 class SolverComparisonTest {
 
@@ -26,7 +27,7 @@ class SolverComparisonTest {
     static void run() {
         comparison = new SolverComparison(SolverComparison.parse("valTiff=test-data/ct/reference.tif", "valSlices=2",
             "ellipses=2", "sirtIterations=5", "tvIterations=5", "mriIterations=5", "tvLambdas=0.3,1",
-            "mriTvLambdas=0.005", "models=lgd-ct60,lgd-ct30,lgd-mri8"));
+            "mriTvLambdas=0.005", "models=lgd-ct60,lgd-ct30,lgd-mri8", "choice=true", "choiceModels=dncnn-s05"));
         rows = DeepLearningRuntime.call(comparison::run);
     }
 
@@ -35,7 +36,8 @@ class SolverComparisonTest {
         List<String> expected = new ArrayList<>();
         for (String set : List.of("val", "shepp", "ellipses")) {
             for (String solver : List.of("FBP (Hann)", "SIRT 5", "TV 5 (best lambda ",
-                "TV 5, lambda fits the noise (geometric mean lambda ", "LGD lgd-ct30")) {
+                "TV 5, lambda fits the noise (geometric mean lambda ", "LGD lgd-ct30",
+                "Choice by held-out views (chosen: TV fitting the noise ")) {
                 expected.add("CT 30 views, 1% noise|" + set + "|" + solver);
             }
         }
@@ -51,6 +53,15 @@ class SolverComparisonTest {
             String actual = r.scenario() + "|" + r.testSet() + "|" + r.solver();
             assertTrue(actual.startsWith(expected.get(i)), "row " + i + ": expected " + expected.get(i) + ", got "
                 + actual);
+        }
+        // The choice's label counts every slice once: 2 brain slices, 1 Shepp-Logan, 2 ellipses.
+        Map<String, Integer> slices = Map.of("val", 2, "shepp", 1, "ellipses", 2);
+        for (SolverComparison.Row r : rows) {
+            if (r.solver().startsWith("Choice")) {
+                int counted = java.util.regex.Pattern.compile(" (\\d+)(,|\\))").matcher(r.solver()).results()
+                    .mapToInt(m -> Integer.parseInt(m.group(1))).sum();
+                assertEquals(slices.get(r.testSet()), counted, r.solver());
+            }
         }
         // The swept TV row names the winning lambda, one of those given.
         assertTrue(rows.get(2).solver().matches("TV 5 \\(best lambda (0\\.3|1)\\)"), rows.get(2).solver());

@@ -200,6 +200,52 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertFails("noise=-0.5", () -> reconstruct(sino, "solver", "TV", "noise", -0.5));
     }
 
+    /**
+     * The choice by held-out views on a stack of a Shepp-Logan phantom (TV's image) and a brain slice (the brain
+     * denoiser's): each slice gets its candidate, is that candidate's own reconstruction from all views, and the Info
+     * says which it got.
+     */
+    @Test
+    void theChoiceByHeldOutViewsGivesEachSliceTheCandidateItsDataSpeakFor() throws Exception {
+        PlanarImg<FloatType, FloatArray> images = PlanarImgs.floats(128, 128, 2);
+        System.arraycopy(SheppLoganPhantom.render(128), 0, images.getPlane(0).getCurrentStorageArray(), 0, 128 * 128);
+        float[] brain = pixels(org.learnedrecon.io.ImagePlusAdapter.toMetadataImage(ij.IJ.openImage(
+            "test-data/ct/reference.tif")));
+        System.arraycopy(brain, 0, images.getPlane(1).getCurrentStorageArray(), 0, 128 * 128);
+        MetadataImage reference = new MetadataImage("two", images, Map.of());
+        MetadataImage sino = simulate(reference, "angles", 30, "noise", "Gaussian", "level", 0.01, "seed", 1L);
+        float[] before = pixels(sino);
+        CommandModule chosen = reconstruct(sino, "solver", "Choice by held-out views", "noise", -1.0, "model",
+            "dncnn-s05", "reference", reference);
+        MetadataImage x = (MetadataImage) chosen.getOutput("reconstruction");
+        MetadataImage tvImage = (MetadataImage) reconstruct(sino, "solver", "TV", "noise", -1.0)
+            .getOutput("reconstruction");
+        MetadataImage pnpImage = (MetadataImage) reconstruct(sino, "solver", "Plug-and-play", "model", "dncnn-s05")
+            .getOutput("reconstruction");
+        String tv = tvImage.metadata().get("solver");
+        String pnp = pnpImage.metadata().get("solver");
+        assertEquals(tv + "," + pnp, x.metadata().get("ct.choice"));
+        assertEquals(tv + "," + pnp, x.metadata().get("ct.choice.candidates"));
+        assertEquals("Choice by held-out views", x.metadata().get("solver"));
+        float[] fit = pixels(tvImage);
+        float[] denoised = pixels(pnpImage);
+        float[] result = pixels(x);
+        int n = 128 * 128;
+        assertArrayEquals(java.util.Arrays.copyOfRange(fit, 0, n), java.util.Arrays.copyOfRange(result, 0, n), 0f);
+        assertArrayEquals(java.util.Arrays.copyOfRange(denoised, n, 2 * n), java.util.Arrays.copyOfRange(result, n,
+            2 * n), 1e-4f, "the same denoiser on a batch of one slice or of two");
+        List<MeasurementTable.Row> rows = ((MeasurementTable) chosen.getOutput("metrics")).rows();
+        System.out.println("Choice by held-out views: Shepp-Logan " + rows.get(0).values()[0] + " dB, brain slice "
+            + rows.get(1).values()[0] + " dB; scores " + x.metadata().get("ct.choice.scores"));
+        assertTrue(rows.get(0).values()[0] > 35 && rows.get(1).values()[0] > 30, "PSNR of the chosen slices");
+        assertArrayEquals(before, pixels(sino), 0f, "input modified");
+        assertFails("model=no-such-model", () -> reconstruct(sino, "solver", "Choice by held-out views",
+            "model", "no-such-model"));
+        MetadataImage few = simulate(phantom(32, 1), "angles", 15);
+        assertFails("at least 20 views, got views=15", () -> reconstruct(few, "solver", "Choice by held-out views",
+            "model", "dncnn-s05"));
+    }
+
     @Test
     void withoutReferenceThereIsNoTable() throws Exception {
         MetadataImage sino = simulate(phantom(16, 1), "angles", 8);

@@ -41,10 +41,10 @@ class Noise2InverseLossTest {
             NDArray x = TestImages.gaussian(manager, new Shape(2, 24, 24), 5);
             NDArray y = full.apply(x);
             for (int j = 0; j < 3; j++) {
-                assertEquals(0, split.subset(j).apply(x).sub(split.rows(y, split.views(j))).abs().max().getFloat(),
+                assertEquals(0, split.subset(j).apply(x).sub(ViewSplitRayTransform.rows(y, split.views(j))).abs().max().getFloat(),
                     1e-4, "subset " + j);
                 split.useComplement(j);
-                assertEquals(0, split.apply(x).sub(split.rows(y, split.complementViews(j))).abs().max().getFloat(),
+                assertEquals(0, split.apply(x).sub(ViewSplitRayTransform.rows(y, split.complementViews(j))).abs().max().getFloat(),
                     1e-4, "complement of " + j);
                 // Adjoint: <A_c x, r> = <x, A_c* r>.
                 NDArray r = TestImages.gaussian(manager, new Shape(2, 8, full.geometry().detectorCount()), 9);
@@ -77,10 +77,10 @@ class Noise2InverseLossTest {
             NDArray y = full.apply(x);
             int j = new Random(4).nextInt(2);
             FilteredBackProjection ramp = new FilteredBackProjection(FilteredBackProjection.Filter.RAMP);
-            NDArray goal = ramp.reconstruct(split.rows(y, split.views(j)), split.subset(j), ProgressMonitor.NONE);
+            NDArray goal = ramp.reconstruct(ViewSplitRayTransform.rows(y, split.views(j)), split.subset(j), ProgressMonitor.NONE);
             MeasurementLoss.Terms exact = loss.loss(m -> {
                 assertEquals(new Shape(2, 8, full.geometry().detectorCount()), m.getShape());
-                assertEquals(0, m.sub(split.rows(y, split.complementViews(j))).abs().max().getFloat(), 0);
+                assertEquals(0, m.sub(ViewSplitRayTransform.rows(y, split.complementViews(j))).abs().max().getFloat(), 0);
                 assertEquals(0, split.apply(x).sub(m).abs().max().getFloat(), 1e-4, "the complement's scan");
                 return goal;
             }, y, new Random(4));

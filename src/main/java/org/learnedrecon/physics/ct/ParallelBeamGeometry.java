@@ -36,6 +36,13 @@ public final class ParallelBeamGeometry extends CircularScanGeometry {
     }
 
     /** {@code ceil(N sqrt 2)}: every line through the image hits the detector, as in skimage's {@code circle=False}. */
+    /** The scan of this one's views {@code views} (indices into {@link #angles()}), same detector and axis. */
+    public ParallelBeamGeometry ofViews(int[] views) {
+        double[] all = angles();
+        return new ParallelBeamGeometry(imageSize(), java.util.Arrays.stream(views).mapToDouble(v -> all[v])
+            .toArray(), detectorCount(), detectorSpacing(), centerOfRotationOffset());
+    }
+
     public static int defaultDetectorCount(int imageSize) {
         return (int) Math.ceil(imageSize * Math.sqrt(2));
     }

@@ -3,7 +3,6 @@ package org.learnedrecon.physics.ct;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -84,9 +83,7 @@ public final class ViewSplitRayTransform extends ForwardingOperator implements R
     }
 
     private RayTransform transform(int[] views) {
-        double[] angles = Arrays.stream(views).mapToDouble(v -> geometry.angles()[v]).toArray();
-        return RayTransform.differentiable(new ParallelBeamGeometry(geometry.imageSize(), angles,
-            geometry.detectorCount(), geometry.detectorSpacing(), geometry.centerOfRotationOffset()), manager);
+        return RayTransform.differentiable(geometry.ofViews(views), manager);
     }
 
     /**
@@ -98,7 +95,7 @@ public final class ViewSplitRayTransform extends ForwardingOperator implements R
     }
 
     /** The rows {@code views} of sinograms {@code (B, views, detectors)} of the whole scan, in a new array. */
-    public NDArray rows(NDArray sinograms, int[] views) {
+    public static NDArray rows(NDArray sinograms, int[] views) {
         Shape s = sinograms.getShape();
         int detectors = (int) s.get(2);
         int all = (int) s.get(1);

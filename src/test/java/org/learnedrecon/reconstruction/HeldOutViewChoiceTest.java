@@ -1,0 +1,146 @@
+package org.learnedrecon.reconstruction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.learnedrecon.phantoms.SheppLoganPhantom;
+import org.learnedrecon.physics.ct.FanBeamGeometry;
+import org.learnedrecon.physics.ct.ParallelBeamGeometry;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.solvers.ProgressMonitor;
+
+/**
+ * The choice by held-out views on candidates whose quality is known: each returns the true image for the slices it
+ * is "good" on and a distorted one elsewhere, recognising a slice by its mass (the sum of any one view, the same in
+ * every sub-scan). The score must pick, per slice, the candidate that returns the truth, and the stack must be
+ * stitched from the chosen candidates' reconstructions from all views.
+ */
+class HeldOutViewChoiceTest {
+
+    private static final int N = 48;
+
+    /** Slice 0: Shepp-Logan; slice 1: the same at 0.6 of its intensity rotated by 90 degrees (another mass). */
+    private static float[][] truths() {
+        float[] a = SheppLoganPhantom.render(N);
+        float[] b = new float[N * N];
+        for (int r = 0; r < N; r++) {
+            for (int c = 0; c < N; c++) {
+                b[r * N + c] = 0.6f * a[c * N + (N - 1 - r)];
+            }
+        }
+        return new float[][] {a, b};
+    }
+
+    /** True on the slices of {@code good}, blurred-by-averaging with its mean elsewhere; counts its calls. */
+    private static final class Oracle implements HeldOutViewChoice.Candidate {
+        private final String name;
+        private final boolean[] good;
+        private final float[][] truths;
+        final List<Integer> slicesSeen = new java.util.ArrayList<>();
+
+        Oracle(String name, boolean[] good, float[][] truths) {
+            this.name = name;
+            this.good = good;
+            this.truths = truths;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public NDArray reconstruct(NDArray sinograms, RayTransform scan, ProgressMonitor progress) {
+            Shape s = sinograms.getShape();
+            int batch = (int) s.get(0);
+            int views = (int) s.get(1);
+            int detectors = (int) s.get(2);
+            float[] y = sinograms.toFloatArray();
+            float[] out = new float[batch * N * N];
+            for (int b = 0; b < batch; b++) {
+                double mass = 0;
+                for (int d = 0; d < detectors; d++) {
+                    mass += y[b * views * detectors + d];
+                }
+                int k = Math.abs(mass - sum(truths[0])) < Math.abs(mass - sum(truths[1])) ? 0 : 1;
+                slicesSeen.add(k);
+                float mean = (float) (sum(truths[k]) / (N * N));
+                for (int i = 0; i < N * N; i++) {
+                    out[b * N * N + i] = good[k] ? truths[k][i] : 0.5f * truths[k][i] + 0.5f * mean;
+                }
+            }
+            return sinograms.getManager().create(out, new Shape(batch, N, N));
+        }
+
+        private static double sum(float[] x) {
+            double s = 0;
+            for (float v : x) {
+                s += v;
+            }
+            return s;
+        }
+    }
+
+    @Test
+    void eachSliceGetsTheCandidateThatPredictsTheHeldOutViews() {
+        float[][] truths = truths();
+        RayTransform scan = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180));
+        Oracle first = new Oracle("good on 0", new boolean[] {true, false}, truths);
+        Oracle second = new Oracle("good on 1", new boolean[] {false, true}, truths);
+        try (NDManager m = NDManager.newBaseManager();
+             HeldOutViewChoice choice = new HeldOutViewChoice(List.of(first, second))) {
+            float[] both = new float[2 * N * N];
+            System.arraycopy(truths[0], 0, both, 0, N * N);
+            System.arraycopy(truths[1], 0, both, N * N, N * N);
+            NDArray truth = m.create(both, new Shape(2, N, N));
+            NDArray y = scan.apply(truth);
+            float[] before = y.toFloatArray();
+            NDArray x = choice.reconstruct(y, scan, ProgressMonitor.NONE);
+            assertEquals(List.of("good on 0", "good on 1"), choice.choices());
+            assertArrayEquals(both, x.toFloatArray(), 0f, "stitched from the chosen candidates");
+            double[] slice0 = choice.scores().get(0);
+            assertTrue(slice0[0] < 1e-8 && slice0[1] > 1e-3, "held-out scores of slice 0: "
+                + java.util.Arrays.toString(slice0));
+            // Two folds on both slices, then all views on the chosen slice only.
+            assertEquals(List.of(0, 1, 0, 1, 0), first.slicesSeen);
+            assertEquals(List.of(0, 1, 0, 1, 1), second.slicesSeen);
+            assertArrayEquals(before, y.toFloatArray(), 0f, "measurements modified");
+        }
+    }
+
+    @Test
+    void subScansHoldOutEveryTenthViewInTwoFolds() {
+        ParallelBeamGeometry g = ParallelBeamGeometry.uniform(N, 30, 180);
+        ParallelBeamGeometry kept = g.ofViews(new int[] {1, 2, 29});
+        assertArrayEquals(new double[] {g.angles()[1], g.angles()[2], g.angles()[29]}, kept.angles(), 0);
+        assertEquals(g.detectorCount(), kept.detectorCount());
+    }
+
+    @Test
+    void refusesTooFewViewsAFanBeamAndASingleCandidate() {
+        float[][] truths = truths();
+        Oracle a = new Oracle("a", new boolean[] {true, true}, truths);
+        Oracle b = new Oracle("b", new boolean[] {false, false}, truths);
+        HeldOutViewChoice choice = new HeldOutViewChoice(List.of(a, b));
+        try (NDManager m = NDManager.newBaseManager()) {
+            RayTransform few = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 15, 180));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> choice.reconstruct(
+                m.zeros(new Shape(1, 15, few.rangeShape().get(1))), few, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("at least 20 views, got views=15"), e.getMessage());
+            RayTransform fan = RayTransform.matrixFree(FanBeamGeometry.uniform360(N, 40, 2.0 * N, 3.0 * N, FanBeamGeometry.DetectorShape.FLAT));
+            e = assertThrows(IllegalArgumentException.class, () -> choice.reconstruct(
+                m.zeros(new Shape(1).addAll(fan.rangeShape())), fan, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains("parallel-beam"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new HeldOutViewChoice(List.of(a)));
+        assertTrue(e.getMessage().contains("at least 2 candidates, got 1"), e.getMessage());
+    }
+}
