@@ -35,7 +35,7 @@ import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
-import org.learnedrecon.reconstruction.HeldOutViewChoice;
+import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -407,28 +407,31 @@ public final class SolverComparison {
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
                     : RayTransform.matrixFree(g)));
             if (Boolean.parseBoolean(option("choice", "false")) && noise() > 0) {
-                rows.add(heldOutChoice(title, set, truth, y, op, g, tv));
+                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.classical("TV fitting the noise",
+                    SolverFactory.tvFittingNoise(tv, SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())),
+                    HeldOutChoice.CT_MODELS, CtParallelPhysics.settingsOf(g), false));
             }
         }
         return rows;
     }
 
     /**
-     * TV fitting the noise against the learned models of {@code choiceModels=} (default: those of
-     * {@code model=auto}), chosen per slice by held-out views ({@link HeldOutViewChoice}); the label counts how
-     * often each was chosen.
+     * TV ({@code tv}) against the learned models of {@code choiceModels=} (default: {@code defaults} that fit),
+     * chosen per slice by held-out measurements ({@link HeldOutChoice}; MRI peak-normalised per slice as Reconstruct
+     * MRI does); the label counts how often each was chosen.
      */
-    private Row heldOutChoice(String title, String set, NDArray truth, NDArray y, RayTransform op,
-            ParallelBeamGeometry g, int tv) {
-        List<HeldOutViewChoice.Candidate> candidates = new ArrayList<>();
-        candidates.add(HeldOutViewChoice.classical("TV fitting the noise", SolverFactory.tvFittingNoise(tv,
-            SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())));
-        candidates.addAll(HeldOutViewChoice.learned(option("choiceModels", LearnedSolverFactory.AUTOMATIC), g,
-            DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-                + ")")));
-        try (HeldOutViewChoice choice = new HeldOutViewChoice(candidates)) {
-            Row row = timed(title, set, "Choice by held-out views", truth, () -> choice.reconstruct(y, op,
-                ProgressMonitor.NONE));
+    private Row heldOutChoice(String title, String set, NDArray truth, NDArray y, ForwardOperator op,
+            HeldOutChoice.Candidate tv, List<String> defaults, Map<String, String> settings, boolean peakNormalised) {
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
+        candidates.add(tv);
+        // As with models=, a model that does not fit the scenario is skipped.
+        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(option("choiceModels",
+            LearnedSolverFactory.AUTOMATIC), defaults), true, settings, op, DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping "
+                + skipped + ")")));
+        try (HeldOutChoice choice = new HeldOutChoice(candidates)) {
+            Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
+            Row row = score(title, set, "Choice by held-out " + (peakNormalised ? "lines" : "views"), truth, y, op,
+                solver);
             Map<String, Long> counts = new LinkedHashMap<>();
             choice.candidateNames().forEach(name -> counts.put(name, 0L));
             choice.choices().forEach(name -> counts.merge(name, 1L, Long::sum));
@@ -468,6 +471,12 @@ public final class SolverComparison {
                 SettingRange.number(waveletLambda)), truth, y, op, new PeakNormalisedSolver(
                 MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) -> new CartesianMriOperator(manager, mask)));
+            if (Boolean.parseBoolean(option("choice", "false"))) {
+                double lambda = MriSolverFactory.defaultLambda(MriSolverFactory.TV);
+                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.classical(String.format(Locale.ROOT,
+                    "TV (lambda %s)", SettingRange.number(lambda)), MriSolverFactory.create(MriSolverFactory.TV,
+                    lambda, tv)), HeldOutChoice.MRI_MODELS, scenario.physics(), true));
+            }
         }
         return rows;
     }

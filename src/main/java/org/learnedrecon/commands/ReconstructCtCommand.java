@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MetadataImage;
@@ -18,7 +19,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.reconstruction.CtModelLoader;
-import org.learnedrecon.reconstruction.HeldOutViewChoice;
+import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
@@ -126,7 +127,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (HeldOutViewChoice chooser = choice ? heldOutChoice((ParallelBeamGeometry) g) : null) {
+            try (HeldOutChoice chooser = choice ? heldOutChoice((ParallelBeamGeometry) g) : null) {
                 reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion);
             }
         });
@@ -154,13 +155,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                     "%.4g", l)).collect(java.util.stream.Collectors.joining(",")));
                 metadata.put("ct.tv.noise_level", Double.toString(fit.level()));
             }
-            if (classical instanceof HeldOutViewChoice chooser) {
-                // Which candidate each slice got, and every candidate's held-out score, for the user to check.
-                metadata.put("ct.choice", String.join(",", chooser.choices()));
-                metadata.put("ct.choice.candidates", String.join(",", chooser.candidateNames()));
-                metadata.put("ct.choice.scores", chooser.scores().stream().map(s -> java.util.Arrays.stream(s)
-                    .mapToObj(v -> String.format(Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors
-                    .joining(" "))).collect(java.util.stream.Collectors.joining(",")));
+            if (classical instanceof HeldOutChoice chooser) {
+                recordChoice(metadata, "ct", chooser);
             }
             setReconstruction(new MetadataImage(sinogram.title() + " " + x.solverName(),
                 TensorAdapter.toImg(x.image()), metadata));
@@ -200,24 +196,25 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     /**
      * TV (as {@code lambda=}, {@code noise=} and {@code iterations=} make it) against the learned models of
-     * {@code model=} (auto: {@link HeldOutViewChoice#DEFAULT_MODELS} that fit), chosen per slice by held-out views.
+     * {@code model=} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen per slice by held-out views.
      */
-    private HeldOutViewChoice heldOutChoice(ParallelBeamGeometry g) {
-        List<HeldOutViewChoice.Candidate> candidates = new ArrayList<>();
+    private HeldOutChoice heldOutChoice(ParallelBeamGeometry g) {
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
         Solver tv = classicalSolver(SolverFactory.TV);
-        candidates.add(HeldOutViewChoice.classical(tv.name(), tv));
-        candidates.addAll(HeldOutViewChoice.learned(model, g, DeepLearningRuntime.DeviceChoice.parse(device),
-            skipped -> {
-                if (log != null) {
-                    log.info("Choice by held-out views: skipping " + skipped);
-                }
-            }));
+        candidates.add(HeldOutChoice.classical(tv.name(), tv));
+        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.CT_MODELS),
+                LearnedSolverFactory.isAutomatic(model), CtParallelPhysics.settingsOf(g),
+                RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device), skipped -> {
+                    if (log != null) {
+                        log.info("Choice by held-out views: skipping " + skipped);
+                    }
+                }));
         if (candidates.size() < 2) {
-            candidates.forEach(HeldOutViewChoice.Candidate::close);
+            candidates.forEach(HeldOutChoice.Candidate::close);
             throw new IllegalArgumentException("solver=[" + SolverFactory.HELD_OUT_CHOICE + "] with model=" + model
                 + ": no learned model fits this sinogram (" + g + "); name one with model=");
         }
-        return new HeldOutViewChoice(candidates);
+        return new HeldOutChoice(candidates);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

@@ -2,7 +2,9 @@ package org.learnedrecon.commands;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.ImageRequirements;
@@ -10,18 +12,22 @@ import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
 import org.learnedrecon.models.LearnedSolverFactory;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
+import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.reconstruction.MriModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -61,7 +67,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     @Parameter(label = "Solver", choices = {MriSolverFactory.ZERO_FILLED, MriSolverFactory.CG_SENSE,
         MriSolverFactory.WAVELET, MriSolverFactory.TV, MriSolverFactory.UNROLLED, MriSolverFactory.PLUG_AND_PLAY,
-        MriSolverFactory.UNET, SolverFactory.DIFFUSION})
+        MriSolverFactory.UNET, SolverFactory.DIFFUSION, MriSolverFactory.HELD_OUT_CHOICE})
     private String solver = MriSolverFactory.TV;
 
     @Parameter(label = "Lambda (regularisation; negative = solver default)")
@@ -82,6 +88,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
 
+    @Parameter(required = false)
+    private LogService log;
+
     @Parameter(label = "Samples (diffusion posterior)", min = "2", max = "256")
     private int samples = 8;
 
@@ -100,13 +109,20 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         ImageRequirements.requireReference(reference, in.width(), in.height(), in.slices());
         boolean diffusion = SolverFactory.DIFFUSION.equals(solver);
         boolean learned = diffusion || MriSolverFactory.isLearned(solver);
-        double weight = lambda < 0 ? MriSolverFactory.defaultLambda(solver) : lambda;
-        Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
-            in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
-            : Method.classical(MriSolverFactory.create(solver, weight, iterations), null).perSlice();
+        boolean choice = MriSolverFactory.HELD_OUT_CHOICE.equals(solver);
+        double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice ? MriSolverFactory.TV : solver) : lambda;
+        if (choice && in.coils() != 1) {
+            throw new IllegalArgumentException("solver=[" + MriSolverFactory.HELD_OUT_CHOICE + "] needs single-coil "
+                + "k-space (the learned MRI models are single-coil), got " + in.coils() + " coils");
+        }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (HeldOutChoice chooser = choice ? heldOutChoice(in, weight) : null;
+                 NDManager manager = NDManager.newBaseManager()) {
+                Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
+                    in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
+                    : Method.classical(choice ? chooser : MriSolverFactory.create(solver, weight, iterations), null)
+                    .perSlice();
                 NDArray y = ComplexHyperstack.toMultiCoilTensor(manager, kspace.image());
                 NDArray givenMaps = in.coilMaps(manager);
                 // Scaled so the zero-filled image peaks at 1: lambda then does not depend on the intensity units,
@@ -124,6 +140,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                     metadata.put("mri.intensity_scaling", "k-space divided per slice by the peak magnitude of its"
                         + " zero-filled image before the network, result multiplied back");
                 } else {
+                    if (chooser != null) {
+                        recordChoice(metadata, "mri", chooser);
+                    }
                     metadata.put("mri.lambda", Double.toString(weight));
                     metadata.put("mri.iterations", Integer.toString(iterations));
                     metadata.put("mri.lambda_scaling", "k-space divided by the zero-filled peak magnitude per slice");
@@ -153,5 +172,30 @@ public class ReconstructMriCommand extends ReconstructionCommand {
             ComplexArithmetic::magnitude);
         setPosterior(images);
         return p.mean();
+    }
+
+    /**
+     * TV (as {@code lambda=} and {@code iterations=} make it) against the learned models of {@code model=} (auto:
+     * {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by held-out lines.
+     */
+    private HeldOutChoice heldOutChoice(KspaceInputs in, double weight) {
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
+        Solver tv = MriSolverFactory.create(MriSolverFactory.TV, weight, iterations);
+        candidates.add(HeldOutChoice.classical(tv.name(), tv));
+        try (NDManager scope = NDManager.newBaseManager()) {
+            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.MRI_MODELS),
+                LearnedSolverFactory.isAutomatic(model), in.physicsSettings(),
+                new CartesianMriOperator(scope, in.samplingMask()), DeepLearningRuntime.DeviceChoice.parse(device),
+                skipped -> {
+                    if (log != null) {
+                        log.info("Choice by held-out lines: skipping " + skipped);
+                    }
+                }));
+        }
+        if (candidates.size() < 2) {
+            throw new IllegalArgumentException("solver=[" + MriSolverFactory.HELD_OUT_CHOICE + "] with model=" + model
+                + ": no learned model fits this k-space; name one with model=");
+        }
+        return new HeldOutChoice(candidates);
     }
 }

@@ -1,5 +1,7 @@
 package org.learnedrecon.commands;
 
+import java.util.Map;
+
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.scijava.ItemIO;
@@ -51,5 +53,19 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     protected void setPosterior(PosteriorImages images) {
         uncertainty = images.std();
         posteriorSamples = images.samples();
+    }
+
+    /**
+     * Records in {@code metadata} which candidate each slice of a choice by held-out measurements got
+     * ({@code <prefix>.choice}), the candidates ({@code .candidates}) and their held-out scores per slice
+     * ({@code .scores}: space-separated in candidate order, slices separated by commas), for the user to check.
+     */
+    protected static void recordChoice(Map<String, String> metadata, String prefix,
+            org.learnedrecon.reconstruction.HeldOutChoice chooser) {
+        metadata.put(prefix + ".choice", String.join(",", chooser.choices()));
+        metadata.put(prefix + ".choice.candidates", String.join(",", chooser.candidateNames()));
+        metadata.put(prefix + ".choice.scores", chooser.scores().stream().map(s -> java.util.Arrays.stream(s)
+            .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors
+            .joining(" "))).collect(java.util.stream.Collectors.joining(",")));
     }
 }

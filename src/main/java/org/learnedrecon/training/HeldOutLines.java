@@ -56,41 +56,15 @@ public final class HeldOutLines {
         if (!mask.isLineMask()) {
             return Optional.empty();
         }
-        int width = mask.width();
-        boolean[] sampled = new boolean[width];
-        for (int w = 0; w < width; w++) {
-            sampled[w] = mask.isSampled(0, w);
-        }
-        boolean[] centre = new boolean[width];
-        for (int w = width / 2; w >= 0 && sampled[w]; w--) {
-            centre[w] = true;
-        }
-        for (int w = width / 2; w < width && sampled[w]; w++) {
-            centre[w] = true;
-        }
-        List<Integer> candidates = new ArrayList<>();
-        int count = 0;
-        for (int w = 0; w < width; w++) {
-            count += sampled[w] ? 1 : 0;
-            if (sampled[w] && !centre[w]) {
-                candidates.add(w);
-            }
-        }
+        List<Integer> candidates = new ArrayList<>(mask.outerLines());
+        long count = mask.sampledCount() / mask.height();
         int take = (int) Math.max(1, Math.round(fraction * count));
         if (candidates.size() < take + 1) {
             return Optional.empty();
         }
         Collections.shuffle(candidates, new Random(seed));
-        boolean[] held = new boolean[width];
-        for (int i = 0; i < take; i++) {
-            held[candidates.get(i)] = true;
-        }
-        boolean[] rest = sampled.clone();
-        for (int w = 0; w < width; w++) {
-            rest[w] &= !held[w];
-        }
-        return Optional.of(new HeldOutLines(SamplingMask.ofColumns(mask.height(), rest),
-            SamplingMask.ofColumns(mask.height(), held), take));
+        List<Integer> held = candidates.subList(0, take);
+        return Optional.of(new HeldOutLines(mask.columns(held, false), mask.columns(held, true), take));
     }
 
     /** The lines training keeps: the data's mask without the held-out lines. */

@@ -16,7 +16,9 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
  * with few iterations: every row present in order, finite metrics, and the learned solvers ahead of their
  * classical starting points on the brain slices they were trained for. Of the models given, only those whose physics
  * fit a scenario get rows (lgd-ct60 fits neither CT 30 views nor MRI). With {@code choice=true} the CT scenarios end
- * with TV fitting the noise and plug-and-play chosen per slice by held-out views (MRI has no such row).
+ * with TV fitting the noise and plug-and-play chosen per slice by held-out views, the MRI ones with TV and the same
+ * lgd-mri8 chosen by held-out lines (of the choice's models, as of {@code models=}, those that do not fit are
+ * skipped).
  */
 class SolverComparisonTest {
 
@@ -27,7 +29,7 @@ class SolverComparisonTest {
     static void run() {
         comparison = new SolverComparison(SolverComparison.parse("valTiff=test-data/ct/reference.tif", "valSlices=2",
             "ellipses=2", "sirtIterations=5", "tvIterations=5", "mriIterations=5", "tvLambdas=0.3,1",
-            "mriTvLambdas=0.005", "models=lgd-ct60,lgd-ct30,lgd-mri8", "choice=true", "choiceModels=dncnn-s05"));
+            "mriTvLambdas=0.005", "models=lgd-ct60,lgd-ct30,lgd-mri8", "choice=true", "choiceModels=dncnn-s05,lgd-mri8"));
         rows = DeepLearningRuntime.call(comparison::run);
     }
 
@@ -43,7 +45,7 @@ class SolverComparisonTest {
         }
         for (String set : List.of("val", "shepp", "ellipses")) {
             for (String solver : List.of("Zero-filled", "TV 5 (lambda 0.005)", "TV 5, real image (lambda 0.005)",
-                "Wavelet 5 (lambda 5.0E-4)", "LGD lgd-mri8")) {
+                "Wavelet 5 (lambda 5.0E-4)", "LGD lgd-mri8", "Choice by held-out lines (chosen: TV (lambda 0.005) ")) {
                 expected.add("MRI 8x random lines, 1% noise|" + set + "|" + solver);
             }
         }

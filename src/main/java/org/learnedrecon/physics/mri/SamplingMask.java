@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A Cartesian k-space sampling mask on the centred grid of {@link CenteredFft}: {@code (H, W)} row-major values,
@@ -115,6 +116,40 @@ public final class SamplingMask {
             best = s;
         }
         return best;
+    }
+
+    /**
+     * The sampled lines (columns) of a line mask outside its centre band (the run of sampled columns through
+     * {@code W/2}), in order: the lines that can be held out to score a reconstruction while the centre stays in it.
+     */
+    public List<Integer> outerLines() {
+        boolean[] sampled = new boolean[width];
+        for (int w = 0; w < width; w++) {
+            sampled[w] = isSampled(0, w);
+        }
+        boolean[] centre = new boolean[width];
+        for (int w = width / 2; w >= 0 && sampled[w]; w--) {
+            centre[w] = true;
+        }
+        for (int w = width / 2; w < width && sampled[w]; w++) {
+            centre[w] = true;
+        }
+        List<Integer> outer = new java.util.ArrayList<>();
+        for (int w = 0; w < width; w++) {
+            if (sampled[w] && !centre[w]) {
+                outer.add(w);
+            }
+        }
+        return outer;
+    }
+
+    /** This mask without the columns {@code lines} ({@code keep = false}), or only those ({@code keep = true}). */
+    public SamplingMask columns(java.util.Collection<Integer> lines, boolean keep) {
+        boolean[] columns = new boolean[width];
+        for (int w = 0; w < width; w++) {
+            columns[w] = keep ? lines.contains(w) && isSampled(0, w) : isSampled(0, w) && !lines.contains(w);
+        }
+        return ofColumns(height, columns);
     }
 
     /** The mask as a float32 {@code (H, W)} array in {@code manager}. */

@@ -23,6 +23,13 @@ public final class MriSolverFactory {
     public static final String PLUG_AND_PLAY = "Plug-and-play";
     public static final String UNET = "U-Net post-processing";
 
+    /**
+     * Per slice, TV or a learned model, whichever reconstruction from the sampled lines but some predicts the lines
+     * held out best ({@code org.learnedrecon.reconstruction.HeldOutChoice}; single-coil line masks). Not in
+     * {@link #NAMES}: Reconstruct MRI builds it from both kinds.
+     */
+    public static final String HELD_OUT_CHOICE = "Choice by held-out lines";
+
     /** Every name, classical first; the learned ones are reserved for later. */
     public static final List<String> NAMES = List.of(ZERO_FILLED, CG_SENSE, WAVELET, TV, UNROLLED, PLUG_AND_PLAY,
         UNET);

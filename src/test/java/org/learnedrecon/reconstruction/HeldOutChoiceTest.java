@@ -11,9 +11,12 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
+import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
@@ -22,7 +25,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * every sub-scan). The score must pick, per slice, the candidate that returns the truth, and the stack must be
  * stitched from the chosen candidates' reconstructions from all views.
  */
-class HeldOutViewChoiceTest {
+class HeldOutChoiceTest {
 
     private static final int N = 48;
 
@@ -39,7 +42,7 @@ class HeldOutViewChoiceTest {
     }
 
     /** True on the slices of {@code good}, blurred-by-averaging with its mean elsewhere; counts its calls. */
-    private static final class Oracle implements HeldOutViewChoice.Candidate {
+    private static final class Oracle implements HeldOutChoice.Candidate {
         private final String name;
         private final boolean[] good;
         private final float[][] truths;
@@ -57,7 +60,7 @@ class HeldOutViewChoiceTest {
         }
 
         @Override
-        public NDArray reconstruct(NDArray sinograms, RayTransform scan, ProgressMonitor progress) {
+        public NDArray reconstruct(NDArray sinograms, ForwardOperator scan, ProgressMonitor progress) {
             Shape s = sinograms.getShape();
             int batch = (int) s.get(0);
             int views = (int) s.get(1);
@@ -95,7 +98,7 @@ class HeldOutViewChoiceTest {
         Oracle first = new Oracle("good on 0", new boolean[] {true, false}, truths);
         Oracle second = new Oracle("good on 1", new boolean[] {false, true}, truths);
         try (NDManager m = NDManager.newBaseManager();
-             HeldOutViewChoice choice = new HeldOutViewChoice(List.of(first, second))) {
+              HeldOutChoice choice = new HeldOutChoice(List.of(first, second))) {
             float[] both = new float[2 * N * N];
             System.arraycopy(truths[0], 0, both, 0, N * N);
             System.arraycopy(truths[1], 0, both, N * N, N * N);
@@ -116,11 +119,70 @@ class HeldOutViewChoiceTest {
     }
 
     @Test
-    void subScansHoldOutEveryTenthViewInTwoFolds() {
+    void foldsHoldOutEveryTenthViewTwiceAndTheirSinogramRows() {
         ParallelBeamGeometry g = ParallelBeamGeometry.uniform(N, 30, 180);
-        ParallelBeamGeometry kept = g.ofViews(new int[] {1, 2, 29});
-        assertArrayEquals(new double[] {g.angles()[1], g.angles()[2], g.angles()[29]}, kept.angles(), 0);
-        assertEquals(g.detectorCount(), kept.detectorCount());
+        ParallelBeamGeometry some = g.ofViews(new int[] {1, 2, 29});
+        assertArrayEquals(new double[] {g.angles()[1], g.angles()[2], g.angles()[29]}, some.angles(), 0);
+        assertEquals(g.detectorCount(), some.detectorCount());
+        try (NDManager m = NDManager.newBaseManager(); HeldOutSplit split = HeldOutSplit.of(RayTransform.matrixFree(g))) {
+            assertEquals(2, split.folds());
+            assertEquals("views", split.heldOut());
+            NDArray x = m.create(SheppLoganPhantom.render(N), new Shape(1, N, N));
+            NDArray y = split.whole().apply(x);
+            for (int f = 0; f < 2; f++) {
+                double[] held = ((RayTransform) split.heldOut(f)).geometry().angles();
+                assertEquals(3, held.length);
+                assertEquals(g.angles()[5 * f], held[0], 0, "fold " + f + " holds out views 0, 10, 20 / 5, 15, 25");
+                assertEquals(27, ((RayTransform) split.kept(f)).geometry().angleCount());
+                // The rows of the whole sinogram are the sub-scans' own projections.
+                assertEquals(0, split.heldOutMeasurements(y, f).sub(split.heldOut(f).apply(x)).abs().max()
+                    .getFloat(), 1e-4);
+                assertEquals(0, split.keptMeasurements(y, f).sub(split.kept(f).apply(x)).abs().max().getFloat(),
+                    1e-4);
+            }
+            assertTrue(split.fits(RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180))));
+            assertTrue(!split.fits(RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 31, 180))));
+        }
+    }
+
+    /**
+     * MRI: of the sampled lines outside the centre band, each of 3 folds holds out every 5th (from the 0th, 1st,
+     * 2nd); the centre is kept in every fold, kept and held-out lines make up the mask, and the held-out k-space is
+     * the data on those lines only.
+     */
+    @Test
+    void foldsHoldOutOuterKspaceLinesAndKeepTheCentre() {
+        SamplingMask mask = org.learnedrecon.acquisition.MriCartesianPhysics.mask(java.util.Map.of("physics",
+            "mri-cartesian", "mask", "random", "acceleration", "8", "center", "0.04", "size", "128",
+            "maskSeed", "2026"));
+        List<Integer> outer = mask.outerLines();
+        try (NDManager m = NDManager.newBaseManager();
+             HeldOutSplit split = HeldOutSplit.of(new CartesianMriOperator(m, mask))) {
+            assertEquals(3, split.folds());
+            assertEquals("lines", split.heldOut());
+            for (int f = 0; f < 3; f++) {
+                SamplingMask kept = ((CartesianMriOperator) split.kept(f)).mask();
+                SamplingMask held = ((CartesianMriOperator) split.heldOut(f)).mask();
+                for (int w = 0; w < 128; w++) {
+                    boolean out = outer.indexOf(w) % 5 == f && outer.contains(w);
+                    assertEquals(out, held.isSampled(0, w), "line " + w + " held out in fold " + f);
+                    assertEquals(mask.isSampled(0, w) && !out, kept.isSampled(0, w), "line " + w + " kept");
+                }
+                assertTrue(kept.isSampled(0, 64), "the centre stays");
+            }
+            NDArray x = m.create(SheppLoganPhantom.render(128), new Shape(1, 128, 128)).stack(
+                m.zeros(new Shape(1, 128, 128)), 1);
+            NDArray y = split.whole().apply(x);
+            assertEquals(0, split.heldOutMeasurements(y, 1).sub(split.heldOut(1).apply(x)).abs().max().getFloat(),
+                1e-5);
+        }
+        SamplingMask few = SamplingMask.ofColumns(16, new boolean[16]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                HeldOutSplit.of(new CartesianMriOperator(m, few));
+            }
+        });
+        assertTrue(e.getMessage().contains("at least 5 of them, got 0 outer lines"), e.getMessage());
     }
 
     @Test
@@ -128,7 +190,7 @@ class HeldOutViewChoiceTest {
         float[][] truths = truths();
         Oracle a = new Oracle("a", new boolean[] {true, true}, truths);
         Oracle b = new Oracle("b", new boolean[] {false, false}, truths);
-        HeldOutViewChoice choice = new HeldOutViewChoice(List.of(a, b));
+        HeldOutChoice choice = new HeldOutChoice(List.of(a, b));
         try (NDManager m = NDManager.newBaseManager()) {
             RayTransform few = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 15, 180));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> choice.reconstruct(
@@ -140,7 +202,7 @@ class HeldOutViewChoiceTest {
             assertTrue(e.getMessage().contains("parallel-beam"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new HeldOutViewChoice(List.of(a)));
+            () -> new HeldOutChoice(List.of(a)));
         assertTrue(e.getMessage().contains("at least 2 candidates, got 1"), e.getMessage());
     }
 }

@@ -1,0 +1,314 @@
+package org.learnedrecon.reconstruction;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.learnedrecon.models.IncompatibleModelException;
+import org.learnedrecon.models.LearnedSolverFactory;
+import org.learnedrecon.models.LoadedLearnedSolver;
+import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.PretrainedModels;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
+
+/**
+ * Chooses per slice, among candidate reconstructions (TV, plug-and-play, unrolled networks...), the one the data
+ * speak for, by cross-validation over the measurements ({@link HeldOutSplit}: held-out views in CT, held-out k-space
+ * lines in MRI): in each fold every candidate reconstructs the slice from the measurements the fold keeps and is
+ * scored by how well its image predicts those it holds out, {@code ||A_J x - y_J||^2 / ||y_J||^2}, summed over the
+ * folds. The candidate with the smallest score then reconstructs the slice from all measurements. No clean image is
+ * needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind of image
+ * it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and held-out lines
+ * among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
+ *
+ * <p>Each slice costs every candidate {@code folds + 1} reconstructions. {@link #choices()} lists the name chosen for
+ * each slice since {@link #clearRecord()}, {@link #scores()} the candidates' scores. Learned candidates load their
+ * model once per acquisition they meet (the whole one and each fold's); {@link #close()} frees them.
+ */
+public final class HeldOutChoice implements Solver, AutoCloseable {
+
+    /** A reconstruction that runs on the acquisition it is given: the data's or a fold's part of it. */
+    public interface Candidate extends AutoCloseable {
+        String name();
+
+        /** The images of {@code measurements} of {@code acquisition}, attached to the measurements' manager. */
+        NDArray reconstruct(NDArray measurements, ForwardOperator acquisition, ProgressMonitor progress);
+
+        /** Frees what the candidate loaded; it loads again when used. */
+        @Override
+        default void close() {
+        }
+    }
+
+    /** A classical solver as a candidate. */
+    public static Candidate classical(String name, Solver solver) {
+        return new Candidate() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray reconstruct(NDArray measurements, ForwardOperator acquisition, ProgressMonitor progress) {
+                return solver.reconstruct(measurements, acquisition, progress);
+            }
+        };
+    }
+
+    /** The learned candidates of CT's {@code model=auto}: the brain denoiser and the LGD that refines TV. */
+    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family");
+
+    /** The learned candidates of MRI's {@code model=auto}: the LGD refining TV and the two family LGDs. */
+    public static final List<String> MRI_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
+        "lgd-mri-eq-family");
+
+    /**
+     * The models of a {@code model=} key: comma-separated shipped names or model files; blank or {@code auto}:
+     * {@code defaults}.
+     */
+    public static List<String> models(String key, List<String> defaults) {
+        return LearnedSolverFactory.isAutomatic(key) ? defaults
+            : Arrays.stream(key.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+    }
+
+    /**
+     * The learned {@code models} as candidates, each run with the data's settings {@code settings} (a fold's part of
+     * the acquisition is a sub-acquisition of the data's).
+     *
+     * @param acquisition the data's whole acquisition, for the check that a model fits
+     * @param skipMisfits whether a model that does not fit the data is skipped (told to {@code skipped} with the
+     *     reason) rather than refused
+     * @throws IllegalArgumentException naming the model when it does not exist, or does not fit and is not skipped
+     */
+    public static List<Candidate> learned(List<String> models, boolean skipMisfits, Map<String, String> settings,
+            ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device, Consumer<String> skipped) {
+        List<Candidate> list = new ArrayList<>();
+        for (String model : models) {
+            try {
+                String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
+                LearnedCandidate candidate = new LearnedCandidate(LearnedSolverFactory.solverName(architecture),
+                    model, settings, device);
+                candidate.load(acquisition).close();
+                list.add(candidate);
+            } catch (IncompatibleModelException e) {
+                if (!skipMisfits) {
+                    throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+                }
+                skipped.accept(model + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+            }
+        }
+        return list;
+    }
+
+    private final List<Candidate> candidates;
+    private final List<String> choices = new ArrayList<>();
+    private final List<double[]> scores = new ArrayList<>();
+    private HeldOutSplit split;
+
+    public HeldOutChoice(List<Candidate> candidates) {
+        if (candidates.size() < 2) {
+            throw new IllegalArgumentException("A choice by held-out measurements needs at least 2 candidates, got "
+                + candidates.size());
+        }
+        this.candidates = List.copyOf(candidates);
+    }
+
+    @Override
+    public String name() {
+        return split != null ? "Choice by held-out " + split.heldOut() : "Choice by held-out measurements";
+    }
+
+    /** The candidates' names, in the order of {@link #scores()}. */
+    public List<String> candidateNames() {
+        return candidates.stream().map(Candidate::name).toList();
+    }
+
+    /** The candidate chosen for each slice since {@link #clearRecord()}, in slice order. */
+    public List<String> choices() {
+        return List.copyOf(choices);
+    }
+
+    /** Per slice since {@link #clearRecord()}, each candidate's held-out score (relative squared residual, summed). */
+    public List<double[]> scores() {
+        return scores.stream().map(double[]::clone).toList();
+    }
+
+    /** Forgets the record of {@link #choices()} and {@link #scores()}. */
+    public void clearRecord() {
+        choices.clear();
+        scores.clear();
+    }
+
+    @Override
+    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+        if (split == null || !split.fits(operator)) {
+            HeldOutSplit next = HeldOutSplit.of(operator);
+            if (split != null) {
+                split.close();
+                candidates.forEach(Candidate::close);
+            }
+            split = next;
+        }
+        int slices = (int) measurements.getShape().get(0);
+        double[][] score = new double[slices][candidates.size()];
+        int steps = candidates.size() * (split.folds() + 1);
+        int step = 0;
+        for (int fold = 0; fold < split.folds(); fold++) {
+            try (NDManager scope = measurements.getManager().newSubManager()) {
+                NDArray kept = split.keptMeasurements(measurements, fold);
+                NDArray held = split.heldOutMeasurements(measurements, fold);
+                kept.attach(scope);
+                held.attach(scope);
+                float[] truth = held.toFloatArray();
+                for (int c = 0; c < candidates.size(); c++) {
+                    progress.checkCancelled();
+                    NDArray x = candidates.get(c).reconstruct(kept, split.kept(fold),
+                        progress.part(step, step + 1, steps, ""));
+                    x.attach(scope);
+                    NDArray predicted = split.heldOut(fold).apply(x);
+                    predicted.attach(scope);
+                    addResiduals(predicted.toFloatArray(), truth, slices, score, c);
+                    progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", fold "
+                        + (fold + 1) + "/" + split.folds());
+                }
+            }
+        }
+        int[] best = new int[slices];
+        for (int s = 0; s < slices; s++) {
+            for (int c = 1; c < candidates.size(); c++) {
+                if (score[s][c] < score[s][best[s]]) {
+                    best[s] = c;
+                }
+            }
+        }
+        NDArray result = null;
+        for (int c = 0; c < candidates.size(); c++) {
+            final int candidate = c;
+            int[] chosen = IntStream.range(0, slices).filter(s -> best[s] == candidate).toArray();
+            if (chosen.length > 0) {
+                progress.checkCancelled();
+                try (NDManager scope = measurements.getManager().newSubManager()) {
+                    NDArray part = slicesOf(measurements, chosen);
+                    part.attach(scope);
+                    NDArray x = candidates.get(c).reconstruct(part, split.whole(),
+                        progress.part(step, step + 1, steps, ""));
+                    x.attach(scope);
+                    if (result == null) {
+                        result = measurements.getManager().zeros(new Shape(slices).addAll(x.getShape().slice(1)),
+                            x.getDataType());
+                    }
+                    NDArray typed = x.toType(result.getDataType(), false);
+                    typed.attach(scope);
+                    for (int i = 0; i < chosen.length; i++) {
+                        result.set(new NDIndex(chosen[i]), typed.get(i));
+                    }
+                }
+            }
+            progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", all " + split.heldOut());
+        }
+        for (int s = 0; s < slices; s++) {
+            choices.add(candidates.get(best[s]).name());
+            scores.add(score[s]);
+        }
+        return result;
+    }
+
+    private static void addResiduals(float[] predicted, float[] truth, int slices, double[][] score, int c) {
+        int per = truth.length / slices;
+        for (int s = 0; s < slices; s++) {
+            double residual = 0;
+            double norm = 0;
+            for (int i = s * per; i < (s + 1) * per; i++) {
+                double d = predicted[i] - truth[i];
+                residual += d * d;
+                norm += (double) truth[i] * truth[i];
+            }
+            score[s][c] += residual / Math.max(norm, Double.MIN_NORMAL);
+        }
+    }
+
+    private static NDArray slicesOf(NDArray stack, int[] slices) {
+        Shape s = stack.getShape();
+        int per = Math.toIntExact(s.size() / s.get(0));
+        float[] data = RayTransform.floats(stack);
+        float[] out = new float[slices.length * per];
+        for (int i = 0; i < slices.length; i++) {
+            System.arraycopy(data, slices[i] * per, out, i * per, per);
+        }
+        return stack.getManager().create(out, new Shape(slices.length).addAll(s.slice(1)));
+    }
+
+    @Override
+    public void close() {
+        candidates.forEach(Candidate::close);
+        if (split != null) {
+            split.close();
+        }
+    }
+
+    /** A learned model, loaded once per acquisition it meets (the split's operators, by identity). */
+    private static final class LearnedCandidate implements Candidate {
+        private final String solver;
+        private final String model;
+        private final Map<String, String> settings;
+        private final DeepLearningRuntime.DeviceChoice device;
+        private final Map<ForwardOperator, LoadedLearnedSolver> loaded = new IdentityHashMap<>();
+        private String name;
+
+        LearnedCandidate(String solver, String model, Map<String, String> settings,
+                DeepLearningRuntime.DeviceChoice device) {
+            this.solver = solver;
+            this.model = model;
+            this.settings = Map.copyOf(settings);
+            this.device = device;
+            this.name = solver + " (" + model + ")";
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public NDArray reconstruct(NDArray measurements, ForwardOperator acquisition, ProgressMonitor progress) {
+            LoadedLearnedSolver network = loaded.get(acquisition);
+            if (network == null) {
+                try {
+                    network = load(acquisition);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+                }
+                loaded.put(acquisition, network);
+            }
+            return network.reconstruct(measurements, progress);
+        }
+
+        LoadedLearnedSolver load(ForwardOperator acquisition) throws IOException {
+            boolean differentiable = LearnedSolverFactory.needsDifferentiableOperator(solver);
+            LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model, settings,
+                m -> HeldOutSplit.copy(acquisition, m, differentiable), device);
+            name = network.name();
+            return network;
+        }
+
+        @Override
+        public void close() {
+            loaded.values().forEach(LoadedLearnedSolver::close);
+            loaded.clear();
+        }
+    }
+}
