@@ -115,6 +115,10 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
             ReconstructMriCommand.class, false, "kspace", multiCoil, "solver", "Unrolled").get()));
         assertTrue(message.contains("single-coil") && message.contains("4 coils"), message);
+        message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", multiCoil, "solver", "Choice by held-out lines").get()));
+        assertTrue(message.contains("Choice by held-out lines") && message.contains("single-coil")
+            && message.contains("4 coils"), message);
 
         message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
             ReconstructMriCommand.class, false, "kspace", demo("kspace-8x.tif"), "solver", "Plug-and-play",
