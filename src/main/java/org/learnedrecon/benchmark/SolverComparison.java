@@ -407,8 +407,8 @@ public final class SolverComparison {
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
                     : RayTransform.matrixFree(g)));
             if (Boolean.parseBoolean(option("choice", "false")) && noise() > 0) {
-                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.classical("TV fitting the noise",
-                    SolverFactory.tvFittingNoise(tv, SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())),
+                rows.add(heldOutChoice(title, set, truth, y, op, List.of(HeldOutChoice.classical("TV fitting the"
+                    + " noise", SolverFactory.tvFittingNoise(tv, SolverFactory.DEFAULT_CT_TV_LAMBDA, noise()))),
                     HeldOutChoice.CT_MODELS, CtParallelPhysics.settingsOf(g), false));
             }
         }
@@ -416,14 +416,14 @@ public final class SolverComparison {
     }
 
     /**
-     * TV ({@code tv}) against the learned models of {@code choiceModels=} (default: {@code defaults} that fit),
+     * TV ({@code classical}) against the learned models of {@code choiceModels=} (default: {@code defaults} that fit),
      * chosen per slice by held-out measurements ({@link HeldOutChoice}; MRI peak-normalised per slice as Reconstruct
      * MRI does); the label counts how often each was chosen.
      */
     private Row heldOutChoice(String title, String set, NDArray truth, NDArray y, ForwardOperator op,
-            HeldOutChoice.Candidate tv, List<String> defaults, Map<String, String> settings, boolean peakNormalised) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
-        candidates.add(tv);
+            List<HeldOutChoice.Candidate> classical, List<String> defaults, Map<String, String> settings,
+            boolean peakNormalised) {
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
         // As with models=, a model that does not fit the scenario is skipped.
         candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(option("choiceModels",
             LearnedSolverFactory.AUTOMATIC), defaults), true, settings, op, DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping "
@@ -473,9 +473,8 @@ public final class SolverComparison {
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) -> new CartesianMriOperator(manager, mask)));
             if (Boolean.parseBoolean(option("choice", "false"))) {
                 double lambda = MriSolverFactory.defaultLambda(MriSolverFactory.TV);
-                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.classical(String.format(Locale.ROOT,
-                    "TV (lambda %s)", SettingRange.number(lambda)), MriSolverFactory.create(MriSolverFactory.TV,
-                    lambda, tv)), HeldOutChoice.MRI_MODELS, scenario.physics(), true));
+                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.mriTv(MriSolverFactory.create(
+                    MriSolverFactory.TV, lambda, tv)), HeldOutChoice.MRI_MODELS, scenario.physics(), true));
             }
         }
         return rows;

@@ -21,7 +21,6 @@ import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
-import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
@@ -175,13 +174,13 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     }
 
     /**
-     * TV (as {@code lambda=} and {@code iterations=} make it) against the learned models of {@code model=} (auto:
+     * TV (as {@code lambda=} and {@code iterations=} make it; over complex and over real images) against the learned
+     * models of {@code model=} (auto:
      * {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by held-out lines.
      */
     private HeldOutChoice heldOutChoice(KspaceInputs in, double weight) {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
-        Solver tv = MriSolverFactory.create(MriSolverFactory.TV, weight, iterations);
-        candidates.add(HeldOutChoice.classical(tv.name(), tv));
+        candidates.addAll(HeldOutChoice.mriTv(MriSolverFactory.create(MriSolverFactory.TV, weight, iterations)));
         try (NDManager scope = NDManager.newBaseManager()) {
             candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.MRI_MODELS),
                 LearnedSolverFactory.isAutomatic(model), in.physicsSettings(),

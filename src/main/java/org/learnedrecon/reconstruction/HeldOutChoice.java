@@ -22,6 +22,7 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.mri.RealImageSolver;
 
 /**
  * Chooses per slice, among candidate reconstructions (TV, plug-and-play, unrolled networks...), the one the data
@@ -65,6 +66,16 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                 return solver.reconstruct(measurements, acquisition, progress);
             }
         };
+    }
+
+    /**
+     * MRI's TV candidates: {@code tv} over complex images and the same over real ones ({@link RealImageSolver}). Which
+     * holds is the held-out lines' to say: an image with phase is predicted badly by a real one, and a real object is
+     * predicted better by the reconstruction that uses its k-space's symmetry (README, "Choosing by held-out
+     * measurements").
+     */
+    public static List<Candidate> mriTv(Solver tv) {
+        return List.of(classical(tv.name(), tv), classical(tv.name() + " over real images", new RealImageSolver(tv)));
     }
 
     /** The learned candidates of CT's {@code model=auto}: the brain denoiser and the LGD that refines TV. */

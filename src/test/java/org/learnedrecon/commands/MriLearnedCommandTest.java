@@ -86,8 +86,10 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         String[] choices = out.metadata().get("mri.choice").split(",");
         assertEquals(4, choices.length);
         List<String> candidates = List.of(out.metadata().get("mri.choice.candidates").split(","));
-        // auto: TV, then lgd-mri-tv-family and lgd-mri-family (the equispaced model does not fit random lines).
-        assertEquals(3, candidates.size(), candidates.toString());
+        // auto: TV over complex and over real images, then lgd-mri-tv-family and lgd-mri-family (the equispaced
+        // model does not fit random lines).
+        assertEquals(List.of("TV", "TV over real images", "Learned lgd (lgd-mri-tv-family)",
+            "Learned lgd (lgd-mri-family)"), candidates);
         for (String choice : choices) {
             assertTrue(candidates.contains(choice) && !choice.startsWith("TV"), choice + " of " + candidates);
         }
