@@ -86,7 +86,11 @@ import org.learnedrecon.training.TrainMain;
  * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file)
  * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
  * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
- * know it) {@code fitNoise=[true]} (CT: the row whose lambda fits the noise).
+ * know it) {@code fitNoise=[true]} (CT: the row whose lambda fits the noise) {@code choice=[false]} (a last row:
+ * TV and learned models chosen per slice by held-out measurements, {@code HeldOutChoice}; CT: TV fitting the noise,
+ * MRI: TV over complex and over real images, peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its
+ * learned models: {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, or a comma-separated list; those that do
+ * not fit a scenario are skipped).
  */
 public final class SolverComparison {
 

@@ -47,6 +47,10 @@ import org.scijava.plugin.Plugin;
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
  * 256) {@code seed=} {@code keep} (also output the samples).
+ * {@code solver=[Choice by held-out views]} runs TV (as {@code lambda= noise= iterations=} make it) and the learned
+ * models of {@code model=} (auto: {@code dncnn-s05,lgd-ct-tv-family}, those that fit) and keeps per slice the one
+ * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
+ * {@code ct.choice} lists each slice's choice.
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
  * and image size), or declare the range it serves (the shipped CT unrolled models: sizes 64 to 512); otherwise the
  * command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a

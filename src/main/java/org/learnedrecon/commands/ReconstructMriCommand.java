@@ -51,6 +51,11 @@ import org.scijava.plugin.Plugin;
  * not the achieved one), centre fraction and image size (the mask seed may differ), single coil; otherwise the
  * command fails naming each difference. Intensity: the models were trained on images in [0, 1], so each slice is
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
+ *
+ * <p>{@code solver=[Choice by held-out lines]} runs TV at {@code lambda=} over complex and over real images and the
+ * learned models of {@code model=} (auto: the shipped LGD families that fit) and keeps per slice the one whose
+ * reconstruction predicts held-out outer k-space lines best ({@link HeldOutChoice}; single coil); the Info's
+ * {@code mri.choice} lists each slice's choice.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
 public class ReconstructMriCommand extends ReconstructionCommand {

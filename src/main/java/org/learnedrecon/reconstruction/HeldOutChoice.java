@@ -35,7 +35,7 @@ import org.learnedrecon.solvers.mri.RealImageSolver;
  * among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
  *
  * <p>Each slice costs every candidate {@code folds + 1} reconstructions. {@link #choices()} lists the name chosen for
- * each slice since {@link #clearRecord()}, {@link #scores()} the candidates' scores. Learned candidates load their
+ * each slice this solver has reconstructed, {@link #scores()} the candidates' scores. Learned candidates load their
  * model once per acquisition they meet (the whole one and each fold's); {@link #close()} frees them.
  */
 public final class HeldOutChoice implements Solver, AutoCloseable {
@@ -148,20 +148,14 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return candidates.stream().map(Candidate::name).toList();
     }
 
-    /** The candidate chosen for each slice since {@link #clearRecord()}, in slice order. */
+    /** The candidate chosen for each slice this solver has reconstructed, in order. */
     public List<String> choices() {
         return List.copyOf(choices);
     }
 
-    /** Per slice since {@link #clearRecord()}, each candidate's held-out score (relative squared residual, summed). */
+    /** Per slice reconstructed, each candidate's held-out score (relative squared residual, summed over folds). */
     public List<double[]> scores() {
         return scores.stream().map(double[]::clone).toList();
-    }
-
-    /** Forgets the record of {@link #choices()} and {@link #scores()}. */
-    public void clearRecord() {
-        choices.clear();
-        scores.clear();
     }
 
     @Override
