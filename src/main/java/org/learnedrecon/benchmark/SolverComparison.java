@@ -430,17 +430,16 @@ public final class SolverComparison {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
         // As with models=, a model that does not fit the scenario is skipped.
         candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(option("choiceModels",
-            LearnedSolverFactory.AUTOMATIC), defaults), true, settings, op, DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping "
-                + skipped + ")")));
+            LearnedSolverFactory.AUTOMATIC), defaults), true, settings, op, DeepLearningRuntime.DeviceChoice.CPU,
+            skipped -> System.err.println("  (choice: skipping " + skipped + ")")));
         try (HeldOutChoice choice = new HeldOutChoice(candidates)) {
             Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
-            Row row = score(title, set, "Choice by held-out " + (peakNormalised ? "lines" : "views"), truth, y, op,
-                solver);
+            Row row = score(title, set, choice.name(), truth, y, op, solver);
             Map<String, Long> counts = new LinkedHashMap<>();
             choice.candidateNames().forEach(name -> counts.put(name, 0L));
             choice.choices().forEach(name -> counts.merge(name, 1L, Long::sum));
             String label = counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(java.util.stream.Collectors.joining(", ", row.solver() + " (chosen: ", ")"));
+                .collect(java.util.stream.Collectors.joining(", ", choice.name() + " (chosen: ", ")"));
             return new Row(row.scenario(), row.testSet(), label, row.psnr(), row.ssim(), row.secondsPerSlice());
         }
     }

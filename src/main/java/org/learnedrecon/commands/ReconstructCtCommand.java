@@ -16,10 +16,10 @@ import org.learnedrecon.io.TensorAdapter;
 import org.learnedrecon.metrics.QualityTable;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.ct.CtGeometry;
-import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.reconstruction.CtModelLoader;
 import org.learnedrecon.reconstruction.HeldOutChoice;
+import org.learnedrecon.reconstruction.HeldOutSplit;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
@@ -125,13 +125,13 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
-        if (choice && !(g instanceof ParallelBeamGeometry)) {
-            throw new IllegalArgumentException("solver=[" + SolverFactory.HELD_OUT_CHOICE + "] needs a parallel-beam "
-                + "sinogram, got " + g);
+        if (choice) {
+            // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
+            HeldOutSplit.of(RayTransform.matrixFree(g)).close();
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (HeldOutChoice chooser = choice ? heldOutChoice((ParallelBeamGeometry) g) : null) {
+            try (HeldOutChoice chooser = choice ? heldOutChoice(g) : null) {
                 reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion);
             }
         });
@@ -202,7 +202,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
      * TV (as {@code lambda=}, {@code noise=} and {@code iterations=} make it) against the learned models of
      * {@code model=} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen per slice by held-out views.
      */
-    private HeldOutChoice heldOutChoice(ParallelBeamGeometry g) {
+    private HeldOutChoice heldOutChoice(CtGeometry g) {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
         Solver tv = classicalSolver(SolverFactory.TV);
         candidates.add(HeldOutChoice.classical(tv.name(), tv));
