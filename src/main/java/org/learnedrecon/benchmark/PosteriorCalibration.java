@@ -27,6 +27,7 @@ import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
+import org.learnedrecon.reconstruction.HeldOutCalibratedSampler;
 import org.learnedrecon.reconstruction.PosteriorSummary;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -53,6 +54,9 @@ import org.learnedrecon.training.ImageSliceDataset;
  * commands build it), or {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}; or
  * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network, its chains started at the plug-and-play
  * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}).
+ * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
+ * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
+ * columns before them the sampler's own spread (the same samples, unscaled).
  */
 public final class PosteriorCalibration {
 
@@ -63,7 +67,7 @@ public final class PosteriorCalibration {
     private static final List<String> SOURCE_KEYS = List.of("valTiff", "naturalDir", "atlasTiff");
 
     private static final List<String> KEYS = List.of("model", "scenarios", "sets", "images", "samples", "seed", "hqs",
-        "sampler", "out", "figure", "valTiff", "naturalDir", "atlasTiff");
+        "sampler", "calibrate", "out", "figure", "valTiff", "naturalDir", "atlasTiff");
 
     /** Error and std shown at full white in {@link #figure}: 0.1 of the [0, 1] intensity range. */
     static final double FIGURE_SPREAD_RANGE = 0.1;
@@ -110,9 +114,12 @@ public final class PosteriorCalibration {
             }
         }
         SolverComparison sets = new SolverComparison(setOptions);
+        boolean calibrate = Boolean.parseBoolean(options.getOrDefault("calibrate", "false"));
         StringBuilder table = new StringBuilder("| scenario | test set | FBP / zero-filled | HQS | posterior mean | "
             + "coverage of mean +- 1.645 std | coverage of the finite-sample 90 % interval | corr(std, abs error) | "
-            + "mean std | mean abs error | seconds per slice |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "mean std | mean abs error | seconds per slice |"
+            + (calibrate ? " coverage of mean +- 1.645 calibrated std | spread scale, mean (min-max) |" : "")
+            + "\n|---|---|---|---|---|---|---|---|---|---|---|" + (calibrate ? "---|---|" : "") + "\n");
         for (String key : options.getOrDefault("scenarios", "ct30,ct90x120,mri4,mri8").split(",")) {
             SolverComparison.Scenario scenario = SolverComparison.scenario(key.trim());
             for (String set : options.getOrDefault("sets", "val").split(",")) {
@@ -157,6 +164,7 @@ public final class PosteriorCalibration {
 
     private String row(SolverComparison.Scenario scenario, String set, ImageSliceDataset images) throws IOException {
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
+        boolean calibrate = Boolean.parseBoolean(options.getOrDefault("calibrate", "false"));
         int samples = Integer.parseInt(options.getOrDefault("samples", "8"));
         Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
         boolean ct = CtParallelPhysics.NAME.equals(physics.get("physics"));
@@ -185,17 +193,30 @@ public final class PosteriorCalibration {
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
             PosteriorSampler sampler = sampler(solver, model);
-            samplerSettings = sampler.description();
+            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler) : null;
             long t0 = System.nanoTime();
-            NDArray drawn = sampler.sample(y, op, samples, seed, ProgressMonitor.NONE);
+            NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();
+            samplerSettings = (calibrate ? calibrated : sampler).description();
             PosteriorSummary summary = PosteriorSummary.of(drawn);
             NDArray shownMean = magnitude(summary.mean(), ct);
             float[] t = reference.toFloatArray();
             float[] mean = shownMean.toFloatArray();
             float[] std = magnitude(summary.std(), ct).toFloatArray();
+            // The columns before the calibrated ones score the sampler's own spread: the calibrated std over the
+            // slice's scale (the scaled samples' mean is the sampler's).
+            float[] calibratedStd = std.clone();
+            double[] scales = calibrate ? calibrated.scales().stream().mapToDouble(Double::doubleValue).toArray()
+                : null;
+            if (calibrate) {
+                int per = std.length / images.size();
+                for (int i = 0; i < std.length; i++) {
+                    std[i] /= (float) scales[i / per];
+                }
+            }
             double predictive = Z90 * finiteSampleFactor(samples);
             double inside = 0;
+            double insideCalibrated = 0;
             double insidePredictive = 0;
             double[] error = new double[t.length];
             double[] spread = new double[t.length];
@@ -214,12 +235,19 @@ public final class PosteriorCalibration {
                 error[i] = Math.abs(mean[i] - t[i]);
                 spread[i] = std[i];
                 inside += error[i] <= Z90 * std[i] ? 1 : 0;
+                insideCalibrated += error[i] <= Z90 * calibratedStd[i] ? 1 : 0;
                 insidePredictive += error[i] <= predictive * std[i] ? 1 : 0;
             }
-            return String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.4f | %.4f | %.1f |%n",
-                scenario.title(), set, start, hqs, psnr(reference, shownMean), inside / t.length,
+            String row = String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.4f | %.4f"
+                + " | %.1f |", scenario.title(), set, start, hqs, psnr(reference, shownMean), inside / t.length,
                 insidePredictive / t.length,
                 pearson(spread, error), average(spread), average(error), seconds);
+            if (calibrate) {
+                row += String.format(Locale.ROOT, " %.3f | %.2f (%.2f-%.2f) |", insideCalibrated / t.length,
+                    average(scales), java.util.Arrays.stream(scales).min().orElse(Double.NaN),
+                    java.util.Arrays.stream(scales).max().orElse(Double.NaN));
+            }
+            return row + System.lineSeparator();
         }
     }
 

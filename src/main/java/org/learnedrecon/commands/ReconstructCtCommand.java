@@ -46,7 +46,8 @@ import org.scijava.plugin.Plugin;
  * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
- * 256) {@code seed=} {@code keep} (also output the samples).
+ * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
+ * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; the Info's {@code posterior.spread_scale}).
  * {@code solver=[Choice by held-out views]} runs TV (as {@code lambda= noise= iterations=} make it) and the learned
  * models of {@code model=} (auto: {@code dncnn-s05,lgd-ct-tv-family}, those that fit) and keeps per slice the one
  * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
@@ -104,6 +105,9 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     @Parameter(label = "Keep samples (diffusion posterior)")
     private boolean keep = false;
+
+    @Parameter(label = "Calibrate std by held-out views (diffusion posterior)")
+    private boolean calibrate = false;
 
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
@@ -224,7 +228,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
     private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
-            progress());
+            calibrate, progress());
+        recordCalibration(metadata, p);
         setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();
     }

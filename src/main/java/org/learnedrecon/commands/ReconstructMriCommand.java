@@ -56,6 +56,10 @@ import org.scijava.plugin.Plugin;
  * learned models of {@code model=} (auto: the shipped LGD families that fit) and keeps per slice the one whose
  * reconstruction predicts held-out outer k-space lines best ({@link HeldOutChoice}; single coil); the Info's
  * {@code mri.choice} lists each slice's choice.
+ *
+ * <p>{@code solver=[Diffusion posterior]} with {@code calibrate} scales each slice's std by held-out outer k-space
+ * lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; single-coil line masks); the Info's
+ * {@code posterior.spread_scale} lists the scales.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
 public class ReconstructMriCommand extends ReconstructionCommand {
@@ -103,6 +107,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     @Parameter(label = "Keep samples (diffusion posterior)")
     private boolean keep = false;
+
+    @Parameter(label = "Calibrate std by held-out lines (diffusion posterior)")
+    private boolean calibrate = false;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
     private MetadataImage complexReconstruction;
@@ -171,7 +178,8 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
-            samples, seed, keep, progress());
+            samples, seed, keep, calibrate, progress());
+        recordCalibration(metadata, p);
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
         setPosterior(images);

@@ -68,4 +68,18 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
             .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors
             .joining(" "))).collect(java.util.stream.Collectors.joining(",")));
     }
+
+    /**
+     * With {@code calibrate}, each slice's spread scale ({@code posterior.spread_scale}, comma-separated): the std
+     * image is the sampler's std times it ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}).
+     */
+    protected static void recordCalibration(Map<String, String> metadata,
+            org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior) {
+        if (!posterior.spreadScales().isEmpty()) {
+            metadata.put("posterior.spread_scale", posterior.spreadScales().stream().map(v -> String.format(
+                java.util.Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors.joining(",")));
+            metadata.put("posterior.calibration", "std scaled per slice so that samples drawn without held-out "
+                + "measurements spread as far as their mean misses those measurements");
+        }
+    }
 }

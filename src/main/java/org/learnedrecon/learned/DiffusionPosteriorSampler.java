@@ -122,6 +122,11 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
         return "DiffPIR, " + settings;
     }
 
+    @Override
+    public double noiseLevel() {
+        return settings.noiseLevel();
+    }
+
     /** The noise level of step {@code k} (0-based; {@code k = steps} gives 0). */
     double sigma(int k) {
         int n = settings.steps();
@@ -153,8 +158,8 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
             NDArray start = prior.start(measurements, operator, progress, scope);
             NDArray adjointY = SampleBatch.repeated(operator.adjoint(y), samples);
             adjointY.attach(scope);
-            NDArray mu = SampleBatch.perSlice(SampleBatch.noiseVariances(y, settings.noiseLevel()), samples, domain,
-                scope);
+            NDArray mu = SampleBatch.perSlice(PosteriorSampler.noiseVariances(y, settings.noiseLevel()), samples,
+                domain, scope);
             CurrentIterate x = new CurrentIterate(scope,
                 SampleBatch.repeated(start, samples).add(SampleBatch.gaussian(scope, random, batch).mul(sigma(0))));
             for (int k = 0; k < steps; k++) {

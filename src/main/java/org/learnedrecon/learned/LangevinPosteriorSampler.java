@@ -103,6 +103,11 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
     }
 
     @Override
+    public double noiseLevel() {
+        return settings.noiseLevel();
+    }
+
+    @Override
     public NDArray sample(NDArray measurements, ForwardOperator operator, int samples, long seed,
         ProgressMonitor progress) {
         if (samples < 1) {
@@ -121,7 +126,7 @@ public final class LangevinPosteriorSampler implements PosteriorSampler {
             NDArray y = measurements.div(prior.intensityScale());
             y.attach(scope);
             double normSquared = Math.pow(norm.get(operator, () -> checked.normEstimate(scope, 30)), 2);
-            double[] variance = SampleBatch.noiseVariances(y, settings.noiseLevel());
+            double[] variance = PosteriorSampler.noiseVariances(y, settings.noiseLevel());
             double[] step = new double[variance.length];
             double[] likelihood = new double[variance.length];
             double[] box = new double[variance.length];

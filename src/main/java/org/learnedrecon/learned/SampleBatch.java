@@ -23,31 +23,6 @@ final class SampleBatch {
             .reshape(new Shape(samples * shape.get(0)).addAll(shape.slice(1)));
     }
 
-    /**
-     * The measurement noise variance {@code sigma_n^2} of each slice of {@code y} {@code (B, range...)}:
-     * {@code (noiseLevel x RMS of the non-zero entries)^2}, the non-zero entries being the measured ones (unsampled
-     * k-space is stored as zeros); the convention of the simulation commands.
-     */
-    static double[] noiseVariances(NDArray y, double noiseLevel) {
-        long slices = y.getShape().get(0);
-        float[] values = y.toFloatArray();
-        int per = Math.toIntExact(values.length / slices);
-        double[] variance = new double[Math.toIntExact(slices)];
-        for (int b = 0; b < slices; b++) {
-            double sum = 0;
-            long count = 0;
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                if (values[i] != 0) {
-                    sum += (double) values[i] * values[i];
-                    count++;
-                }
-            }
-            double rms = count == 0 ? 0 : Math.sqrt(sum / count);
-            variance[b] = Math.max(1e-30, Math.pow(noiseLevel * rms, 2));
-        }
-        return variance;
-    }
-
     /** One value per slice, tiled over the chains, shaped {@code (S B, 1, ..., 1)}. */
     static NDArray perSlice(double[] values, int samples, Shape domain, NDManager manager) {
         float[] tiled = new float[values.length * samples];

@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.models.ModelMetadata;
-import org.learnedrecon.learned.DiffusionPosteriorSampler;
+import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
 
@@ -100,18 +100,24 @@ public final class LoadedLearnedSolver implements AutoCloseable {
     }
 
     /**
-     * {@code samples} posterior samples of every slice ({@link LearnedSolver#posteriorSampler}), in batches of
-     * slices ({@link #slicesPerBatch}; batch {@code k} drawn with seed {@code seed + k}):
-     * {@code (samples, slices, image shape...)}, float32,
-     * attached to the input's manager.
-     *
-     * @throws IllegalArgumentException when the model is not a noise-level denoiser
+     * {@code samples} posterior samples of every slice drawn by {@code sampler} ({@link #posteriorSampler()}, or it
+     * wrapped) on this solver's operator, in batches of slices ({@link #slicesPerBatch}; batch {@code k} drawn with
+     * seed {@code seed + k}): {@code (samples, slices, image shape...)}, float32, attached to the input's manager.
      */
-    public NDArray samples(NDArray measurements, int samples, long seed, ProgressMonitor progress) {
-        DiffusionPosteriorSampler sampler = solver.posteriorSampler();
+    public NDArray samples(NDArray measurements, PosteriorSampler sampler, int samples, long seed,
+        ProgressMonitor progress) {
         long[] batchIndex = {0};
         return batched(measurements, samples, progress, (y, part) -> sampler.sample(y, operator, samples,
             seed + batchIndex[0]++, part));
+    }
+
+    /**
+     * The model's posterior sampler ({@link LearnedSolver#posteriorSampler}).
+     *
+     * @throws IllegalArgumentException when the model is not a noise-level denoiser
+     */
+    public PosteriorSampler posteriorSampler() {
+        return solver.posteriorSampler();
     }
 
     /**

@@ -31,8 +31,8 @@ final class HeldOutKspaceLines implements HeldOutSplit {
         List<Integer> outer = mask.isLineMask() ? mask.outerLines() : List.of();
         if (outer.size() < EVERY) {
             manager.close();
-            throw new IllegalArgumentException("The choice by held-out lines holds out k-space lines outside the "
-                + "sampled centre and needs a line mask with at least " + EVERY + " of them, got "
+            throw new IllegalArgumentException("Holding out k-space lines outside the "
+                + "sampled centre needs a line mask with at least " + EVERY + " of them, got "
                 + (mask.isLineMask() ? outer.size() + " outer lines" : "a mask that is not of lines"));
         }
         this.mask = mask;

@@ -22,14 +22,14 @@ public interface HeldOutSplit extends AutoCloseable {
     static HeldOutSplit of(ForwardOperator operator) {
         if (operator instanceof RayTransform scan) {
             if (!(scan.geometry() instanceof ParallelBeamGeometry g)) {
-                throw new IllegalArgumentException("The choice by held-out views needs a parallel-beam scan, got "
+                throw new IllegalArgumentException("Holding out views needs a parallel-beam scan, got "
                     + scan.geometry());
             }
             return new HeldOutViews(g);
         }
         if (operator instanceof CartesianMriOperator mri) {
             if (mri.coils() > 0) {
-                throw new IllegalArgumentException("The choice by held-out lines needs single-coil k-space (the "
+                throw new IllegalArgumentException("Holding out lines needs single-coil k-space (the "
                     + "learned MRI models are single-coil), got " + mri.coils() + " coils");
             }
             return new HeldOutKspaceLines(mri.mask());

@@ -28,8 +28,8 @@ final class HeldOutViews implements HeldOutSplit {
     HeldOutViews(ParallelBeamGeometry scan) {
         int views = scan.angleCount();
         if (views < MIN_VIEWS) {
-            throw new IllegalArgumentException("The choice by held-out views holds out every " + EVERY + "th view "
-                + "and needs at least " + MIN_VIEWS + " views, got views=" + views);
+            throw new IllegalArgumentException("Holding out every " + EVERY + "th view needs at least " + MIN_VIEWS
+                + " views, got views=" + views);
         }
         this.scan = scan;
         this.whole = RayTransform.matrixFree(scan);

@@ -6,7 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
+import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.models.LoadedLearnedSolver;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -102,8 +104,12 @@ public final class ReconstructionService {
         }
     }
 
-    /** The posterior of every slice, the name of the sampler and of its model. */
-    public record PosteriorResult(PosteriorSummary summary, String solverName, String modelName) {
+    /**
+     * The posterior of every slice, the name of the sampler and of its model, and per slice the scale its spread was
+     * calibrated by ({@link HeldOutCalibratedSampler}; empty when it was not).
+     */
+    public record PosteriorResult(PosteriorSummary summary, String solverName, String modelName,
+        List<Double> spreadScales) {
 
         /** The posterior mean as the reconstruction. */
         public Result mean() {
@@ -117,12 +123,15 @@ public final class ReconstructionService {
      * manager.
      *
      * @param keepSamples whether the summary keeps the samples {@code (samples, slices, image...)}
+     * @param calibrate whether each slice's spread is calibrated by held-out measurements
+     *     ({@link HeldOutCalibratedSampler}: the model's sampler runs once per fold more)
      * @throws IllegalArgumentException for non-finite measurements, fewer than 2 samples, or a model that cannot be
-     *     loaded, does not fit or is not a noise-level denoiser
+     *     loaded, does not fit or is not a noise-level denoiser; with {@code calibrate}, for an acquisition without a
+     *     held-out split ({@link HeldOutSplit#of})
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader, int samples,
-        long seed, boolean keepSamples, ProgressMonitor progress) {
-        return posterior(measurements, what, loader, null, samples, seed, keepSamples, progress);
+        long seed, boolean keepSamples, boolean calibrate, ProgressMonitor progress) {
+        return posterior(measurements, what, loader, null, samples, seed, keepSamples, calibrate, progress);
     }
 
     /**
@@ -130,25 +139,38 @@ public final class ReconstructionService {
      * those operators ({@link PeakNormalisedSolver#scales}) before sampling and the samples multiplied back.
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader,
-        Operators peakScaling, int samples, long seed, boolean keepSamples, ProgressMonitor progress) {
+        Operators peakScaling, int samples, long seed, boolean keepSamples, boolean calibrate,
+        ProgressMonitor progress) {
         requireFinite(measurements, what);
         PosteriorSummary.requireSamples(samples);
         try (LoadedLearnedSolver network = loader.load()) {
+            HeldOutCalibratedSampler calibrated = null;
+            if (calibrate) {
+                try {
+                    // The split's own checks (parallel beam, enough views or outer lines) before any sampling.
+                    HeldOutSplit.of(network.operator()).close();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
+                }
+                calibrated = new HeldOutCalibratedSampler(network.posteriorSampler());
+            }
+            PosteriorSampler sampler = calibrate ? calibrated : network.posteriorSampler();
             NDArray drawn;
             if (peakScaling == null) {
-                drawn = network.samples(measurements, samples, seed, progress);
+                drawn = network.samples(measurements, sampler, samples, seed, progress);
             } else {
                 NDArray scale = PeakNormalisedSolver.scales(measurements, peakScaling.operator(
                     measurements.getManager(), measurements));
                 NDArray scaled = network.samples(measurements.div(BatchedVectors.perSample(scale, measurements)),
-                    samples, seed, progress);
+                    sampler, samples, seed, progress);
                 // Samples are (S, slices, image...): each slice's scale broadcast over the sample axis.
                 drawn = scaled.mul(BatchedVectors.perSample(scale, scaled.getShape().dimension() - 1).expandDims(0));
                 scaled.close();
             }
             PosteriorSummary summary = PosteriorSummary.of(drawn);
             summary = keepSamples ? summary : summary.withoutSamples();
-            return new PosteriorResult(summary, "Diffusion posterior mean", network.modelName());
+            return new PosteriorResult(summary, "Diffusion posterior mean", network.modelName(),
+                calibrate ? calibrated.scales() : List.of());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -348,6 +348,42 @@ class CtCommandsTest extends SciJavaCommandTest {
             "dncnn-s05"));
     }
 
+    /**
+     * {@code calibrate}: the same samples (same seed) spread around the same mean by each slice's scale, recorded in
+     * the Info; the std image is the uncalibrated one times that scale. Too few views to hold out: refused, naming the
+     * key.
+     */
+    @Test
+    void calibratedPosteriorScalesEachSlicesStdByItsHeldOutScale(@org.junit.jupiter.api.io.TempDir
+        java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = TinyNoiseLevelDenoiser.write(dir);
+        MetadataImage sino = simulate(phantom(16, 2), "angles", 24);
+        float[] before = pixels(sino);
+        CommandModule raw = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
+            "samples", 3, "seed", 2L);
+        CommandModule calibrated = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
+            "samples", 3, "seed", 2L, "calibrate", true);
+        MetadataImage std = (MetadataImage) calibrated.getOutput("uncertainty");
+        String[] scales = std.metadata().get("posterior.spread_scale").split(",");
+        assertEquals(2, scales.length);
+        assertEquals(std.metadata().get("posterior.spread_scale"), ((MetadataImage) calibrated.getOutput(
+            "reconstruction")).metadata().get("posterior.spread_scale"));
+        assertArrayEquals(pixels((MetadataImage) raw.getOutput("reconstruction")),
+            pixels((MetadataImage) calibrated.getOutput("reconstruction")), 1e-5f);
+        float[] s0 = pixels((MetadataImage) raw.getOutput("uncertainty"));
+        float[] s1 = pixels(std);
+        for (int i = 0; i < s0.length; i++) {
+            double scale = Double.parseDouble(scales[i / 256]);
+            assertEquals(s0[i] * scale, s1[i], 1e-5 + 1e-3 * s1[i], "pixel " + i);
+        }
+        assertTrue(java.util.Arrays.stream(scales).mapToDouble(Double::parseDouble).allMatch(v -> v >= 0.25
+            && v <= 4), String.join(",", scales));
+        assertArrayEquals(before, pixels(sino), "input unchanged");
+        MetadataImage few = simulate(phantom(16, 1), "angles", 12);
+        assertFails("calibrate=true: Holding out every 10th view needs at least 20 views, got views=12",
+            () -> reconstruct(few, "solver", "Diffusion posterior", "model", file.toString(), "calibrate", true));
+    }
+
     private static void assertFails(String part, java.util.concurrent.Callable<Object> call) {
         ExecutionException e = assertThrows(ExecutionException.class, call::call);
         Throwable cause = e.getCause();

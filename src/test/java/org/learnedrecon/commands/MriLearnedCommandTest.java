@@ -198,6 +198,32 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         assertEquals(6, samples.image().dimension(2));
         assertEquals(k.title() + " std", std.title());
         assertTrue(Double.isFinite(meanPsnr(run)));
+        // calibrate (at 2x: 12 sampled lines outside the centre of 4): each slice's std scaled by held-out lines
+        // (recorded in the Info), the mean unchanged.
+        MetadataImage k2 = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", validation,
+            "mask", "Random lines", "acceleration", 2.0, "center", 0.125, "noise", 0.01, "seed", 9L, "coils", 1)
+            .get().getOutput("kspace");
+        String file = directory.resolve("noise-level.zip").toString();
+        CommandModule raw = commands.run(ReconstructMriCommand.class, false, "kspace", k2, "solver",
+            "Diffusion posterior", "model", file, "samples", 3).get();
+        CommandModule calibrated = commands.run(ReconstructMriCommand.class, false, "kspace", k2, "solver",
+            "Diffusion posterior", "model", file, "samples", 3, "calibrate", true).get();
+        MetadataImage scaledStd = (MetadataImage) calibrated.getOutput("uncertainty");
+        String[] scales = scaledStd.metadata().get("posterior.spread_scale").split(",");
+        assertEquals(2, scales.length);
+        assertArrayEquals(planes((MetadataImage) raw.getOutput("reconstruction")),
+            planes((MetadataImage) calibrated.getOutput("reconstruction")), 1e-5f);
+        float[] s0 = planes((MetadataImage) raw.getOutput("uncertainty"));
+        float[] s1 = planes(scaledStd);
+        for (int i = 0; i < s0.length; i++) {
+            double scale = Double.parseDouble(scales[i / (s0.length / 2)]);
+            assertEquals(s0[i] * scale, s1[i], 1e-5 + 2e-3 * s1[i], "pixel " + i);
+        }
+        // At 4x, 4 sampled lines outside the centre: too few to hold out, refused naming the key.
+        ExecutionException e = assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", k, "solver", "Diffusion posterior", "model", file,
+            "calibrate", true).get());
+        assertTrue(rootMessage(e).startsWith("calibrate=true: Holding out k-space lines"), rootMessage(e));
     }
 
     private static String rootMessage(Throwable e) {

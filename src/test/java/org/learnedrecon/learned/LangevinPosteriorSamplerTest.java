@@ -105,8 +105,8 @@ class LangevinPosteriorSamplerTest {
             PixelMask operator = halfObserved(manager);
             NDArray y = measurements(manager, operator, 1);
             double noiseLevel = 0.1;
-            double noise = noiseLevel * noiseLevel * SampleBatch.noiseVariances(y, 1)[0];
-            double noise2 = noiseLevel * noiseLevel * SampleBatch.noiseVariances(y, 1)[1];
+            double noise = noiseLevel * noiseLevel * PosteriorSampler.noiseVariances(y, 1)[0];
+            double noise2 = noiseLevel * noiseLevel * PosteriorSampler.noiseVariances(y, 1)[1];
             int samples = 16;
             float[] drawn = sampler(2000, noiseLevel).sample(y, operator, samples, 3, ProgressMonitor.NONE)
                 .toFloatArray();
