@@ -17,7 +17,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * spread of the mean's error, {@code ||r||^2 - N_J sigma_n^2} (the residual less the held-out entries' noise, which
  * the kept measurements cannot predict) would equal {@code v} on average. So each slice's scale is
  * <pre>
- *   s = sqrt( sum_folds (||r||^2 - N_J sigma_n^2) / sum_folds v ),   clamped to [{@value #MIN_SCALE}, {@value #MAX_SCALE}]
+ *   s = sqrt(sum_folds (||r||^2 - N_J sigma_n^2) / sum_folds v), clamped to [{@value #MIN_SCALE}, {@value #MAX_SCALE}]
  * </pre>
  * and the samples drawn from all measurements are spread around their mean by that factor,
  * {@code x_i' = mean + s (x_i - mean)}: the mean is unchanged and the standard deviation is {@code s} times the
@@ -25,7 +25,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  *
  * <p>The held-out measurements see what the kept ones leave open only where the two are alike: held-out lines lie in
  * k-space among the unsampled ones, but held-out views lie inside the scanned range, so at limited angle the scale
- * does not see the missing wedge. Each slice costs the wrapped sampler {@code folds + 1} runs.
+ * does not see the missing wedge itself (measured, it still brought the coverage of 90 % intervals at 90 views over
+ * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets: README). Each slice costs the wrapped sampler
+ * {@code folds + 1} runs.
  */
 public final class HeldOutCalibratedSampler implements PosteriorSampler {
 
