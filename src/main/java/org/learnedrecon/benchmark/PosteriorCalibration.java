@@ -193,11 +193,14 @@ public final class PosteriorCalibration {
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
             PosteriorSampler sampler = sampler(solver, model);
-            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler) : null;
+            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler, op) : null;
             long t0 = System.nanoTime();
             NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();
             samplerSettings = (calibrate ? calibrated : sampler).description();
+            if (calibrate) {
+                calibrated.close(); // its scales stay readable
+            }
             PosteriorSummary summary = PosteriorSummary.of(drawn);
             NDArray shownMean = magnitude(summary.mean(), ct);
             float[] t = reference.toFloatArray();

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.SinogramScan;
@@ -159,8 +158,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             metadata.put("solver", x.solverName());
             if (classical instanceof DiscrepancyPrinciple fit) {
                 // The lambda each slice got, so the result can be reproduced with lambda= alone.
-                metadata.put("ct.tv.lambda", fit.chosenLambdas().stream().map(l -> String.format(Locale.ROOT,
-                    "%.4g", l)).collect(java.util.stream.Collectors.joining(",")));
+                metadata.put("ct.tv.lambda", perSlice(fit.chosenLambdas()));
                 metadata.put("ct.tv.noise_level", Double.toString(fit.level()));
             }
             if (classical instanceof HeldOutChoice chooser) {

@@ -76,10 +76,15 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     protected static void recordCalibration(Map<String, String> metadata,
             org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior) {
         if (!posterior.spreadScales().isEmpty()) {
-            metadata.put("posterior.spread_scale", posterior.spreadScales().stream().map(v -> String.format(
-                java.util.Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors.joining(",")));
+            metadata.put("posterior.spread_scale", perSlice(posterior.spreadScales()));
             metadata.put("posterior.calibration", "std scaled per slice so that samples drawn without held-out "
                 + "measurements spread as far as their mean misses those measurements");
         }
+    }
+
+    /** One number per slice for the Info: 4 significant digits, comma-separated. */
+    protected static String perSlice(java.util.List<Double> values) {
+        return values.stream().map(v -> String.format(java.util.Locale.ROOT, "%.4g", v))
+            .collect(java.util.stream.Collectors.joining(","));
     }
 }

@@ -29,7 +29,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets: README). Each slice costs the wrapped sampler
  * {@code folds + 1} runs.
  */
-public final class HeldOutCalibratedSampler implements PosteriorSampler {
+public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoCloseable {
 
     /** The smallest scale applied: a residual at the noise level says little about the prior's spread. */
     public static final double MIN_SCALE = 0.25;
@@ -42,15 +42,21 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler {
 
     private final PosteriorSampler sampler;
     private final List<Double> scales = new ArrayList<>();
-    private String heldOut = "measurements";
+    private HeldOutSplit split;
 
-    public HeldOutCalibratedSampler(PosteriorSampler sampler) {
+    /**
+     * @param acquisition the acquisition the samples will be drawn for: its split is made here, once, and serves
+     *     every batch of slices of that acquisition
+     * @throws IllegalArgumentException when {@code acquisition} has no held-out split ({@link HeldOutSplit#of})
+     */
+    public HeldOutCalibratedSampler(PosteriorSampler sampler, ForwardOperator acquisition) {
         this.sampler = sampler;
+        this.split = HeldOutSplit.of(acquisition);
     }
 
     @Override
     public String description() {
-        return sampler.description() + ", spread calibrated by held-out " + heldOut;
+        return sampler.description() + ", spread calibrated by held-out " + split.heldOut();
     }
 
     @Override
@@ -64,8 +70,8 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler {
     }
 
     /**
-     * @throws IllegalArgumentException when {@code operator} has no held-out split ({@link HeldOutSplit#of}), or for
-     *     fewer than 2 samples
+     * @throws IllegalArgumentException when {@code operator} is another acquisition without a held-out split
+     *     ({@link HeldOutSplit#of}), or for fewer than 2 samples
      */
     @Override
     public NDArray sample(NDArray measurements, ForwardOperator operator, int samples, long seed,
@@ -73,44 +79,47 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler {
         if (samples < 2) {
             throw new IllegalArgumentException("samples=" + samples + ": calibrating the spread needs at least 2");
         }
-        int slices = Math.toIntExact(measurements.getShape().get(0));
-        try (HeldOutSplit split = HeldOutSplit.of(operator)) {
-            heldOut = split.heldOut();
-            int runs = split.folds() + 1;
-            double[] noise = PosteriorSampler.noiseVariances(measurements, sampler.noiseLevel());
-            double[] excess = new double[slices];
-            double[] spread = new double[slices];
-            for (int fold = 0; fold < split.folds(); fold++) {
-                progress.checkCancelled();
-                try (NDManager scope = measurements.getManager().newSubManager()) {
-                    NDArray kept = split.keptMeasurements(measurements, fold);
-                    NDArray held = split.heldOutMeasurements(measurements, fold);
-                    kept.attach(scope);
-                    held.attach(scope);
-                    NDArray drawn = sampler.sample(kept, split.kept(fold), samples, seed + SEED_OFFSET + fold,
-                        progress.part(fold, fold + 1, runs, "held-out " + heldOut + ", fold " + (fold + 1) + ": "));
-                    drawn.attach(scope);
-                    Shape domain = drawn.getShape().slice(2);
-                    NDArray predictedMean = split.heldOut(fold).apply(drawn.mean(new int[] {0}));
-                    NDArray predicted = split.heldOut(fold).apply(
-                        drawn.reshape(new Shape((long) samples * slices).addAll(domain)));
-                    predictedMean.attach(scope);
-                    predicted.attach(scope);
-                    accumulate(held.toFloatArray(), predictedMean.toFloatArray(), predicted.toFloatArray(), noise,
-                        samples, excess, spread);
-                }
-            }
-            progress.checkCancelled();
-            NDArray drawn = sampler.sample(measurements, operator, samples, seed,
-                progress.part(runs - 1, runs, runs, "all " + heldOut + ": "));
-            double[] scale = new double[slices];
-            for (int s = 0; s < slices; s++) {
-                double ratio = spread[s] > 0 ? Math.max(0, excess[s]) / spread[s] : 1;
-                scale[s] = Math.max(MIN_SCALE, Math.min(MAX_SCALE, Math.sqrt(ratio)));
-                scales.add(scale[s]);
-            }
-            return spreadAroundMean(drawn, scale);
+        if (!split.fits(operator)) {
+            HeldOutSplit next = HeldOutSplit.of(operator);
+            split.close();
+            split = next;
         }
+        int slices = Math.toIntExact(measurements.getShape().get(0));
+        String heldOut = split.heldOut();
+        int runs = split.folds() + 1;
+        double[] noise = PosteriorSampler.noiseVariances(measurements, sampler.noiseLevel());
+        double[] excess = new double[slices];
+        double[] spread = new double[slices];
+        for (int fold = 0; fold < split.folds(); fold++) {
+            progress.checkCancelled();
+            try (NDManager scope = measurements.getManager().newSubManager()) {
+                NDArray kept = split.keptMeasurements(measurements, fold);
+                NDArray held = split.heldOutMeasurements(measurements, fold);
+                kept.attach(scope);
+                held.attach(scope);
+                NDArray drawn = sampler.sample(kept, split.kept(fold), samples, seed + SEED_OFFSET + fold,
+                    progress.part(fold, fold + 1, runs, "held-out " + heldOut + ", fold " + (fold + 1) + ": "));
+                drawn.attach(scope);
+                Shape domain = drawn.getShape().slice(2);
+                NDArray predictedMean = split.heldOut(fold).apply(drawn.mean(new int[] {0}));
+                NDArray predicted = split.heldOut(fold).apply(
+                    drawn.reshape(new Shape((long) samples * slices).addAll(domain)));
+                predictedMean.attach(scope);
+                predicted.attach(scope);
+                accumulate(held.toFloatArray(), predictedMean.toFloatArray(), predicted.toFloatArray(), noise,
+                    samples, excess, spread);
+            }
+        }
+        progress.checkCancelled();
+        NDArray drawn = sampler.sample(measurements, operator, samples, seed,
+            progress.part(runs - 1, runs, runs, "all " + heldOut + ": "));
+        double[] scale = new double[slices];
+        for (int s = 0; s < slices; s++) {
+            double ratio = spread[s] > 0 ? Math.max(0, excess[s]) / spread[s] : 1;
+            scale[s] = Math.max(MIN_SCALE, Math.min(MAX_SCALE, Math.sqrt(ratio)));
+            scales.add(scale[s]);
+        }
+        return spreadAroundMean(drawn, scale);
     }
 
     /**
@@ -168,5 +177,11 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler {
             result.attach(owner);
             return result;
         }
+    }
+
+    /** Frees the split's operators. */
+    @Override
+    public void close() {
+        split.close();
     }
 }

@@ -143,17 +143,8 @@ public final class ReconstructionService {
         ProgressMonitor progress) {
         requireFinite(measurements, what);
         PosteriorSummary.requireSamples(samples);
-        try (LoadedLearnedSolver network = loader.load()) {
-            HeldOutCalibratedSampler calibrated = null;
-            if (calibrate) {
-                try {
-                    // The split's own checks (parallel beam, enough views or outer lines) before any sampling.
-                    HeldOutSplit.of(network.operator()).close();
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
-                }
-                calibrated = new HeldOutCalibratedSampler(network.posteriorSampler());
-            }
+        try (LoadedLearnedSolver network = loader.load();
+             HeldOutCalibratedSampler calibrated = calibrate ? calibrated(network) : null) {
             PosteriorSampler sampler = calibrate ? calibrated : network.posteriorSampler();
             NDArray drawn;
             if (peakScaling == null) {
@@ -173,6 +164,18 @@ public final class ReconstructionService {
                 calibrate ? calibrated.scales() : List.of());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model's sampler calibrated by held-out measurements of its acquisition; the split's checks (parallel beam,
+     * enough views or outer lines) run here, before any sampling, and fail naming the key.
+     */
+    private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network) {
+        try {
+            return new HeldOutCalibratedSampler(network.posteriorSampler(), network.operator());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
         }
     }
 

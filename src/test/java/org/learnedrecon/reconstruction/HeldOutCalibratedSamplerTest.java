@@ -95,9 +95,14 @@ class HeldOutCalibratedSamplerTest {
 
     private static void checkScales(NDManager m, ForwardOperator op, NDArray y, float[] truth) {
         Miscalibrated raw = new Miscalibrated(truth);
-        HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(raw);
-        NDArray drawn = calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
-        List<Double> scales = calibrated.scales();
+        List<Double> scales;
+        NDArray drawn;
+        String description;
+        try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(raw, op)) {
+            drawn = calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
+            scales = calibrated.scales();
+            description = calibrated.description();
+        }
         assertEquals(2, scales.size());
         for (int s = 0; s < 2; s++) {
             // E||r||^2 / spread = c_true^2 + c^2 / S over c^2.
@@ -117,7 +122,7 @@ class HeldOutCalibratedSamplerTest {
             assertEquals(mean0[i], mean1[i], 1e-5);
             assertEquals(std0[i] * scales.get(i / per), std1[i], 1e-4 + 1e-3 * std1[i]);
         }
-        assertTrue(calibrated.description().startsWith("miscalibrated, spread calibrated by held-out "));
+        assertTrue(description.startsWith("miscalibrated, spread calibrated by held-out "), description);
     }
 
     @Test
@@ -152,15 +157,20 @@ class HeldOutCalibratedSamplerTest {
             ForwardOperator fan = RayTransform.matrixFree(FanBeamGeometry.uniform360(N, 40, 2.0 * N, 3.0 * N,
                 FanBeamGeometry.DetectorShape.FLAT));
             NDArray y = fan.apply(m.create(truth, new Shape(2, N, N)));
-            HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(new Miscalibrated(truth));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> calibrated.sample(y, fan, SAMPLES, 1, ProgressMonitor.NONE));
+                () -> new HeldOutCalibratedSampler(new Miscalibrated(truth), fan));
             assertTrue(e.getMessage().contains("parallel-beam"), e.getMessage());
             ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
             NDArray y2 = op.apply(m.create(truth, new Shape(2, N, N)));
-            e = assertThrows(IllegalArgumentException.class,
-                () -> calibrated.sample(y2, op, 1, 1, ProgressMonitor.NONE));
-            assertTrue(e.getMessage().contains("samples=1"), e.getMessage());
+            try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(new Miscalibrated(truth), op)) {
+                e = assertThrows(IllegalArgumentException.class,
+                    () -> calibrated.sample(y2, op, 1, 1, ProgressMonitor.NONE));
+                assertTrue(e.getMessage().contains("samples=1"), e.getMessage());
+                // Another acquisition without a split is refused when sampled.
+                e = assertThrows(IllegalArgumentException.class,
+                    () -> calibrated.sample(y, fan, SAMPLES, 1, ProgressMonitor.NONE));
+                assertTrue(e.getMessage().contains("parallel-beam"), e.getMessage());
+            }
         }
     }
 }
