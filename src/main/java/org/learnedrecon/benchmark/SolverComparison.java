@@ -87,10 +87,11 @@ import org.learnedrecon.training.TrainMain;
  * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
  * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
  * know it) {@code fitNoise=[true]} (CT: the row whose lambda fits the noise) {@code choice=[false]} (a last row:
- * TV and learned models chosen per slice by held-out measurements, {@code HeldOutChoice}; CT: TV fitting the noise,
- * MRI: TV over complex and over real images, peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its
- * learned models: {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, or a comma-separated list; those that do
- * not fit a scenario are skipped).
+ * TV and learned models chosen per slice by held-out measurements, {@code HeldOutChoice}; CT: TV at six lambdas,
+ * 0.25-8, and TV fitting the noise; MRI: TV at six lambdas, 0.002-0.1, over complex and over real images,
+ * peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its learned models:
+ * {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, a comma-separated list, or {@code none} for TV's candidates
+ * alone; models that do not fit a scenario are skipped).
  */
 public final class SolverComparison {
 
@@ -411,9 +412,13 @@ public final class SolverComparison {
                 LearnedSolverFactory.needsDifferentiableOperator(solver) ? RayTransform.differentiable(g, manager)
                     : RayTransform.matrixFree(g)));
             if (Boolean.parseBoolean(option("choice", "false")) && noise() > 0) {
-                rows.add(heldOutChoice(title, set, truth, y, op, List.of(HeldOutChoice.classical("TV fitting the"
-                    + " noise", SolverFactory.tvFittingNoise(tv, SolverFactory.DEFAULT_CT_TV_LAMBDA, noise()))),
-                    HeldOutChoice.CT_MODELS, CtParallelPhysics.settingsOf(g), false));
+                // As Reconstruct CT with noise= given: TV at six lambdas and TV fitting the noise.
+                List<HeldOutChoice.Candidate> tvs = new ArrayList<>(HeldOutChoice.ctTv(l -> SolverFactory.create(
+                    SolverFactory.TV, "", tv, l), SolverFactory.DEFAULT_CT_TV_LAMBDA));
+                tvs.add(HeldOutChoice.classical(SolverFactory.TV_FITTING_NOISE, SolverFactory.tvFittingNoise(tv,
+                    SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())));
+                rows.add(heldOutChoice(title, set, truth, y, op, tvs, HeldOutChoice.CT_MODELS,
+                    CtParallelPhysics.settingsOf(g), false));
             }
         }
         return rows;
@@ -429,9 +434,12 @@ public final class SolverComparison {
             boolean peakNormalised) {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
         // As with models=, a model that does not fit the scenario is skipped.
-        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(option("choiceModels",
-            LearnedSolverFactory.AUTOMATIC), defaults), true, settings, op, DeepLearningRuntime.DeviceChoice.CPU,
-            skipped -> System.err.println("  (choice: skipping " + skipped + ")")));
+        String models = option("choiceModels", LearnedSolverFactory.AUTOMATIC);
+        if (!"none".equals(models)) {
+            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, defaults), true, settings, op,
+                DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
+                + ")")));
+        }
         try (HeldOutChoice choice = new HeldOutChoice(candidates)) {
             Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
             Row row = score(title, set, choice.name(), truth, y, op, solver);
@@ -475,9 +483,9 @@ public final class SolverComparison {
                 MriSolverFactory.create(MriSolverFactory.WAVELET, waveletLambda, iterations))));
             rows.addAll(learned(scenario, set, truth, y, (solver, manager) -> new CartesianMriOperator(manager, mask)));
             if (Boolean.parseBoolean(option("choice", "false"))) {
-                double lambda = MriSolverFactory.defaultLambda(MriSolverFactory.TV);
-                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.mriTv(MriSolverFactory.create(
-                    MriSolverFactory.TV, lambda, tv)), HeldOutChoice.MRI_MODELS, scenario.physics(), true));
+                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.mriTv(l -> MriSolverFactory.create(
+                    MriSolverFactory.TV, l, tv), MriSolverFactory.defaultLambda(MriSolverFactory.TV)),
+                    HeldOutChoice.MRI_MODELS, scenario.physics(), true));
             }
         }
         return rows;

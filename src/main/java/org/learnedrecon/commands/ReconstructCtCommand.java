@@ -47,8 +47,9 @@ import org.scijava.plugin.Plugin;
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
  * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
  * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; the Info's {@code posterior.spread_scale}).
- * {@code solver=[Choice by held-out views]} runs TV (as {@code lambda= noise= iterations=} make it) and the learned
- * models of {@code model=} (auto: {@code dncnn-s05,lgd-ct-tv-family}, those that fit) and keeps per slice the one
+ * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
+ * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
+ * {@code dncnn-s05,lgd-ct-tv-family}, those that fit; where none fits, TV's lambdas alone) and keeps per slice the one
  * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
  * {@code ct.choice} lists each slice's choice.
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
@@ -201,13 +202,17 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     }
 
     /**
-     * TV (as {@code lambda=}, {@code noise=} and {@code iterations=} make it) against the learned models of
-     * {@code model=} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen per slice by held-out views.
+     * TV at {@code lambda=} times {@link HeldOutChoice#CT_TV_LAMBDA_FACTORS} (and, with {@code noise=}, TV fitting the
+     * noise) against the learned models of {@code model=} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen
+     * per slice by held-out views. Where no model fits, the choice is among TV's lambdas, and the log says why.
      */
     private HeldOutChoice heldOutChoice(CtGeometry g) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
-        Solver tv = classicalSolver(SolverFactory.TV);
-        candidates.add(HeldOutChoice.classical(tv.name(), tv));
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.ctTv(l -> SolverFactory.create(
+            SolverFactory.TV, filter, iterations, l), lambda));
+        if (noise != 0) {
+            Solver fitting = classicalSolver(SolverFactory.TV);
+            candidates.add(HeldOutChoice.classical(fitting.name(), fitting));
+        }
         candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.CT_MODELS),
                 LearnedSolverFactory.isAutomatic(model), CtParallelPhysics.settingsOf(g),
                 RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device), skipped -> {
@@ -215,11 +220,6 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                         log.info("Choice by held-out views: skipping " + skipped);
                     }
                 }));
-        if (candidates.size() < 2) {
-            candidates.forEach(HeldOutChoice.Candidate::close);
-            throw new IllegalArgumentException("solver=[" + SolverFactory.HELD_OUT_CHOICE + "] with model=" + model
-                + ": no learned model fits this sinogram (" + g + "); name one with model=");
-        }
         return new HeldOutChoice(candidates);
     }
 

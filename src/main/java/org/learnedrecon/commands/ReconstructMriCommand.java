@@ -52,8 +52,9 @@ import org.scijava.plugin.Plugin;
  * command fails naming each difference. Intensity: the models were trained on images in [0, 1], so each slice is
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
  *
- * <p>{@code solver=[Choice by held-out lines]} runs TV at {@code lambda=} over complex and over real images and the
- * learned models of {@code model=} (auto: the shipped LGD families that fit) and keeps per slice the one whose
+ * <p>{@code solver=[Choice by held-out lines]} runs TV at six lambdas, {@code lambda=} times 0.4 to 20 (0.002-0.1 by
+ * default), over complex and over real images, and the learned models of {@code model=} (auto: the shipped LGD
+ * families that fit; where none fits, TV's candidates alone) and keeps per slice the one whose
  * reconstruction predicts held-out outer k-space lines best ({@link HeldOutChoice}; single coil); the Info's
  * {@code mri.choice} lists each slice's choice.
  *
@@ -187,13 +188,13 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     }
 
     /**
-     * TV (as {@code lambda=} and {@code iterations=} make it; over complex and over real images) against the learned
-     * models of {@code model=} (auto:
-     * {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by held-out lines.
+     * TV at {@code lambda=} times {@link HeldOutChoice#MRI_TV_LAMBDA_FACTORS}, over complex and over real images,
+     * against the learned models of {@code model=} (auto: {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice
+     * by held-out lines. Where no model fits, the choice is among TV's candidates, and the log says why.
      */
     private HeldOutChoice heldOutChoice(KspaceInputs in, double weight) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>();
-        candidates.addAll(HeldOutChoice.mriTv(MriSolverFactory.create(MriSolverFactory.TV, weight, iterations)));
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.mriTv(l -> MriSolverFactory.create(
+            MriSolverFactory.TV, l, iterations), weight));
         try (NDManager scope = NDManager.newBaseManager()) {
             candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.MRI_MODELS),
                 LearnedSolverFactory.isAutomatic(model), in.physicsSettings(),
@@ -203,10 +204,6 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                         log.info("Choice by held-out lines: skipping " + skipped);
                     }
                 }));
-        }
-        if (candidates.size() < 2) {
-            throw new IllegalArgumentException("solver=[" + MriSolverFactory.HELD_OUT_CHOICE + "] with model=" + model
-                + ": no learned model fits this k-space; name one with model=");
         }
         return new HeldOutChoice(candidates);
     }

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleFunction;
 import java.util.stream.IntStream;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.LearnedSolverFactory;
@@ -69,13 +70,48 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     }
 
     /**
-     * MRI's TV candidates: {@code tv} over complex images and the same over real ones ({@link RealImageSolver}). Which
-     * holds is the held-out lines' to say: an image with phase is predicted badly by a real one, and a real object is
-     * predicted better by the reconstruction that uses its k-space's symmetry (README, "Choosing by held-out
-     * measurements").
+     * Factors on {@code lambda=} of CT's TV candidates: 0.25-8 for the command's lambda 1, the span over which the
+     * best lambda per set of the README's held-out sets moves (0.3-4 at 30 and 60 views, 1 % noise). Held-out views
+     * choose among them per slice, which no fixed lambda can (README, "TV's lambda chosen by held-out measurements").
      */
-    public static List<Candidate> mriTv(Solver tv) {
-        return List.of(classical(tv.name(), tv), classical(tv.name() + " over real images", new RealImageSolver(tv)));
+    public static final double[] CT_TV_LAMBDA_FACTORS = {0.25, 0.5, 1, 2, 4, 8};
+
+    /**
+     * Factors on {@code lambda=} of MRI's TV candidates: 0.002-0.1 for the command's peak-normalised 0.005, the
+     * span of the README's per-set best lambdas (0.005-0.05 at 4x and 8x).
+     */
+    public static final double[] MRI_TV_LAMBDA_FACTORS = {0.4, 1, 2, 4, 10, 20};
+
+    /** CT's TV candidates: {@code tvAt} at {@code lambda} times each of {@link #CT_TV_LAMBDA_FACTORS}. */
+    public static List<Candidate> ctTv(DoubleFunction<Solver> tvAt, double lambda) {
+        List<Candidate> list = new ArrayList<>();
+        for (double factor : CT_TV_LAMBDA_FACTORS) {
+            list.add(classical(tvName(lambda * factor), tvAt.apply(lambda * factor)));
+        }
+        return list;
+    }
+
+    /**
+     * MRI's TV candidates: at {@code lambda} times each of {@link #MRI_TV_LAMBDA_FACTORS}, {@code tvAt} over complex
+     * images and the same over real ones ({@link RealImageSolver}). Which holds is the held-out lines' to say: an
+     * image with phase is predicted badly by a real one, and a real object is predicted better by the reconstruction
+     * that uses its k-space's symmetry (README, "Choosing by held-out measurements").
+     */
+    public static List<Candidate> mriTv(DoubleFunction<Solver> tvAt, double lambda) {
+        List<Candidate> list = new ArrayList<>();
+        for (double factor : MRI_TV_LAMBDA_FACTORS) {
+            Solver tv = tvAt.apply(lambda * factor);
+            String name = tvName(lambda * factor);
+            list.add(classical(name, tv));
+            list.add(classical(name + " over real images", new RealImageSolver(tv)));
+        }
+        return list;
+    }
+
+    /** "TV lambda 0.25": a candidate's name, lambda to three significant digits. */
+    private static String tvName(double lambda) {
+        return "TV lambda " + new java.math.BigDecimal(lambda).round(new java.math.MathContext(3))
+            .stripTrailingZeros().toPlainString();
     }
 
     /** The learned candidates of CT's {@code model=auto}: the brain denoiser and the LGD that refines TV. */

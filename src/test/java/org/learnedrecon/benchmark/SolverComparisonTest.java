@@ -39,13 +39,13 @@ class SolverComparisonTest {
         for (String set : List.of("val", "shepp", "ellipses")) {
             for (String solver : List.of("FBP (Hann)", "SIRT 5", "TV 5 (best lambda ",
                 "TV 5, lambda fits the noise (geometric mean lambda ", "LGD lgd-ct30",
-                "Choice by held-out views (chosen: TV fitting the noise ")) {
+                "Choice by held-out views (chosen: TV lambda 0.25 ")) {
                 expected.add("CT 30 views, 1% noise|" + set + "|" + solver);
             }
         }
         for (String set : List.of("val", "shepp", "ellipses")) {
             for (String solver : List.of("Zero-filled", "TV 5 (lambda 0.005)", "TV 5, real image (lambda 0.005)",
-                "Wavelet 5 (lambda 5.0E-4)", "LGD lgd-mri8", "Choice by held-out lines (chosen: TV ")) {
+                "Wavelet 5 (lambda 5.0E-4)", "LGD lgd-mri8", "Choice by held-out lines (chosen: TV lambda 0.002 ")) {
                 expected.add("MRI 8x random lines, 1% noise|" + set + "|" + solver);
             }
         }

@@ -106,12 +106,14 @@ class CtMacroIT {
             + "print(\"chosen=\" + substring(info, from, indexOf(info, \"\\n\", from)));\n";
         ImageJMacroRunner.Result result = imagej.runText(macro, "", dir).assertNoErrors()
             .assertOutputContains("title=sino TV (lambda fits the noise)")
-            // On the piecewise-constant phantom TV predicts the held-out views better than the brain denoiser.
-            .assertOutputContains("chosen=TV (lambda fits the noise)");
+            // On the piecewise-constant phantom a TV candidate predicts the held-out views better than the brain
+            // denoiser.
+            .assertOutputContains("chosen=TV ");
         double fit = value(result, "fit=");
         double fixed = value(result, "fixed=");
         assertTrue(fit > fixed + 2, "fitting the noise " + fit + " dB, lambda 1 " + fixed + " dB");
-        assertEquals(fit, value(result, "choice="), 1e-3, "the choice is TV's own image");
+        assertTrue(value(result, "choice=") > fixed + 2, "choice " + value(result, "choice=") + " dB, lambda 1 "
+            + fixed + " dB");
     }
 
     private static double value(ImageJMacroRunner.Result result, String prefix) {
