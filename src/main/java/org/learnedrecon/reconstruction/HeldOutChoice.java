@@ -84,6 +84,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
     /** CT's TV candidates: {@code tvAt} at {@code lambda} times each of {@link #CT_TV_LAMBDA_FACTORS}. */
     public static List<Candidate> ctTv(DoubleFunction<Solver> tvAt, double lambda) {
+        requirePositive(lambda, "0.25 to 8");
         List<Candidate> list = new ArrayList<>();
         for (double factor : CT_TV_LAMBDA_FACTORS) {
             list.add(classical(tvName(lambda * factor), tvAt.apply(lambda * factor)));
@@ -98,6 +99,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      * that uses its k-space's symmetry (README, "Choosing by held-out measurements").
      */
     public static List<Candidate> mriTv(DoubleFunction<Solver> tvAt, double lambda) {
+        requirePositive(lambda, "0.4 to 20");
         List<Candidate> list = new ArrayList<>();
         for (double factor : MRI_TV_LAMBDA_FACTORS) {
             Solver tv = tvAt.apply(lambda * factor);
@@ -106,6 +108,13 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             list.add(classical(name + " over real images", new RealImageSolver(tv)));
         }
         return list;
+    }
+
+    private static void requirePositive(double lambda, String factors) {
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda=" + lambda + ": the choice by held-out measurements tries TV at"
+                + " lambda times " + factors + ", so lambda must be finite and > 0");
+        }
     }
 
     /** "TV lambda 0.25": a candidate's name, lambda to three significant digits. */

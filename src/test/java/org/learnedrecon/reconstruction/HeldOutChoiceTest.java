@@ -204,5 +204,31 @@ class HeldOutChoiceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new HeldOutChoice(List.of(a)));
         assertTrue(e.getMessage().contains("at least 2 candidates, got 1"), e.getMessage());
+        for (double lambda : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            e = assertThrows(IllegalArgumentException.class, () -> HeldOutChoice.ctTv(l -> null, lambda));
+            assertTrue(e.getMessage().startsWith("lambda=" + lambda + ": "), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> HeldOutChoice.mriTv(l -> null, lambda));
+            assertTrue(e.getMessage().startsWith("lambda=" + lambda + ": "), e.getMessage());
+        }
+    }
+
+    /** TV's candidates: six lambdas around the given one, named by their lambda; in MRI each also over real images. */
+    @Test
+    void tvCandidatesAreSixLambdasNamedByTheirValue() {
+        List<Double> asked = new java.util.ArrayList<>();
+        List<HeldOutChoice.Candidate> ct = HeldOutChoice.ctTv(l -> {
+            asked.add(l);
+            return org.learnedrecon.solvers.SolverFactory.create(org.learnedrecon.solvers.SolverFactory.TV, "", 10, l);
+        }, 2);
+        assertEquals(List.of(0.5, 1.0, 2.0, 4.0, 8.0, 16.0), asked);
+        assertEquals(List.of("TV lambda 0.5", "TV lambda 1", "TV lambda 2", "TV lambda 4", "TV lambda 8",
+            "TV lambda 16"), ct.stream().map(HeldOutChoice.Candidate::name).toList());
+        List<String> mri = HeldOutChoice.mriTv(l -> org.learnedrecon.solvers.mri.MriSolverFactory.create(
+            org.learnedrecon.solvers.mri.MriSolverFactory.TV, l, 10), 0.005).stream()
+            .map(HeldOutChoice.Candidate::name).toList();
+        assertEquals(12, mri.size());
+        assertEquals(List.of("TV lambda 0.002", "TV lambda 0.002 over real images", "TV lambda 0.005"),
+            mri.subList(0, 3));
+        assertEquals("TV lambda 0.1 over real images", mri.get(11));
     }
 }
