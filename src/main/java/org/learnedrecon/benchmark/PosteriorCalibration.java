@@ -114,7 +114,7 @@ public final class PosteriorCalibration {
             }
         }
         SolverComparison sets = new SolverComparison(setOptions);
-        boolean calibrate = Boolean.parseBoolean(options.getOrDefault("calibrate", "false"));
+        boolean calibrate = calibrate();
         StringBuilder table = new StringBuilder("| scenario | test set | FBP / zero-filled | HQS | posterior mean | "
             + "coverage of mean +- 1.645 std | coverage of the finite-sample 90 % interval | corr(std, abs error) | "
             + "mean std | mean abs error | seconds per slice |"
@@ -162,9 +162,14 @@ public final class PosteriorCalibration {
         System.err.println("Figure written to " + file.toAbsolutePath());
     }
 
+    /** {@code calibrate=}: the sampler wrapped in {@link HeldOutCalibratedSampler}. */
+    private boolean calibrate() {
+        return Boolean.parseBoolean(options.getOrDefault("calibrate", "false"));
+    }
+
     private String row(SolverComparison.Scenario scenario, String set, ImageSliceDataset images) throws IOException {
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
-        boolean calibrate = Boolean.parseBoolean(options.getOrDefault("calibrate", "false"));
+        boolean calibrate = calibrate();
         int samples = Integer.parseInt(options.getOrDefault("samples", "8"));
         Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
         boolean ct = CtParallelPhysics.NAME.equals(physics.get("physics"));

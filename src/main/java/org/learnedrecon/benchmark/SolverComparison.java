@@ -413,11 +413,8 @@ public final class SolverComparison {
                     : RayTransform.matrixFree(g)));
             if (Boolean.parseBoolean(option("choice", "false")) && noise() > 0) {
                 // As Reconstruct CT with noise= given: TV at six lambdas and TV fitting the noise.
-                List<HeldOutChoice.Candidate> tvs = new ArrayList<>(HeldOutChoice.ctTv(l -> SolverFactory.create(
-                    SolverFactory.TV, "", tv, l), SolverFactory.DEFAULT_CT_TV_LAMBDA));
-                tvs.add(HeldOutChoice.classical(SolverFactory.TV_FITTING_NOISE, SolverFactory.tvFittingNoise(tv,
-                    SolverFactory.DEFAULT_CT_TV_LAMBDA, noise())));
-                rows.add(heldOutChoice(title, set, truth, y, op, tvs, HeldOutChoice.CT_MODELS,
+                rows.add(heldOutChoice(title, set, truth, y, op, HeldOutChoice.ctTv(tv,
+                    SolverFactory.DEFAULT_CT_TV_LAMBDA, noise()), HeldOutChoice.CT_MODELS,
                     CtParallelPhysics.settingsOf(g), false));
             }
         }

@@ -177,15 +177,24 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     /**
      * The classical solver of the keys: with {@code solver=TV} and {@code noise=} not 0, TV whose lambda fits that
-     * noise level (-1: the {@code ct.noise.level} Simulate CT Acquisition wrote into the Info), starting at
-     * {@code lambda=}.
+     * noise level ({@link #noiseLevel}), starting at {@code lambda=}.
      */
     private Solver classicalSolver(String name) {
         boolean tv = SolverFactory.TV.equalsIgnoreCase(name.trim());
         if (!tv || noise == 0) {
             return SolverFactory.create(name, filter, iterations, lambda);
         }
-        double level = noise;
+        return SolverFactory.tvFittingNoise(iterations, lambda, noiseLevel());
+    }
+
+    /**
+     * The relative noise level of {@code noise=} (-1: the {@code ct.noise.level} Simulate CT Acquisition wrote into
+     * the Info), or 0 when {@code noise=0}.
+     */
+    private double noiseLevel() {
+        if (noise == 0) {
+            return 0;
+        }
         if (noise == -1) {
             String info = sinogram.metadata().get("ct.noise.level");
             if (info == null) {
@@ -193,12 +202,13 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                     + sinogram.title() + " has no ct.noise.level (Gaussian noise of Simulate CT Acquisition): give "
                     + "the relative level, e.g. noise=0.01 for 1 %");
             }
-            level = Double.parseDouble(info);
-        } else if (!(noise > 0 && noise < 1)) {
+            return Double.parseDouble(info);
+        }
+        if (!(noise > 0 && noise < 1)) {
             throw new IllegalArgumentException("noise=" + noise + " must be a relative level in (0, 1), -1 (from "
                 + "the Info) or 0 (use lambda=)");
         }
-        return SolverFactory.tvFittingNoise(iterations, lambda, level);
+        return noise;
     }
 
     /**
@@ -207,12 +217,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
      * per slice by held-out views. Where no model fits, the choice is among TV's lambdas, and the log says why.
      */
     private HeldOutChoice heldOutChoice(CtGeometry g) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.ctTv(l -> SolverFactory.create(
-            SolverFactory.TV, filter, iterations, l), lambda));
-        if (noise != 0) {
-            Solver fitting = classicalSolver(SolverFactory.TV);
-            candidates.add(HeldOutChoice.classical(fitting.name(), fitting));
-        }
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.ctTv(iterations, lambda,
+            noiseLevel()));
         candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.CT_MODELS),
                 LearnedSolverFactory.isAutomatic(model), CtParallelPhysics.settingsOf(g),
                 RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device), skipped -> {

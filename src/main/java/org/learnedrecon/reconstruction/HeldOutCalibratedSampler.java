@@ -101,11 +101,12 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
                     progress.part(fold, fold + 1, runs, "held-out " + heldOut + ", fold " + (fold + 1) + ": "));
                 drawn.attach(scope);
                 Shape domain = drawn.getShape().slice(2);
-                NDArray predictedMean = split.heldOut(fold).apply(drawn.mean(new int[] {0}));
                 NDArray predicted = split.heldOut(fold).apply(
                     drawn.reshape(new Shape((long) samples * slices).addAll(domain)));
-                predictedMean.attach(scope);
                 predicted.attach(scope);
+                // A_J is linear: the prediction of the samples' mean is the mean of their predictions.
+                NDArray predictedMean = predicted.reshape(new Shape(samples, slices).addAll(predicted.getShape()
+                    .slice(1))).mean(new int[] {0});
                 accumulate(held.toFloatArray(), predictedMean.toFloatArray(), predicted.toFloatArray(), noise,
                     samples, excess, spread);
             }

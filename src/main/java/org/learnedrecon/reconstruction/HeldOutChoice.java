@@ -23,6 +23,7 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.RealImageSolver;
 
 /**
@@ -88,6 +89,21 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         List<Candidate> list = new ArrayList<>();
         for (double factor : CT_TV_LAMBDA_FACTORS) {
             list.add(classical(tvName(lambda * factor), tvAt.apply(lambda * factor)));
+        }
+        return list;
+    }
+
+    /**
+     * The CT choice's TV candidates, as Reconstruct CT builds them: TV (non-negative, {@code iterations}) at
+     * {@code lambda} times each of {@link #CT_TV_LAMBDA_FACTORS}, and with {@code noiseLevel > 0} also TV whose lambda
+     * fits that noise ({@link SolverFactory#tvFittingNoise}).
+     */
+    public static List<Candidate> ctTv(int iterations, double lambda, double noiseLevel) {
+        List<Candidate> list = new ArrayList<>(ctTv(l -> SolverFactory.create(SolverFactory.TV, "", iterations, l),
+            lambda));
+        if (noiseLevel > 0) {
+            list.add(classical(SolverFactory.TV_FITTING_NOISE, SolverFactory.tvFittingNoise(iterations, lambda,
+                noiseLevel)));
         }
         return list;
     }
