@@ -139,4 +139,20 @@ public final class CtParallelPhysics implements PhysicsFactory {
         throw new IllegalArgumentException("initial=" + initial
             + ": choose fbp, sirtN (e.g. sirt50), tv<lambda> (e.g. tv0.5) or tvfit<level> (e.g. tvfit0.01)");
     }
+
+    /** Plug-and-play's start in CT when {@code initial=} is not given: TV at lambda 0.5. */
+    public static final String PLUG_AND_PLAY_START = "tv0.5";
+
+    /**
+     * Plug-and-play starts from {@value #PLUG_AND_PLAY_START} (100 non-negative TV iterations), or from what
+     * {@code initial=} names. Measured at 30 views, 1 % noise, on five held-out sets (README, "Plug-and-play with the
+     * diffusion model's denoiser"): against FBP, the diffusion model's denoiser gains up to 6.9 dB on the
+     * piecewise-constant sets and loses at most 0.1 dB elsewhere; the brain denoiser {@code dncnn-s05} gains 0.0 to
+     * 0.3 dB on every set. The TV costs about 0.3 s per 128^2 slice, plug-and-play itself 1.4-2.7 s.
+     */
+    @Override
+    public Solver plugAndPlayStart(Map<String, String> settings) {
+        return settings.containsKey(INITIAL) ? initialReconstruction(settings)
+            : initialReconstruction(Map.of(INITIAL, PLUG_AND_PLAY_START));
+    }
 }

@@ -74,6 +74,14 @@ public interface PhysicsFactory {
     }
 
     /**
+     * Where plug-and-play starts: by default the {@link #initialReconstruction initial reconstruction}; a physics
+     * overrides it where a better start is measured (CT: TV, see {@code CtParallelPhysics}).
+     */
+    default Solver plugAndPlayStart(Map<String, String> settings) {
+        return initialReconstruction(settings);
+    }
+
+    /**
      * The settings with every default this factory would apply filled in, so settings recorded in a model file
      * (possibly only the non-default ones) can be compared key by key with the settings of the data at hand.
      * The default returns {@code settings} unchanged.

@@ -500,7 +500,7 @@ public final class SolverComparison {
         }
         for (String model : list("models", String.join(",", PretrainedModels.shipped().names()))) {
             String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
-            String solver = LearnedSolverFactory.solverName(architecture);
+            String solver = LearnedSolverFactory.reconstructionSolver(architecture);
             LoadedLearnedSolver loaded;
             try {
                 loaded = LearnedSolverFactory.load(solver, model, scenario.physics(),
@@ -510,7 +510,7 @@ public final class SolverComparison {
                 continue;
             }
             try (loaded) {
-                rows.add(timed(titled(scenario), set, SHORT_NAMES.getOrDefault(architecture, architecture) + " "
+                rows.add(timed(titled(scenario), set, SHORT_NAMES.getOrDefault(solver, solver) + " "
                     + PretrainedModels.displayName(model), truth, () -> loaded.reconstruct(y, ProgressMonitor.NONE)));
             }
         }
@@ -518,8 +518,8 @@ public final class SolverComparison {
     }
 
     /** Short solver names for the table. */
-    private static final Map<String, String> SHORT_NAMES = Map.of("lgd", "LGD", "lpd", "LPD", "dncnn", "PnP",
-        "postprocessing", "U-Net");
+    private static final Map<String, String> SHORT_NAMES = Map.of(SolverFactory.LGD, "LGD", SolverFactory.LPD,
+        "LPD", SolverFactory.PNP, "PnP", SolverFactory.POST_PROCESSING, "U-Net");
 
     private interface Reconstruction {
         NDArray run();

@@ -42,6 +42,9 @@ import org.scijava.plugin.Plugin;
  * or a model file path) {@code device=[Auto|CPU|GPU]} {@code filter=} (FBP window)
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
+ * Plug-and-play takes {@code dncnn-s05} (auto), any denoiser file, or the diffusion model's denoiser
+ * ({@code model=diffusion-unet}), and starts from 100 iterations of TV at lambda 0.5
+ * ({@code CtParallelPhysics.PLUG_AND_PLAY_START}).
  * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
@@ -49,7 +52,9 @@ import org.scijava.plugin.Plugin;
  * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; the Info's {@code posterior.spread_scale}).
  * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
  * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
- * {@code dncnn-s05,lgd-ct-tv-family}, those that fit; where none fits, TV's lambdas alone) and keeps per slice the one
+ * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:sharp}, those that fit; {@code :sharp} after a denoiser runs its
+ * plug-and-play with {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SHARP}; where none fits, TV's
+ * lambdas alone) and keeps per slice the one
  * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
  * {@code ct.choice} lists each slice's choice.
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors

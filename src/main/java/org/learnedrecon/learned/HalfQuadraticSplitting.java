@@ -44,6 +44,35 @@ public final class HalfQuadraticSplitting implements Solver {
     public static final double DEFAULT_RHO = 0.003;
     public static final int DEFAULT_CG_ITERATIONS = 5;
 
+    /**
+     * A schedule: {@code iterations} outer iterations, denoiser strength log-spaced from {@code sigmaStart} to
+     * {@code sigmaEnd}, coupling {@code rho} (units of {@code ||A||^2}) at the last, {@code cgIterations} per data step.
+     */
+    public record Schedule(int iterations, double sigmaStart, double sigmaEnd, double rho, int cgIterations) {
+
+        /** The defaults above. */
+        public static final Schedule DEFAULT = new Schedule(DEFAULT_ITERATIONS, DEFAULT_SIGMA_START,
+            DEFAULT_SIGMA_END, DEFAULT_RHO, DEFAULT_CG_ITERATIONS);
+
+        /**
+         * A sharper schedule for a denoiser told the noise level that starts from TV: 8 iterations from 0.03 to 0.01,
+         * rho 0.003, 5 CG steps. Chosen on training images (brain-t1-train, natural/train crops, atlas-phantoms-128,
+         * random ellipses of seed 2; 4 each; CT 30 views, 1 % noise) among ten schedules for the diffusion model's
+         * denoiser from TV at lambda 0.5: the best on the atlas phantoms (30.33 dB against 29.40 for the defaults),
+         * 4.2 dB above the defaults on the ellipses and 4.8 dB under them on the natural crops (README, "Plug-and-play
+         * with the diffusion model's denoiser"). Where it loses, the choice by held-out views has TV and the brain
+         * denoiser.
+         */
+        public static final Schedule SHARP = new Schedule(8, 0.03, 0.01, 0.003, 5);
+
+        /** E.g. {@code 8 iterations, sigma 0.03 to 0.01, rho 0.003, 5 CG}. */
+        @Override
+        public String toString() {
+            return iterations + " iterations, sigma " + sigmaStart + " to " + sigmaEnd + ", rho " + rho + ", "
+                + cgIterations + " CG";
+        }
+    }
+
     private final ImageDenoiser denoiser;
     private final double intensityScale;
     private final double trainedSigma;
@@ -156,16 +185,19 @@ public final class HalfQuadraticSplitting implements Solver {
     public static HalfQuadraticSplitting withDefaults(Block denoiser, double intensityScale, double trainedSigma,
         Solver initial) {
         double[] s = TuningNumbers.property(SCHEDULE_PROPERTY, "iterations,sigmaStart,sigmaEnd,rho,cgIterations");
-        if (s == null) {
-            s = new double[] {DEFAULT_ITERATIONS, DEFAULT_SIGMA_START, DEFAULT_SIGMA_END, DEFAULT_RHO,
-                DEFAULT_CG_ITERATIONS};
-        }
+        return withSchedule(denoiser, intensityScale, trainedSigma, s == null ? Schedule.DEFAULT
+            : new Schedule((int) s[0], s[1], s[2], s[3], (int) s[4]), initial);
+    }
+
+    /** As {@link #withDefaults}, with {@code schedule} ({@link #TV_START_PROPERTY} still replaces the start). */
+    public static HalfQuadraticSplitting withSchedule(Block denoiser, double intensityScale, double trainedSigma,
+        Schedule schedule, Solver initial) {
         double[] tv = TuningNumbers.property(TV_START_PROPERTY, "lambda,iterations");
         if (tv != null) {
             initial = TotalVariation.builder().lambda(tv[0]).iterations((int) tv[1]).nonNegative(true).build();
         }
-        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, (int) s[0], s[1], s[2], s[3],
-            (int) s[4], initial);
+        return new HalfQuadraticSplitting(denoiser, intensityScale, trainedSigma, schedule.iterations(),
+            schedule.sigmaStart(), schedule.sigmaEnd(), schedule.rho(), schedule.cgIterations(), initial);
     }
 
     /** {@code (A*A + mu) x = A* y + mu z} by conjugate gradients from {@code z}, per sample. */

@@ -30,15 +30,39 @@ public final class LearnedSolver implements Solver {
     private final LearnedModel model;
     private final Solver initial;
     private final Solver plugAndPlay;
+    /** Where plug-and-play starts. */
+    private final Solver plugAndPlayStart;
 
     /**
      * @param model a loaded or freshly trained model
      * @param initial the initial reconstruction; must be the one the model was trained with (compared by name)
      */
     public LearnedSolver(LearnedModel model, Solver initial) {
-        this(model, initial, model.network() instanceof NoiseLevelDenoiser
+        this(model, initial, initial);
+    }
+
+    /**
+     * As above, with plug-and-play (a denoiser model) starting from {@code plugAndPlayStart} instead
+     * ({@code PhysicsFactory.plugAndPlayStart}); the posterior sampler still starts from {@code initial}.
+     */
+    public LearnedSolver(LearnedModel model, Solver initial, Solver plugAndPlayStart) {
+        this(model.network() instanceof NoiseLevelDenoiser
             ? HalfQuadraticSplitting.withDefaults(model.network(), model.metadata().intensityScale,
-                trainedSigma(model.metadata()), initial) : null);
+                trainedSigma(model.metadata()), plugAndPlayStart) : null, plugAndPlayStart, model, initial);
+    }
+
+    /**
+     * This denoiser model's plug-and-play with {@code schedule} instead of the defaults, from the same start.
+     *
+     * @throws IllegalArgumentException when the model is not a denoiser (it has no plug-and-play)
+     */
+    public LearnedSolver withSchedule(HalfQuadraticSplitting.Schedule schedule) {
+        if (!(plugAndPlay instanceof HalfQuadraticSplitting)) {
+            throw new IllegalArgumentException("A plug-and-play schedule needs a denoiser model run by half-quadratic "
+                + "splitting, but this is " + name());
+        }
+        return new LearnedSolver(HalfQuadraticSplitting.withSchedule(model.network(), model.metadata().intensityScale,
+            trainedSigma(model.metadata()), schedule, plugAndPlayStart), plugAndPlayStart, model, initial);
     }
 
     /**
@@ -46,14 +70,15 @@ public final class LearnedSolver implements Solver {
      * {@code pnpIterations} steps of {@code pnpStepFactor / ||A||^2} instead of half-quadratic splitting.
      */
     public LearnedSolver(LearnedModel model, Solver initial, int pnpIterations, double pnpStepFactor) {
-        this(model, initial, model.network() instanceof DnCnn ? new PlugAndPlay(model.network(),
-            model.metadata().intensityScale, pnpIterations, pnpStepFactor, initial) : null);
+        this(model.network() instanceof DnCnn ? new PlugAndPlay(model.network(),
+            model.metadata().intensityScale, pnpIterations, pnpStepFactor, initial) : null, initial, model, initial);
     }
 
-    private LearnedSolver(LearnedModel model, Solver initial, Solver plugAndPlay) {
+    private LearnedSolver(Solver plugAndPlay, Solver plugAndPlayStart, LearnedModel model, Solver initial) {
         this.model = model;
         this.initial = initial;
         this.plugAndPlay = plugAndPlay;
+        this.plugAndPlayStart = plugAndPlayStart;
         ModelMetadata metadata = model.metadata();
         if (plugAndPlay == null) {
             if (!(model.network() instanceof ReconstructionNetwork)) {

@@ -71,6 +71,15 @@ public final class LearnedSolverFactory {
         return NetworkCatalog.appliesOperatorInside(architecture(solver));
     }
 
+    /**
+     * The solver that makes one reconstruction with a model of {@code architecture}: its own, but plug-and-play for a
+     * diffusion model (whose own solver samples the posterior). Used where models are compared or chosen between
+     * as reconstructions ({@code HeldOutChoice}, {@code SolverComparison}).
+     */
+    public static String reconstructionSolver(String architecture) {
+        return DiffusionUNet.ARCHITECTURE.equals(architecture) ? SolverFactory.PNP : solverName(architecture);
+    }
+
     /** The solver name ({@code solver=} value) of an architecture. */
     public static String solverName(String architecture) {
         for (Map.Entry<String, String> e : ARCHITECTURES.entrySet()) {
@@ -123,8 +132,9 @@ public final class LearnedSolverFactory {
             LearnedModel loaded = ModelFile.load(file, manager, op, physics);
             Map<String, String> initialPhysics = NetworkCatalog.isDenoiser(metadata.architecture)
                 || metadata.physics.get("physics") == null ? physics : metadata.physics;
-            Solver initial = PhysicsCatalog.find(initialPhysics.get("physics")).initialReconstruction(initialPhysics);
-            return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initial), op, manager, target);
+            PhysicsFactory initialFrom = PhysicsCatalog.find(initialPhysics.get("physics"));
+            return new LoadedLearnedSolver(name, new LearnedSolver(loaded, initialFrom.initialReconstruction(
+                initialPhysics), initialFrom.plugAndPlayStart(initialPhysics)), op, manager, target);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -172,14 +182,17 @@ public final class LearnedSolverFactory {
     }
 
     /**
-     * Whether a model of {@code metadata} serves the solver of {@code architecture}: its own architecture, and for
+     * Whether a model of {@code metadata} serves the solver of {@code architecture}: its own architecture; for
      * posterior sampling also a DnCNN told the noise level ({@code noiseMap=true}, e.g. {@code dncnn-nl}), which
-     * stands in for a diffusion model over the levels it was trained on.
+     * stands in for a diffusion model over the levels it was trained on; and for plug-and-play also a diffusion model,
+     * a denoiser told the noise level (README, "Plug-and-play with the diffusion model's denoiser"). {@code model=auto}
+     * of plug-and-play takes the first in the index that fits, still {@code dncnn-s05}.
      */
     static boolean serves(String architecture, ModelMetadata metadata) {
         return architecture.equals(metadata.architecture) || DiffusionUNet.ARCHITECTURE.equals(architecture)
             && DnCnn.ARCHITECTURE.equals(metadata.architecture)
-            && "true".equals(metadata.hyperParameters.get("noiseMap"));
+            && "true".equals(metadata.hyperParameters.get("noiseMap"))
+            || DnCnn.ARCHITECTURE.equals(architecture) && DiffusionUNet.ARCHITECTURE.equals(metadata.architecture);
     }
 
     private static void checkArchitecture(String solver, String architecture, String model, ModelMetadata metadata)

@@ -46,6 +46,14 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         this.device = device;
     }
 
+    /**
+     * This solver with its plug-and-play following {@code schedule} ({@link LearnedSolver#withSchedule}), sharing
+     * the model, operator and manager: close one of the two only.
+     */
+    public LoadedLearnedSolver withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule schedule) {
+        return new LoadedLearnedSolver(modelName, solver.withSchedule(schedule), operator, manager, device);
+    }
+
     /** The model's name: a shipped model's name or a model file's name without {@code .zip}. */
     public String modelName() {
         return modelName;

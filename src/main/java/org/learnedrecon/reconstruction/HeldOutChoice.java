@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.DoubleFunction;
 import java.util.stream.IntStream;
+import org.learnedrecon.learned.HalfQuadraticSplitting;
 import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.models.LoadedLearnedSolver;
@@ -139,8 +140,18 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             .stripTrailingZeros().toPlainString();
     }
 
-    /** The learned candidates of CT's {@code model=auto}: the brain denoiser and the LGD that refines TV. */
-    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family");
+    /**
+     * A learned candidate's name followed by this (e.g. {@code diffusion-unet:sharp}) runs its plug-and-play with
+     * {@link HalfQuadraticSplitting.Schedule#SHARP} instead of the defaults.
+     */
+    public static final String SHARP = ":sharp";
+
+    /**
+     * The learned candidates of CT's {@code model=auto}: the brain denoiser, the LGD that refines TV and the diffusion
+     * model's denoiser with the sharp schedule (from TV in CT), which is above per-set tuned TV on the atlas phantoms
+     * and Shepp-Logan (README, "Plug-and-play with the diffusion model's denoiser").
+     */
+    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + SHARP);
 
     /** The learned candidates of MRI's {@code model=auto}: the LGD refining TV and the two family LGDs. */
     public static final List<String> MRI_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
@@ -167,11 +178,14 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     public static List<Candidate> learned(List<String> models, boolean skipMisfits, Map<String, String> settings,
             ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device, Consumer<String> skipped) {
         List<Candidate> list = new ArrayList<>();
-        for (String model : models) {
+        for (String spec : models) {
+            boolean sharp = spec.endsWith(SHARP);
+            String model = sharp ? spec.substring(0, spec.length() - SHARP.length()) : spec;
             try {
                 String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
-                LearnedCandidate candidate = new LearnedCandidate(LearnedSolverFactory.solverName(architecture),
-                    model, settings, device);
+                LearnedCandidate candidate = new LearnedCandidate(
+                    LearnedSolverFactory.reconstructionSolver(architecture), model, settings, device,
+                    sharp ? HalfQuadraticSplitting.Schedule.SHARP : null);
                 candidate.load(acquisition).close();
                 list.add(candidate);
             } catch (IncompatibleModelException e) {
@@ -335,13 +349,22 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         private final Map<ForwardOperator, LoadedLearnedSolver> loaded = new IdentityHashMap<>();
         private String name;
 
+        /** Plug-and-play's schedule, or null for the model's own solver as it is. */
+        private final HalfQuadraticSplitting.Schedule schedule;
+
         LearnedCandidate(String solver, String model, Map<String, String> settings,
-                DeepLearningRuntime.DeviceChoice device) {
+                DeepLearningRuntime.DeviceChoice device, HalfQuadraticSplitting.Schedule schedule) {
             this.solver = solver;
             this.model = model;
             this.settings = Map.copyOf(settings);
             this.device = device;
-            this.name = solver + " (" + model + ")";
+            this.schedule = schedule;
+            this.name = solver + " (" + model + suffix() + ")";
+        }
+
+        /** What follows the model's name in {@code model=}: {@link #SHARP} or nothing. */
+        private String suffix() {
+            return schedule == null ? "" : SHARP;
         }
 
         @Override
@@ -367,7 +390,15 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             boolean differentiable = LearnedSolverFactory.needsDifferentiableOperator(solver);
             LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model, settings,
                 m -> HeldOutSplit.copy(acquisition, m, differentiable), device);
-            name = network.name();
+            if (schedule != null) {
+                try {
+                    network = network.withSchedule(schedule);
+                } catch (IllegalArgumentException e) {
+                    network.close();
+                    throw new IllegalArgumentException("model=" + model + suffix() + ": " + e.getMessage(), e);
+                }
+            }
+            name = schedule == null ? network.name() : network.name().replaceFirst("\\)$", suffix() + ")");
             return network;
         }
 

@@ -434,6 +434,32 @@ class LearnedSolverFactoryTest {
             org.learnedrecon.metrics.Psnr.compute(truth, fbp, 1.0)[0]};
     }
 
+    /**
+     * Plug-and-play takes the diffusion model's denoiser by name (its {@code auto} stays {@code dncnn-s05}, below),
+     * and in CT it starts from TV ({@link CtParallelPhysics#PLUG_AND_PLAY_START}) unless {@code initial=} names
+     * another start: on a noiseless 64^2 Shepp-Logan at 30 views the TV start is well above the FBP start, which is
+     * itself well above FBP.
+     */
+    @Test
+    void plugAndPlayTakesTheDiffusionDenoiserAndStartsFromTvInCt() throws Exception {
+        CtGeometry g = CtGeometryKeys.parallel(64, 30, 180, 0);
+        Map<String, String> fromFbp = new java.util.LinkedHashMap<>(CtParallelPhysics.settingsOf(g));
+        fromFbp.put("initial", "fbp");
+        try (NDManager m = NDManager.newBaseManager();
+            LoadedLearnedSolver tvStart = LearnedSolverFactory.load(SolverFactory.PNP, "diffusion-unet",
+                CtParallelPhysics.settingsOf(g), manager -> RayTransform.matrixFree(g), DeviceChoice.CPU);
+            LoadedLearnedSolver fbpStart = LearnedSolverFactory.load(SolverFactory.PNP, "diffusion-unet", fromFbp,
+                manager -> RayTransform.matrixFree(g), DeviceChoice.CPU)) {
+            assertEquals("diffusion-unet", tvStart.modelName());
+            double[] fromTv = learnedAndFbpOnSheppLogan(m, tvStart, g);
+            double[] fromFbpStart = learnedAndFbpOnSheppLogan(m, fbpStart, g);
+            System.out.printf("PnP diffusion-unet, 64^2 Shepp-Logan, 30 views: from TV %.2f dB, from FBP %.2f, "
+                + "FBP %.2f%n", fromTv[0], fromFbpStart[0], fromTv[1]);
+            assertTrue(fromTv[0] > fromFbpStart[0] + 2, fromTv[0] + " vs " + fromFbpStart[0]);
+            assertTrue(fromFbpStart[0] > fromTv[1] + 3, fromFbpStart[0] + " vs FBP " + fromTv[1]);
+        }
+    }
+
     @Test
     void modelAutoGivesPosteriorSamplingTheShippedNoiseLevelDenoiser() throws Exception {
         CtGeometry g = CtGeometryKeys.parallel(32, 10, 180, 0);
