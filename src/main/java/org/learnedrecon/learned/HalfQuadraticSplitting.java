@@ -64,13 +64,6 @@ public final class HalfQuadraticSplitting implements Solver {
          * denoiser.
          */
         public static final Schedule SHARP = new Schedule(8, 0.03, 0.01, 0.003, 5);
-
-        /** E.g. {@code 8 iterations, sigma 0.03 to 0.01, rho 0.003, 5 CG}. */
-        @Override
-        public String toString() {
-            return iterations + " iterations, sigma " + sigmaStart + " to " + sigmaEnd + ", rho " + rho + ", "
-                + cgIterations + " CG";
-        }
     }
 
     private final ImageDenoiser denoiser;
