@@ -23,7 +23,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * The choice by held-out views on candidates whose quality is known: each returns the true image for the slices it
  * is "good" on and a distorted one elsewhere, recognising a slice by its mass (the sum of any one view, the same in
  * every sub-scan). The score must pick, per slice, the candidate that returns the truth, and the stack must be
- * stitched from the chosen candidates' reconstructions from all views.
+ * stitched from the chosen candidates' reconstructions from all views. One test runs a real learned candidate, the
+ * diffusion model's denoiser with the sharp schedule, against TV's lambdas.
  */
 class HeldOutChoiceTest {
 
@@ -231,6 +232,7 @@ class HeldOutChoiceTest {
             mri.subList(0, 3));
         assertEquals("TV lambda 0.1 over real images", mri.get(11));
     }
+
     /**
      * The diffusion model's denoiser with the sharp schedule as a candidate ({@code diffusion-unet:sharp}), run from
      * TV: on a 64^2 Shepp-Logan at 30 views with 1 % noise the held-out views choose it over TV's six lambdas, and it
