@@ -53,7 +53,10 @@ import org.learnedrecon.training.ImageSliceDataset;
  * {@code sampler=[diffpir]}: DiffPIR with the model's defaults ({@link LearnedSolver#posteriorSampler}, as the
  * commands build it), or {@code -Dlrecon.diffusion=steps,sigmaMax,sigmaMin,zeta,lambda,cg,noiseLevel}; or
  * {@code pnp-ula}, {@link LangevinPosteriorSampler} with the same network, its chains started at the plug-and-play
- * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}).
+ * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}); or {@code diffpir-pnp},
+ * DiffPIR whose chain starts at plug-and-play with the same network from the physics' plug-and-play start and the
+ * sharp schedule (the CT choice's {@code diffusion-unet:sharp}), meant with a lower {@code sigmaMax} in
+ * {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the commands' sampler).
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
  * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
  * columns before them the sampler's own spread (the same samples, unscaled).
@@ -193,6 +196,13 @@ public final class PosteriorCalibration {
             LearnedModel model = ModelFile.load(Path.of(options.get("model")), m, op, physics);
             // The solver the commands build from a denoiser model: HQS, and the posterior sampler of the model.
             LearnedSolver solver = new LearnedSolver(model, initial);
+            if ("diffpir-pnp".equals(options.get("sampler"))) {
+                // The chain starts at plug-and-play from TV with the sharp schedule, the choice's candidate.
+                Solver start = new LearnedSolver(model, initial, PhysicsCatalog.find(physics.get("physics"))
+                    .plugAndPlayStart(physics)).withSchedule(
+                        org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
+                solver = new LearnedSolver(model, start);
+            }
             NDArray reference = magnitude(truth, ct);
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
@@ -279,7 +289,7 @@ public final class PosteriorCalibration {
     private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model) {
         String kind = options.getOrDefault("sampler", "diffpir");
         return switch (kind) {
-            case "diffpir" -> solver.posteriorSampler();
+            case "diffpir", "diffpir-pnp" -> solver.posteriorSampler();
             // Warm start at the plug-and-play reconstruction with the same network, which shortens the burn-in.
             case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
                 solver);
