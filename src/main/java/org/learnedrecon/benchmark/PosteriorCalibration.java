@@ -14,6 +14,7 @@ import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsCatalog;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.learned.LangevinPosteriorSampler;
 import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.metrics.Psnr;
@@ -192,15 +193,17 @@ public final class PosteriorCalibration {
                 truth = images.batch(m, all, op.domainShape(), 1.0);
                 y = new ComplexGaussianNoise(0.01, seed).apply(op.apply(truth), mask);
             }
-            Solver initial = PhysicsCatalog.find(physics.get("physics")).initialReconstruction(physics);
+            PhysicsFactory physicsFactory = PhysicsCatalog.find(physics.get("physics"));
+            Solver initial = physicsFactory.initialReconstruction(physics);
             LearnedModel model = ModelFile.load(Path.of(options.get("model")), m, op, physics);
-            // The solver the commands build from a denoiser model: HQS, and the posterior sampler of the model.
+            // HQS from the physics' initial reconstruction (FBP / zero filling; the commands' CT plug-and-play starts
+            // from TV since 2026-12-02, so in CT this column is not the command's), and the model's posterior sampler.
             LearnedSolver solver = new LearnedSolver(model, initial);
             if ("diffpir-pnp".equals(options.get("sampler"))) {
-                // The chain starts at plug-and-play from TV with the sharp schedule, the choice's candidate.
-                Solver start = new LearnedSolver(model, initial, PhysicsCatalog.find(physics.get("physics"))
-                    .plugAndPlayStart(physics)).withSchedule(
-                        org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
+                // The chain starts at plug-and-play from the physics' start with the sharp schedule (CT: from TV,
+                // the choice's candidate).
+                Solver start = new LearnedSolver(model, initial, physicsFactory.plugAndPlayStart(physics))
+                    .withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
                 solver = new LearnedSolver(model, start);
             }
             NDArray reference = magnitude(truth, ct);
