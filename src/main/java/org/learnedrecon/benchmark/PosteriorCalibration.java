@@ -29,10 +29,14 @@ import org.learnedrecon.physics.mri.ComplexGaussianNoise;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianNoise;
 import org.learnedrecon.reconstruction.HeldOutCalibratedSampler;
+import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.reconstruction.PosteriorSummary;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
+import org.learnedrecon.solvers.SolverFactory;
+import org.learnedrecon.solvers.mri.MriSolverFactory;
+import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
 import org.learnedrecon.training.ImageSliceDataset;
 
 /**
@@ -57,7 +61,10 @@ import org.learnedrecon.training.ImageSliceDataset;
  * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}); or {@code diffpir-pnp},
  * DiffPIR whose chain starts at plug-and-play with the same network from the physics' plug-and-play start and the
  * sharp schedule (the CT choice's {@code diffusion-unet:sharp}), meant with a lower {@code sigmaMax} in
- * {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the commands' sampler).
+ * {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the commands' sampler);
+ * or {@code diffpir-choice}, DiffPIR whose chain starts at the choice by held-out measurements among TV and the
+ * automatic models, as {@code start=[Choice by held-out views]} / {@code [... lines]} of the commands (with
+ * {@code -Dlrecon.diffusion=10,0.02,0.005,0.3,0.2,5,0.01} for their {@code WARM_START}; use {@code hqs=false}).
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
  * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
  * columns before them the sampler's own spread (the same samples, unscaled).
@@ -199,12 +206,18 @@ public final class PosteriorCalibration {
             // HQS from the physics' initial reconstruction (FBP / zero filling; the commands' CT plug-and-play starts
             // from TV since 2026-12-02, so in CT this column is not the command's), and the model's posterior sampler.
             LearnedSolver solver = new LearnedSolver(model, initial);
+            HeldOutChoice choice = null;
             if ("diffpir-pnp".equals(options.get("sampler"))) {
                 // The chain starts at plug-and-play from the physics' start with the sharp schedule (CT: from TV,
                 // the choice's candidate).
                 Solver start = new LearnedSolver(model, initial, physicsFactory.plugAndPlayStart(physics))
                     .withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
                 solver = new LearnedSolver(model, start);
+            } else if ("diffpir-choice".equals(options.get("sampler"))) {
+                // The chain starts at the choice by held-out measurements, its candidates as the commands build them
+                // (CT with noise= given; MRI peak-normalised).
+                choice = choiceByHeldOut(ct, physics, op);
+                solver = new LearnedSolver(model, ct ? choice : new PeakNormalisedSolver(choice));
             }
             NDArray reference = magnitude(truth, ct);
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
@@ -268,8 +281,27 @@ public final class PosteriorCalibration {
                     average(scales), java.util.Arrays.stream(scales).min().orElse(Double.NaN),
                     java.util.Arrays.stream(scales).max().orElse(Double.NaN));
             }
+            if (choice != null) {
+                // The last slices' choices are those of the start from all measurements (calibrate's folds come first).
+                List<String> chosen = choice.choices();
+                row += " chosen: " + String.join(", ", chosen.subList(chosen.size() - images.size(), chosen.size()));
+                choice.close();
+            }
             return row + System.lineSeparator();
         }
+    }
+
+    /** The choice by held-out views / lines among TV's candidates and the shipped models, as the commands build it. */
+    private static HeldOutChoice choiceByHeldOut(boolean ct, Map<String, String> physics, ForwardOperator op) {
+        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(ct
+            ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, 0.01)
+            : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
+                MriSolverFactory.defaultLambda(MriSolverFactory.TV)));
+        candidates.addAll(HeldOutChoice.learned(ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
+            ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
+            DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
+            + ")")));
+        return new HeldOutChoice(candidates);
     }
 
     /**
@@ -292,11 +324,12 @@ public final class PosteriorCalibration {
     private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model) {
         String kind = options.getOrDefault("sampler", "diffpir");
         return switch (kind) {
-            case "diffpir", "diffpir-pnp" -> solver.posteriorSampler();
+            case "diffpir", "diffpir-pnp", "diffpir-choice" -> solver.posteriorSampler();
             // Warm start at the plug-and-play reconstruction with the same network, which shortens the burn-in.
             case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
                 solver);
-            default -> throw new IllegalArgumentException("sampler=" + kind + ": choose diffpir or pnp-ula");
+            default -> throw new IllegalArgumentException("sampler=" + kind
+                + ": choose diffpir, diffpir-pnp, diffpir-choice or pnp-ula");
         };
     }
 

@@ -49,7 +49,10 @@ import org.scijava.plugin.Plugin;
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
  * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
- * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; the Info's {@code posterior.spread_scale}).
+ * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; the Info's {@code posterior.spread_scale})
+ * {@code start=[Noise|Choice by held-out views]} (where the chains start: in noise, or at the choice by held-out
+ * views below, among TV and the automatic models, refined from a low noise level,
+ * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).
  * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
  * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
  * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:sharp}, those that fit; {@code :sharp} after a denoiser runs its
@@ -114,6 +117,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     @Parameter(label = "Calibrate std by held-out views (diffusion posterior)")
     private boolean calibrate = false;
 
+    @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
+        SolverFactory.HELD_OUT_CHOICE})
+    private String start = NOISE_START;
+
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
 
@@ -134,19 +141,28 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
-        if (choice) {
+        boolean warm = startsAtChoice(start, SolverFactory.HELD_OUT_CHOICE) && diffusion;
+        if (choice || warm) {
             // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
-            HeldOutSplit.of(RayTransform.matrixFree(g)).close();
+            try {
+                HeldOutSplit.check(RayTransform.matrixFree(g), warm && calibrate);
+            } catch (IllegalArgumentException e) {
+                throw warm ? new IllegalArgumentException("start=" + start + (calibrate ? " with calibrate" : "")
+                    + ": " + e.getMessage(), e) : e;
+            }
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (HeldOutChoice chooser = choice ? heldOutChoice(g) : null) {
-                reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion);
+            // The posterior's start chooses among the automatic candidates: model= names the diffusion model.
+            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(g, warm ? LearnedSolverFactory.AUTOMATIC
+                : model) : null) {
+                reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion,
+                    warm ? chooser : null);
             }
         });
     }
 
-    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion) {
+    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, Solver posteriorStart) {
         Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
@@ -156,7 +172,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             String what = "sinogram=" + sinogram.title();
             Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
             metadata.put("source", sinogram.title());
-            Result x = diffusion ? posterior(y, what, method, metadata)
+            Result x = diffusion ? posterior(y, what, method, metadata, posteriorStart)
                 : ReconstructionService.reconstruct(y, what, method, progress());
             if (x.modelName() != null) {
                 metadata.put("model", x.modelName());
@@ -218,14 +234,14 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#CT_TV_LAMBDA_FACTORS} (and, with {@code noise=}, TV fitting the
-     * noise) against the learned models of {@code model=} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen
+     * noise) against the learned {@code models} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen
      * per slice by held-out views. Where no model fits, the choice is among TV's lambdas, and the log says why.
      */
-    private HeldOutChoice heldOutChoice(CtGeometry g) {
+    private HeldOutChoice heldOutChoice(CtGeometry g, String models) {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.ctTv(iterations, lambda,
             noiseLevel()));
-        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.CT_MODELS),
-                LearnedSolverFactory.isAutomatic(model), CtParallelPhysics.settingsOf(g),
+        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, HeldOutChoice.CT_MODELS),
+                LearnedSolverFactory.isAutomatic(models), CtParallelPhysics.settingsOf(g),
                 RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device), skipped -> {
                     if (log != null) {
                         log.info("Choice by held-out views: skipping " + skipped);
@@ -235,9 +251,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
-    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata) {
+    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, Solver start) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
-            calibrate, progress());
+            calibrate, start, progress());
+        metadata.put("posterior.start", start == null ? NOISE_START : SolverFactory.HELD_OUT_CHOICE);
         recordCalibration(metadata, p);
         setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();

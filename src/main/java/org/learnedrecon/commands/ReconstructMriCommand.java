@@ -15,12 +15,14 @@ import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.reconstruction.HeldOutChoice;
+import org.learnedrecon.reconstruction.HeldOutSplit;
 import org.learnedrecon.reconstruction.MriModelLoader;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult;
 import org.learnedrecon.reconstruction.ReconstructionService.Result;
 import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.mri.MriSolverFactory;
 import org.learnedrecon.solvers.mri.PeakNormalisedSolver;
@@ -60,7 +62,10 @@ import org.scijava.plugin.Plugin;
  *
  * <p>{@code solver=[Diffusion posterior]} with {@code calibrate} scales each slice's std by held-out outer k-space
  * lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; single-coil line masks); the Info's
- * {@code posterior.spread_scale} lists the scales.
+ * {@code posterior.spread_scale} lists the scales; {@code start=[Choice by held-out lines]} starts the chains at the
+ * choice by held-out lines above (among TV and the automatic models; single coil), refined from a low noise level
+ * ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}), rather than in noise; the Info's
+ * {@code posterior.start}.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
 public class ReconstructMriCommand extends ReconstructionCommand {
@@ -112,6 +117,10 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     @Parameter(label = "Calibrate std by held-out lines (diffusion posterior)")
     private boolean calibrate = false;
 
+    @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
+        MriSolverFactory.HELD_OUT_CHOICE})
+    private String start = NOISE_START;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
     private MetadataImage complexReconstruction;
 
@@ -122,14 +131,28 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equals(solver);
         boolean learned = diffusion || MriSolverFactory.isLearned(solver);
         boolean choice = MriSolverFactory.HELD_OUT_CHOICE.equals(solver);
-        double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice ? MriSolverFactory.TV : solver) : lambda;
-        if (choice && in.coils() != 1) {
-            throw new IllegalArgumentException("solver=[" + MriSolverFactory.HELD_OUT_CHOICE + "] needs single-coil "
-                + "k-space (the learned MRI models are single-coil), got " + in.coils() + " coils");
+        boolean warm = startsAtChoice(start, MriSolverFactory.HELD_OUT_CHOICE) && diffusion;
+        double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice || warm ? MriSolverFactory.TV : solver)
+            : lambda;
+        if ((choice || warm) && in.coils() != 1) {
+            throw new IllegalArgumentException((choice ? "solver=[" : "start=[") + MriSolverFactory.HELD_OUT_CHOICE
+                + "] needs single-coil k-space (the learned MRI models are single-coil), got " + in.coils()
+                + " coils");
+        }
+        if (warm) {
+            // The split's own checks (enough outer lines), before any model is loaded.
+            try (NDManager scope = NDManager.newBaseManager()) {
+                HeldOutSplit.check(new CartesianMriOperator(scope, in.samplingMask()), calibrate);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("start=[" + MriSolverFactory.HELD_OUT_CHOICE + "]"
+                    + (calibrate ? " with calibrate" : "") + ": " + e.getMessage(), e);
+            }
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            try (HeldOutChoice chooser = choice ? heldOutChoice(in, weight) : null;
+            // The posterior's start chooses among the automatic candidates: model= names the diffusion model.
+            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(in, weight, warm
+                    ? LearnedSolverFactory.AUTOMATIC : model) : null;
                  NDManager manager = NDManager.newBaseManager()) {
                 Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
                     in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
@@ -144,7 +167,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                 NDArray data = in.coils() == 1 ? y.squeeze(1) : y;
                 String what = "kspace=" + kspace.title();
                 Map<String, String> metadata = new LinkedHashMap<>(kspace.metadata());
-                Result x = diffusion ? posterior(data, what, method, metadata)
+                Result x = diffusion ? posterior(data, what, method, metadata, warm ? chooser : null)
                     : ReconstructionService.reconstruct(data, what, method, progress());
                 metadata.put("mri.solver", x.solverName());
                 if (learned) {
@@ -177,9 +200,11 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
-    private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata) {
+    private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata,
+            Solver start) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
-            samples, seed, keep, calibrate, progress());
+            samples, seed, keep, calibrate, start, progress());
+        metadata.put("posterior.start", start == null ? NOISE_START : MriSolverFactory.HELD_OUT_CHOICE);
         recordCalibration(metadata, p);
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
@@ -189,15 +214,15 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#MRI_TV_LAMBDA_FACTORS}, over complex and over real images,
-     * against the learned models of {@code model=} (auto: {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice
-     * by held-out lines. Where no model fits, the choice is among TV's candidates, and the log says why.
+     * against the learned {@code models} (auto: {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by
+     * held-out lines. Where no model fits, the choice is among TV's candidates, and the log says why.
      */
-    private HeldOutChoice heldOutChoice(KspaceInputs in, double weight) {
+    private HeldOutChoice heldOutChoice(KspaceInputs in, double weight, String models) {
         List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.mriTv(l -> MriSolverFactory.create(
             MriSolverFactory.TV, l, iterations), weight));
         try (NDManager scope = NDManager.newBaseManager()) {
-            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(model, HeldOutChoice.MRI_MODELS),
-                LearnedSolverFactory.isAutomatic(model), in.physicsSettings(),
+            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, HeldOutChoice.MRI_MODELS),
+                LearnedSolverFactory.isAutomatic(models), in.physicsSettings(),
                 new CartesianMriOperator(scope, in.samplingMask()), DeepLearningRuntime.DeviceChoice.parse(device),
                 skipped -> {
                     if (log != null) {

@@ -14,6 +14,9 @@ import org.scijava.plugin.Parameter;
  */
 public abstract class ReconstructionCommand extends MonitoredCommand {
 
+    /** {@code start=} of {@code [Diffusion posterior]}: the chains start in noise (the default). */
+    public static final String NOISE_START = "Noise";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private MetadataImage reconstruction;
 
@@ -53,6 +56,23 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     protected void setPosterior(PosteriorImages images) {
         uncertainty = images.std();
         posteriorSamples = images.samples();
+    }
+
+    /**
+     * Whether {@code start=} asks for the chains to start at the choice by held-out measurements
+     * ({@code choiceName}) rather than in noise.
+     *
+     * @throws IllegalArgumentException naming the key for any other value
+     */
+    protected static boolean startsAtChoice(String start, String choiceName) {
+        String given = start == null ? NOISE_START : start.trim();
+        if (given.equalsIgnoreCase(NOISE_START)) {
+            return false;
+        }
+        if (given.equalsIgnoreCase(choiceName)) {
+            return true;
+        }
+        throw new IllegalArgumentException("start=" + start + ": choose " + NOISE_START + " or " + choiceName);
     }
 
     /**

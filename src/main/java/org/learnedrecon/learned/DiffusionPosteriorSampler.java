@@ -87,6 +87,16 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
      */
     public static final Settings DIFFUSION_DEFAULTS = new Settings(10, 1.0, 0.005, 0.3, 0.2, 5, 0.01);
 
+    /**
+     * For a chain started at a reconstruction rather than in noise (as "come closer, diffuse faster", Chung et al.
+     * 2022): from {@code sigma = 0.02}, so the samples stay near the start and the chain refines it. Measured from the
+     * choice by held-out views at CT 30 views (2 images per held-out set, with {@code calibrate}): posterior mean
+     * 31.18 / 40.83 / 35.73 / 40.42 / 42.14 dB on brain val / natural crops / atlas phantoms / Shepp-Logan / ellipses,
+     * against 30.86 / 36.89 / 35.23 / 39.61 / 40.77 from sigma 0.05 and 28.02 / 34.35 / 28.19 / 23.87 / 34.89 from
+     * noise (README, "A warm start for the posterior sampler"; 0.02 and 0.05 were the two tried).
+     */
+    public static final Settings WARM_START = new Settings(10, 0.02, 0.005, 0.3, 0.2, 5, 0.01);
+
     /** System property replacing the defaults for tuning runs, in {@link Settings#parse}'s form. */
     public static final String PROPERTY = "lrecon.diffusion";
 
@@ -115,6 +125,16 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
         Settings defaults = denoiser instanceof DiffusionUNet ? DIFFUSION_DEFAULTS : DEFAULTS;
         return new DiffusionPosteriorSampler(denoiser, intensityScale,
             override == null || override.isBlank() ? defaults : Settings.parse(override), initial);
+    }
+
+    /**
+     * A chain started at {@code start}'s reconstruction with {@link #WARM_START} (or the settings of
+     * {@link #PROPERTY} when set).
+     */
+    public static DiffusionPosteriorSampler warmStarted(Block denoiser, double intensityScale, Solver start) {
+        String override = System.getProperty(PROPERTY);
+        return new DiffusionPosteriorSampler(denoiser, intensityScale,
+            override == null || override.isBlank() ? WARM_START : Settings.parse(override), start);
     }
 
     @Override

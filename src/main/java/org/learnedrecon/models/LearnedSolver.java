@@ -98,12 +98,27 @@ public final class LearnedSolver implements Solver {
      * @throws IllegalArgumentException when the model is not a denoiser told the noise level ({@code noiseMap=true})
      */
     public DiffusionPosteriorSampler posteriorSampler() {
+        requireDenoiser();
+        return DiffusionPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale, initial);
+    }
+
+    /**
+     * Posterior sampling with this denoiser model, the chains started at {@code start}'s reconstruction at a low noise
+     * level ({@link DiffusionPosteriorSampler#warmStarted}).
+     *
+     * @throws IllegalArgumentException when the model is not a denoiser told the noise level
+     */
+    public DiffusionPosteriorSampler posteriorSampler(Solver start) {
+        requireDenoiser();
+        return DiffusionPosteriorSampler.warmStarted(model.network(), model.metadata().intensityScale, start);
+    }
+
+    private void requireDenoiser() {
         if (!(model.network() instanceof NoiseLevelDenoiser)) {
             throw new IllegalArgumentException("Diffusion posterior sampling needs a diffusion or denoiser model"
                 + " (architecture " + DiffusionUNet.ARCHITECTURE + " or " + DnCnn.ARCHITECTURE + "), but this one is "
                 + model.metadata().architecture);
         }
-        return DiffusionPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale, initial);
     }
 
     /** The noise level a denoiser model was trained at ({@code training.sigma}; 0.05, the default, when absent). */

@@ -10,6 +10,7 @@ import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
 
 /**
  * A learned solver ready to run: the model's network and the operator it was built for, both in one manager on the
@@ -126,6 +127,11 @@ public final class LoadedLearnedSolver implements AutoCloseable {
      */
     public PosteriorSampler posteriorSampler() {
         return solver.posteriorSampler();
+    }
+
+    /** The model's posterior sampler started at {@code start} ({@link LearnedSolver#posteriorSampler(Solver)}). */
+    public PosteriorSampler posteriorSampler(Solver start) {
+        return solver.posteriorSampler(start);
     }
 
     /**

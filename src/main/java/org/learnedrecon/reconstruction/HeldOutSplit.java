@@ -38,6 +38,26 @@ public interface HeldOutSplit extends AutoCloseable {
             + ": CT parallel beam and single-coil Cartesian MRI only");
     }
 
+    /**
+     * Checks that {@code operator}'s acquisition splits ({@link #of}) and, with {@code withinFolds}, that the part
+     * each fold keeps splits again (a choice by held-out measurements run inside a fold of another split: the start of
+     * a calibrated posterior sampler).
+     *
+     * @throws IllegalArgumentException naming what the acquisition, or a fold's part of it, lacks
+     */
+    static void check(ForwardOperator operator, boolean withinFolds) {
+        try (HeldOutSplit split = of(operator)) {
+            for (int fold = 0; withinFolds && fold < split.folds(); fold++) {
+                try {
+                    of(split.kept(fold)).close();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the part of the " + split.heldOut() + " a calibration fold "
+                        + "keeps must split again: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     /** What is held out, for names and messages: "views", "lines". */
     String heldOut();
 

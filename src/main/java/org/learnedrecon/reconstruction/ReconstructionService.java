@@ -125,13 +125,15 @@ public final class ReconstructionService {
      * @param keepSamples whether the summary keeps the samples {@code (samples, slices, image...)}
      * @param calibrate whether each slice's spread is calibrated by held-out measurements
      *     ({@link HeldOutCalibratedSampler}: the model's sampler runs once per fold more)
+     * @param start where the chains start ({@link LoadedLearnedSolver#posteriorSampler(Solver)}: a reconstruction
+     *     refined from a low noise level), or {@code null} for the model's sampler from noise
      * @throws IllegalArgumentException for non-finite measurements, fewer than 2 samples, or a model that cannot be
      *     loaded, does not fit or is not a noise-level denoiser; with {@code calibrate}, for an acquisition without a
      *     held-out split ({@link HeldOutSplit#of})
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader, int samples,
-        long seed, boolean keepSamples, boolean calibrate, ProgressMonitor progress) {
-        return posterior(measurements, what, loader, null, samples, seed, keepSamples, calibrate, progress);
+        long seed, boolean keepSamples, boolean calibrate, Solver start, ProgressMonitor progress) {
+        return posterior(measurements, what, loader, null, samples, seed, keepSamples, calibrate, start, progress);
     }
 
     /**
@@ -139,13 +141,13 @@ public final class ReconstructionService {
      * those operators ({@link PeakNormalisedSolver#scales}) before sampling and the samples multiplied back.
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader,
-        Operators peakScaling, int samples, long seed, boolean keepSamples, boolean calibrate,
+        Operators peakScaling, int samples, long seed, boolean keepSamples, boolean calibrate, Solver start,
         ProgressMonitor progress) {
         requireFinite(measurements, what);
         PosteriorSummary.requireSamples(samples);
         try (LoadedLearnedSolver network = loader.load();
-             HeldOutCalibratedSampler calibrated = calibrate ? calibrated(network) : null) {
-            PosteriorSampler sampler = calibrate ? calibrated : network.posteriorSampler();
+             HeldOutCalibratedSampler calibrated = calibrate ? calibrated(network, start) : null) {
+            PosteriorSampler sampler = calibrate ? calibrated : sampler(network, start);
             NDArray drawn;
             if (peakScaling == null) {
                 drawn = network.samples(measurements, sampler, samples, seed, progress);
@@ -171,12 +173,16 @@ public final class ReconstructionService {
      * The model's sampler calibrated by held-out measurements of its acquisition; the split's checks (parallel beam,
      * enough views or outer lines) run here, before any sampling, and fail naming the key.
      */
-    private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network) {
+    private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network, Solver start) {
         try {
-            return new HeldOutCalibratedSampler(network.posteriorSampler(), network.operator());
+            return new HeldOutCalibratedSampler(sampler(network, start), network.operator());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
         }
+    }
+
+    private static PosteriorSampler sampler(LoadedLearnedSolver network, Solver start) {
+        return start == null ? network.posteriorSampler() : network.posteriorSampler(start);
     }
 
     private static void requireFinite(NDArray measurements, String what) {

@@ -391,6 +391,49 @@ class CtCommandsTest extends SciJavaCommandTest {
             () -> reconstruct(few, "solver", "Diffusion posterior", "model", file.toString(), "calibrate", true));
     }
 
+    /**
+     * {@code start=[Choice by held-out views]}: the shipped diffusion model's chains start at the choice's
+     * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (30 views, 1 % noise) the
+     * posterior mean lands near that reconstruction, far above the mean of chains started in noise; with
+     * {@code calibrate} too. Measured: from noise 23.69 dB, from the choice 39.20 (the choice alone 38.04).
+     */
+    @Test
+    void posteriorChainsStartAtTheChoiceByHeldOutViews() throws Exception {
+        MetadataImage reference = phantom(64, 1);
+        MetadataImage sino = simulate(reference, "angles", 30, "noise", "Gaussian", "level", 0.01, "seed", 1L);
+        float[] before = pixels(sino);
+        double fromNoise = psnr(reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
+            "reference", reference));
+        CommandModule warm = reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
+            "start", "Choice by held-out views", "calibrate", true, "noise", -1.0, "reference", reference);
+        double fromChoice = psnr(warm);
+        double choice = psnr(reconstruct(sino, "solver", "Choice by held-out views", "noise", -1.0, "reference",
+            reference));
+        System.out.printf(java.util.Locale.ROOT, "Posterior mean from noise %.2f dB, from the choice %.2f (the choice"
+            + " alone %.2f)%n", fromNoise, fromChoice, choice);
+        MetadataImage mean = (MetadataImage) warm.getOutput("reconstruction");
+        assertEquals("Choice by held-out views", mean.metadata().get("posterior.start"));
+        assertEquals(1, mean.metadata().get("posterior.spread_scale").split(",").length);
+        assertTrue(fromChoice > fromNoise + 8, fromChoice + " vs " + fromNoise);
+        assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
+        assertArrayEquals(before, pixels(sino), 0f, "input modified");
+        assertFails("start=Sideways: choose Noise or Choice by held-out views", () -> reconstruct(sino, "solver",
+            "Diffusion posterior", "start", "Sideways"));
+        MetadataImage few = simulate(phantom(32, 1), "angles", 15);
+        assertFails("start=Choice by held-out views: Holding out every 10th view needs at least 20 views",
+            () -> reconstruct(few, "solver", "Diffusion posterior", "start", "Choice by held-out views"));
+        // 21 views split (3 held out per fold), but a fold's 18 do not: the choice cannot run inside calibrate.
+        MetadataImage borderline = simulate(phantom(32, 1), "angles", 21);
+        assertFails("start=Choice by held-out views with calibrate: the part of the views a calibration fold keeps"
+            + " must split again: Holding out every 10th view needs at least 20 views, got views=18",
+            () -> reconstruct(borderline, "solver", "Diffusion posterior", "start", "Choice by held-out views",
+                "calibrate", true));
+    }
+
+    private static double psnr(CommandModule module) {
+        return ((MeasurementTable) module.getOutput("metrics")).rows().get(0).values()[0];
+    }
+
     private static void assertFails(String part, java.util.concurrent.Callable<Object> call) {
         ExecutionException e = assertThrows(ExecutionException.class, call::call);
         Throwable cause = e.getCause();

@@ -229,6 +229,41 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             ReconstructMriCommand.class, false, "kspace", k, "solver", "Diffusion posterior", "model", file,
             "calibrate", true).get());
         assertTrue(rootMessage(e).startsWith("calibrate=true: Holding out k-space lines"), rootMessage(e));
+        e = assertThrows(ExecutionException.class, () -> commands.run(ReconstructMriCommand.class, false, "kspace", k,
+            "solver", "Diffusion posterior", "model", file, "start", "Choice by held-out lines").get());
+        assertTrue(rootMessage(e).startsWith("start=[Choice by held-out lines]: Holding out k-space lines"),
+            rootMessage(e));
+    }
+
+    /**
+     * {@code start=[Choice by held-out lines]}: the shipped diffusion model's chains start at the choice's
+     * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (4x random lines, 1 %
+     * noise) the posterior mean lands near that reconstruction, far above the mean of chains started in noise.
+     * Measured: from noise 21.66 dB, from the choice 39.91 (the choice alone 35.20).
+     */
+    @Test
+    void posteriorChainsStartAtTheChoiceByHeldOutLines() throws Exception {
+        MetadataImage reference = new MetadataImage("phantom", org.learnedrecon.phantoms.SheppLoganPhantom.stack(64,
+            1), java.util.Map.of());
+        MetadataImage k = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", reference,
+            "mask", "Random lines", "acceleration", 4.0, "center", 0.08, "noise", 0.01, "seed", 9L, "coils", 1)
+            .get().getOutput("kspace");
+        float[] before = planes(k);
+        double fromNoise = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Diffusion posterior", "samples", 4, "seed", 2L, "reference", reference).get());
+        CommandModule warm = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Diffusion posterior", "samples", 4, "seed", 2L, "start", "Choice by held-out lines", "reference",
+            reference).get();
+        double fromChoice = meanPsnr(warm);
+        double choice = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Choice by held-out lines", "reference", reference).get());
+        System.out.printf(java.util.Locale.ROOT, "MRI 4x posterior mean from noise %.2f dB, from the choice %.2f"
+            + " (the choice alone %.2f)%n", fromNoise, fromChoice, choice);
+        assertEquals("Choice by held-out lines", ((MetadataImage) warm.getOutput("reconstruction")).metadata()
+            .get("posterior.start"));
+        assertTrue(fromChoice > fromNoise + 10, fromChoice + " vs " + fromNoise);
+        assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
+        assertArrayEquals(before, planes(k), 0f, "k-space modified");
     }
 
     private static String rootMessage(Throwable e) {
