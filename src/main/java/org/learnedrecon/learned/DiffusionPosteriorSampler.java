@@ -121,10 +121,8 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
      * or the settings of {@link #PROPERTY} when set.
      */
     public static DiffusionPosteriorSampler withDefaults(Block denoiser, double intensityScale, Solver initial) {
-        String override = System.getProperty(PROPERTY);
-        Settings defaults = denoiser instanceof DiffusionUNet ? DIFFUSION_DEFAULTS : DEFAULTS;
         return new DiffusionPosteriorSampler(denoiser, intensityScale,
-            override == null || override.isBlank() ? defaults : Settings.parse(override), initial);
+            orProperty(denoiser instanceof DiffusionUNet ? DIFFUSION_DEFAULTS : DEFAULTS), initial);
     }
 
     /**
@@ -132,9 +130,13 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
      * {@link #PROPERTY} when set).
      */
     public static DiffusionPosteriorSampler warmStarted(Block denoiser, double intensityScale, Solver start) {
+        return new DiffusionPosteriorSampler(denoiser, intensityScale, orProperty(WARM_START), start);
+    }
+
+    /** The settings of {@link #PROPERTY} when set, else {@code defaults}. */
+    private static Settings orProperty(Settings defaults) {
         String override = System.getProperty(PROPERTY);
-        return new DiffusionPosteriorSampler(denoiser, intensityScale,
-            override == null || override.isBlank() ? WARM_START : Settings.parse(override), start);
+        return override == null || override.isBlank() ? defaults : Settings.parse(override);
     }
 
     @Override
