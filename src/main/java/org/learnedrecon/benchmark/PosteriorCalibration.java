@@ -63,8 +63,9 @@ import org.learnedrecon.training.ImageSliceDataset;
  * sharp schedule (the CT choice's {@code diffusion-unet:sharp}), meant with a lower {@code sigmaMax} in
  * {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the commands' sampler);
  * or {@code diffpir-choice}, DiffPIR whose chain starts at the choice by held-out measurements among TV and the
- * automatic models, as {@code start=[Choice by held-out views]} / {@code [... lines]} of the commands (with
- * {@code -Dlrecon.diffusion=10,0.02,0.005,0.3,0.2,5,0.01} for their {@code WARM_START}; use {@code hqs=false}).
+ * automatic models, with the sampler of {@code start=[Choice by held-out views]} / {@code [... lines]} of the
+ * commands ({@link LearnedSolver#posteriorSampler(Solver)}: {@code WARM_START} unless {@code -Dlrecon.diffusion} is
+ * set; use {@code hqs=false}).
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
  * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
  * columns before them the sampler's own spread (the same samples, unscaled).
@@ -207,6 +208,7 @@ public final class PosteriorCalibration {
             // from TV since 2026-12-02, so in CT this column is not the command's), and the model's posterior sampler.
             LearnedSolver solver = new LearnedSolver(model, initial);
             HeldOutChoice choice = null;
+            Solver warmStart = null;
             if ("diffpir-pnp".equals(options.get("sampler"))) {
                 // The chain starts at plug-and-play from the physics' start with the sharp schedule (CT: from TV,
                 // the choice's candidate).
@@ -215,15 +217,16 @@ public final class PosteriorCalibration {
                 solver = new LearnedSolver(model, start);
             } else if ("diffpir-choice".equals(options.get("sampler"))) {
                 // The chain starts at the choice by held-out measurements, its candidates as the commands build them
-                // (CT with noise= given; MRI peak-normalised).
+                // (CT with noise= given; MRI peak-normalised), with the commands' warm-start sampler.
                 choice = choiceByHeldOut(ct, physics, op);
-                solver = new LearnedSolver(model, ct ? choice : new PeakNormalisedSolver(choice));
+                warmStart = ct ? choice : new PeakNormalisedSolver(choice);
+                solver = new LearnedSolver(model, warmStart);
             }
             NDArray reference = magnitude(truth, ct);
             double start = psnr(reference, magnitude(initial.reconstruct(y, op, ProgressMonitor.NONE), ct));
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
-            PosteriorSampler sampler = sampler(solver, model);
+            PosteriorSampler sampler = warmStart != null ? solver.posteriorSampler(warmStart) : sampler(solver, model);
             HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler, op) : null;
             long t0 = System.nanoTime();
             NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
@@ -324,7 +327,7 @@ public final class PosteriorCalibration {
     private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model) {
         String kind = options.getOrDefault("sampler", "diffpir");
         return switch (kind) {
-            case "diffpir", "diffpir-pnp", "diffpir-choice" -> solver.posteriorSampler();
+            case "diffpir", "diffpir-pnp" -> solver.posteriorSampler();
             // Warm start at the plug-and-play reconstruction with the same network, which shortens the burn-in.
             case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
                 solver);
