@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * Learned gradient descent (Adler &amp; Öktem 2017, "Solving ill-posed inverse problems using iterative deep neural
@@ -74,7 +75,7 @@ public class LearnedGradientDescent extends UnrolledNetwork {
         PairList<String, Object> params) {
         checkInputs(inputs);
         Shape domain = operator.domainShape();
-        NDArray y = inputs.get(0).div(norm());
+        NDArray y = NativeArrays.dividedBy(inputs.get(0), norm());
         NDArray x = inputs.get(1);
         for (Block step : steps) {
             NDArray gradient = adjointNormalised(applyNormalised(x).sub(y));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * Learned primal-dual (Adler &amp; Öktem 2018, "Learned primal-dual reconstruction"). The primal state {@code f}
@@ -91,7 +92,7 @@ public class LearnedPrimalDual extends UnrolledNetwork {
         Shape range = operator.rangeShape();
         long c = ChannelLayout.channels(domain);
         long cr = ChannelLayout.channels(range);
-        NDArray yImages = ChannelLayout.toImages(inputs.get(0).div(norm()), range);
+        NDArray yImages = ChannelLayout.toImages(NativeArrays.dividedBy(inputs.get(0), norm()), range);
         NDArray x0 = ChannelLayout.toImages(inputs.get(1), domain);
         NDArray f = primalMemory == 1 ? x0 : x0.repeat(new long[] {1, primalMemory, 1, 1});
         Shape hShape = new Shape(yImages.getShape().get(0), dualMemory * cr, yImages.getShape().get(2),

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.RandomAcquisitionOperator;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * A trainable reconstruction network that maps measurements to images through a {@link ForwardOperator}.
@@ -74,12 +75,12 @@ public abstract class ReconstructionNetwork extends AbstractBlock {
 
     /** {@code (A / ||A||) x} for a batch in domain shape. */
     protected NDArray applyNormalised(NDArray x) {
-        return operator.apply(x).div(norm());
+        return NativeArrays.dividedBy(operator.apply(x), norm());
     }
 
     /** {@code (A / ||A||)* y} for a batch in range shape. */
     protected NDArray adjointNormalised(NDArray y) {
-        return operator.adjoint(y).div(norm());
+        return NativeArrays.dividedBy(operator.adjoint(y), norm());
     }
 
     /** Image-batch shape {@code (B, C, H, W)} of the domain for batch size {@code batch}. */

@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.noise.MeasurementNoise;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * The loss of training from measurements alone: equivariant imaging (Chen, Tachella &amp; Davies, "Equivariant
@@ -74,7 +75,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
             measured = measured.add(noise.corrupt(values, random).sub(values));
         }
         NDArray equivariance = f.apply(measured).sub(transformed).square().mean();
-        return new Terms(consistency.add(equivariance.mul((float) alpha)), consistency);
+        return new Terms(consistency.add(NativeArrays.times(equivariance, alpha)), consistency);
     }
 
     @Override

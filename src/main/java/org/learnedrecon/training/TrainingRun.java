@@ -29,6 +29,7 @@ import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * Training of a network on a {@link TrainingTask}: Adam on the mean squared error to the clean image (supervised) or
@@ -388,7 +389,8 @@ public final class TrainingRun {
     /** {@code 10 log10} of each sample's mean squared error, averaged over the batch: minus the mean PSNR. */
     static NDArray meanLogError(NDArray squaredError) {
         long batch = squaredError.getShape().get(0);
-        return squaredError.reshape(batch, -1).mean(new int[] {1}).add(LOG_ERROR_FLOOR).log10().mul(10).mean();
+        NDArray logError = squaredError.reshape(batch, -1).mean(new int[] {1}).add(LOG_ERROR_FLOOR).log10();
+        return NativeArrays.times(logError, 10).mean();
     }
 
     /** Keeps the logarithm finite for a sample reproduced exactly (-100 dB, far below any real error). */

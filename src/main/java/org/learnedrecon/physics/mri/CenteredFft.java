@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.learnedrecon.physics.ResultScope;
+import org.learnedrecon.runtime.NativeArrays;
 
 /**
  * The orthonormal centred 2D discrete Fourier transform used by every MRI class, on complex images stored with a
@@ -51,14 +52,14 @@ public final class CenteredFft {
             // Even sizes: a shift by n/2 is a modulation by (-1)^k, so F x = s c . fft(c . x) with the checkerboard
             // c[h, w] = (-1)^(h + w) and the global sign s = (-1)^(H/2 + W/2); two multiplications instead of four
             // rotations (slices and concatenations).
-            NDArray checkerboard = x.getManager().create(checkerboard((int) h, (int) w), new Shape(h, w));
+            NDArray checkerboard = NativeArrays.copyOf(x.getManager(), checkerboard((int) h, (int) w), new Shape(h, w));
             NDArray transformed = plainTransform(x.mul(checkerboard), h, w, inverse);
             float sign = ((h / 2 + w / 2) % 2 == 0) ? 1f : -1f;
             return transformed.mul(checkerboard.mul(sign * unitaryScale(h, w, inverse)));
         }
         // ifftshift moves index floor(n/2) to 0: rotate left by floor(n/2); fftshift rotates left by ceil(n/2).
         NDArray shifted = rotate(rotate(x, nd - 2, h / 2), nd - 1, w / 2);
-        NDArray scaled = plainTransform(shifted, h, w, inverse).mul(unitaryScale(h, w, inverse));
+        NDArray scaled = NativeArrays.times(plainTransform(shifted, h, w, inverse), unitaryScale(h, w, inverse));
         return rotate(rotate(scaled, nd - 2, h - h / 2), nd - 1, w - w / 2);
     }
 
