@@ -296,15 +296,13 @@ public final class PosteriorCalibration {
 
     /** The choice by held-out views / lines among TV's candidates and the shipped models, as the commands build it. */
     private static HeldOutChoice choiceByHeldOut(boolean ct, Map<String, String> physics, ForwardOperator op) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(ct
-            ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, 0.01)
+        return HeldOutChoice.among(ct ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, 0.01)
             : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
-                MriSolverFactory.defaultLambda(MriSolverFactory.TV)));
-        candidates.addAll(HeldOutChoice.learned(ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
+                MriSolverFactory.defaultLambda(MriSolverFactory.TV)),
+            ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
             ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-            + ")")));
-        return new HeldOutChoice(candidates);
+            + ")"));
     }
 
     /**

@@ -429,15 +429,12 @@ public final class SolverComparison {
     private Row heldOutChoice(String title, String set, NDArray truth, NDArray y, ForwardOperator op,
             List<HeldOutChoice.Candidate> classical, List<String> defaults, Map<String, String> settings,
             boolean peakNormalised) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
         // As with models=, a model that does not fit the scenario is skipped.
         String models = option("choiceModels", LearnedSolverFactory.AUTOMATIC);
-        if (!"none".equals(models)) {
-            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, defaults), true, settings, op,
-                DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-                + ")")));
-        }
-        try (HeldOutChoice choice = new HeldOutChoice(candidates)) {
+        try (HeldOutChoice choice = HeldOutChoice.among(classical,
+            "none".equals(models) ? List.of() : HeldOutChoice.models(models, defaults), true, settings, op,
+            DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
+            + ")"))) {
             Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
             Row row = score(title, set, choice.name(), truth, y, op, solver);
             Map<String, Long> counts = new LinkedHashMap<>();

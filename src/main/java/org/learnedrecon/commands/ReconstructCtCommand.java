@@ -3,9 +3,7 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.SinogramScan;
@@ -238,16 +236,14 @@ public class ReconstructCtCommand extends ReconstructionCommand {
      * per slice by held-out views. Where no model fits, the choice is among TV's lambdas, and the log says why.
      */
     private HeldOutChoice heldOutChoice(CtGeometry g, String models) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.ctTv(iterations, lambda,
-            noiseLevel()));
-        candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, HeldOutChoice.CT_MODELS),
-                LearnedSolverFactory.isAutomatic(models), CtParallelPhysics.settingsOf(g),
-                RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device), skipped -> {
-                    if (log != null) {
-                        log.info("Choice by held-out views: skipping " + skipped);
-                    }
-                }));
-        return new HeldOutChoice(candidates);
+        return HeldOutChoice.among(HeldOutChoice.ctTv(iterations, lambda, noiseLevel()),
+            HeldOutChoice.models(models, HeldOutChoice.CT_MODELS), LearnedSolverFactory.isAutomatic(models),
+            CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device),
+            skipped -> {
+                if (log != null) {
+                    log.info("Choice by held-out views: skipping " + skipped);
+                }
+            });
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

@@ -2,9 +2,7 @@ package org.learnedrecon.commands;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.ImageRequirements;
@@ -218,18 +216,16 @@ public class ReconstructMriCommand extends ReconstructionCommand {
      * held-out lines. Where no model fits, the choice is among TV's candidates, and the log says why.
      */
     private HeldOutChoice heldOutChoice(KspaceInputs in, double weight, String models) {
-        List<HeldOutChoice.Candidate> candidates = new ArrayList<>(HeldOutChoice.mriTv(l -> MriSolverFactory.create(
-            MriSolverFactory.TV, l, iterations), weight));
         try (NDManager scope = NDManager.newBaseManager()) {
-            candidates.addAll(HeldOutChoice.learned(HeldOutChoice.models(models, HeldOutChoice.MRI_MODELS),
+            return HeldOutChoice.among(HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l,
+                iterations), weight), HeldOutChoice.models(models, HeldOutChoice.MRI_MODELS),
                 LearnedSolverFactory.isAutomatic(models), in.physicsSettings(),
                 new CartesianMriOperator(scope, in.samplingMask()), DeepLearningRuntime.DeviceChoice.parse(device),
                 skipped -> {
                     if (log != null) {
                         log.info("Choice by held-out lines: skipping " + skipped);
                     }
-                }));
+                });
         }
-        return new HeldOutChoice(candidates);
     }
 }

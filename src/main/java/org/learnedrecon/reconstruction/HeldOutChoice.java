@@ -167,6 +167,18 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     }
 
     /**
+     * The choice among the {@code classical} candidates (TV's, {@link #ctTv} / {@link #mriTv}) and the learned
+     * {@code models} ({@link #learned}, with the same arguments): how the commands and the benchmarks build it.
+     */
+    public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
+            Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
+            Consumer<String> skipped) {
+        List<Candidate> candidates = new ArrayList<>(classical);
+        candidates.addAll(learned(models, skipMisfits, settings, acquisition, device, skipped));
+        return new HeldOutChoice(candidates);
+    }
+
+    /**
      * The learned {@code models} as candidates, each run with the data's settings {@code settings} (a fold's part of
      * the acquisition is a sub-acquisition of the data's).
      *
