@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The arrays of {@link NativeArrays} hold their values through a garbage collection that frees Java buffers. */
@@ -33,7 +32,7 @@ class NativeArraysTest {
                 assertArrayEquals(new float[] {0.5f, 1f, 1.5f, 2f}, halved.toFloatArray());
                 NDArray loss = tripled.add(halved).mul(weights).sum();
                 weights.close(); // the graph keeps its own reference
-                collectAndReuse(scratch);
+                FreedMemory.collectAndReuse(scratch, 5000, 1, 4);
                 collector.backward(loss);
             }
             // d/dx sum(w (3 x + x / 2)) = 3.5 w
@@ -49,24 +48,6 @@ class NativeArraysTest {
             assertEquals(DataType.FLOAT64, s.getDataType());
             assertEquals(new Shape(), s.getShape());
             assertArrayEquals(new double[] {4, 8}, NativeArrays.dividedBy(x, 0.25).toDoubleArray(), 1e-12);
-        }
-    }
-
-    private static void collectAndReuse(NDManager scratch) {
-        for (int round = 0; round < 3; round++) {
-            System.gc();
-            try {
-                Thread.sleep(100); // the cleaner thread frees the buffers after the collection
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (int size : new int[] {1, 4}) {
-            float[] values = new float[size];
-            Arrays.fill(values, 1e30f);
-            for (int k = 0; k < 5000; k++) {
-                scratch.create(values);
-            }
         }
     }
 }

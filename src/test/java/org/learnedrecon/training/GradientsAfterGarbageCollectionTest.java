@@ -13,9 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -29,6 +27,7 @@ import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
+import org.learnedrecon.runtime.FreedMemory;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.classical.ScaledAdjointReconstruction;
 
@@ -119,12 +118,11 @@ class GradientsAfterGarbageCollectionTest {
                 g.subi(g); // PyTorch accumulates gradients
             }
         }
-        List<NDArray> reuse = new ArrayList<>();
         try (NDManager scratch = y.getManager().newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray loss = lossOf.apply(y, x);
             if (collect) {
-                collectAndReuse(scratch, reuse);
+                FreedMemory.collectAndReuse(scratch, 2000, 1, 15 * 15, 16 * 16, 2 * 15 * 15, 2 * 16 * 16, 24 * 24);
             }
             collector.backward(loss);
             float[] all = new float[0];
@@ -137,25 +135,6 @@ class GradientsAfterGarbageCollectionTest {
                 }
             }
             return all;
-        }
-    }
-
-    /** Frees the unreachable direct buffers, then allocates buffers of the sizes the graph uses, full of 1e30. */
-    private static void collectAndReuse(NDManager scratch, List<NDArray> reuse) {
-        for (int round = 0; round < 3; round++) {
-            System.gc();
-            try {
-                Thread.sleep(100); // the cleaner thread frees the buffers after the collection
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (int size : new int[] {1, 15 * 15, 16 * 16, 2 * 15 * 15, 2 * 16 * 16, 24 * 24}) {
-            float[] values = new float[size];
-            Arrays.fill(values, 1e30f);
-            for (int k = 0; k < 2000 / (1 + size / 64); k++) {
-                reuse.add(scratch.create(values));
-            }
         }
     }
 
