@@ -28,8 +28,8 @@ import org.learnedrecon.models.LearnedModel;
 import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.NetworkCatalog;
-import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.runtime.NativeArrays;
+import org.learnedrecon.solvers.ProgressMonitor;
 
 /**
  * Training of a network on a {@link TrainingTask}: Adam on the mean squared error to the clean image (supervised) or
