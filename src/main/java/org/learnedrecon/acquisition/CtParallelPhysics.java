@@ -151,8 +151,7 @@ public final class CtParallelPhysics implements PhysicsFactory {
      * 0.3 dB on every set. The TV costs about 0.3 s per 128^2 slice, plug-and-play itself 1.4-2.7 s.
      */
     @Override
-    public Solver plugAndPlayStart(Map<String, String> settings) {
-        return settings.containsKey(INITIAL) ? initialReconstruction(settings)
-            : initialReconstruction(Map.of(INITIAL, PLUG_AND_PLAY_START));
+    public String plugAndPlayStartSetting() {
+        return PLUG_AND_PLAY_START;
     }
 }

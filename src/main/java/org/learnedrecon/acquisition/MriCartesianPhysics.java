@@ -167,7 +167,10 @@ public final class MriCartesianPhysics implements PhysicsFactory {
         return new KspaceRelativeNoise(level, () -> mask);
     }
 
-    /** Zero filling ({@code initial=zerofilled}, the default) or complex TV ({@code initial=tv<lambda>}). */
+    /**
+     * Zero filling ({@code initial=zerofilled}, the default), complex TV ({@code initial=tv<lambda>}) or non-negative
+     * TV over real images ({@code initial=tvreal<lambda>}).
+     */
     @Override
     public Solver initialReconstruction(Map<String, String> settings) {
         String initial = settings.getOrDefault(INITIAL, "zerofilled");
@@ -175,6 +178,18 @@ public final class MriCartesianPhysics implements PhysicsFactory {
             return new ZeroFilledSolver(ZeroFilledSolver.Combination.ADJOINT);
         }
         return TvStart.parse(initial, false).orElseThrow(() -> new IllegalArgumentException(INITIAL + "=" + initial
-            + ": choose zerofilled or tv<lambda> (e.g. tv0.01)"));
+            + ": choose zerofilled, tv<lambda> (e.g. tv0.01) or tvreal<lambda> (e.g. tvreal0.01)"));
+    }
+
+    /** Plug-and-play's start in MRI when {@code initial=} is not given: TV over real images at lambda 0.01. */
+    public static final String PLUG_AND_PLAY_START = "tvreal0.01";
+
+    /**
+     * Plug-and-play starts from {@value #PLUG_AND_PLAY_START} (100 iterations of non-negative TV over real images),
+     * or from what {@code initial=} names (e.g. {@code zerofilled}, for data with phase).
+     */
+    @Override
+    public String plugAndPlayStartSetting() {
+        return PLUG_AND_PLAY_START;
     }
 }

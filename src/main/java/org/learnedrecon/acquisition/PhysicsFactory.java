@@ -74,11 +74,21 @@ public interface PhysicsFactory {
     }
 
     /**
-     * Where plug-and-play starts: by default the {@link #initialReconstruction initial reconstruction}; a physics
-     * overrides it where a better start is measured (CT: TV, see {@code CtParallelPhysics}).
+     * Where plug-and-play starts: what {@code initial=} names when given, else the {@link #plugAndPlayStartSetting()}
+     * (by default the {@link #initialReconstruction initial reconstruction}).
      */
     default Solver plugAndPlayStart(Map<String, String> settings) {
-        return initialReconstruction(settings);
+        String start = plugAndPlayStartSetting();
+        return settings.containsKey(INITIAL) || start == null ? initialReconstruction(settings)
+            : initialReconstruction(Map.of(INITIAL, start));
+    }
+
+    /**
+     * The {@value #INITIAL} value plug-and-play starts from when the settings give none, or {@code null} for the
+     * initial reconstruction; a physics sets it where a better start is measured (CT: TV, MRI: TV over real images).
+     */
+    default String plugAndPlayStartSetting() {
+        return null;
     }
 
     /**

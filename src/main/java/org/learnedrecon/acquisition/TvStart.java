@@ -5,13 +5,16 @@ import java.util.Optional;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.solvers.classical.TotalVariation;
+import org.learnedrecon.solvers.mri.RealImageSolver;
 
 /**
  * The TV start of the learned solvers, {@code initial=tv<lambda>} (e.g. {@code tv0.5} for CT, {@code tv0.01} for
  * MRI): {@value #ITERATIONS} iterations of TV at that lambda, so that an unrolled network refines TV's
  * reconstruction instead of FBP's or zero filling's. For CT also {@code initial=tvfit<level>} (e.g.
  * {@code tvfit0.01}): TV whose lambda is chosen per slice to fit that relative noise level
- * ({@code solvers.classical.DiscrepancyPrinciple}). Read here for every physics.
+ * ({@code solvers.classical.DiscrepancyPrinciple}). For MRI also {@code initial=tvreal<lambda>} (e.g.
+ * {@code tvreal0.01}): non-negative TV over real images ({@link RealImageSolver}), for objects known to be real and
+ * non-negative (magnitude images, simulated data). Read here for every physics.
  */
 final class TvStart {
 
@@ -43,6 +46,18 @@ final class TvStart {
             }
             return Optional.of(SolverFactory.tvFittingNoise(ITERATIONS, SolverFactory.DEFAULT_CT_TV_LAMBDA,
                 Double.parseDouble(value.substring(5))));
+        }
+        if (value.startsWith("tvreal")) {
+            if (nonNegative) {
+                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
+                    + ": a CT image is real already; give tv<lambda>, e.g. tv0.5");
+            }
+            if (!value.matches("tvreal[0-9]*\\.?[0-9]+")) {
+                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
+                    + ": a TV start over real images is tvreal<lambda> with lambda a number, e.g. tvreal0.01");
+            }
+            return Optional.of(new RealImageSolver(TotalVariation.builder()
+                .lambda(Double.parseDouble(value.substring(6))).iterations(ITERATIONS).nonNegative(true).build()));
         }
         if (!value.matches("tv[0-9]*\\.?[0-9]+")) {
             throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial

@@ -51,10 +51,14 @@ import org.scijava.plugin.Plugin;
  * not the achieved one), centre fraction and image size (the mask seed may differ), single coil; otherwise the
  * command fails naming each difference. Intensity: the models were trained on images in [0, 1], so each slice is
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
+ * Plug-and-play starts from non-negative TV over real images at lambda 0.01
+ * ({@link org.learnedrecon.acquisition.MriCartesianPhysics#PLUG_AND_PLAY_START}; for data with phase, give
+ * {@code initial=zerofilled} in the model's settings).
  *
  * <p>{@code solver=[Choice by held-out lines]} runs TV at six lambdas, {@code lambda=} times 0.4 to 20 (0.002-0.1 by
  * default), over complex and over real images, and the learned models of {@code model=} (auto: the shipped LGD
- * families that fit; where none fits, TV's candidates alone) and keeps per slice the one whose
+ * families that fit and the diffusion model's denoiser in plug-and-play with the sharp schedule; where none fits,
+ * TV's candidates alone) and keeps per slice the one whose
  * reconstruction predicts held-out outer k-space lines best ({@link HeldOutChoice}; single coil); the Info's
  * {@code mri.choice} lists each slice's choice.
  *

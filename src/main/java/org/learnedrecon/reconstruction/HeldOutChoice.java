@@ -153,9 +153,12 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      */
     public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + SHARP);
 
-    /** The learned candidates of MRI's {@code model=auto}: the LGD refining TV and the two family LGDs. */
+    /**
+     * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs and the diffusion
+     * model's denoiser with the sharp schedule (from TV over real images).
+     */
     public static final List<String> MRI_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
-        "lgd-mri-eq-family");
+        "lgd-mri-eq-family", "diffusion-unet" + SHARP);
 
     /**
      * The models of a {@code model=} key: comma-separated shipped names or model files; blank or {@code auto}:

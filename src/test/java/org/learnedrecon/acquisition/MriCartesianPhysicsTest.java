@@ -18,6 +18,7 @@ import org.learnedrecon.physics.AdjointCheck;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.RandomLineSampling;
 import org.learnedrecon.physics.mri.RandomMaskMriOperator;
+import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.training.MeasurementTask;
@@ -40,7 +41,8 @@ class MriCartesianPhysicsTest {
         assertFalse(physics.constrainsModel("initial"));
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> physics.initialReconstruction(Map.of("initial", "fbp")));
-        assertEquals("initial=fbp: choose zerofilled or tv<lambda> (e.g. tv0.01)", bad.getMessage());
+        assertEquals("initial=fbp: choose zerofilled, tv<lambda> (e.g. tv0.01) or tvreal<lambda> (e.g. tvreal0.01)",
+            bad.getMessage());
         bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> physics.initialReconstruction(Map.of("initial", "tvx")));
         assertEquals("initial=tvx: a TV start is tv<lambda> with lambda a number, e.g. tv0.5", bad.getMessage());
@@ -48,6 +50,38 @@ class MriCartesianPhysicsTest {
             () -> physics.initialReconstruction(Map.of("initial", "tvfit0.01")));
         assertEquals("initial=tvfit0.01: TV fitting the noise is built for CT only; give tv<lambda>, e.g. tv0.01",
             bad.getMessage());
+    }
+
+    /**
+     * initial=tvreal<lambda> is non-negative TV over real images, returned as complex images with imaginary part 0;
+     * plug-and-play starts from it at lambda 0.01 unless initial= names a start. CT refuses it.
+     */
+    @Test
+    void tvOverRealImagesIsPlugAndPlaysStart() {
+        assertEquals("TV, real image",
+            physics.initialReconstruction(Map.of("initial", "tvreal0.02")).name());
+        assertEquals(physics.initialReconstruction(Map.of("initial", "tvreal0.01")).name(),
+            physics.plugAndPlayStart(Map.of()).name());
+        assertEquals(physics.initialReconstruction(Map.of()).name(),
+            physics.plugAndPlayStart(Map.of("initial", "zerofilled")).name());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> physics.initialReconstruction(Map.of("initial", "tvrealx")));
+        assertEquals("initial=tvrealx: a TV start over real images is tvreal<lambda> with lambda a number, e.g. "
+            + "tvreal0.01", bad.getMessage());
+        bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new CtParallelPhysics().initialReconstruction(Map.of("initial", "tvreal0.5")));
+        assertEquals("initial=tvreal0.5: a CT image is real already; give tv<lambda>, e.g. tv0.5", bad.getMessage());
+        SamplingMask mask = new RandomLineSampling(4, 0.08).generate(32, 32, 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            CartesianMriOperator op = new CartesianMriOperator(m, mask);
+            NDArray truth = m.randomUniform(-1f, 1f, new Shape(2, 2, 32, 32));
+            NDArray x = physics.plugAndPlayStart(Map.of()).reconstruct(op.apply(truth), op,
+                org.learnedrecon.solvers.ProgressMonitor.NONE);
+            assertEquals(new Shape(2, 2, 32, 32), x.getShape());
+            assertEquals(0f, x.get(":, 1").abs().max().getFloat(), "imaginary part");
+            assertTrue(x.get(":, 0").min().getFloat() >= 0f, "non-negative");
+            assertTrue(x.get(":, 0").max().getFloat() > 0.05f, "not all zero");
+        }
     }
 
     @Test

@@ -86,14 +86,15 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         String[] choices = out.metadata().get("mri.choice").split(",");
         assertEquals(4, choices.length);
         List<String> candidates = List.of(out.metadata().get("mri.choice.candidates").split(","));
-        // auto: TV at lambda 0.002-0.1 over complex and over real images, then lgd-mri-tv-family and
-        // lgd-mri-family (the equispaced model does not fit random lines).
+        // auto: TV at lambda 0.002-0.1 over complex and over real images, then lgd-mri-tv-family,
+        // lgd-mri-family (the equispaced model does not fit random lines) and the diffusion model's denoiser.
         List<String> expected = new java.util.ArrayList<>();
         for (String lambda : List.of("0.002", "0.005", "0.01", "0.02", "0.05", "0.1")) {
             expected.add("TV lambda " + lambda);
             expected.add("TV lambda " + lambda + " over real images");
         }
-        expected.addAll(List.of("Learned lgd (lgd-mri-tv-family)", "Learned lgd (lgd-mri-family)"));
+        expected.addAll(List.of("Learned lgd (lgd-mri-tv-family)", "Learned lgd (lgd-mri-family)",
+            "Learned diffusion-unet (diffusion-unet:sharp)"));
         assertEquals(expected, candidates);
         for (String choice : choices) {
             assertTrue(candidates.contains(choice) && !choice.startsWith("TV"), choice + " of " + candidates);
