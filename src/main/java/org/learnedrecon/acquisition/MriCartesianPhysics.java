@@ -186,7 +186,10 @@ public final class MriCartesianPhysics implements PhysicsFactory {
 
     /**
      * Plug-and-play starts from {@value #PLUG_AND_PLAY_START} (100 iterations of non-negative TV over real images),
-     * or from what {@code initial=} names (e.g. {@code zerofilled}, for data with phase).
+     * or from what {@code initial=} names (e.g. {@code zerofilled}). Measured on training images of four kinds at 8x
+     * (README, "Plug-and-play in MRI from TV over real images"), against the zero-filled start: {@code dncnn-s05}
+     * gains 0.3-2.7 dB on every kind, the diffusion model's denoiser 1.8 dB on the mean; on a phantom with a smooth
+     * phase, where the start's assumption is wrong, they lose nothing.
      */
     @Override
     public String plugAndPlayStartSetting() {

@@ -52,8 +52,8 @@ import org.scijava.plugin.Plugin;
  * command fails naming each difference. Intensity: the models were trained on images in [0, 1], so each slice is
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
  * Plug-and-play starts from non-negative TV over real images at lambda 0.01
- * ({@link org.learnedrecon.acquisition.MriCartesianPhysics#PLUG_AND_PLAY_START}; for data with phase, give
- * {@code initial=zerofilled} in the model's settings).
+ * ({@link org.learnedrecon.acquisition.MriCartesianPhysics#PLUG_AND_PLAY_START}); on data with phase the start is
+ * wrong but measured no worse than zero filling (the data steps restore the phase; README).
  *
  * <p>{@code solver=[Choice by held-out lines]} runs TV at six lambdas, {@code lambda=} times 0.4 to 20 (0.002-0.1 by
  * default), over complex and over real images, and the learned models of {@code model=} (auto: the shipped LGD
