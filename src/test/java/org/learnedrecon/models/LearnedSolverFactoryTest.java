@@ -465,7 +465,7 @@ class LearnedSolverFactoryTest {
      * {@code initial=} names another start: on a noiseless 64^2 Shepp-Logan with random lines at 8x, the brain
      * denoiser from that start is above the same from zero filling, which is above zero filling itself. With a smooth
      * phase of up to 2.5 rad across the image, where the start's assumption is wrong, it costs nothing: the data steps
-     * restore the phase (at 128^2, 4x and 8x, both denoisers: -0.0 to +1.5 dB against the zero-filled start).
+     * restore the phase (at 128^2, 4x and 8x, both denoisers: +0.0 to +1.5 dB against the zero-filled start).
      */
     @Test
     void plugAndPlayStartsFromTvOverRealImagesInMri() throws Exception {
