@@ -80,14 +80,7 @@ public final class LearnedMemoryBenchmark {
     /** Java heap in use after a full GC, in MB. */
     static double heapMegabytes() {
         Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        org.learnedrecon.runtime.FreedMemory.collectGarbage(50);
         return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0);
     }
 
