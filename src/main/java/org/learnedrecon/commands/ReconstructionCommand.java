@@ -97,8 +97,8 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
             org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior) {
         if (!posterior.spreadScales().isEmpty()) {
             metadata.put("posterior.spread_scale", perSlice(posterior.spreadScales()));
-            metadata.put("posterior.calibration", "std scaled per slice so that samples drawn without held-out "
-                + "measurements spread as far as their mean misses those measurements");
+            metadata.put("posterior.calibration", "std widened per slice (never narrowed) so that samples drawn "
+                + "without held-out measurements spread as far as their mean misses those measurements");
         }
     }
 
