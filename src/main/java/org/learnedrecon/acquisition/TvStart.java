@@ -27,16 +27,17 @@ final class TvStart {
     /**
      * The TV solver {@code initial} names, or empty when it does not start with {@code tv}.
      *
-     * @param nonNegative CT's attenuation is non-negative; MRI's complex image is not
+     * @param ct whether the physics is CT, whose image (attenuation) is real and non-negative: its TV is constrained
+     *     so, and {@code tvfit} is allowed; else MRI, whose image is complex: {@code tvreal} is allowed
      * @throws IllegalArgumentException naming the value when it starts with {@code tv} but is not {@code tv<lambda>}
      */
-    static Optional<Solver> parse(String initial, boolean nonNegative) {
+    static Optional<Solver> parse(String initial, boolean ct) {
         String value = initial.trim().toLowerCase(Locale.ROOT);
         if (!value.startsWith("tv")) {
             return Optional.empty();
         }
         if (value.startsWith("tvfit")) {
-            if (!nonNegative) {
+            if (!ct) {
                 throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
                     + ": TV fitting the noise is built for CT only; give tv<lambda>, e.g. tv0.01");
             }
@@ -48,7 +49,7 @@ final class TvStart {
                 Double.parseDouble(value.substring(5))));
         }
         if (value.startsWith("tvreal")) {
-            if (nonNegative) {
+            if (ct) {
                 throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
                     + ": a CT image is real already; give tv<lambda>, e.g. tv0.5");
             }
@@ -64,6 +65,6 @@ final class TvStart {
                 + ": a TV start is tv<lambda> with lambda a number, e.g. tv0.5");
         }
         return Optional.of(TotalVariation.builder().lambda(Double.parseDouble(value.substring(2)))
-            .iterations(ITERATIONS).nonNegative(nonNegative).build());
+            .iterations(ITERATIONS).nonNegative(ct).build());
     }
 }
