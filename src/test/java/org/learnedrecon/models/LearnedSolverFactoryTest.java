@@ -34,6 +34,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -335,17 +336,15 @@ class LearnedSolverFactoryTest {
             LoadedLearnedSolver zeroFilledStart = LearnedSolverFactory.load(SolverFactory.LGD, "lgd-mri-family", four,
                 manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU)) {
             assertEquals("lgd-mri-tv-family", tv.modelName());
-            NDArray real = org.learnedrecon.io.TensorAdapter.toTensor(m,
-                org.learnedrecon.phantoms.SheppLoganPhantom.stack(96, 1));
-            NDArray truth = NDArrays.stack(new NDList(real, real.zerosLike()), 1);
+            NDArray real = sheppLogan(m, 96);
+            NDArray truth = ComplexArithmetic.fromReal(real);
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray y = op.apply(truth);
             NDArray x = tv.reconstruct(y, ProgressMonitor.NONE);
             assertEquals(new Shape(1, 2, 96, 96), x.getShape());
-            double refined = org.learnedrecon.metrics.Psnr.compute(real, magnitude(x), 1.0)[0];
-            double family = org.learnedrecon.metrics.Psnr.compute(real,
-                magnitude(zeroFilledStart.reconstruct(y, ProgressMonitor.NONE)), 1.0)[0];
-            double zeroFilled = org.learnedrecon.metrics.Psnr.compute(real, magnitude(op.adjoint(y)), 1.0)[0];
+            double refined = magnitudePsnr(real, x);
+            double family = magnitudePsnr(real, zeroFilledStart.reconstruct(y, ProgressMonitor.NONE));
+            double zeroFilled = magnitudePsnr(real, op.adjoint(y));
             System.out.printf("MRI 4x, Shepp-Logan 96^2: lgd-mri-tv-family %.2f dB, lgd-mri-family %.2f dB, "
                 + "zero-filled %.2f dB%n", refined, family, zeroFilled);
             assertTrue(family > zeroFilled + 1, "family LGD " + family + " dB vs zero-filled " + zeroFilled);
@@ -402,19 +401,23 @@ class LearnedSolverFactoryTest {
             LoadedLearnedSolver lgd = LearnedSolverFactory.load(SolverFactory.LGD, "auto", settings,
                 manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU)) {
             assertEquals("lgd-mri-eq-family", lgd.modelName());
-            NDArray real = org.learnedrecon.io.TensorAdapter.toTensor(m,
-                org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
-            NDArray truth = NDArrays.stack(new NDList(real, real.zerosLike()), 1);
+            NDArray real = sheppLogan(m, n);
+            NDArray truth = ComplexArithmetic.fromReal(real);
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray y = op.apply(truth);
-            double learned = org.learnedrecon.metrics.Psnr.compute(real,
-                magnitude(lgd.reconstruct(y, ProgressMonitor.NONE)), 1.0)[0];
-            return learned - org.learnedrecon.metrics.Psnr.compute(real, magnitude(op.adjoint(y)), 1.0)[0];
+            double learned = magnitudePsnr(real, lgd.reconstruct(y, ProgressMonitor.NONE));
+            return learned - magnitudePsnr(real, op.adjoint(y));
         }
     }
 
-    private static NDArray magnitude(NDArray complex) {
-        return complex.square().sum(new int[] {1}).sqrt();
+    /** A noiseless n x n Shepp-Logan phantom, {@code (1, n, n)}. */
+    private static NDArray sheppLogan(NDManager m, int n) {
+        return org.learnedrecon.io.TensorAdapter.toTensor(m, org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
+    }
+
+    /** PSNR (peak 1) of the magnitude of the complex images {@code complex} against the real {@code real}. */
+    private static double magnitudePsnr(NDArray real, NDArray complex) {
+        return org.learnedrecon.metrics.Psnr.compute(real, ComplexArithmetic.magnitude(complex), 1.0)[0];
     }
 
     /**
@@ -423,8 +426,7 @@ class LearnedSolverFactoryTest {
      */
     private static double[] learnedAndFbpOnSheppLogan(NDManager m, LoadedLearnedSolver lgd, CtGeometry g) {
         int n = g.imageSize();
-        NDArray truth = org.learnedrecon.io.TensorAdapter.toTensor(m,
-            org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
+        NDArray truth = sheppLogan(m, n);
         NDArray y = RayTransform.matrixFree(g).apply(truth);
         NDArray x = lgd.reconstruct(y, ProgressMonitor.NONE);
         assertEquals(new Shape(1, n, n), x.getShape());
@@ -476,8 +478,7 @@ class LearnedSolverFactoryTest {
         for (boolean withPhase : new boolean[] {false, true}) {
             double[] psnr = new double[3];
             try (NDManager m = NDManager.newBaseManager()) {
-                NDArray real = org.learnedrecon.io.TensorAdapter.toTensor(m,
-                    org.learnedrecon.phantoms.SheppLoganPhantom.stack(64, 1));
+                NDArray real = sheppLogan(m, 64);
                 float[] angle = new float[64 * 64];
                 for (int i = 0; i < angle.length; i++) {
                     angle[i] = withPhase ? (float) (1.5 * Math.sin(Math.PI * (i / 64) / 64.0) + (i % 64 - 32) / 32.0)
@@ -491,11 +492,10 @@ class LearnedSolverFactoryTest {
                 for (Map<String, String> start : List.of(settings, zeroFilled)) {
                     try (LoadedLearnedSolver pnp = LearnedSolverFactory.load(SolverFactory.PNP, "dncnn-s05", start,
                         manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU)) {
-                        psnr[i++] = org.learnedrecon.metrics.Psnr.compute(real,
-                            magnitude(pnp.reconstruct(y, ProgressMonitor.NONE)), 1.0)[0];
+                        psnr[i++] = magnitudePsnr(real, pnp.reconstruct(y, ProgressMonitor.NONE));
                     }
                 }
-                psnr[2] = org.learnedrecon.metrics.Psnr.compute(real, magnitude(op.adjoint(y)), 1.0)[0];
+                psnr[2] = magnitudePsnr(real, op.adjoint(y));
             }
             System.out.printf("PnP dncnn-s05, 64^2 Shepp-Logan%s, MRI 8x: from TV over real images %.2f dB, from "
                 + "zero filling %.2f, zero filling %.2f%n", withPhase ? " with phase" : "", psnr[0], psnr[1], psnr[2]);
