@@ -41,30 +41,34 @@ final class TvStart {
                 throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
                     + ": TV fitting the noise is built for CT only; give tv<lambda>, e.g. tv0.01");
             }
-            if (!value.matches("tvfit[0-9]*\\.?[0-9]+")) {
-                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
-                    + ": a TV start fitting the noise is tvfit<level> with level the relative noise, e.g. tvfit0.01");
-            }
             return Optional.of(SolverFactory.tvFittingNoise(ITERATIONS, SolverFactory.DEFAULT_CT_TV_LAMBDA,
-                Double.parseDouble(value.substring(5))));
+                numberAfter("tvfit", value, initial,
+                    "a TV start fitting the noise is tvfit<level> with level the relative noise, e.g. tvfit0.01")));
         }
         if (value.startsWith("tvreal")) {
             if (ct) {
                 throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
                     + ": a CT image is real already; give tv<lambda>, e.g. tv0.5");
             }
-            if (!value.matches("tvreal[0-9]*\\.?[0-9]+")) {
-                throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
-                    + ": a TV start over real images is tvreal<lambda> with lambda a number, e.g. tvreal0.01");
-            }
             return Optional.of(new RealImageSolver(TotalVariation.builder()
-                .lambda(Double.parseDouble(value.substring(6))).iterations(ITERATIONS).nonNegative(true).build()));
+                .lambda(numberAfter("tvreal", value, initial,
+                    "a TV start over real images is tvreal<lambda> with lambda a number, e.g. tvreal0.01"))
+                .iterations(ITERATIONS).nonNegative(true).build()));
         }
-        if (!value.matches("tv[0-9]*\\.?[0-9]+")) {
-            throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial
-                + ": a TV start is tv<lambda> with lambda a number, e.g. tv0.5");
-        }
-        return Optional.of(TotalVariation.builder().lambda(Double.parseDouble(value.substring(2)))
+        return Optional.of(TotalVariation.builder()
+            .lambda(numberAfter("tv", value, initial, "a TV start is tv<lambda> with lambda a number, e.g. tv0.5"))
             .iterations(ITERATIONS).nonNegative(ct).build());
+    }
+
+    /**
+     * The number after {@code prefix} in {@code value} (the lower-cased {@code initial}).
+     *
+     * @throws IllegalArgumentException naming {@code initial} and the expected {@code form} when no number follows
+     */
+    private static double numberAfter(String prefix, String value, String initial, String form) {
+        if (!value.matches(prefix + "[0-9]*\\.?[0-9]+")) {
+            throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial + ": " + form);
+        }
+        return Double.parseDouble(value.substring(prefix.length()));
     }
 }
