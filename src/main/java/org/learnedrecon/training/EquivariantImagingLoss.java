@@ -23,7 +23,12 @@ import org.learnedrecon.runtime.NativeArrays;
  * space (the ablation).
  *
  * <p>The gradient flows through both uses of {@code x1} (the target {@code T x1} and the new measurements
- * {@code A T x1}), as in the paper and deepinv's default {@code no_grad=False}. The noise is computed from the values
+ * {@code A T x1}), as in the paper and deepinv's default {@code no_grad=False}; with a <em>fixed target</em>
+ * ({@code ei.detach=true}) {@code T x1} is a constant as the target, and the gradient reaches {@code x1} through the
+ * new measurements alone. Through the target, the equivariance term can lower itself by making {@code x1} an image
+ * the network reproduces easily from any rotation, whatever the data say; measured from scratch (LGD, brain slices
+ * at 64^2, 15 views, 432 steps): 22.23 dB through both uses at weight 100 (measurement consistency alone: 22.51;
+ * weight 1000 lowers it), 23.60 with the fixed target at weight 100, 25.29 at weight 1000 (supervised 26.84). The noise is computed from the values
  * and added as a constant. {@code f} gets its initial reconstruction from the measurements' values (see
  * {@link MeasurementTask#networkInputs}), so no gradient flows through that input.
  *
@@ -38,18 +43,30 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
     private final ForwardOperator operator;
     private final MeasurementNoise noise;
     private final double alpha;
+    private final boolean fixedTarget;
 
     /**
      * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
      * @param alpha weight of the equivariance term; 0 gives measurement consistency alone
      */
     public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha) {
+        this(operator, noise, alpha, false);
+    }
+
+    /**
+     * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
+     * @param alpha weight of the equivariance term; 0 gives measurement consistency alone
+     * @param fixedTarget whether the target {@code T x1} is a constant (no gradient through it)
+     */
+    public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
+                                  boolean fixedTarget) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("ei.alpha must be >= 0 and finite, got " + alpha);
         }
         this.operator = operator;
         this.noise = noise;
         this.alpha = alpha;
+        this.fixedTarget = fixedTarget;
     }
 
     /**
@@ -74,7 +91,8 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
             NDArray values = measured.stopGradient();
             measured = measured.add(noise.corrupt(values, random).sub(values));
         }
-        NDArray equivariance = f.apply(measured).sub(transformed).square().mean();
+        NDArray target = fixedTarget ? transformed.stopGradient() : transformed;
+        NDArray equivariance = f.apply(measured).sub(target).square().mean();
         return new Terms(consistency.add(NativeArrays.times(equivariance, alpha)), consistency);
     }
 
@@ -82,6 +100,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
     public String description() {
         return alpha == 0 ? "measurement consistency mean((A f(y) - y)^2) only"
             : String.format(Locale.ROOT, "equivariant imaging: mean((A f(y) - y)^2) + %s * mean((f(A T x + n) - T x)^2),"
-                + " x = f(y), T = random rotation, n = %s", alpha, noise == null ? "none" : noise.description());
+                + " x = f(y), T = random rotation, n = %s%s", alpha, noise == null ? "none" : noise.description(),
+                fixedTarget ? ", target T x fixed (no gradient)" : "");
     }
 }

@@ -40,7 +40,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  *
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
- * default 100; 0 = measurement consistency only) and keeps the last epoch (default {@code best=false});
+ * default 100; 0 = measurement consistency only; {@code ei.detach=true}: its target a constant, which from scratch
+ * does better, with {@code ei.alpha=1000}) and keeps the last epoch (default {@code best=false});
  * {@code supervision=split} does the same with split measurements: MRI k-space lines ({@link SplitMeasurementLoss},
  * SSDU; {@code split} = the share held out for the loss, default 0.4) or the views of a parallel-beam scan
  * ({@link Noise2InverseLoss}; {@code split} = 1/K for K interleaved subsets, default 0.5). With
@@ -94,6 +95,22 @@ public final class TrainMain {
         return map;
     }
 
+    /**
+     * {@code ei.detach}: {@code true} or {@code false} (default), and {@code true} only for equivariant imaging
+     * ({@code supervision=measurements}); anything else is refused naming the key and the value.
+     */
+    private static boolean fixedTarget(Map<String, String> a, Supervision supervision) {
+        String value = a.getOrDefault("ei.detach", "false").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("ei.detach=" + a.get("ei.detach") + ": choose true or false");
+        }
+        if (value.equals("true") && supervision != Supervision.MEASUREMENTS) {
+            throw new IllegalArgumentException("ei.detach=true fixes the target of equivariant imaging; it needs"
+                + " supervision=measurements, not supervision=" + a.getOrDefault("supervision", "images"));
+        }
+        return value.equals("true");
+    }
+
     /** {@code loss=mse} or {@code loss=psnr}; anything else is refused naming the value. */
     private static boolean lossIsPsnr(String loss) {
         String value = loss.trim().toLowerCase(java.util.Locale.ROOT);
@@ -133,6 +150,7 @@ public final class TrainMain {
         boolean fromMeasurements = job.supervision.fromMeasurementsOnly();
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
+        job.eiFixedTarget = fixedTarget(a, job.supervision);
         job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
         job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {

@@ -89,6 +89,8 @@ public final class TrainingJob {
     public Supervision supervision = Supervision.IMAGES;
     /** Weight of the equivariance term of measurement-only training (0: measurement consistency alone). */
     public double eiAlpha = EquivariantImagingLoss.DEFAULT_ALPHA;
+    /** Whether the equivariance term's target is a constant ({@link EquivariantImagingLoss}'s fixed target). */
+    public boolean eiFixedTarget;
     /**
      * {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss (NaN: the method's
      * default, 0.4 of the k-space lines for SSDU, one of 2 interleaved subsets of the views for Noise2Inverse).
@@ -239,7 +241,7 @@ public final class TrainingJob {
     /** The loss of {@link #supervision} from measurements alone. */
     private MeasurementLoss measurementLoss(ForwardOperator operator, MeasurementNoise noise) {
         if (supervision != Supervision.SPLIT) {
-            return new EquivariantImagingLoss(operator, noise, eiAlpha);
+            return new EquivariantImagingLoss(operator, noise, eiAlpha, eiFixedTarget);
         }
         return operator instanceof ViewSplitRayTransform ? new Noise2InverseLoss((ViewSplitRayTransform) operator)
             : new SplitMeasurementLoss((SubsetOperator) operator,

@@ -56,6 +56,31 @@ class EquivariantImagingLossTest {
         }
     }
 
+    /** The identity on 8 x 8 images (differentiable: a product by 1). */
+    private static ForwardOperator identity() {
+        return new ForwardOperator() {
+            @Override
+            public Shape domainShape() {
+                return new Shape(8, 8);
+            }
+
+            @Override
+            public Shape rangeShape() {
+                return new Shape(8, 8);
+            }
+
+            @Override
+            public NDArray apply(NDArray x) {
+                return x.mul(1f);
+            }
+
+            @Override
+            public NDArray adjoint(NDArray y) {
+                return y.mul(1f);
+            }
+        };
+    }
+
     @Test
     void measurementConsistencyIsTheMeanSquaredResidualComputedByHand() {
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -85,27 +110,7 @@ class EquivariantImagingLossTest {
     void equivarianceTermIsZeroForAnEquivariantConsistentSolverAndPositiveOtherwise() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // The identity operator (denoising without noise): f = identity is consistent and equivariant.
-            ForwardOperator identity = new ForwardOperator() {
-                @Override
-                public Shape domainShape() {
-                    return new Shape(8, 8);
-                }
-
-                @Override
-                public Shape rangeShape() {
-                    return new Shape(8, 8);
-                }
-
-                @Override
-                public NDArray apply(NDArray x) {
-                    return x.mul(1f);
-                }
-
-                @Override
-                public NDArray adjoint(NDArray y) {
-                    return y.mul(1f);
-                }
-            };
+            ForwardOperator identity = identity();
             NDArray y = manager.randomUniform(0f, 1f, new Shape(3, 8, 8));
             EquivariantImagingLoss loss = new EquivariantImagingLoss(identity, null, 100);
             assertEquals(0f, loss.loss(v -> v.mul(1f), y, new Random(2)).total.getFloat(), 1e-10f);
@@ -117,6 +122,44 @@ class EquivariantImagingLossTest {
             EquivariantImagingLoss noisy = new EquivariantImagingLoss(identity, new GaussianRelativeNoise(0.1), 100);
             float total = noisy.loss(v -> v.mul(1f), y, new Random(2)).total.getFloat();
             assertTrue(total > 0.01 * 100 * 0.1 && total < 100 * 0.5, "noise term " + total);
+        }
+    }
+
+    /**
+     * With a fixed target the gradient of the equivariance term reaches x1 only through the new measurements: for
+     * f returning x1 = p whatever its input, on the identity operator with y = p (so the MC term is 0), the loss
+     * alpha mean((p - T p)^2) has gradient 2 alpha (p - T p) / N; through both uses it also has the target's part.
+     */
+    @Test
+    void aFixedTargetTakesTheGradientOffTheTarget() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ForwardOperator identity = identity();
+            NDArray values = manager.randomUniform(0f, 1f, new Shape(1, 8, 8));
+            float[] expected = values.sub(ImageRotation.rotate(values,
+                new double[] {2 * Math.PI * new Random(5).nextDouble()})).mul(2 * 10 / 64f).toFloatArray();
+            float[][] gradients = new float[2][];
+            float[] totals = new float[2];
+            for (int fixed = 0; fixed < 2; fixed++) {
+                NDArray p = values.duplicate();
+                p.setRequiresGradient(true);
+                try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance()
+                    .newGradientCollector()) {
+                    NDArray total = new EquivariantImagingLoss(identity, null, 10, fixed == 1)
+                        .loss(v -> p.mul(1f), values, new Random(5)).total;
+                    totals[fixed] = total.getFloat();
+                    collector.backward(total);
+                }
+                gradients[fixed] = p.getGradient().toFloatArray();
+            }
+            assertEquals(totals[0], totals[1], 1e-6f, "the same loss either way");
+            double off = 0;
+            double through = 0;
+            for (int i = 0; i < expected.length; i++) {
+                off = Math.max(off, Math.abs(gradients[1][i] - expected[i]));
+                through = Math.max(through, Math.abs(gradients[0][i] - expected[i]));
+            }
+            assertTrue(off < 1e-5, "fixed target: gradient " + off + " away from 2 alpha (p - T p) / N");
+            assertTrue(through > 1e-2, "through the target the gradient differs, by " + through);
         }
     }
 

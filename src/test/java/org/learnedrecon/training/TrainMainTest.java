@@ -193,14 +193,16 @@ class TrainMainTest {
 
     @Test
     void trainsFromMeasurementsAloneAndRecordsIt() throws Exception {
-        String[] args = with(arguments("lgd", "lgd-ei.zip", "CPU"), "supervision=measurements", "ei.alpha=10");
+        String[] args = with(arguments("lgd", "lgd-ei.zip", "CPU"), "supervision=measurements", "ei.alpha=10",
+            "ei.detach=true");
         args[11] = "checkpoint=" + directory.resolve("ckpt-ei");
         TrainingResult result = TrainMain.run(args, ProgressMonitor.NONE);
         assertEquals(1, result.modelEpoch, "measurement-only training keeps the last epoch");
         ModelMetadata metadata = ModelFile.readMetadata(directory.resolve("lgd-ei.zip"));
         assertEquals("measurements", metadata.training.get("supervision"));
         assertEquals("last epoch", metadata.training.get("modelSelection"));
-        assertTrue(metadata.training.get("loss").contains("10.0 * mean"), metadata.training.get("loss"));
+        assertTrue(metadata.training.get("loss").contains("10.0 * mean")
+            && metadata.training.get("loss").endsWith("target T x fixed (no gradient)"), metadata.training.get("loss"));
         assertTrue(metadata.trainingData.startsWith("measurements simulated from train.tif"), metadata.trainingData);
     }
 
@@ -272,6 +274,14 @@ class TrainMainTest {
             with(arguments("lgd", "bad.zip", "CPU"), "supervision=measurements", "ei.alpha=-1"),
             ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("ei.alpha"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "supervision=measurements", "ei.detach=yes"),
+            ProgressMonitor.NONE));
+        assertEquals("ei.detach=yes: choose true or false", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "supervision=split", "ei.detach=true"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("ei.detach=true") && e.getMessage().contains("supervision=split"),
+            e.getMessage());
         assertTrue(!Files.exists(directory.resolve("bad.zip")));
     }
 
