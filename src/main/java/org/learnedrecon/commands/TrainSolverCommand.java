@@ -17,6 +17,7 @@ import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
+import org.learnedrecon.training.EquivariantImagingLoss;
 import org.learnedrecon.training.HeldOutLines;
 import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MeasuredKspace;
@@ -45,7 +46,8 @@ import org.scijava.plugin.Plugin;
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
  * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
  * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
- * Noise2Inverse);
+ * Noise2Inverse); {@code equivariance=} (weight of the equivariance term of Measurements only, default 100, 0 =
+ * measurement consistency alone) {@code fixedTarget} (its target a constant: from scratch better, with weight 1000);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; with {@code physics=[MRI Cartesian]} an open complex k-space
@@ -110,6 +112,13 @@ public class TrainSolverCommand extends MonitoredCommand {
         MEASUREMENTS_SPLIT})
     private String supervision = IMAGES;
 
+    @Parameter(label = "Equivariance weight (Measurements only; 0 = measurement consistency alone)", min = "0")
+    private double equivariance = EquivariantImagingLoss.DEFAULT_ALPHA;
+
+    @Parameter(label = "Fixed equivariance target (Measurements only: no gradient through the target; from scratch"
+        + " this measured better, with weight 1000)")
+    private boolean fixedTarget = false;
+
     @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only;"
         + " replaces training images)", required = false)
     private MetadataImage measurements;
@@ -166,6 +175,7 @@ public class TrainSolverCommand extends MonitoredCommand {
     public void run() {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(supervision);
+        equivariance(job);
         if (patch > 0) {
             patches(job);
             return;
@@ -207,6 +217,22 @@ public class TrainSolverCommand extends MonitoredCommand {
         if (tv > 0) {
             job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tv).toPlainString());
         }
+    }
+
+    /**
+     * The equivariance term of Measurements only ({@link EquivariantImagingLoss}): its weight, and whether its target
+     * is fixed; a fixed target with another supervision is refused naming the key.
+     */
+    private void equivariance(TrainingJob job) {
+        if (!(equivariance >= 0) || Double.isInfinite(equivariance)) {
+            throw new IllegalArgumentException("equivariance=" + equivariance + ": the weight must be >= 0 and finite");
+        }
+        if (fixedTarget && job.supervision != Supervision.MEASUREMENTS) {
+            throw new IllegalArgumentException("fixedTarget=true fixes the target of equivariant imaging; it needs "
+                + "supervision=[" + MEASUREMENTS_ONLY + "], not supervision=[" + supervision + "]");
+        }
+        job.eiAlpha = equivariance;
+        job.eiFixedTarget = fixedTarget;
     }
 
     /** The solver's architecture and the hidden sizes asked for. */

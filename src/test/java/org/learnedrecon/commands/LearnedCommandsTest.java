@@ -279,6 +279,29 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         return weights;
     }
 
+    /**
+     * Measurements only from the dialog with the equivariance term's weight and a fixed target: the model's loss
+     * records both; a fixed target with clean-image supervision, or a negative weight, is refused naming the key.
+     */
+    @Test
+    void equivarianceWeightAndFixedTargetReachTheLoss() throws Exception {
+        Path output = directory.resolve("tiny-ei-fixed.zip");
+        commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation", validationImages,
+            "angles", VIEWS, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY, "equivariance", 1000.0,
+            "fixedTarget", true, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1,
+            "batch", 4, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
+        String loss = ModelFile.readMetadata(output).training.get("loss");
+        assertTrue(loss.startsWith("equivariant imaging") && loss.contains("+ 1000.0 * mean")
+            && loss.endsWith("target T x fixed (no gradient)"), loss);
+        assertFails("fixedTarget=true", () -> commands.run(TrainSolverCommand.class, false, "training",
+            trainingImages, "validation", validationImages, "fixedTarget", true, "solver", "Learned gradient descent",
+            "output", new File(directory.toFile(), "f.zip"), "device", "CPU").get());
+        assertFails("equivariance=-1.0", () -> commands.run(TrainSolverCommand.class, false, "training",
+            trainingImages, "validation", validationImages, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY,
+            "equivariance", -1.0, "solver", "Learned gradient descent", "output",
+            new File(directory.toFile(), "w.zip"), "device", "CPU").get());
+    }
+
     @Test
     void measurementSupervisionOfAPostProcessingNetworkIsRefusedNamingTheKey() {
         assertFails("supervision=measurements", () -> commands.run(TrainSolverCommand.class, false, "training",
