@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.noise.GaussianRelativeNoise;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.runtime.NativeArrays;
 
@@ -44,6 +45,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
     private final MeasurementNoise noise;
     private final double alpha;
     private final boolean fixedTarget;
+    private final SureConsistency sure;
 
     /**
      * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
@@ -60,13 +62,31 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
      */
     public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
                                   boolean fixedTarget) {
+        this(operator, noise, alpha, fixedTarget, false);
+    }
+
+    /**
+     * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
+     * @param alpha weight of the equivariance term; 0 gives the data-fit term alone
+     * @param fixedTarget whether the target {@code T x1} is a constant (no gradient through it)
+     * @param sure whether the data-fit term is {@link SureConsistency} (robust EI) instead of measurement
+     *     consistency; it takes the noise level of {@code noise}, which must be relative Gaussian noise
+     * @throws IllegalArgumentException naming {@code ei.sure} when {@code sure} is asked for another noise
+     */
+    public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
+                                  boolean fixedTarget, boolean sure) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("ei.alpha must be >= 0 and finite, got " + alpha);
+        }
+        if (sure && !(noise instanceof GaussianRelativeNoise && ((GaussianRelativeNoise) noise).level() > 0)) {
+            throw new IllegalArgumentException("ei.sure=true needs Gaussian noise of a known level > 0 (CT, noise="
+                + "level); the training noise is " + (noise == null ? "none" : noise.description()));
         }
         this.operator = operator;
         this.noise = noise;
         this.alpha = alpha;
         this.fixedTarget = fixedTarget;
+        this.sure = sure ? new SureConsistency(operator, ((GaussianRelativeNoise) noise).level()) : null;
     }
 
     /**
@@ -76,7 +96,8 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
     @Override
     public Terms loss(UnaryOperator<NDArray> f, NDArray y, Random random) {
         NDArray x1 = f.apply(y);
-        NDArray consistency = operator.apply(x1).sub(y).square().mean();
+        NDArray measuredX1 = operator.apply(x1);
+        NDArray consistency = sure != null ? sure.of(f, y, measuredX1, random) : measuredX1.sub(y).square().mean();
         if (alpha == 0) {
             return new Terms(consistency, consistency);
         }
@@ -98,9 +119,11 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
 
     @Override
     public String description() {
-        return alpha == 0 ? "measurement consistency mean((A f(y) - y)^2) only"
-            : String.format(Locale.ROOT, "equivariant imaging: mean((A f(y) - y)^2) + %s * mean((f(A T x + n) - T x)^2),"
-                + " x = f(y), T = random rotation, n = %s%s", alpha, noise == null ? "none" : noise.description(),
+        String fit = sure != null ? "SURE" : "mean((A f(y) - y)^2)";
+        String description = alpha == 0 ? "measurement consistency " + fit + " only"
+            : String.format(Locale.ROOT, "equivariant imaging: %s + %s * mean((f(A T x + n) - T x)^2),"
+                + " x = f(y), T = random rotation, n = %s%s", fit, alpha, noise == null ? "none" : noise.description(),
                 fixedTarget ? ", target T x fixed (no gradient)" : "");
+        return sure != null ? description + "; " + sure.description() : description;
     }
 }

@@ -41,7 +41,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * <p>{@code supervision=measurements} (default {@code images}) trains LGD or LPD from the measurements simulated from
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
  * default 100; 0 = measurement consistency only; {@code ei.detach=true}: its target a constant, which from scratch
- * does better, with {@code ei.alpha=1000}) and keeps the last epoch (default {@code best=false});
+ * does better, with {@code ei.alpha=1000}; {@code ei.sure=true}: Stein's unbiased risk estimate in place of
+ * measurement consistency, {@link SureConsistency}, CT only) and keeps the last epoch (default {@code best=false});
  * {@code supervision=split} does the same with split measurements: MRI k-space lines ({@link SplitMeasurementLoss},
  * SSDU; {@code split} = the share held out for the loss, default 0.4) or the views of a parallel-beam scan
  * ({@link Noise2InverseLoss}; {@code split} = 1/K for K interleaved subsets, default 0.5). With
@@ -96,16 +97,17 @@ public final class TrainMain {
     }
 
     /**
-     * {@code ei.detach}: {@code true} or {@code false} (default), and {@code true} only for equivariant imaging
-     * ({@code supervision=measurements}); anything else is refused naming the key and the value.
+     * {@code ei.detach} or {@code ei.sure} ({@code key}): {@code true} or {@code false} (default), and {@code true}
+     * only for equivariant imaging ({@code supervision=measurements}); anything else is refused naming the key and the
+     * value.
      */
-    private static boolean fixedTarget(Map<String, String> a, Supervision supervision) {
-        String value = a.getOrDefault("ei.detach", "false").trim().toLowerCase(java.util.Locale.ROOT);
+    private static boolean equivarianceSwitch(Map<String, String> a, String key, Supervision supervision) {
+        String value = a.getOrDefault(key, "false").trim().toLowerCase(java.util.Locale.ROOT);
         if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("ei.detach=" + a.get("ei.detach") + ": choose true or false");
+            throw new IllegalArgumentException(key + "=" + a.get(key) + ": choose true or false");
         }
         if (value.equals("true") && supervision != Supervision.MEASUREMENTS) {
-            throw new IllegalArgumentException("ei.detach=true fixes the target of equivariant imaging; it needs"
+            throw new IllegalArgumentException(key + "=true changes the loss of equivariant imaging; it needs"
                 + " supervision=measurements, not supervision=" + a.getOrDefault("supervision", "images"));
         }
         return value.equals("true");
@@ -150,7 +152,8 @@ public final class TrainMain {
         boolean fromMeasurements = job.supervision.fromMeasurementsOnly();
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
-        job.eiFixedTarget = fixedTarget(a, job.supervision);
+        job.eiFixedTarget = equivarianceSwitch(a, "ei.detach", job.supervision);
+        job.eiSure = equivarianceSwitch(a, "ei.sure", job.supervision);
         job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
         job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {

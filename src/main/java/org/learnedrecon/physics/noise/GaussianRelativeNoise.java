@@ -20,6 +20,11 @@ public final class GaussianRelativeNoise implements MeasurementNoise {
         this.level = level;
     }
 
+    /** The standard deviation as a share of each sample's clean RMS. */
+    public double level() {
+        return level;
+    }
+
     @Override
     public NDArray corrupt(NDArray clean, Random random) {
         return new GaussianNoise(level, random.nextLong()).apply(clean);
