@@ -204,6 +204,14 @@ class TrainMainTest {
         assertTrue(metadata.training.get("loss").contains("10.0 * mean")
             && metadata.training.get("loss").endsWith("target T x fixed (no gradient)"), metadata.training.get("loss"));
         assertTrue(metadata.trainingData.startsWith("measurements simulated from train.tif"), metadata.trainingData);
+        // Robust EI: SURE in place of measurement consistency, through the same pipeline.
+        String[] sureArgs = with(arguments("lgd", "lgd-sure.zip", "CPU"), "supervision=measurements", "ei.sure=true");
+        sureArgs[11] = "checkpoint=" + directory.resolve("ckpt-sure");
+        TrainingResult sure = TrainMain.run(sureArgs, ProgressMonitor.NONE);
+        assertTrue(Double.isFinite(sure.epochs.get(0).trainingLoss), "SURE loss " + sure.epochs.get(0).trainingLoss);
+        String loss = ModelFile.readMetadata(directory.resolve("lgd-sure.zip")).training.get("loss");
+        assertTrue(loss.startsWith("equivariant imaging: SURE + 100.0 * mean") && loss.contains("SURE for gaussian "
+            + "relative 0.01"), loss);
     }
 
     /**
@@ -281,6 +289,10 @@ class TrainMainTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
             with(arguments("lgd", "bad.zip", "CPU"), "supervision=split", "ei.detach=true"), ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("ei.detach=true") && e.getMessage().contains("supervision=split"),
+            e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "ei.sure=true"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("ei.sure=true") && e.getMessage().contains("supervision=images"),
             e.getMessage());
         assertTrue(!Files.exists(directory.resolve("bad.zip")));
     }
