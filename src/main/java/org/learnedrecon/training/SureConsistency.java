@@ -3,6 +3,7 @@ package org.learnedrecon.training;
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 
 /**
@@ -12,8 +13,8 @@ import org.learnedrecon.physics.ForwardOperator;
  * <pre>
  *   SURE = mean((A f(y) - y)^2) - s^2 + 2 s^2 / tau * mean(b * (A f(y + tau b) - A f(y)))
  * </pre>
- * averaged over the batch, with {@code s^2 = level^2 mean(y^2) / (1 + level^2)} the noise variance of relative
- * Gaussian noise ({@code level} times the RMS of the clean measurements, as {@code GaussianRelativeNoise}),
+ * averaged over the batch, with {@code s^2} the noise variance of relative Gaussian noise ({@code level} times the
+ * RMS of the measurements, as {@code GaussianRelativeNoise} and {@link PosteriorSampler#noiseVariances} take it),
  * {@code b} standard normal (a one-probe Monte-Carlo divergence) and {@code tau = } {@link #TAU} {@code s}. Its
  * expectation over the noise is {@code mean((A f(y) - A x)^2)}, the error against the clean measurements.
  */
@@ -40,23 +41,21 @@ public final class SureConsistency {
      */
     NDArray of(UnaryOperator<NDArray> f, NDArray y, NDArray measured, Random random) {
         int batch = (int) y.getShape().get(0);
-        float[] values = y.stopGradient().toFloatArray();
+        NDArray fixed = y.stopGradient();
+        float[] values = fixed.toFloatArray();
         int perSample = values.length / batch;
         float[] shifted = new float[values.length];
         float[] weights = new float[values.length];
+        double[] variances = PosteriorSampler.noiseVariances(fixed, level);
         double meanVariance = 0;
         for (int b = 0; b < batch; b++) {
-            double squares = 0;
-            for (int i = b * perSample; i < (b + 1) * perSample; i++) {
-                squares += (double) values[i] * values[i];
-            }
-            double variance = level * level * squares / perSample / (1 + level * level);
-            double tau = TAU * Math.sqrt(variance);
-            meanVariance += variance / batch;
+            double tau = TAU * Math.sqrt(variances[b]);
+            meanVariance += variances[b] / batch;
             for (int i = b * perSample; i < (b + 1) * perSample; i++) {
                 double probe = random.nextGaussian();
+                // A blank sample (no signal, no noise) has no divergence to estimate.
                 shifted[i] = (float) (values[i] + tau * probe);
-                weights[i] = (float) (2 * variance / tau * probe / perSample / batch);
+                weights[i] = tau > 0 ? (float) (2 * variances[b] / tau * probe / perSample / batch) : 0f;
             }
         }
         NDArray probed = operator.apply(f.apply(y.getManager().create(shifted, y.getShape())));
