@@ -47,7 +47,7 @@ import org.scijava.plugin.Plugin;
  * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
  * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
  * Noise2Inverse); {@code equivariance=} (weight of the equivariance term of Measurements only, default 100, 0 =
- * measurement consistency alone) {@code fixedTarget} (its target a constant: from scratch better, with weight 1000);
+ * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; with {@code physics=[MRI Cartesian]} an open complex k-space
@@ -115,9 +115,9 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Equivariance weight (Measurements only; 0 = measurement consistency alone)", min = "0")
     private double equivariance = EquivariantImagingLoss.DEFAULT_ALPHA;
 
-    @Parameter(label = "Fixed equivariance target (Measurements only: no gradient through the target; from scratch"
-        + " this measured better, with weight 1000)")
-    private boolean fixedTarget = false;
+    @Parameter(label = "Detach (Measurements only: the equivariance term's target a constant, no gradient through"
+        + " it; from scratch this measured better, with weight 1000)")
+    private boolean detach = false;
 
     @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only;"
         + " replaces training images)", required = false)
@@ -227,12 +227,12 @@ public class TrainSolverCommand extends MonitoredCommand {
         if (!(equivariance >= 0) || Double.isInfinite(equivariance)) {
             throw new IllegalArgumentException("equivariance=" + equivariance + ": the weight must be >= 0 and finite");
         }
-        if (fixedTarget && job.supervision != Supervision.MEASUREMENTS) {
-            throw new IllegalArgumentException("fixedTarget=true fixes the target of equivariant imaging; it needs "
+        if (detach && job.supervision != Supervision.MEASUREMENTS) {
+            throw new IllegalArgumentException("detach fixes the target of equivariant imaging; it needs "
                 + "supervision=[" + MEASUREMENTS_ONLY + "], not supervision=[" + supervision + "]");
         }
         job.eiAlpha = equivariance;
-        job.eiFixedTarget = fixedTarget;
+        job.eiFixedTarget = detach;
     }
 
     /** The solver's architecture and the hidden sizes asked for. */

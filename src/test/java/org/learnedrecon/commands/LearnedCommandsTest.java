@@ -288,13 +288,13 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         Path output = directory.resolve("tiny-ei-fixed.zip");
         commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation", validationImages,
             "angles", VIEWS, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY, "equivariance", 1000.0,
-            "fixedTarget", true, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1,
+            "detach", true, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1,
             "batch", 4, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
         String loss = ModelFile.readMetadata(output).training.get("loss");
         assertTrue(loss.startsWith("equivariant imaging") && loss.contains("+ 1000.0 * mean")
             && loss.endsWith("target T x fixed (no gradient)"), loss);
-        assertFails("fixedTarget=true", () -> commands.run(TrainSolverCommand.class, false, "training",
-            trainingImages, "validation", validationImages, "fixedTarget", true, "solver", "Learned gradient descent",
+        assertFails("detach fixes the target", () -> commands.run(TrainSolverCommand.class, false, "training",
+            trainingImages, "validation", validationImages, "detach", true, "solver", "Learned gradient descent",
             "output", new File(directory.toFile(), "f.zip"), "device", "CPU").get());
         assertFails("equivariance=-1.0", () -> commands.run(TrainSolverCommand.class, false, "training",
             trainingImages, "validation", validationImages, "supervision", TrainSolverCommand.MEASUREMENTS_ONLY,
