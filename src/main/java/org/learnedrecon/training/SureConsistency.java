@@ -53,8 +53,8 @@ public final class SureConsistency {
             meanVariance += variances[b] / batch;
             for (int i = b * perSample; i < (b + 1) * perSample; i++) {
                 double probe = random.nextGaussian();
-                // A blank sample (no signal, no noise) has no divergence to estimate.
                 shifted[i] = (float) (values[i] + tau * probe);
+                // A blank sample (no signal, no noise) has no divergence to estimate.
                 weights[i] = tau > 0 ? (float) (2 * variances[b] / tau * probe / perSample / batch) : 0f;
             }
         }
