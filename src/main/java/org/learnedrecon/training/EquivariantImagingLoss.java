@@ -52,17 +52,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
      * @param alpha weight of the equivariance term; 0 gives measurement consistency alone
      */
     public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha) {
-        this(operator, noise, alpha, false);
-    }
-
-    /**
-     * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
-     * @param alpha weight of the equivariance term; 0 gives measurement consistency alone
-     * @param fixedTarget whether the target {@code T x1} is a constant (no gradient through it)
-     */
-    public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
-                                  boolean fixedTarget) {
-        this(operator, noise, alpha, fixedTarget, false);
+        this(operator, noise, alpha, false, false);
     }
 
     /**

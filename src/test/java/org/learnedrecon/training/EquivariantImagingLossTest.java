@@ -168,7 +168,7 @@ class EquivariantImagingLossTest {
                 p.setRequiresGradient(true);
                 try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance()
                     .newGradientCollector()) {
-                    NDArray total = new EquivariantImagingLoss(identity, null, 10, fixed == 1)
+                    NDArray total = new EquivariantImagingLoss(identity, null, 10, fixed == 1, false)
                         .loss(v -> p.mul(1f), values, new Random(5)).total;
                     totals[fixed] = total.getFloat();
                     collector.backward(total);
