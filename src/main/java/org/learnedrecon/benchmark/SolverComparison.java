@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.metrics.Psnr;
@@ -91,7 +92,10 @@ import org.learnedrecon.training.TrainMain;
  * 0.25-8, and TV fitting the noise; MRI: TV at six lambdas, 0.002-0.1, over complex and over real images,
  * peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its learned models:
  * {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, a comma-separated list, or {@code none} for TV's candidates
- * alone; models that do not fit a scenario are skipped).
+ * alone; models that do not fit a scenario are skipped) {@code measurementsDir=} (a directory: each scenario's
+ * noisy measurements of each set are also written there as {@code <scenario>-<set>.tif}, sinograms with their scan
+ * or single-coil k-space with its {@code mri.*} keys in the Info, as the Simulate commands write them: the data for
+ * {@code TrainMain measurements=}).
  */
 public final class SolverComparison {
 
@@ -112,7 +116,7 @@ public final class SolverComparison {
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
         "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv",
-        "fitNoise", "choice", "choiceModels");
+        "fitNoise", "choice", "choiceModels", "measurementsDir");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -384,6 +388,10 @@ public final class SolverComparison {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
             NDArray y = new GaussianNoise(noise(), longValue("seed", 1)).apply(op.apply(truth));
+            if (options.containsKey("measurementsDir")) {
+                MeasurementFiles.writeSinograms(Path.of(options.get("measurementsDir")), scenario.key() + "-" + set
+                    + ".tif", y, g);
+            }
             rows.add(score(title, set, "FBP (Hann)", truth, y, op,
                 SolverFactory.create(SolverFactory.FBP, "Hann", 1, 0)));
             int sirt = integer("sirtIterations", 200);
@@ -446,6 +454,21 @@ public final class SolverComparison {
         }
     }
 
+    /** The k-space {@code y} of {@code set} in {@code measurementsDir}, its mask given by its Info's keys. */
+    private void writeKspace(Scenario scenario, String set, NDArray y, SamplingMask mask) throws IOException {
+        Map<String, String> physics = scenario.physics();
+        MriAcquisitionSettings settings = new MriAcquisitionSettings("equispaced".equals(physics.get("mask"))
+            ? MriAcquisitionSettings.EQUISPACED_LINES : MriAcquisitionSettings.RANDOM_LINES,
+            Double.parseDouble(physics.get("acceleration")), Double.parseDouble(physics.get("center")), 1, noise(),
+            Long.parseLong(physics.get("maskSeed")));
+        if (!Arrays.equals(settings.samplingMask(mask.height(), mask.width()).values(), mask.values())) {
+            throw new IllegalStateException("The k-space's mri.* keys would not regenerate the mask it was sampled"
+                + " with (" + settings + ")");
+        }
+        MeasurementFiles.writeKspace(Path.of(options.get("measurementsDir")), scenario.key() + "-" + set + ".tif", y,
+            settings, mask);
+    }
+
     private List<Row> mri(Scenario scenario, String set, ImageSliceDataset images) throws IOException {
         Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
         physics.put("maskSeed", Long.toString(longValue("mriMaskSeed", DEFAULT_MRI_MASK_SEED)));
@@ -457,6 +480,9 @@ public final class SolverComparison {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray truth = images.batch(m, allIndices(images), op.domainShape(), 1.0);
             NDArray y = new ComplexGaussianNoise(noise(), longValue("seed", 1)).apply(op.apply(truth), mask);
+            if (options.containsKey("measurementsDir")) {
+                writeKspace(scenario, set, y, mask);
+            }
             rows.add(score(title, set, "Zero-filled", truth, y, op,
                 MriSolverFactory.create(MriSolverFactory.ZERO_FILLED, 0, 1)));
             int tv = integer("tvIterations", 100);

@@ -483,7 +483,7 @@ public final class TrainingRun {
             map.put("supervision", "measurements");
             map.put("loss", measurementLoss.description());
             map.put("modelSelection", heldOut != null ? "best score on " + heldOut.description()
-                + ", the starting model kept unless an epoch beats it"
+                + (config.initialModel != null ? ", the starting model kept unless an epoch beats it" : "")
                 : config.keepBest ? "best validation PSNR on clean images" : "last epoch");
         }
         return map;
