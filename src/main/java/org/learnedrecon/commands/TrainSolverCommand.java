@@ -18,8 +18,8 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.SolverFactory;
 import org.learnedrecon.training.EpochRecord;
 import org.learnedrecon.training.EquivariantImagingLoss;
+import org.learnedrecon.training.HeldOutLines;
 import org.learnedrecon.training.ImageSliceDataset;
-import org.learnedrecon.training.MeasuredData;
 import org.learnedrecon.training.MeasuredKspace;
 import org.learnedrecon.training.MeasuredSinograms;
 import org.learnedrecon.training.PatchCorpus;
@@ -123,10 +123,9 @@ public class TrainSolverCommand extends MonitoredCommand {
         + " replaces training images)", required = false)
     private MetadataImage measurements;
 
-    @Parameter(label = "Holdout (measurements: share of k-space lines or sinogram views kept out to choose the epoch;"
-        + " 0 = none)",
+    @Parameter(label = "Holdout (measured k-space: share of outer lines kept out to choose the epoch; 0 = none)",
         min = "0", max = "0.5")
-    private double holdout = MeasuredData.HeldOut.DEFAULT_FRACTION;
+    private double holdout = HeldOutLines.DEFAULT_FRACTION;
 
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;

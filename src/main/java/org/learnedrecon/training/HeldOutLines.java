@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.SamplingMask;
 
@@ -17,12 +18,18 @@ import org.learnedrecon.physics.mri.SamplingMask;
  * measured data alone, where there is no clean image to compute a PSNR against. A fixed share of the sampled lines
  * outside the fully sampled centre band (the centre stays in the network's input, as at inference) is removed from
  * the training data; after every epoch the network reconstructs each slice from the remaining lines and is scored on
- * how well the removed ones are predicted ({@link HeldOutPrediction}, with {@code A_V = M_V F}). {@link TrainingRun}
- * keeps the epoch with
+ * how well the removed ones are predicted:
+ * <pre>
+ *   score = 10 log10( sum ||y_V||^2 / sum ||M_V F x - y_V||^2 )   (dB, over all slices; x = f(y without V))
+ * </pre>
+ * This is SSDU's validation (Yaman et al. 2020) on the data being adapted to. {@link TrainingRun} keeps the epoch with
  * the best score, and keeps the starting model ({@code init=}) when no epoch predicts the held-out lines better, so
  * adapting a model never replaces it by one the data speak against.
  */
 public final class HeldOutLines {
+
+    /** Share of the sampled lines held out unless a run says otherwise ({@code holdout=}). */
+    public static final double DEFAULT_FRACTION = 0.1;
 
     private final SamplingMask kept;
     private final SamplingMask heldOut;
@@ -42,7 +49,10 @@ public final class HeldOutLines {
      * @throws IllegalArgumentException naming {@code holdout=} when the fraction is not in (0, 0.5]
      */
     public static Optional<HeldOutLines> choose(SamplingMask mask, double fraction, long seed) {
-        MeasuredData.HeldOut.checkFraction(fraction, "sampled k-space lines");
+        if (!(fraction > 0 && fraction <= 0.5)) {
+            throw new IllegalArgumentException("holdout=" + fraction + " must lie in (0, 0.5]: the share of the "
+                + "sampled k-space lines kept out of training to score it (0 = none)");
+        }
         if (!mask.isLineMask()) {
             return Optional.empty();
         }
@@ -80,11 +90,33 @@ public final class HeldOutLines {
      * {@code batch} slices at a time.
      */
     TrainingRun.HeldOutScore scoreOn(TrainingImages full, TrainingImages training, int batch) {
-        Shape range = new Shape(2, heldOut.height(), heldOut.width());
-        return new HeldOutPrediction(full, range, training, range, batch, scope -> {
-            NDArray mask = heldOut.toNDArray(scope);
-            return new HeldOutPrediction.Split(y -> y.mul(mask), new CartesianMriOperator(scope, heldOut)::apply);
-        }, description());
+        return new TrainingRun.HeldOutScore() {
+            @Override
+            public double score(UnaryOperator<NDArray> reconstruct, double scale, NDManager manager) {
+                double signal = 0;
+                double error = 0;
+                try (NDManager scope = manager.newSubManager()) {
+                    CartesianMriOperator onHeldOut = new CartesianMriOperator(scope, heldOut);
+                    NDArray mask = heldOut.toNDArray(scope);
+                    Shape range = onHeldOut.rangeShape();
+                    for (int[] indices : full.inBatches(batch)) {
+                        try (NDManager step = scope.newSubManager()) {
+                            NDArray target = full.batch(step, indices, range, scale, null).mul(mask);
+                            NDArray predicted = onHeldOut.apply(reconstruct.apply(
+                                training.batch(step, indices, range, scale, null)));
+                            signal += target.square().sum().getFloat();
+                            error += predicted.sub(target).square().sum().getFloat();
+                        }
+                    }
+                }
+                return 10 * Math.log10(signal / error);
+            }
+
+            @Override
+            public String description() {
+                return HeldOutLines.this.description();
+            }
+        };
     }
 
     /** For metadata and logs. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
@@ -108,7 +107,7 @@ public final class MeasuredKspace implements MeasuredData {
     }
 
     /** The same k-space without {@code heldOut}'s lines, and its mask without them: what training then sees. */
-    private MeasuredKspace without(HeldOutLines heldOut) {
+    public MeasuredKspace without(HeldOutLines heldOut) {
         List<float[]> planes = new ArrayList<>();
         for (float[] plane : slices.planes) {
             planes.add(heldOut.withoutHeldOut(plane));
@@ -136,15 +135,6 @@ public final class MeasuredKspace implements MeasuredData {
     @Override
     public ForwardOperator operator(NDManager manager) {
         return new CartesianMriOperator(manager, mask);
-    }
-
-    /** The k-space without a share of its outer lines, which score training ({@link HeldOutLines}). */
-    @Override
-    public Optional<HeldOut> holdOut(double fraction, long seed, int batch) {
-        return HeldOutLines.choose(mask, fraction, seed).map(lines -> {
-            MeasuredKspace kept = without(lines);
-            return new HeldOut(kept, lines.scoreOn(slices, kept.slices, batch));
-        });
     }
 
     /** The k-space slices as samples {@code (2, H, W)}. */

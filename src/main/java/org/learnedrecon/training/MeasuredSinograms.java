@@ -5,15 +5,13 @@ import ij.ImagePlus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.SinogramScan;
 import org.learnedrecon.io.ImageInfoMetadata;
 import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.ct.CtGeometry;
-import org.learnedrecon.physics.ct.ParallelBeamGeometry;
-import org.learnedrecon.physics.ct.RayTransform;
 
 /**
  * A stack of measured CT sinograms to train or adapt a solver on ({@code measurements=} of {@code TrainMain} and
@@ -24,11 +22,8 @@ import org.learnedrecon.physics.ct.RayTransform;
  *
  * @param sinograms the slices, each {@code views x detectors}
  * @param settings the scan as {@code ct-parallel} physics settings ({@link CtParallelPhysics#settingsOf})
- * @param scan the views of {@code sinograms}: the scan of {@code settings}, or some of its views when others are held
- *     out ({@link #holdOut})
  */
-public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String> settings, ParallelBeamGeometry scan)
-    implements MeasuredData {
+public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String> settings) implements MeasuredData {
 
     @Override
     public TrainingImages measurements() {
@@ -42,24 +37,7 @@ public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String>
 
     @Override
     public ForwardOperator operator(NDManager manager) {
-        return RayTransform.differentiable(scan, manager);
-    }
-
-    /**
-     * The sinograms without a share of their views, spread over the range, which score training
-     * ({@link HeldOutSinogramViews}); {@code seed} is not used (the views are chosen evenly).
-     */
-    @Override
-    public Optional<HeldOut> holdOut(double fraction, long seed, int batch) {
-        return HeldOutSinogramViews.choose(scan, fraction).map(views -> {
-            float[][] rows = new float[sinograms.size()][];
-            for (int s = 0; s < rows.length; s++) {
-                rows[s] = views.keptRows(sinograms.slice(s));
-            }
-            MeasuredSinograms kept = new MeasuredSinograms(ImageSliceDataset.of(rows, views.kept().length,
-                sinograms.width(), sinograms.description() + ", " + views.description()), settings, views.keptScan());
-            return new HeldOut(kept, views.scoreOn(sinograms, kept.sinograms, batch));
-        });
+        return PhysicsCatalog.find(CtParallelPhysics.NAME).create(manager, settings);
     }
 
     /**
@@ -113,6 +91,6 @@ public record MeasuredSinograms(ImageSliceDataset sinograms, Map<String, String>
             }
         }
         settings.remove("physics");
-        return new MeasuredSinograms(slices, settings, (ParallelBeamGeometry) geometry);
+        return new MeasuredSinograms(slices, settings);
     }
 }

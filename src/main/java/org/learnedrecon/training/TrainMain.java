@@ -51,11 +51,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * instead of simulating them ({@link MeasuredSinograms}; with {@code physics=mri-cartesian} a complex k-space
  * hyperstack with its {@code mri.*} Info, {@link MeasuredKspace}); {@code train=} is not needed, {@code val=} (clean images)
  * is optional, {@code noise=} is the noise of the virtual measurements of the equivariance term, and {@code init=}'s
- * model must fit the scan. Measured data keeps {@code holdout} (default 0.1) of its measurements out of training:
- * k-space lines outside the centre ({@link HeldOutLines}), sinogram views spread over the range when that makes at
- * least 2 ({@link HeldOutSinogramViews}); the epochs are scored on predicting them (in place of validation PSNR), the
- * best is kept, and {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all of
- * them, last epoch).
+ * model must fit the scan. Measured k-space keeps {@code holdout} (default 0.1) of its sampled lines outside the
+ * centre out of training ({@link HeldOutLines}): the epochs are scored on predicting them, the best is kept, and
+ * {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all lines, last epoch).
  *
  * <p>Denoisers also train on random patches of images of any size: {@code patch=48} with {@code train=} and
  * {@code val=} each a comma-separated list of folders of PNG/TIFF/JPEG images, TIFF stacks, or {@code ellipses}
@@ -157,7 +155,7 @@ public final class TrainMain {
         job.eiFixedTarget = equivarianceSwitch(a, "ei.detach", job.supervision);
         job.eiSure = equivarianceSwitch(a, "ei.sure", job.supervision);
         job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
-        job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(MeasuredData.HeldOut.DEFAULT_FRACTION)));
+        job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"
                 + " supervision=" + a.get("supervision") + " keeps the last epoch");

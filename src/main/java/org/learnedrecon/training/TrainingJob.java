@@ -99,12 +99,11 @@ public final class TrainingJob {
      */
     public double splitFraction = Double.NaN;
     /**
-     * Measured data: the share of its measurements kept out of training to score the epochs and choose the model
-     * (k-space lines outside the centre, {@link HeldOutLines}; sinogram views, {@link HeldOutSinogramViews}); 0, or
-     * data without measurements to spare (a Poisson-disc mask, too few outer lines, fewer than 2 views at that share),
-     * keeps all of them and the last epoch.
+     * Measured k-space: the share of its sampled lines kept out of training to score the epochs and choose the model
+     * ({@link HeldOutLines}); 0, or a mask without lines to spare (Poisson disc, too few outer lines), keeps every
+     * line and the last epoch.
      */
-    public double holdout = MeasuredData.HeldOut.DEFAULT_FRACTION;
+    public double holdout = HeldOutLines.DEFAULT_FRACTION;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
@@ -171,10 +170,10 @@ public final class TrainingJob {
         Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
             : factory.completeSettings(first));
         settings.remove("physics");
-        // Measured data learns from its lines or views but the held-out ones, which score it.
-        MeasuredData.HeldOut heldOut = measured != null && holdout > 0
-            ? measured.holdOut(holdout, config.seed, config.batchSize).orElse(null) : null;
-        MeasuredData learnFrom = heldOut != null ? heldOut.training() : measured;
+        // Measured k-space learns from its lines but the held-out ones, which score it.
+        HeldOutLines heldOut = measured instanceof MeasuredKspace && holdout > 0
+            ? HeldOutLines.choose(((MeasuredKspace) measured).mask(), holdout, config.seed).orElse(null) : null;
+        MeasuredData learnFrom = heldOut != null ? ((MeasuredKspace) measured).without(heldOut) : measured;
         try (NDManager manager = NDManager.newBaseManager(target)) {
             ForwardOperator acquisition = measured != null ? learnFrom.operator(manager)
                 : !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
@@ -183,8 +182,6 @@ public final class TrainingJob {
             // Split measurements: the network holds the operator that the loss restricts to the network's part.
             ForwardOperator operator = supervision == Supervision.SPLIT ? splitting(acquisition, manager)
                 : acquisition;
-            // What the model is for: held-out views leave training the scan of the other views.
-            ForwardOperator whole = heldOut != null ? measured.operator(manager) : operator;
             Map<String, String> hyper = new LinkedHashMap<>(hyperParameters);
             Solver initial = factory.initialReconstruction(settings);
             boolean denoiser = NetworkCatalog.isDenoiser(name);
@@ -198,11 +195,12 @@ public final class TrainingJob {
                     validation, config);
             } else {
                 run = measurementRun(network, operator, measurementNoise(factory, acquisition), initial, settings,
-                    learnFrom, whole, heldOut == null ? null : heldOut.score(), manager);
+                    learnFrom, heldOut == null ? null : heldOut.scoreOn(measured.measurements(),
+                        learnFrom.measurements(), config.batchSize), manager);
             }
             TrainingResult result = run.run(manager, listener, progress);
             LearnedModel model = run.toModel(result, settings, denoiser ? null : initial.name(),
-                whole.rangeShape().getShape());
+                operator.rangeShape().getShape());
             model.metadata().physics.put("physics", factory.name());
             model.metadata().serves.putAll(serves);
             if (!ranges.isEmpty()) {
@@ -224,11 +222,11 @@ public final class TrainingJob {
      * not, or the {@link #measured} data.
      */
     private TrainingRun measurementRun(Block network, ForwardOperator operator, MeasurementNoise noise,
-        Solver initial, Map<String, String> settings, MeasuredData learnFrom, ForwardOperator whole,
-        TrainingRun.HeldOutScore heldOut, NDManager manager) throws IOException {
+        Solver initial, Map<String, String> settings, MeasuredData learnFrom, TrainingRun.HeldOutScore heldOut,
+        NDManager manager) throws IOException {
         MeasurementTask task = new MeasurementTask(operator, noise, initial);
         if (learnFrom != null) {
-            checkInitFits(whole, settings);
+            checkInitFits(operator, settings);
             if (Double.isNaN(config.intensityScale)) {
                 config.intensityScale(reconstructedMaximum(task, learnFrom, manager));
             }

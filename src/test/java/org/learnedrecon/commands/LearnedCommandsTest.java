@@ -210,6 +210,9 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         assertTrue(metadata.trainingData.startsWith("measured data " + kspace.title()), metadata.trainingData);
         assertEquals("4", metadata.physics.get("acceleration"));
         assertEquals("random", metadata.physics.get("mask"));
+        // Held-out lines choose the epoch; from scratch there is no starting model to keep.
+        assertEquals("best score on 1 sampled k-space line(s) outside the centre held out for validation",
+            metadata.training.get("modelSelection"));
         assertArrayEquals(before, copy(kspace), 0f, "k-space modified");
         MetadataImage bare = new MetadataImage("bare k-space", kspace.image(), java.util.Map.of());
         assertFails("measurements=bare k-space has no mri.* keys", () -> commands.run(TrainSolverCommand.class,
