@@ -44,7 +44,7 @@ import org.scijava.plugin.Plugin;
  * the random-line pattern for each batch, so the model learns the pattern rather than one mask; or mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
- * rate) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
+ * rate; 0, the default, = {@code TrainingJob.automaticRate}) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
  * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
  * Noise2Inverse); {@code equivariance=} (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);
@@ -146,8 +146,9 @@ public class TrainSolverCommand extends MonitoredCommand {
     @Parameter(label = "Batch size", min = "1", max = "4096")
     private int batch = 4;
 
-    @Parameter(label = "Rate (learning rate)", min = "0")
-    private double rate = 1e-3;
+    @Parameter(label = "Rate (learning rate; 0 = automatic: 1e-3 from scratch, with init= 1e-5 on simulated"
+        + " measurements, else 1e-4)", min = "0")
+    private double rate = 0;
 
     @Parameter(label = "Seed", min = "0")
     private long seed = 1;
@@ -332,7 +333,8 @@ public class TrainSolverCommand extends MonitoredCommand {
 
     /** Settings every run shares, the run itself, and the outputs. */
     private void train(TrainingJob job) {
-        job.config = new TrainingConfig().epochs(epochs).batchSize(batch).learningRate(rate).seed(seed)
+        job.config = new TrainingConfig().epochs(epochs).batchSize(batch)
+            .learningRate(rate == 0 ? Double.NaN : rate).seed(seed)
             .psnrLoss(LOSS_PSNR.equals(loss))
             // An LGD refining TV starts as TV itself; other solvers take the TV start as their input only.
             .startAsInitial(tv > 0 && LearnedGradientDescent.ARCHITECTURE.equals(job.architecture));

@@ -26,7 +26,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * and the model declares that it serves the range), {@code serves.*}
  * (further ranges the model declares without training over them, e.g. {@code serves.size=64-512}),
  * {@code solver} (lgd, lpd, postprocessing, dncnn) and {@code net.*} (hyper-parameters, see
- * {@link NetworkCatalog#defaults}), {@code epochs}, {@code batch}, {@code lr}, {@code seed}, {@code noise}
+ * {@link NetworkCatalog#defaults}), {@code epochs}, {@code batch}, {@code lr} (default
+ * {@link TrainingJob#automaticRate}: 1e-3 from scratch, lower from {@code init=}), {@code seed}, {@code noise}
  * (relative Gaussian level of the measurements; {@code 0.005:0.05} draws each batch's level log-uniform), {@code sigma} (dncnn: image noise in units of the intensity
  * scale), {@code scale} (intensity scale; default the training maximum), {@code checkpoint} (directory; a rerun
  * with the same arguments resumes from it), {@code output} (model file), {@code device} (Auto, CPU, GPU),
@@ -207,7 +208,7 @@ public final class TrainMain {
         job.config = new TrainingConfig()
             .epochs(Integer.parseInt(a.getOrDefault("epochs", "10")))
             .batchSize(Integer.parseInt(a.getOrDefault("batch", "4")))
-            .learningRate(Double.parseDouble(a.getOrDefault("lr", "1e-3")))
+            .learningRate(Double.parseDouble(a.getOrDefault("lr", "NaN"))) // NaN: TrainingJob.automaticRate
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
             .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))))

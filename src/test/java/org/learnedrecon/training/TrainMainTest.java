@@ -408,6 +408,28 @@ class TrainMainTest {
     }
 
     /**
+     * Without lr= the rate follows what the run starts from: 1e-3 from scratch, 1e-4 fine-tuning init= on images or
+     * adapting it on measured data, 1e-5 adapting it on measurements simulated from images; lr= overrides.
+     */
+    @Test
+    void theLearningRateFollowsWhatTheRunStartsFrom() {
+        TrainingJob job = new TrainingJob();
+        job.config = new TrainingConfig().learningRate(Double.NaN);
+        assertEquals(1e-3, job.automaticRate());
+        job.config.initialModel(directory.resolve("start.zip"));
+        assertEquals(1e-4, job.automaticRate());
+        job.supervision = Supervision.MEASUREMENTS;
+        assertEquals(1e-5, job.automaticRate());
+        job.supervision = Supervision.SPLIT;
+        assertEquals(1e-5, job.automaticRate());
+        job.measured = MeasuredSinograms.fromTiff(sinogramStack("rate.tif", true, false), 0, 0, 0);
+        assertEquals(1e-4, job.automaticRate());
+        assertTrue(job.describe().contains("learning rate 1.0E-4"), job.describe());
+        job.config.learningRate(3e-3);
+        assertTrue(job.describe().contains("learning rate 0.003"), job.describe());
+    }
+
+    /**
      * measurements= trains from a stack of measured sinograms alone (no train=, no clean image): the scan comes from
      * the stack's Info, the model records it and reconstructs such sinograms; the stack is left as it was.
      */
@@ -428,6 +450,7 @@ class TrainMainTest {
         assertTrue(Double.isNaN(result.last().validationPsnr), "no clean validation images, no PSNR");
         assertTrue(Double.isFinite(result.last().trainingLoss) && result.last().trainingLoss > 0);
         ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertEquals("0.001", metadata.training.get("learningRate"), "no lr=: from scratch 1e-3");
         assertEquals("8", metadata.physics.get("views"));
         assertEquals("32", metadata.physics.get("size"));
         assertEquals("ct-parallel", metadata.physics.get("physics"));
@@ -446,6 +469,8 @@ class TrainMainTest {
             ProgressMonitor.NONE);
         assertEquals(model.getFileName().toString(),
             ModelFile.readMetadata(directory.resolve("adapted.zip")).training.get("init"));
+        assertEquals("1.0E-4", ModelFile.readMetadata(directory.resolve("adapted.zip")).training.get("learningRate"),
+            "no lr=: adapting on measured data 1e-4");
         Path bare = sinogramStack("bare.tif", false, false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(new String[] {
             "measurements=" + bare, "physics.views=8", "physics.range=90", "physics.size=32",
