@@ -44,7 +44,8 @@ import org.scijava.plugin.Plugin;
  * the random-line pattern for each batch, so the model learns the pattern rather than one mask; or mask seed 0); {@code noise=} (Gaussian, fraction of each measurement's
  * RMS); {@code solver=} (architecture); {@code unrolled=} (iterations of LGD/LPD, 0 = default) {@code channels=}
  * (hidden channels, U-Net base channels; 0 = default); {@code epochs=} {@code batch=} {@code rate=} (Adam learning
- * rate; 0, the default, = {@code TrainingJob.automaticRate}) {@code seed=}; {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
+ * rate; 0, the default, = {@code TrainingJob.automaticRate}) {@code seed=};
+ * {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
  * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
  * Noise2Inverse); {@code equivariance=} (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);

@@ -126,6 +126,11 @@ public final class TrainingJob {
         config.initialModel(init);
     }
 
+    /** Learning rates of {@link #automaticRate}. */
+    public static final double RATE_FROM_SCRATCH = 1e-3;
+    public static final double RATE_FINE_TUNING = 1e-4;
+    public static final double RATE_ADAPTING_SIMULATED = 1e-5;
+
     /**
      * The learning rate when none is given ({@code config}'s rate NaN: TrainMain without {@code lr=}, Train Solver's
      * {@code rate=0}), as measured (README, "Adapting a shipped model"): {@value #RATE_FROM_SCRATCH} from scratch;
@@ -140,10 +145,6 @@ public final class TrainingJob {
         }
         return measured == null && supervision.fromMeasurementsOnly() ? RATE_ADAPTING_SIMULATED : RATE_FINE_TUNING;
     }
-
-    public static final double RATE_FROM_SCRATCH = 1e-3;
-    public static final double RATE_FINE_TUNING = 1e-4;
-    public static final double RATE_ADAPTING_SIMULATED = 1e-5;
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
     public TrainingResult run(TrainingListener listener, ProgressMonitor progress) {
