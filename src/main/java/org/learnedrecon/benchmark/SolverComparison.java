@@ -19,6 +19,7 @@ import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.SettingRange;
+import org.learnedrecon.io.MeasurementFiles;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.metrics.Ssim;
 import org.learnedrecon.models.IncompatibleModelException;

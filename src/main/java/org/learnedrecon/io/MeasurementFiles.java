@@ -1,4 +1,4 @@
-package org.learnedrecon.benchmark;
+package org.learnedrecon.io;
 
 import ai.djl.ndarray.NDArray;
 import ij.ImagePlus;
@@ -10,10 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.learnedrecon.acquisition.MriAcquisitionSettings;
-import org.learnedrecon.io.ComplexHyperstack;
-import org.learnedrecon.io.ImageInfoMetadata;
-import org.learnedrecon.io.ImagePlusAdapter;
-import org.learnedrecon.io.MetadataImage;
 import org.learnedrecon.physics.ct.CtGeometry;
 import org.learnedrecon.physics.mri.SamplingMask;
 
@@ -22,13 +18,13 @@ import org.learnedrecon.physics.mri.SamplingMask;
  * the {@code mri.*} sampling keys in the Info), so that training from measurements ({@code measurements=}) and
  * Reconstruct CT / MRI can be run on exactly those data ({@code SolverComparison measurementsDir=}).
  */
-final class MeasurementFiles {
+public final class MeasurementFiles {
 
     private MeasurementFiles() {
     }
 
     /** Sinograms {@code (B, views, detectors)} of {@code scan} as {@code dir/name}, one slice each. */
-    static Path writeSinograms(Path dir, String name, NDArray y, CtGeometry scan) throws IOException {
+    public static Path writeSinograms(Path dir, String name, NDArray y, CtGeometry scan) throws IOException {
         int views = scan.angleCount();
         int detectors = scan.detectorCount();
         float[] data = y.toFloatArray();
@@ -47,7 +43,7 @@ final class MeasurementFiles {
      * Single-coil k-space {@code (B, 2, H, W)} sampled with {@code mask} ({@code settings}' mask, regenerated from
      * the Info when read) as a complex hyperstack {@code dir/name}.
      */
-    static Path writeKspace(Path dir, String name, NDArray y, MriAcquisitionSettings settings, SamplingMask mask)
+    public static Path writeKspace(Path dir, String name, NDArray y, MriAcquisitionSettings settings, SamplingMask mask)
         throws IOException {
         Map<String, String> metadata = settings.toMetadata(mask);
         return save(dir, name, ImagePlusAdapter.toImagePlus(new MetadataImage(name, ComplexHyperstack.toImg(y),
