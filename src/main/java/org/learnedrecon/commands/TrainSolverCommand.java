@@ -151,6 +151,9 @@ public class TrainSolverCommand extends MonitoredCommand {
         + " measurements, else 1e-4)", min = "0")
     private double rate = 0;
 
+    @Parameter(label = "Decay (the last epochs at a tenth of the rate; 0 = none)", min = "0", max = "100000")
+    private int decay = 0;
+
     @Parameter(label = "Seed", min = "0")
     private long seed = 1;
 
@@ -335,7 +338,7 @@ public class TrainSolverCommand extends MonitoredCommand {
     /** Settings every run shares, the run itself, and the outputs. */
     private void train(TrainingJob job) {
         job.config = new TrainingConfig().epochs(epochs).batchSize(batch)
-            .learningRate(rate == 0 ? Double.NaN : rate).seed(seed)
+            .learningRate(rate == 0 ? Double.NaN : rate).decayEpochs(decay).seed(seed)
             .psnrLoss(LOSS_PSNR.equals(loss))
             // An LGD refining TV starts as TV itself; other solvers take the TV start as their input only.
             .startAsInitial(tv > 0 && LearnedGradientDescent.ARCHITECTURE.equals(job.architecture));

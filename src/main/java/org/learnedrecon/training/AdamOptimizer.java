@@ -26,7 +26,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
 
-    private final double learningRate;
+    private double learningRate;
     private final NDManager manager;
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
@@ -38,6 +38,14 @@ public final class AdamOptimizer implements AutoCloseable {
         }
         this.learningRate = learningRate;
         this.manager = parent.newSubManager();
+    }
+
+    /** Sets the rate of the steps from now on (a schedule); the moments are kept. */
+    public void learningRate(double value) {
+        if (!(value > 0)) {
+            throw new IllegalArgumentException("Learning rate must be positive, got " + value);
+        }
+        learningRate = value;
     }
 
     public long steps() {

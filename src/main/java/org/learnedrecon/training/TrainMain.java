@@ -209,6 +209,7 @@ public final class TrainMain {
             .epochs(Integer.parseInt(a.getOrDefault("epochs", "10")))
             .batchSize(Integer.parseInt(a.getOrDefault("batch", "4")))
             .learningRate(Double.parseDouble(a.getOrDefault("lr", "NaN"))) // NaN: TrainingJob.automaticRate
+            .decayEpochs(Integer.parseInt(a.getOrDefault("lr.decay", "0")))
             .seed(Long.parseLong(a.getOrDefault("seed", "1")))
             .intensityScale(Double.parseDouble(a.getOrDefault("scale", "NaN")))
             .keepBest(Boolean.parseBoolean(a.getOrDefault("best", Boolean.toString(!fromMeasurements))))

@@ -10,6 +10,12 @@ public final class TrainingConfig {
     public int epochs = 10;
     public int batchSize = 4;
     public double learningRate = 1e-3;
+    /**
+     * The last this many epochs run at a tenth of {@link #learningRate} (a step decay; 0 = none). Equivariant
+     * imaging from scratch at CT 30 views gained 0.19 dB on brain val and 0.51 on natural crops from 3 such epochs
+     * after 21 (README, "Longer, then a lower rate").
+     */
+    public int decayEpochs;
     public long seed = 1;
     /** Directory for per-epoch checkpoints, or {@code null} for none (then no resume). */
     public Path checkpointDirectory;
@@ -56,6 +62,16 @@ public final class TrainingConfig {
         return this;
     }
 
+    public TrainingConfig decayEpochs(int value) {
+        decayEpochs = value;
+        return this;
+    }
+
+    /** The learning rate of epoch {@code epoch} (0-based): a tenth of the rate in the last {@link #decayEpochs}. */
+    public double rateAt(int epoch) {
+        return epoch >= epochs - decayEpochs ? learningRate / 10 : learningRate;
+    }
+
     public TrainingConfig seed(long value) {
         seed = value;
         return this;
@@ -96,6 +112,10 @@ public final class TrainingConfig {
             throw new IllegalArgumentException("Training needs epochs >= 1, batch >= 1, learning rate > 0, got "
                 + epochs + ", " + batchSize + ", " + learningRate);
         }
+        if (decayEpochs < 0 || decayEpochs >= epochs) {
+            throw new IllegalArgumentException("decay= (TrainMain: lr.decay=), the last epochs at a tenth of the"
+                + " rate, must be 0 or fewer than epochs= (" + epochs + "), got " + decayEpochs);
+        }
     }
 
     /** The settings as text, for metadata and for refusing to resume a checkpoint of different settings. */
@@ -103,6 +123,9 @@ public final class TrainingConfig {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("batchSize", Integer.toString(batchSize));
         map.put("learningRate", Double.toString(learningRate));
+        if (decayEpochs > 0) {
+            map.put("decayEpochs", decayEpochs + " (the last epochs at a tenth of the rate)");
+        }
         map.put("seed", Long.toString(seed));
         map.put("optimizer", "Adam(0.9, 0.999, 1e-8)");
         map.put("loss", psnrLoss ? "PSNR (mean over samples of 10 log10 MSE)" : "MSE");

@@ -406,6 +406,7 @@ public final class TrainingJob {
             architecture, hyperParameters, measured != null ? "measured " + measured.measurements().description()
                 : training.description(), validation == null ? "none" : validation.description(),
             physicsName(), measured != null ? measured.settings()
-                : physicsSettings, rate, device);
+                : physicsSettings, rate + (config.decayEpochs > 0 ? " (the last " + config.decayEpochs
+                + " epochs at a tenth of it)" : ""), device);
     }
 }

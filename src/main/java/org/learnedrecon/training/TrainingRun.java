@@ -214,6 +214,7 @@ public final class TrainingRun {
             int batch = Math.min(config.batchSize, training.size());
             long totalSteps = (long) stepsPerEpoch * config.epochs;
             for (int epoch = state.epochsDone; epoch < config.epochs; epoch++) {
+                optimizer.learningRate(config.rateAt(epoch));
                 int[] order = permutation(training.size(), random(config.seed, epoch, 0x0eb0c4L));
                 double lossSum = 0;
                 long start = System.nanoTime();

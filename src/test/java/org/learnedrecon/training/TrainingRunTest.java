@@ -194,6 +194,56 @@ class TrainingRunTest {
         }
     }
 
+    /**
+     * {@code decayEpochs}: the first epoch of a 2-epoch run with one decay epoch is the undecayed run's (same losses),
+     * and its second epoch moves the weights about a tenth as far (Adam's steps scale with the rate); the setting
+     * reaches the model's metadata, and as many decay epochs as epochs is refused naming the key.
+     */
+    @Test
+    void theLastEpochsRunAtATenthOfTheRate() throws Exception {
+        try (NDManager a = manager.newSubManager(); NDManager b = manager.newSubManager();
+            NDManager c = manager.newSubManager()) {
+            Block afterOne = lgd();
+            new TrainingRun(afterOne, task(), TRAIN.first(32), VALIDATION.first(2), rate(1, 0))
+                .run(a, TrainingListener.NONE, ProgressMonitor.NONE);
+            Block constant = lgd();
+            TrainingResult full = new TrainingRun(constant, task(), TRAIN.first(32), VALIDATION.first(2), rate(2, 0))
+                .run(b, TrainingListener.NONE, ProgressMonitor.NONE);
+            Block decayed = lgd();
+            TrainingRun run = new TrainingRun(decayed, task(), TRAIN.first(32), VALIDATION.first(2), rate(2, 1));
+            TrainingResult slow = run.run(c, TrainingListener.NONE, ProgressMonitor.NONE);
+            assertEquals(full.stepLosses.subList(0, 8), slow.stepLosses.subList(0, 8));
+            double ratio = distance(decayed, afterOne) / distance(constant, afterOne);
+            System.out.println("second epoch's weight change, decayed / constant rate: " + ratio);
+            assertTrue(ratio > 0.05 && ratio < 0.2, "ratio " + ratio);
+            assertTrue(run.toModel(slow, Map.of(), "x", new long[] {1}).metadata().training.get("decayEpochs")
+                .startsWith("1 "));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new TrainingRun(lgd(), task(), TRAIN.first(8), VALIDATION.first(2), rate(2, 2)));
+        assertTrue(e.getMessage().startsWith("decay= (TrainMain: lr.decay=), the last epochs at a tenth of the rate,"
+            + " must be 0 or fewer than epochs= (2), got 2"), e.getMessage());
+    }
+
+    private static TrainingConfig rate(int epochs, int decay) {
+        return new TrainingConfig().epochs(epochs).batchSize(4).learningRate(1e-2).decayEpochs(decay).seed(9)
+            .keepBest(false);
+    }
+
+    private static double distance(Block x, Block y) {
+        double sum = 0;
+        List<Parameter> p = x.getParameters().values();
+        List<Parameter> q = y.getParameters().values();
+        for (int i = 0; i < p.size(); i++) {
+            float[] u = p.get(i).getArray().toFloatArray();
+            float[] v = q.get(i).getArray().toFloatArray();
+            for (int j = 0; j < u.length; j++) {
+                sum += (u[j] - v[j]) * (double) (u[j] - v[j]);
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
     private static byte[] bytes(Block network) throws java.io.IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream data = new java.io.DataOutputStream(out)) {
