@@ -28,9 +28,10 @@ public final class EpochRecord {
         this.scoreName = scoreName;
     }
 
+    /** The log line; epochs count from 1 there, as in the step lines, the "Training" table and the plots. */
     @Override
     public String toString() {
-        return String.format("epoch %d: loss %.6g, %s, %.1f s", epoch, trainingLoss, Double.isNaN(validationPsnr)
+        return String.format("epoch %d: loss %.6g, %s, %.1f s", epoch + 1, trainingLoss, Double.isNaN(validationPsnr)
             ? "no validation images" : String.format("%s %.2f dB", scoreName, validationPsnr), seconds);
     }
 }

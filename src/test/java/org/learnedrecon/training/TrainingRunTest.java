@@ -213,6 +213,7 @@ class TrainingRunTest {
             TrainingRun run = new TrainingRun(decayed, task(), TRAIN.first(32), VALIDATION.first(2), rate(2, 1));
             TrainingResult slow = run.run(c, TrainingListener.NONE, ProgressMonitor.NONE);
             assertEquals(full.stepLosses.subList(0, 8), slow.stepLosses.subList(0, 8));
+            assertTrue(slow.epochs.get(1).toString().startsWith("epoch 2: loss "), "logs count epochs from 1");
             double ratio = distance(decayed, afterOne) / distance(constant, afterOne);
             System.out.println("second epoch's weight change, decayed / constant rate: " + ratio);
             assertTrue(ratio > 0.05 && ratio < 0.2, "ratio " + ratio);
