@@ -45,7 +45,7 @@ class LearnedMacroIT {
             + "for (i = 0; i < 2; i++) print(\"lgd=\" + Table.get(\"PSNR\", i, \"Metrics Learned gradient"
             + " descent\"));\n";
         ImageJMacroRunner.Result result = imagej.runText(macro, "", dir).assertNoErrors()
-            .assertOutputContains("tiny lgd.zip: epoch 9:")
+            .assertOutputContains("tiny lgd.zip: epoch 10:")
             .assertOutputContains("size=64x64x2");
         System.out.println(result.output());
         double fbp = mean(result.output(), "fbp=");
