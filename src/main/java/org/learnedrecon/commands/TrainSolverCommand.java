@@ -263,7 +263,7 @@ public class TrainSolverCommand extends MonitoredCommand {
     private void measured(TrainingJob job) {
         if (tv > 0) {
             throw new IllegalArgumentException("tv=" + tv + " (a TV start) applies to training from images; with "
-                + "measurements= set tv=0");
+                + "measurements= set tv=0 (a model given as init= keeps the start it was trained from)");
         }
         if (CT.equalsIgnoreCase(physics)) {
             boolean stored = measurements.metadata().containsKey(CtGeometry.KEY_GEOMETRY);

@@ -193,6 +193,7 @@ public final class TrainingJob {
         Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
             : factory.completeSettings(first));
         settings.remove("physics");
+        chooseInitial(settings);
         // Measured k-space learns from its lines but the held-out ones, which score it.
         HeldOutLines heldOut = measured instanceof MeasuredKspace && holdout > 0
             ? HeldOutLines.choose(((MeasuredKspace) measured).mask(), holdout, config.seed).orElse(null) : null;
@@ -236,6 +237,21 @@ public final class TrainingJob {
             }
             save(model, denoiser, target);
             return result;
+        }
+    }
+
+    /**
+     * Puts the initial reconstruction into {@code settings}: {@code physics.initial=} when given, else that of the
+     * {@code init=} model (a model adapted or fine-tuned keeps the start it was trained from: an LGD refining TV fed
+     * FBP would start from the wrong image), else none (the physics' default).
+     */
+    private void chooseInitial(Map<String, String> settings) throws IOException {
+        String start = physicsSettings.get(PhysicsFactory.INITIAL);
+        if (start == null && config.initialModel != null) {
+            start = ModelFile.readMetadata(config.initialModel).physics.get(PhysicsFactory.INITIAL);
+        }
+        if (start != null) {
+            settings.put(PhysicsFactory.INITIAL, start);
         }
     }
 

@@ -79,6 +79,29 @@ class TrainMainTest {
     }
 
     /**
+     * The initial reconstruction: physics.initial= applies to measured sinograms too, and a model adapted with init=
+     * keeps its model's start (an LGD refining TV is not fed FBP) unless physics.initial= says otherwise.
+     */
+    @Test
+    void anAdaptedModelKeepsTheStartItWasTrainedFrom() throws Exception {
+        Path sinograms = sinogramStack("tv-sinograms.tif", true, false);
+        Path model = directory.resolve("tv-start.zip");
+        String[] common = {"measurements=" + sinograms, "supervision=measurements", "solver=lgd", "net.iterations=2",
+            "net.hiddenChannels=6", "epochs=1", "batch=3", "seed=3", "device=CPU"};
+        TrainMain.run(with(common, "physics.initial=tv0.5", "output=" + model), ProgressMonitor.NONE);
+        assertEquals("tv0.5", ModelFile.readMetadata(model).physics.get("initial"));
+        assertEquals("TV", ModelFile.readMetadata(model).initialReconstruction);
+        Path adapted = directory.resolve("tv-adapted.zip");
+        TrainMain.run(with(common, "init=" + model, "output=" + adapted), ProgressMonitor.NONE);
+        assertEquals("tv0.5", ModelFile.readMetadata(adapted).physics.get("initial"));
+        assertEquals("TV", ModelFile.readMetadata(adapted).initialReconstruction);
+        Path fromFbp = directory.resolve("fbp-adapted.zip");
+        TrainMain.run(with(common, "init=" + model, "physics.initial=fbp", "output=" + fromFbp), ProgressMonitor.NONE);
+        assertTrue(ModelFile.readMetadata(fromFbp).initialReconstruction.startsWith("FBP"),
+            ModelFile.readMetadata(fromFbp).initialReconstruction);
+    }
+
+    /**
      * startAsInitial=true: the untrained LGD returns its initial reconstruction (validation PSNR = the baseline's),
      * where a randomly initialised one does not; recorded in the model; refused for solvers other than LGD.
      */
