@@ -440,16 +440,16 @@ class LearnedSolverFactoryTest {
         return org.learnedrecon.metrics.Psnr.compute(real, ComplexArithmetic.magnitude(complex), 1.0)[0];
     }
 
-    /**
-     * PSNR of {@code lgd} and of Hann FBP on a noiseless Shepp-Logan sinogram of {@code g}; checks that the learned
-     * reconstruction has the image's size.
-     */
     /** A shipped LGD (or {@code auto}'s choice) for the differentiable ray transform of {@code g}, on the CPU. */
     private static LoadedLearnedSolver shippedLgd(String model, CtGeometry g) throws java.io.IOException {
         return LearnedSolverFactory.load(SolverFactory.LGD, model, CtParallelPhysics.settingsOf(g),
             manager -> RayTransform.differentiable(g, manager), DeviceChoice.CPU);
     }
 
+    /**
+     * PSNR of {@code lgd} and of Hann FBP on a noiseless Shepp-Logan sinogram of {@code g}; checks that the learned
+     * reconstruction has the image's size.
+     */
     private static double[] learnedAndFbpOnSheppLogan(NDManager m, LoadedLearnedSolver lgd, CtGeometry g) {
         int n = g.imageSize();
         NDArray truth = sheppLogan(m, n);
