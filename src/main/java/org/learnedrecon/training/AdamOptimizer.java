@@ -33,10 +33,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private long steps;
 
     public AdamOptimizer(double learningRate, NDManager parent) {
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("Learning rate must be positive, got " + learningRate);
-        }
-        this.learningRate = learningRate;
+        learningRate(learningRate);
         this.manager = parent.newSubManager();
     }
 

@@ -143,17 +143,8 @@ class TrainingRunTest {
                 .run(c, TrainingListener.NONE, ProgressMonitor.NONE);
             assertEquals(1, actual.resumedFromEpoch);
             assertEquals(expected.stepLosses, actual.stepLosses);
-            double maxDifference = 0;
-            List<Parameter> p = reference.getParameters().values();
-            List<Parameter> q = resumed.getParameters().values();
-            assertEquals(p.size(), q.size());
-            for (int i = 0; i < p.size(); i++) {
-                float[] x = p.get(i).getArray().toFloatArray();
-                float[] y = q.get(i).getArray().toFloatArray();
-                for (int j = 0; j < x.length; j++) {
-                    maxDifference = Math.max(maxDifference, Math.abs(x[j] - y[j]));
-                }
-            }
+            double maxDifference = java.util.Arrays.stream(differences(reference, resumed)).map(Math::abs).max()
+                .orElseThrow();
             System.out.println("resume: max parameter difference " + maxDifference);
             assertTrue(maxDifference <= 1e-6, "resumed weights differ by " + maxDifference);
             assertEquals(expected.last().validationPsnr, actual.last().validationPsnr, 1e-6);
@@ -231,18 +222,25 @@ class TrainingRunTest {
             .keepBest(false);
     }
 
+    /** Euclidean distance between two networks' weights. */
     private static double distance(Block x, Block y) {
-        double sum = 0;
+        return Math.sqrt(java.util.Arrays.stream(differences(x, y)).map(d -> d * d).sum());
+    }
+
+    /** Every weight of {@code x} minus the same weight of {@code y}, parameter by parameter. */
+    private static double[] differences(Block x, Block y) {
         List<Parameter> p = x.getParameters().values();
         List<Parameter> q = y.getParameters().values();
+        assertEquals(p.size(), q.size());
+        java.util.stream.DoubleStream.Builder all = java.util.stream.DoubleStream.builder();
         for (int i = 0; i < p.size(); i++) {
             float[] u = p.get(i).getArray().toFloatArray();
             float[] v = q.get(i).getArray().toFloatArray();
             for (int j = 0; j < u.length; j++) {
-                sum += (u[j] - v[j]) * (double) (u[j] - v[j]);
+                all.add((double) u[j] - v[j]);
             }
         }
-        return Math.sqrt(sum);
+        return all.build().toArray();
     }
 
     private static byte[] bytes(Block network) throws java.io.IOException {
