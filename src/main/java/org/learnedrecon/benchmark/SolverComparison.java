@@ -18,6 +18,7 @@ import java.util.function.BiFunction;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.MriAcquisitionSettings;
 import org.learnedrecon.acquisition.MriCartesianPhysics;
+import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.acquisition.SettingRange;
 import org.learnedrecon.io.MeasurementFiles;
 import org.learnedrecon.metrics.Psnr;
@@ -26,6 +27,7 @@ import org.learnedrecon.models.IncompatibleModelException;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.models.LoadedLearnedSolver;
 import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.phantoms.RandomEllipsesPhantom;
 import org.learnedrecon.phantoms.SheppLoganPhantom;
@@ -85,7 +87,10 @@ import org.learnedrecon.training.TrainMain;
  * {@code valTiff=[../shared/datasets/brain-t1-val-128.tif]} {@code valSlices=[16]} {@code ellipses=[8]}
  * {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]} {@code ctTvLambdas=[1]} (alias
  * {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]} {@code mriIterations=[100]} (wavelet)
- * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} {@code learned=[true]} {@code out=} (markdown file)
+ * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} (a model's name may end in a plug-and-play schedule,
+ * {@code :sharp} or {@code :fine}, as in the choice's {@code model=}) {@code pnpStart=} (an {@code initial=} value for
+ * the plug-and-play models of {@code models=}, e.g. {@code tvfit0.01}; default the physics' start)
+ * {@code learned=[true]} {@code out=} (markdown file)
  * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
  * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
  * know it) {@code fitNoise=[true]} (CT: the row whose lambda fits the noise) {@code choice=[false]} (a last row:
@@ -117,7 +122,7 @@ public final class SolverComparison {
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
         "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv",
-        "fitNoise", "choice", "choiceModels", "measurementsDir");
+        "fitNoise", "choice", "choiceModels", "measurementsDir", "pnpStart");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -522,20 +527,32 @@ public final class SolverComparison {
         if (!Boolean.parseBoolean(option("learned", "true"))) {
             return rows;
         }
-        for (String model : list("models", String.join(",", PretrainedModels.shipped().names()))) {
+        for (String spec : list("models", String.join(",", PretrainedModels.shipped().names()))) {
+            HeldOutChoice.ModelSpec parsed = HeldOutChoice.ModelSpec.parse(spec);
+            String model = parsed.model();
             String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
             String solver = LearnedSolverFactory.reconstructionSolver(architecture);
+            Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
+            String start = options.get("pnpStart");
+            if (start != null && NetworkCatalog.isDenoiser(architecture)) {
+                physics.put(PhysicsFactory.INITIAL, start);
+            }
             LoadedLearnedSolver loaded;
             try {
-                loaded = LearnedSolverFactory.load(solver, model, scenario.physics(),
+                loaded = LearnedSolverFactory.load(solver, model, physics,
                     manager -> operator.apply(solver, manager), DeepLearningRuntime.DeviceChoice.CPU);
             } catch (IncompatibleModelException e) {
                 System.err.println("  (" + model + " does not fit " + scenario.key() + ")");
                 continue;
             }
-            try (loaded) {
-                rows.add(timed(titled(scenario), set, SHORT_NAMES.getOrDefault(solver, solver) + " "
-                    + PretrainedModels.displayName(model), truth, () -> loaded.reconstruct(y, ProgressMonitor.NONE)));
+            if (parsed.schedule() != null) {
+                loaded = loaded.withSchedule(parsed.schedule());
+            }
+            String label = SHORT_NAMES.getOrDefault(solver, solver) + " " + PretrainedModels.displayName(model)
+                + parsed.suffix() + (start != null && NetworkCatalog.isDenoiser(architecture)
+                ? " from " + start : "");
+            try (LoadedLearnedSolver run = loaded) {
+                rows.add(timed(titled(scenario), set, label, truth, () -> run.reconstruct(y, ProgressMonitor.NONE)));
             }
         }
         return rows;

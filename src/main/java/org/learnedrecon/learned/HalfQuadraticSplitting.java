@@ -64,6 +64,14 @@ public final class HalfQuadraticSplitting implements Solver {
          * denoiser.
          */
         public static final Schedule SHARP = new Schedule(8, 0.03, 0.01, 0.003, 5);
+
+        /**
+         * Finer still, for piecewise-constant images: 16 iterations from 0.03 to 0.005, rho 0.01, 5 CG steps. On the
+         * training images of {@link #SHARP} (4 each; brain-t1-train / atlas-phantoms-128 / random ellipses of seed 2)
+         * 29.39 / 30.60 / 45.28 dB against the sharp schedule's 29.78 / 30.33 / 43.43 and per-set tuned TV's 28.74 /
+         * 28.12 / 44.12, at twice its cost (README, "A finer schedule for the CT choice").
+         */
+        public static final Schedule FINE = new Schedule(16, 0.03, 0.005, 0.01, 5);
     }
 
     private final ImageDenoiser denoiser;

@@ -146,6 +146,25 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      */
     public static final String SHARP = ":sharp";
 
+    /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#FINE}. */
+    public static final String FINE = ":fine";
+
+    /** A {@code model=} entry: a model's name and, after a schedule's suffix, plug-and-play's schedule. */
+    public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
+
+        /** {@code diffusion-unet:sharp} -> diffusion-unet with the sharp schedule; a name alone -> no schedule. */
+        public static ModelSpec parse(String spec) {
+            for (var e : Map.of(SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE,
+                    HalfQuadraticSplitting.Schedule.FINE).entrySet()) {
+                if (spec.endsWith(e.getKey())) {
+                    return new ModelSpec(spec.substring(0, spec.length() - e.getKey().length()), e.getKey(),
+                        e.getValue());
+                }
+            }
+            return new ModelSpec(spec, "", null);
+        }
+    }
+
     /**
      * The learned candidates of CT's {@code model=auto}: the brain denoiser, the LGD that refines TV and the diffusion
      * model's denoiser with the sharp schedule (from TV in CT), which is above per-set tuned TV on the atlas phantoms
@@ -194,13 +213,12 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device, Consumer<String> skipped) {
         List<Candidate> list = new ArrayList<>();
         for (String spec : models) {
-            boolean sharp = spec.endsWith(SHARP);
-            String model = sharp ? spec.substring(0, spec.length() - SHARP.length()) : spec;
+            ModelSpec parsed = ModelSpec.parse(spec);
+            String model = parsed.model();
             try {
                 String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
                 LearnedCandidate candidate = new LearnedCandidate(
-                    LearnedSolverFactory.reconstructionSolver(architecture), model, settings, device,
-                    sharp ? HalfQuadraticSplitting.Schedule.SHARP : null);
+                    LearnedSolverFactory.reconstructionSolver(architecture), model, settings, device, parsed);
                 candidate.load(acquisition).close();
                 list.add(candidate);
             } catch (IncompatibleModelException e) {
@@ -364,22 +382,22 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         private final Map<ForwardOperator, LoadedLearnedSolver> loaded = new IdentityHashMap<>();
         private String name;
 
-        /** Plug-and-play's schedule, or null for the model's own solver as it is. */
-        private final HalfQuadraticSplitting.Schedule schedule;
+        /** Plug-and-play's schedule (null for the model's own solver as it is) and its suffix. */
+        private final ModelSpec spec;
 
         LearnedCandidate(String solver, String model, Map<String, String> settings,
-                DeepLearningRuntime.DeviceChoice device, HalfQuadraticSplitting.Schedule schedule) {
+                DeepLearningRuntime.DeviceChoice device, ModelSpec spec) {
             this.solver = solver;
             this.model = model;
             this.settings = Map.copyOf(settings);
             this.device = device;
-            this.schedule = schedule;
+            this.spec = spec;
             this.name = solver + " (" + model + suffix() + ")";
         }
 
-        /** What follows the model's name in {@code model=}: {@link #SHARP} or nothing. */
+        /** What follows the model's name in {@code model=}: {@link #SHARP}, {@link #FINE} or nothing. */
         private String suffix() {
-            return schedule == null ? "" : SHARP;
+            return spec.suffix();
         }
 
         @Override
@@ -405,15 +423,16 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             boolean differentiable = LearnedSolverFactory.needsDifferentiableOperator(solver);
             LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model, settings,
                 m -> HeldOutSplit.copy(acquisition, m, differentiable), device);
-            if (schedule != null) {
+            if (spec.schedule() != null) {
                 try {
-                    network = network.withSchedule(schedule);
+                    network = network.withSchedule(spec.schedule());
                 } catch (IllegalArgumentException e) {
                     network.close();
                     throw new IllegalArgumentException("model=" + model + suffix() + ": " + e.getMessage(), e);
                 }
             }
-            name = schedule == null ? network.name() : network.name().replaceFirst("\\)$", suffix() + ")");
+            name = spec.schedule() == null ? network.name()
+                : network.name().replaceFirst("\\)$", suffix() + ")");
             return network;
         }
 
