@@ -46,6 +46,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
     private final double alpha;
     private final boolean fixedTarget;
     private final SureConsistency sure;
+    private final boolean dihedral;
 
     /**
      * @param noise the noise of the virtual measurements {@code A T x1}, or {@code null} for none
@@ -65,6 +66,15 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
      */
     public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
                                   boolean fixedTarget, boolean sure) {
+        this(operator, noise, alpha, fixedTarget, sure, false);
+    }
+
+    /**
+     * As above, with {@code dihedral}: {@code T} drawn among the seven quarter turns and flips that are not the
+     * identity ({@link DihedralTransform}, exact permutations of square images) instead of interpolated rotations.
+     */
+    public EquivariantImagingLoss(ForwardOperator operator, MeasurementNoise noise, double alpha,
+                                  boolean fixedTarget, boolean sure, boolean dihedral) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("ei.alpha must be >= 0 and finite, got " + alpha);
         }
@@ -77,6 +87,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
         this.alpha = alpha;
         this.fixedTarget = fixedTarget;
         this.sure = sure ? new SureConsistency(operator, ((GaussianRelativeNoise) noise).level()) : null;
+        this.dihedral = dihedral;
     }
 
     /**
@@ -91,12 +102,7 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
         if (alpha == 0) {
             return new Terms(consistency, consistency);
         }
-        int batch = (int) x1.getShape().get(0);
-        double[] angles = new double[batch];
-        for (int b = 0; b < batch; b++) {
-            angles[b] = 2 * Math.PI * random.nextDouble();
-        }
-        NDArray transformed = ImageRotation.rotate(x1, angles);
+        NDArray transformed = transform(x1, random);
         NDArray measured = operator.apply(transformed);
         if (noise != null) {
             NDArray values = measured.stopGradient();
@@ -107,12 +113,29 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
         return new Terms(consistency.add(NativeArrays.times(equivariance, alpha)), consistency);
     }
 
+    /** {@code T x}: a random rotation, or a random quarter turn or flip other than the identity, per sample. */
+    private NDArray transform(NDArray x, Random random) {
+        int batch = (int) x.getShape().get(0);
+        if (dihedral) {
+            int[] elements = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                elements[b] = 1 + random.nextInt(DihedralTransform.ELEMENTS - 1);
+            }
+            return DihedralTransform.apply(x, elements);
+        }
+        double[] angles = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            angles[b] = 2 * Math.PI * random.nextDouble();
+        }
+        return ImageRotation.rotate(x, angles);
+    }
+
     @Override
     public String description() {
         String fit = sure != null ? "SURE" : "mean((A f(y) - y)^2)";
         String description = alpha == 0 ? "measurement consistency " + fit + " only"
             : String.format(Locale.ROOT, "equivariant imaging: %s + %s * mean((f(A T x + n) - T x)^2),"
-                + " x = f(y), T = random rotation, n = %s%s", fit, alpha, noise == null ? "none" : noise.description(),
+                + " x = f(y), T = random %s, n = %s%s", fit, alpha, dihedral ? "quarter turn or flip" : "rotation", noise == null ? "none" : noise.description(),
                 fixedTarget ? ", target T x fixed (no gradient)" : "");
         return sure != null ? description + "; " + sure.description() : description;
     }

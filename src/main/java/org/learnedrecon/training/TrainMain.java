@@ -43,7 +43,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * {@code train=} alone, with the equivariant imaging loss ({@link EquivariantImagingLoss}, weight {@code ei.alpha},
  * default 100; 0 = measurement consistency only; {@code ei.detach=true}: its target a constant, which from scratch
  * does better, with {@code ei.alpha=1000}; {@code ei.sure=true}: Stein's unbiased risk estimate in place of
- * measurement consistency, {@link SureConsistency}, CT only) and keeps the last epoch (default {@code best=false});
+ * measurement consistency, {@link SureConsistency}, CT only; {@code ei.dihedral=true}: quarter turns and flips,
+ * {@link DihedralTransform}, in place of rotations) and keeps the last epoch (default {@code best=false});
  * {@code supervision=split} does the same with split measurements: MRI k-space lines ({@link SplitMeasurementLoss},
  * SSDU; {@code split} = the share held out for the loss, default 0.4) or the views of a parallel-beam scan
  * ({@link Noise2InverseLoss}; {@code split} = 1/K for K interleaved subsets, default 0.5). With
@@ -98,9 +99,9 @@ public final class TrainMain {
     }
 
     /**
-     * {@code ei.detach} or {@code ei.sure} ({@code key}): {@code true} or {@code false} (default), and {@code true}
-     * only for equivariant imaging ({@code supervision=measurements}); anything else is refused naming the key and the
-     * value.
+     * {@code ei.detach}, {@code ei.sure} or {@code ei.dihedral} ({@code key}): {@code true} or {@code false}
+     * (default), and {@code true} only for equivariant imaging ({@code supervision=measurements}); anything else is
+     * refused naming the key and the value.
      */
     private static boolean equivarianceSwitch(Map<String, String> a, String key, Supervision supervision) {
         String value = a.getOrDefault(key, "false").trim().toLowerCase(java.util.Locale.ROOT);
@@ -155,6 +156,7 @@ public final class TrainMain {
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
         job.eiFixedTarget = equivarianceSwitch(a, "ei.detach", job.supervision);
         job.eiSure = equivarianceSwitch(a, "ei.sure", job.supervision);
+        job.eiDihedral = equivarianceSwitch(a, "ei.dihedral", job.supervision);
         job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
         job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {

@@ -93,6 +93,8 @@ public final class TrainingJob {
     public boolean eiFixedTarget;
     /** Whether its data-fit term is {@link SureConsistency} rather than measurement consistency (robust EI). */
     public boolean eiSure;
+    /** Equivariant imaging's transforms: quarter turns and flips ({@link DihedralTransform}) instead of rotations. */
+    public boolean eiDihedral;
     /**
      * {@link Supervision#SPLIT}: the share of each batch's measurements held out for the loss (NaN: the method's
      * default, 0.4 of the k-space lines for SSDU, one of 2 interleaved subsets of the views for Noise2Inverse).
@@ -282,7 +284,7 @@ public final class TrainingJob {
     /** The loss of {@link #supervision} from measurements alone. */
     private MeasurementLoss measurementLoss(ForwardOperator operator, MeasurementNoise noise) {
         if (supervision != Supervision.SPLIT) {
-            return new EquivariantImagingLoss(operator, noise, eiAlpha, eiFixedTarget, eiSure);
+            return new EquivariantImagingLoss(operator, noise, eiAlpha, eiFixedTarget, eiSure, eiDihedral);
         }
         return operator instanceof ViewSplitRayTransform ? new Noise2InverseLoss((ViewSplitRayTransform) operator)
             : new SplitMeasurementLoss((SubsetOperator) operator,

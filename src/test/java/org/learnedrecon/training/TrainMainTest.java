@@ -217,7 +217,7 @@ class TrainMainTest {
     @Test
     void trainsFromMeasurementsAloneAndRecordsIt() throws Exception {
         String[] args = with(arguments("lgd", "lgd-ei.zip", "CPU"), "supervision=measurements", "ei.alpha=10",
-            "ei.detach=true");
+            "ei.detach=true", "ei.dihedral=true");
         args[11] = "checkpoint=" + directory.resolve("ckpt-ei");
         TrainingResult result = TrainMain.run(args, ProgressMonitor.NONE);
         assertEquals(1, result.modelEpoch, "measurement-only training keeps the last epoch");
@@ -225,6 +225,7 @@ class TrainMainTest {
         assertEquals("measurements", metadata.training.get("supervision"));
         assertEquals("last epoch", metadata.training.get("modelSelection"));
         assertTrue(metadata.training.get("loss").contains("10.0 * mean")
+            && metadata.training.get("loss").contains("T = random quarter turn or flip")
             && metadata.training.get("loss").endsWith("target T x fixed (no gradient)"), metadata.training.get("loss"));
         assertTrue(metadata.trainingData.startsWith("measurements simulated from train.tif"), metadata.trainingData);
         // Robust EI: SURE in place of measurement consistency, through the same pipeline.
@@ -316,6 +317,10 @@ class TrainMainTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
             with(arguments("lgd", "bad.zip", "CPU"), "ei.sure=true"), ProgressMonitor.NONE));
         assertTrue(e.getMessage().contains("ei.sure=true") && e.getMessage().contains("supervision=images"),
+            e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainMain.run(
+            with(arguments("lgd", "bad.zip", "CPU"), "ei.dihedral=true"), ProgressMonitor.NONE));
+        assertTrue(e.getMessage().contains("ei.dihedral=true") && e.getMessage().contains("supervision=images"),
             e.getMessage());
         assertTrue(!Files.exists(directory.resolve("bad.zip")));
     }
