@@ -53,8 +53,9 @@ import org.scijava.plugin.Plugin;
  * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).
  * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
  * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
- * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:sharp}, those that fit; {@code :sharp} after a denoiser runs its
- * plug-and-play with {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SHARP}; where none fits, TV's
+ * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:sharp}, those that fit; {@code :sharp} or {@code :fine} after a
+ * denoiser runs its plug-and-play with {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SHARP} or
+ * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#FINE}; where none fits, TV's
  * lambdas alone) and keeps per slice the one
  * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
  * {@code ct.choice} lists each slice's choice.

@@ -71,7 +71,7 @@ public final class HalfQuadraticSplitting implements Solver {
          * 29.39 / 30.60 / 45.28 dB against the sharp schedule's 29.78 / 30.33 / 43.43 and per-set tuned TV's 28.74 /
          * 28.12 / 44.12, at twice its cost (README, "A finer schedule for the CT choice").
          */
-        public static final Schedule FINE = new Schedule(16, 0.03, 0.005, 0.01, 5);
+        public static final Schedule FINE = new Schedule(24, 0.03, 0.005, 0.01, 5);
     }
 
     private final ImageDenoiser denoiser;
