@@ -167,10 +167,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
     /**
      * The learned candidates of CT's {@code model=auto}: the brain denoiser, the LGD that refines TV and the diffusion
-     * model's denoiser with the sharp schedule (from TV in CT), which is above per-set tuned TV on the atlas phantoms
-     * and Shepp-Logan (README, "Plug-and-play with the diffusion model's denoiser").
+     * model's denoiser with the fine schedule (from TV in CT), which is above per-set tuned TV on the atlas phantoms,
+     * Shepp-Logan and random ellipses (README, "A finer schedule for the CT choice"; the sharp schedule before
+     * 2026-12-04).
      */
-    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + SHARP);
+    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE);
 
     /**
      * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs and the diffusion

@@ -272,7 +272,7 @@ class HeldOutChoiceTest {
     }
 
     /**
-     * The fine schedule ({@code diffusion-unet:fine}, 16 iterations down to sigma 0.005) against the sharp one on a
+     * The fine schedule ({@code diffusion-unet:fine}, 24 iterations down to sigma 0.005) against the sharp one on a
      * piecewise-constant image: on 64^2 random ellipses at 30 views with 1 % noise it is above the sharp schedule and
      * above the best of TV's six lambdas. {@code :fine} and {@code :sharp} name their schedules, a name alone none.
      */
