@@ -61,7 +61,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * reconstruction ({@code -Dlrecon.langevin=iterations,sigma,alpha,stepFraction,noiseLevel}); or {@code diffpir-pnp},
  * DiffPIR whose chain starts at plug-and-play with the same network from the physics' plug-and-play start and the
  * sharp schedule (the CT choice's {@code diffusion-unet:sharp} until 2026-12-04), meant with a lower
- * {@code sigmaMax} in {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the commands' sampler);
+ * {@code sigmaMax} in {@code -Dlrecon.diffusion} (README, "A warm start for the posterior sampler": a probe, not the
+ * commands' sampler);
  * or {@code diffpir-choice}, DiffPIR whose chain starts at the choice by held-out measurements among TV and the
  * automatic models, with the sampler of {@code start=[Choice by held-out views]} / {@code [... lines]} of the
  * commands ({@link LearnedSolver#posteriorSampler(Solver)}: {@code WARM_START} unless {@code -Dlrecon.diffusion} is

@@ -135,8 +135,8 @@ public final class EquivariantImagingLoss implements MeasurementLoss {
         String fit = sure != null ? "SURE" : "mean((A f(y) - y)^2)";
         String description = alpha == 0 ? "measurement consistency " + fit + " only"
             : String.format(Locale.ROOT, "equivariant imaging: %s + %s * mean((f(A T x + n) - T x)^2),"
-                + " x = f(y), T = random %s, n = %s%s", fit, alpha, dihedral ? "quarter turn or flip" : "rotation", noise == null ? "none" : noise.description(),
-                fixedTarget ? ", target T x fixed (no gradient)" : "");
+                + " x = f(y), T = random %s, n = %s%s", fit, alpha, dihedral ? "quarter turn or flip" : "rotation",
+                noise == null ? "none" : noise.description(), fixedTarget ? ", target T x fixed (no gradient)" : "");
         return sure != null ? description + "; " + sure.description() : description;
     }
 }
