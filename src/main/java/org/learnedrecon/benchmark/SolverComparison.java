@@ -533,8 +533,9 @@ public final class SolverComparison {
             String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
             String solver = LearnedSolverFactory.reconstructionSolver(architecture);
             Map<String, String> physics = new LinkedHashMap<>(scenario.physics());
-            String start = options.get("pnpStart");
-            if (start != null && NetworkCatalog.isDenoiser(architecture)) {
+            // pnpStart= applies to the denoisers (plug-and-play) alone.
+            String start = NetworkCatalog.isDenoiser(architecture) ? options.get("pnpStart") : null;
+            if (start != null) {
                 physics.put(PhysicsFactory.INITIAL, start);
             }
             LoadedLearnedSolver loaded;
@@ -545,13 +546,9 @@ public final class SolverComparison {
                 System.err.println("  (" + model + " does not fit " + scenario.key() + ")");
                 continue;
             }
-            if (parsed.schedule() != null) {
-                loaded = loaded.withSchedule(parsed.schedule());
-            }
             String label = SHORT_NAMES.getOrDefault(solver, solver) + " " + PretrainedModels.displayName(model)
-                + parsed.suffix() + (start != null && NetworkCatalog.isDenoiser(architecture)
-                ? " from " + start : "");
-            try (LoadedLearnedSolver run = loaded) {
+                + parsed.suffix() + (start != null ? " from " + start : "");
+            try (LoadedLearnedSolver run = parsed.scheduled(loaded)) {
                 rows.add(timed(titled(scenario), set, label, truth, () -> run.reconstruct(y, ProgressMonitor.NONE)));
             }
         }

@@ -152,16 +152,38 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** A {@code model=} entry: a model's name and, after a schedule's suffix, plug-and-play's schedule. */
     public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
 
+        /** The suffixes and their schedules. */
+        private static final Map<String, HalfQuadraticSplitting.Schedule> SCHEDULES = Map.of(
+            SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE, HalfQuadraticSplitting.Schedule.FINE);
+
         /** {@code diffusion-unet:sharp} -> diffusion-unet with the sharp schedule; a name alone -> no schedule. */
         public static ModelSpec parse(String spec) {
-            for (var e : Map.of(SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE,
-                    HalfQuadraticSplitting.Schedule.FINE).entrySet()) {
+            for (var e : SCHEDULES.entrySet()) {
                 if (spec.endsWith(e.getKey())) {
                     return new ModelSpec(spec.substring(0, spec.length() - e.getKey().length()), e.getKey(),
                         e.getValue());
                 }
             }
             return new ModelSpec(spec, "", null);
+        }
+
+        /**
+         * {@code network} (this entry's model, loaded) running plug-and-play with this entry's schedule, or as it is
+         * when the entry names none.
+         *
+         * @throws IllegalArgumentException naming the entry, with {@code network} closed, when the model takes no
+         *     plug-and-play schedule
+         */
+        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network) {
+            if (schedule == null) {
+                return network;
+            }
+            try {
+                return network.withSchedule(schedule);
+            } catch (IllegalArgumentException e) {
+                network.close();
+                throw new IllegalArgumentException("model=" + model + suffix + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -219,7 +241,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             try {
                 String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
                 LearnedCandidate candidate = new LearnedCandidate(
-                    LearnedSolverFactory.reconstructionSolver(architecture), model, settings, device, parsed);
+                    LearnedSolverFactory.reconstructionSolver(architecture), parsed, settings, device);
                 candidate.load(acquisition).close();
                 list.add(candidate);
             } catch (IncompatibleModelException e) {
@@ -377,28 +399,20 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** A learned model, loaded once per acquisition it meets (the split's operators, by identity). */
     private static final class LearnedCandidate implements Candidate {
         private final String solver;
-        private final String model;
+        /** The model and plug-and-play's schedule (none: the model's own solver as it is). */
+        private final ModelSpec spec;
         private final Map<String, String> settings;
         private final DeepLearningRuntime.DeviceChoice device;
         private final Map<ForwardOperator, LoadedLearnedSolver> loaded = new IdentityHashMap<>();
         private String name;
 
-        /** Plug-and-play's schedule (null for the model's own solver as it is) and its suffix. */
-        private final ModelSpec spec;
-
-        LearnedCandidate(String solver, String model, Map<String, String> settings,
-                DeepLearningRuntime.DeviceChoice device, ModelSpec spec) {
+        LearnedCandidate(String solver, ModelSpec spec, Map<String, String> settings,
+                DeepLearningRuntime.DeviceChoice device) {
             this.solver = solver;
-            this.model = model;
+            this.spec = spec;
             this.settings = Map.copyOf(settings);
             this.device = device;
-            this.spec = spec;
-            this.name = solver + " (" + model + suffix() + ")";
-        }
-
-        /** What follows the model's name in {@code model=}: {@link #SHARP}, {@link #FINE} or nothing. */
-        private String suffix() {
-            return spec.suffix();
+            this.name = solver + " (" + spec.model() + spec.suffix() + ")";
         }
 
         @Override
@@ -413,7 +427,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                 try {
                     network = load(acquisition);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("model=" + spec.model() + ": " + e.getMessage(), e);
                 }
                 loaded.put(acquisition, network);
             }
@@ -422,18 +436,9 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
         LoadedLearnedSolver load(ForwardOperator acquisition) throws IOException {
             boolean differentiable = LearnedSolverFactory.needsDifferentiableOperator(solver);
-            LoadedLearnedSolver network = LearnedSolverFactory.load(solver, model, settings,
-                m -> HeldOutSplit.copy(acquisition, m, differentiable), device);
-            if (spec.schedule() != null) {
-                try {
-                    network = network.withSchedule(spec.schedule());
-                } catch (IllegalArgumentException e) {
-                    network.close();
-                    throw new IllegalArgumentException("model=" + model + suffix() + ": " + e.getMessage(), e);
-                }
-            }
-            name = spec.schedule() == null ? network.name()
-                : network.name().replaceFirst("\\)$", suffix() + ")");
+            LoadedLearnedSolver network = spec.scheduled(LearnedSolverFactory.load(solver, spec.model(), settings,
+                m -> HeldOutSplit.copy(acquisition, m, differentiable), device));
+            name = network.name().replaceFirst("\\)$", spec.suffix() + ")");
             return network;
         }
 
