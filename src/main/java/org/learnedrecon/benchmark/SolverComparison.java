@@ -98,7 +98,9 @@ import org.learnedrecon.training.TrainMain;
  * 0.25-8, and TV fitting the noise; MRI: TV at six lambdas, 0.002-0.1, over complex and over real images,
  * peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its learned models:
  * {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, a comma-separated list, or {@code none} for TV's candidates
- * alone; models that do not fit a scenario are skipped) {@code measurementsDir=} (a directory: each scenario's
+ * alone; models that do not fit a scenario are skipped) {@code choiceCombine=[false]} (the choice may give a slice a
+ * weighted mean of two candidates, {@code HeldOutChoice(candidates, true)}) {@code measurementsDir=} (a directory:
+ * each scenario's
  * noisy measurements of each set are also written there as {@code <scenario>-<set>.tif}, sinograms with their scan
  * or single-coil k-space with its {@code mri.*} keys in the Info, as the Simulate commands write them: the data for
  * {@code TrainMain measurements=}).
@@ -122,7 +124,7 @@ public final class SolverComparison {
     public static final List<String> KEYS = List.of("scenarios", "sets", "valTiff", "valSlices", "ellipses", "seed",
         "sirtIterations", "tvIterations", "ctTvLambdas", "tvLambdas", "mriTvLambdas", "mriIterations", "mriMaskSeed",
         "models", "learned", "out", "naturalDir", "atlasTiff", "natural", "atlas", "noise", "realTv",
-        "fitNoise", "choice", "choiceModels", "measurementsDir", "pnpStart");
+        "fitNoise", "choice", "choiceModels", "measurementsDir", "pnpStart", "choiceCombine");
 
     /** The held-out photographs and artwork (never trained on), relative to the repository root. */
     public static final String DEFAULT_NATURAL_DIR = "../shared/datasets/natural/val";
@@ -448,14 +450,26 @@ public final class SolverComparison {
         try (HeldOutChoice choice = HeldOutChoice.among(classical,
             "none".equals(models) ? List.of() : HeldOutChoice.models(models, defaults), true, settings, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-            + ")"))) {
+            + ")"), Boolean.parseBoolean(option("choiceCombine", "false")))) {
             Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
             Row row = score(title, set, choice.name(), truth, y, op, solver);
+            // Counted by the candidate of the largest weight, with how many slices got a weighted mean.
             Map<String, Long> counts = new LinkedHashMap<>();
-            choice.candidateNames().forEach(name -> counts.put(name, 0L));
-            choice.choices().forEach(name -> counts.merge(name, 1L, Long::sum));
+            List<String> names = choice.candidateNames();
+            names.forEach(name -> counts.put(name, 0L));
+            long combined = 0;
+            for (double[] w : choice.weights()) {
+                int top = 0;
+                for (int c = 1; c < w.length; c++) {
+                    top = w[c] > w[top] ? c : top;
+                }
+                counts.merge(names.get(top), 1L, Long::sum);
+                combined += w[top] < 1 ? 1 : 0;
+            }
             String label = counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(java.util.stream.Collectors.joining(", ", choice.name() + " (chosen: ", ")"));
+                .collect(java.util.stream.Collectors.joining(", ", choice.name() + " (chosen: ", "; weighted means "
+                + "on " + combined + " of " + choice.weights().size() + " slices)"));
+            choice.choices().forEach(c -> System.err.println("  (" + set + ": " + c + ")"));
             return new Row(row.scenario(), row.testSet(), label, row.psnr(), row.ssim(), row.secondsPerSlice());
         }
     }

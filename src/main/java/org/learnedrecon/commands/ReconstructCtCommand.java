@@ -57,8 +57,9 @@ import org.scijava.plugin.Plugin;
  * denoiser runs its plug-and-play with {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SHARP} or
  * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#FINE}; where none fits, TV's
  * lambdas alone) and keeps per slice the one
- * whose reconstruction from 9 of every 10 views predicts the held-out views best ({@link HeldOutChoice}); the Info's
- * {@code ct.choice} lists each slice's choice.
+ * whose reconstruction from 9 of every 10 views predicts the held-out views best, or the weighted mean of two that
+ * predicts them better still ({@link HeldOutChoice}, combining); the Info's {@code ct.choice} lists each slice's
+ * choice, {@code ct.choice.weights} the candidates' weights.
  * A learned model must have been trained for the sinogram's geometry (parallel beam, same views, range, detectors
  * and image size), or declare the range it serves (the shipped CT unrolled models: sizes 64 to 512); otherwise the
  * command fails naming each difference. Fan-beam sinograms may cover 360 degrees or a
@@ -234,7 +235,9 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#CT_TV_LAMBDA_FACTORS} (and, with {@code noise=}, TV fitting the
      * noise) against the learned {@code models} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen
-     * per slice by held-out views. Where no model fits, the choice is among TV's lambdas, and the log says why.
+     * per slice by held-out views, or a weighted mean of two of them where that predicts the held-out views better
+     * (README, "Weighted means of two candidates"). Where no model fits, the choice is among TV's lambdas, and the
+     * log says why.
      */
     private HeldOutChoice heldOutChoice(CtGeometry g, String models) {
         return HeldOutChoice.among(HeldOutChoice.ctTv(iterations, lambda, noiseLevel()),
@@ -244,7 +247,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 if (log != null) {
                     log.info("Choice by held-out views: skipping " + skipped);
                 }
-            });
+            }, true);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

@@ -59,8 +59,9 @@ import org.scijava.plugin.Plugin;
  * default), over complex and over real images, and the learned models of {@code model=} (auto: the shipped LGD
  * families that fit and the diffusion model's denoiser in plug-and-play with the sharp schedule; where none fits,
  * TV's candidates alone) and keeps per slice the one whose
- * reconstruction predicts held-out outer k-space lines best ({@link HeldOutChoice}; single coil); the Info's
- * {@code mri.choice} lists each slice's choice.
+ * reconstruction predicts held-out outer k-space lines best, or the weighted mean of two that predicts them better
+ * still ({@link HeldOutChoice}, combining; single coil); the Info's {@code mri.choice} lists each slice's choice,
+ * {@code mri.choice.weights} the candidates' weights.
  *
  * <p>{@code solver=[Diffusion posterior]} with {@code calibrate} scales each slice's std by held-out outer k-space
  * lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; single-coil line masks); the Info's
@@ -217,7 +218,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#MRI_TV_LAMBDA_FACTORS}, over complex and over real images,
      * against the learned {@code models} (auto: {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by
-     * held-out lines. Where no model fits, the choice is among TV's candidates, and the log says why.
+     * held-out lines, or a weighted mean of two of them where that predicts the held-out lines better (README,
+     * "Weighted means of two candidates"). Where no model fits, the choice is among TV's candidates, and the log says
+     * why.
      */
     private HeldOutChoice heldOutChoice(KspaceInputs in, double weight, String models) {
         try (NDManager scope = NDManager.newBaseManager()) {
@@ -229,7 +232,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                     if (log != null) {
                         log.info("Choice by held-out lines: skipping " + skipped);
                     }
-                });
+                }, true);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.learnedrecon.commands;
 
+import java.util.List;
 import java.util.Map;
 
 import org.learnedrecon.io.MeasurementTable;
@@ -77,16 +78,26 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
 
     /**
      * Records in {@code metadata} which candidate each slice of a choice by held-out measurements got
-     * ({@code <prefix>.choice}), the candidates ({@code .candidates}) and their held-out scores per slice
-     * ({@code .scores}: space-separated in candidate order, slices separated by commas), for the user to check.
+     * ({@code <prefix>.choice}: a name, or a weighted mean {@code "0.62 A + 0.38 B"}), the candidates
+     * ({@code .candidates}), their held-out scores per slice ({@code .scores}: space-separated in candidate order,
+     * slices separated by commas) and, for a choice that combines, their weights per slice ({@code .weights}, the
+     * same layout), for the user to check.
      */
     protected static void recordChoice(Map<String, String> metadata, String prefix,
             org.learnedrecon.reconstruction.HeldOutChoice chooser) {
         metadata.put(prefix + ".choice", String.join(",", chooser.choices()));
         metadata.put(prefix + ".choice.candidates", String.join(",", chooser.candidateNames()));
-        metadata.put(prefix + ".choice.scores", chooser.scores().stream().map(s -> java.util.Arrays.stream(s)
-            .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.4g", v)).collect(java.util.stream.Collectors
-            .joining(" "))).collect(java.util.stream.Collectors.joining(",")));
+        metadata.put(prefix + ".choice.scores", perCandidate(chooser.scores()));
+        if (chooser.combining()) {
+            metadata.put(prefix + ".choice.weights", perCandidate(chooser.weights()));
+        }
+    }
+
+    /** Per slice, one value per candidate: space-separated, 4 significant digits; slices separated by commas. */
+    private static String perCandidate(List<double[]> values) {
+        return values.stream().map(s -> java.util.Arrays.stream(s).mapToObj(v -> String.format(java.util.Locale.ROOT,
+            "%.4g", v)).collect(java.util.stream.Collectors.joining(" "))).collect(java.util.stream.Collectors
+            .joining(","));
     }
 
     /**

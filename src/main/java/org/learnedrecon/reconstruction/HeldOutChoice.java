@@ -2,7 +2,6 @@ package org.learnedrecon.reconstruction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +31,10 @@ import org.learnedrecon.solvers.mri.RealImageSolver;
  * speak for, by cross-validation over the measurements ({@link HeldOutSplit}: held-out views in CT, held-out k-space
  * lines in MRI): in each fold every candidate reconstructs the slice from the measurements the fold keeps and is
  * scored by how well its image predicts those it holds out, {@code ||A_J x - y_J||^2 / ||y_J||^2}, summed over the
- * folds. The candidate with the smallest score then reconstructs the slice from all measurements. No clean image is
+ * folds. The candidate with the smallest score then reconstructs the slice from all measurements; a choice that
+ * combines ({@link #HeldOutChoice(List, boolean)}) may instead give the slice the weighted mean of two candidates'
+ * reconstructions whose held-out residual is smaller still (README, "Weighted means of two candidates"). No clean
+ * image is
  * needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind of image
  * it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and held-out lines
  * among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
@@ -218,9 +220,17 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
             Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
             Consumer<String> skipped) {
+        return among(classical, models, skipMisfits, settings, acquisition, device, skipped, false);
+    }
+
+    /** As {@link #among(List, List, boolean, Map, ForwardOperator, DeepLearningRuntime.DeviceChoice, Consumer)},
+     * with weighted means of pairs allowed when {@code combining} ({@link #HeldOutChoice(List, boolean)}). */
+    public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
+            Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
+            Consumer<String> skipped, boolean combining) {
         List<Candidate> candidates = new ArrayList<>(classical);
         candidates.addAll(learned(models, skipMisfits, settings, acquisition, device, skipped));
-        return new HeldOutChoice(candidates);
+        return new HeldOutChoice(candidates, combining);
     }
 
     /**
@@ -257,16 +267,30 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     }
 
     private final List<Candidate> candidates;
+    private final boolean combining;
     private final List<String> choices = new ArrayList<>();
     private final List<double[]> scores = new ArrayList<>();
+    private final List<double[]> weights = new ArrayList<>();
     private HeldOutSplit split;
 
+    /** The choice of one candidate per slice. */
     public HeldOutChoice(List<Candidate> candidates) {
+        this(candidates, false);
+    }
+
+    /**
+     * @param combining whether a slice may get a weighted mean of two candidates, {@code w x_i + (1 - w) x_j}, when
+     *     some pair and weight predict the held-out measurements better than any candidate alone (the weight that
+     *     does so best is found in closed form from the folds' residuals; stacking, Breiman 1996); otherwise one
+     *     candidate per slice
+     */
+    public HeldOutChoice(List<Candidate> candidates, boolean combining) {
         if (candidates.size() < 2) {
             throw new IllegalArgumentException("A choice by held-out measurements needs at least 2 candidates, got "
                 + candidates.size());
         }
         this.candidates = List.copyOf(candidates);
+        this.combining = combining;
     }
 
     @Override
@@ -274,12 +298,20 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return split != null ? "Choice by held-out " + split.heldOut() : "Choice by held-out measurements";
     }
 
+    /** Whether a slice may get a weighted mean of two candidates ({@link #HeldOutChoice(List, boolean)}). */
+    public boolean combining() {
+        return combining;
+    }
+
     /** The candidates' names, in the order of {@link #scores()}. */
     public List<String> candidateNames() {
         return candidates.stream().map(Candidate::name).toList();
     }
 
-    /** The candidate chosen for each slice this solver has reconstructed, in order. */
+    /**
+     * What each slice this solver has reconstructed got, in order: the chosen candidate's name, or for a weighted
+     * mean {@code "0.62 A + 0.38 B"}.
+     */
     public List<String> choices() {
         return List.copyOf(choices);
     }
@@ -287,6 +319,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** Per slice reconstructed, each candidate's held-out score (relative squared residual, summed over folds). */
     public List<double[]> scores() {
         return scores.stream().map(double[]::clone).toList();
+    }
+
+    /** Per slice reconstructed, each candidate's weight in its image (one 1 and zeros for a choice). */
+    public List<double[]> weights() {
+        return weights.stream().map(double[]::clone).toList();
     }
 
     @Override
@@ -300,8 +337,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             split = next;
         }
         int slices = (int) measurements.getShape().get(0);
-        double[][] score = new double[slices][candidates.size()];
-        int steps = candidates.size() * (split.folds() + 1);
+        int count = candidates.size();
+        // gram[s][c][d]: the inner product of candidates c's and d's held-out residuals on slice s, relative to the
+        // held-out measurements' squared norm, summed over the folds; its diagonal is each candidate's score.
+        double[][][] gram = new double[slices][count][count];
+        int steps = count * (split.folds() + 1);
         int step = 0;
         for (int fold = 0; fold < split.folds(); fold++) {
             try (NDManager scope = measurements.getManager().newSubManager()) {
@@ -310,31 +350,33 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                 kept.attach(scope);
                 held.attach(scope);
                 float[] truth = held.toFloatArray();
-                for (int c = 0; c < candidates.size(); c++) {
+                float[][] residuals = new float[count][];
+                for (int c = 0; c < count; c++) {
                     progress.checkCancelled();
                     NDArray x = candidates.get(c).reconstruct(kept, split.kept(fold),
                         progress.part(step, step + 1, steps, ""));
                     x.attach(scope);
                     NDArray predicted = split.heldOut(fold).apply(x);
                     predicted.attach(scope);
-                    addResiduals(predicted.toFloatArray(), truth, slices, score, c);
+                    residuals[c] = predicted.toFloatArray();
+                    for (int i = 0; i < truth.length; i++) {
+                        residuals[c][i] -= truth[i];
+                    }
+                    addInnerProducts(residuals, c, truth, gram);
                     progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", fold "
                         + (fold + 1) + "/" + split.folds());
                 }
             }
         }
-        int[] best = new int[slices];
+        double[][] weight = new double[slices][];
         for (int s = 0; s < slices; s++) {
-            for (int c = 1; c < candidates.size(); c++) {
-                if (score[s][c] < score[s][best[s]]) {
-                    best[s] = c;
-                }
-            }
+            weight[s] = weightsOf(gram[s], combining);
         }
-        NDArray result = null;
-        for (int c = 0; c < candidates.size(); c++) {
+        float[] result = null;
+        Shape imageShape = null;
+        for (int c = 0; c < count; c++) {
             final int candidate = c;
-            int[] chosen = IntStream.range(0, slices).filter(s -> best[s] == candidate).toArray();
+            int[] chosen = IntStream.range(0, slices).filter(s -> weight[s][candidate] > 0).toArray();
             if (chosen.length > 0) {
                 progress.checkCancelled();
                 try (NDManager scope = measurements.getManager().newSubManager()) {
@@ -343,38 +385,108 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                     NDArray x = candidates.get(c).reconstruct(part, split.whole(),
                         progress.part(step, step + 1, steps, ""));
                     x.attach(scope);
+                    float[] images = RayTransform.floats(x);
+                    int per = images.length / chosen.length;
                     if (result == null) {
-                        result = measurements.getManager().zeros(new Shape(slices).addAll(x.getShape().slice(1)),
-                            x.getDataType());
+                        imageShape = x.getShape().slice(1);
+                        result = new float[slices * per];
                     }
-                    NDArray typed = x.toType(result.getDataType(), false);
-                    typed.attach(scope);
                     for (int i = 0; i < chosen.length; i++) {
-                        result.set(new NDIndex(chosen[i]), typed.get(i));
+                        float w = (float) weight[chosen[i]][c];
+                        for (int k = 0; k < per; k++) {
+                            result[chosen[i] * per + k] += w * images[i * per + k];
+                        }
                     }
                 }
             }
             progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", all " + split.heldOut());
         }
         for (int s = 0; s < slices; s++) {
-            choices.add(candidates.get(best[s]).name());
-            scores.add(score[s]);
+            choices.add(describe(weight[s]));
+            weights.add(weight[s]);
+            double[] score = new double[count];
+            for (int c = 0; c < count; c++) {
+                score[c] = gram[s][c][c];
+            }
+            scores.add(score);
         }
-        return result;
+        return measurements.getManager().create(result, new Shape(slices).addAll(imageShape));
     }
 
-    private static void addResiduals(float[] predicted, float[] truth, int slices, double[][] score, int c) {
+    /** Adds candidate {@code c}'s inner products with itself and the candidates before it, per slice. */
+    private static void addInnerProducts(float[][] residuals, int c, float[] truth, double[][][] gram) {
+        int slices = gram.length;
         int per = truth.length / slices;
         for (int s = 0; s < slices; s++) {
-            double residual = 0;
             double norm = 0;
             for (int i = s * per; i < (s + 1) * per; i++) {
-                double d = predicted[i] - truth[i];
-                residual += d * d;
                 norm += (double) truth[i] * truth[i];
             }
-            score[s][c] += residual / Math.max(norm, Double.MIN_NORMAL);
+            norm = Math.max(norm, Double.MIN_NORMAL);
+            for (int d = 0; d <= c; d++) {
+                double product = 0;
+                for (int i = s * per; i < (s + 1) * per; i++) {
+                    product += (double) residuals[c][i] * residuals[d][i];
+                }
+                gram[s][c][d] += product / norm;
+                if (d != c) {
+                    gram[s][d][c] += product / norm;
+                }
+            }
         }
+    }
+
+    /**
+     * A slice's weights from its residuals' inner products {@code g}: 1 on the candidate of the smallest score
+     * {@code g[c][c]}; when {@code combining}, a pair and {@code w} in (0, 1) instead if their mean's held-out
+     * residual, {@code w^2 g_ii + 2 w (1 - w) g_ij + (1 - w)^2 g_jj}, is smaller still (its minimiser is
+     * {@code w = (g_jj - g_ij) / (g_ii - 2 g_ij + g_jj)}).
+     */
+    static double[] weightsOf(double[][] g, boolean combining) {
+        int count = g.length;
+        int best = 0;
+        for (int c = 1; c < count; c++) {
+            if (g[c][c] < g[best][best]) {
+                best = c;
+            }
+        }
+        double[] w = new double[count];
+        w[best] = 1;
+        if (!combining) {
+            return w;
+        }
+        double smallest = g[best][best];
+        for (int i = 0; i < count; i++) {
+            for (int j = i + 1; j < count; j++) {
+                double curvature = g[i][i] - 2 * g[i][j] + g[j][j];
+                if (!(curvature > 0)) {
+                    continue;
+                }
+                double wi = (g[j][j] - g[i][j]) / curvature;
+                if (!(wi > 0 && wi < 1)) {
+                    continue;
+                }
+                double residual = wi * wi * g[i][i] + 2 * wi * (1 - wi) * g[i][j] + (1 - wi) * (1 - wi) * g[j][j];
+                if (residual < smallest) {
+                    smallest = residual;
+                    java.util.Arrays.fill(w, 0);
+                    w[i] = wi;
+                    w[j] = 1 - wi;
+                }
+            }
+        }
+        return w;
+    }
+
+    /** "TV lambda 2" for a choice, "0.62 TV lambda 2 + 0.38 Learned ..." for a weighted mean (larger weight first). */
+    private String describe(double[] w) {
+        List<Integer> used = IntStream.range(0, w.length).filter(c -> w[c] > 0).boxed()
+            .sorted((a, b) -> Double.compare(w[b], w[a])).toList();
+        if (used.size() == 1) {
+            return candidates.get(used.get(0)).name();
+        }
+        return used.stream().map(c -> String.format(java.util.Locale.ROOT, "%.2f %s", w[c], candidates.get(c).name()))
+            .collect(java.util.stream.Collectors.joining(" + "));
     }
 
     private static NDArray slicesOf(NDArray stack, int[] slices) {

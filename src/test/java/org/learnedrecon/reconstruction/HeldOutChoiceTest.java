@@ -119,6 +119,65 @@ class HeldOutChoiceTest {
         }
     }
 
+    /** A candidate that returns {@code image} for the one slice, whatever it is given. */
+    private static HeldOutChoice.Candidate fixed(String name, float[] image) {
+        return new HeldOutChoice.Candidate() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray reconstruct(NDArray sinograms, ForwardOperator scan, ProgressMonitor progress) {
+                return sinograms.getManager().create(image, new Shape(1, N, N));
+            }
+        };
+    }
+
+    /**
+     * Combining: candidates at 1.2 and 0.9 times the truth predict the held-out views with residuals 0.2 and -0.1
+     * times the truth's, so the held-out residual of {@code w 1.2 t + (1 - w) 0.9 t} vanishes at w = 1/3, which
+     * gives the truth back; the choice of one takes 0.9 times it. A third candidate, flat at the truth's mean, gets
+     * no weight: no mean of it with another is the truth.
+     */
+    @Test
+    void combiningFindsTheWeightedMeanThatPredictsTheHeldOutViews() {
+        float[] truth = SheppLoganPhantom.render(N);
+        float[] over = new float[N * N];
+        float[] under = new float[N * N];
+        float[] flat = new float[N * N];
+        double mean = 0;
+        for (float v : truth) {
+            mean += v / (N * N);
+        }
+        for (int i = 0; i < truth.length; i++) {
+            over[i] = 1.2f * truth[i];
+            under[i] = 0.9f * truth[i];
+            flat[i] = (float) mean;
+        }
+        RayTransform scan = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180));
+        List<HeldOutChoice.Candidate> candidates = List.of(fixed("over", over), fixed("under", under),
+            fixed("flat", flat));
+        try (NDManager m = NDManager.newBaseManager();
+             HeldOutChoice combination = new HeldOutChoice(candidates, true);
+             HeldOutChoice choice = new HeldOutChoice(candidates)) {
+            NDArray y = scan.apply(m.create(truth, new Shape(1, N, N)));
+            float[] combined = combination.reconstruct(y, scan, ProgressMonitor.NONE).toFloatArray();
+            assertArrayEquals(truth, combined, 1e-5f, "1/3 of 1.2 t and 2/3 of 0.9 t");
+            assertArrayEquals(new double[] {1.0 / 3, 2.0 / 3, 0}, combination.weights().get(0), 1e-4);
+            assertEquals(List.of("0.67 under + 0.33 over"), combination.choices());
+            assertTrue(combination.combining() && !choice.combining());
+            float[] chosen = choice.reconstruct(y, scan, ProgressMonitor.NONE).toFloatArray();
+            assertEquals(0.9f * truth[N * N / 2 + N / 2], chosen[N * N / 2 + N / 2], 1e-6f);
+            assertEquals(List.of("under"), choice.choices());
+            assertArrayEquals(new double[] {0, 1, 0}, choice.weights().get(0), 0);
+            double[] scores = choice.scores().get(0);
+            assertEquals(4, scores[0] / scores[1], 1e-3, "residuals 0.2 and 0.1 times the truth's, squared");
+        }
+        // Residuals of a pair that point the same way: no weight in (0, 1) beats the better one alone.
+        assertArrayEquals(new double[] {1, 0}, HeldOutChoice.weightsOf(new double[][] {{1, 2}, {2, 4}}, true), 0);
+    }
+
     @Test
     void foldsHoldOutEveryTenthViewTwiceAndTheirSinogramRows() {
         ParallelBeamGeometry g = ParallelBeamGeometry.uniform(N, 30, 180);
