@@ -295,7 +295,10 @@ public final class PosteriorCalibration {
         }
     }
 
-    /** The choice by held-out views / lines among TV's candidates and the shipped models, as the commands build it. */
+    /**
+     * The choice by held-out views / lines among TV's candidates and the shipped models, as the commands build it
+     * (weighted means of two allowed since 2026-12-04).
+     */
     private static HeldOutChoice choiceByHeldOut(boolean ct, Map<String, String> physics, ForwardOperator op) {
         return HeldOutChoice.among(ct ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, 0.01)
             : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
@@ -303,7 +306,7 @@ public final class PosteriorCalibration {
             ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
             ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-            + ")"));
+            + ")"), true);
     }
 
     /**
