@@ -34,9 +34,8 @@ import org.learnedrecon.solvers.mri.RealImageSolver;
  * folds. The candidate with the smallest score then reconstructs the slice from all measurements; a choice that
  * combines ({@link #HeldOutChoice(List, boolean)}) may instead give the slice the weighted mean of two candidates'
  * reconstructions whose held-out residual is smaller still (README, "Weighted means of two candidates"). No clean
- * image is
- * needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind of image
- * it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and held-out lines
+ * image is needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind
+ * of image it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and held-out lines
  * among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
  *
  * <p>Each slice costs every candidate {@code folds + 1} reconstructions. {@link #choices()} lists the name chosen for
@@ -223,8 +222,10 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return among(classical, models, skipMisfits, settings, acquisition, device, skipped, false);
     }
 
-    /** As {@link #among(List, List, boolean, Map, ForwardOperator, DeepLearningRuntime.DeviceChoice, Consumer)},
-     * with weighted means of pairs allowed when {@code combining} ({@link #HeldOutChoice(List, boolean)}). */
+    /**
+     * As {@link #among(List, List, boolean, Map, ForwardOperator, DeepLearningRuntime.DeviceChoice, Consumer)}, with
+     * weighted means of two candidates allowed when {@code combining} ({@link #HeldOutChoice(List, boolean)}).
+     */
     public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
             Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
             Consumer<String> skipped, boolean combining) {
