@@ -56,13 +56,16 @@ class SolverComparisonTest {
             assertTrue(actual.startsWith(expected.get(i)), "row " + i + ": expected " + expected.get(i) + ", got "
                 + actual);
         }
-        // The choice's label counts every slice once: 2 brain slices, 1 Shepp-Logan, 2 ellipses.
+        // The choice's label counts every slice once: 2 brain slices, 1 Shepp-Logan, 2 ellipses (the last count
+        // before "; weighted means on k of n slices)").
         Map<String, Integer> slices = Map.of("val", 2, "shepp", 1, "ellipses", 2);
         for (SolverComparison.Row r : rows) {
             if (r.solver().startsWith("Choice")) {
-                int counted = java.util.regex.Pattern.compile(" (\\d+)(,|\\))").matcher(r.solver()).results()
+                int counted = java.util.regex.Pattern.compile(" (\\d+)(,|;)").matcher(r.solver()).results()
                     .mapToInt(m -> Integer.parseInt(m.group(1))).sum();
                 assertEquals(slices.get(r.testSet()), counted, r.solver());
+                assertTrue(r.solver().endsWith("; weighted means on 0 of " + slices.get(r.testSet()) + " slices)"),
+                    r.solver());
             }
         }
         // The swept TV row names the winning lambda, one of those given.
