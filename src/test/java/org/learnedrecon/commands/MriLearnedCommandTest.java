@@ -67,7 +67,8 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
     /**
      * The choice by held-out lines on the demo's brain slices at 8x: the learned models predict the held-out lines
      * better than TV on every slice (alone or leading a weighted mean of two), the Info lists each slice's choice,
-     * the candidates and their weights, and the image is well above TV's. Bad keys are refused naming them, and the k-space is not modified.
+     * the candidates and their weights, and the image is well above TV's. Bad keys are refused naming them, and the
+     * k-space is not modified.
      */
     @Test
     void theChoiceByHeldOutLinesTakesALearnedModelForBrainSlices() throws Exception {
