@@ -35,8 +35,8 @@ import org.learnedrecon.solvers.mri.RealImageSolver;
  * combines ({@link #HeldOutChoice(List, boolean)}) may instead give the slice the weighted mean of two candidates'
  * reconstructions whose held-out residual is smaller still (README, "Weighted means of two candidates"). No clean
  * image is needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind
- * of image it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and held-out lines
- * among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
+ * of image it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and
+ * held-out lines among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
  *
  * <p>Each slice costs every candidate {@code folds + 1} reconstructions. {@link #choices()} lists the name chosen for
  * each slice this solver has reconstructed, {@link #scores()} the candidates' scores. Learned candidates load their
