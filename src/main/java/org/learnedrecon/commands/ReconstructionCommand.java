@@ -95,9 +95,8 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
 
     /** Per slice, one value per candidate: space-separated, 4 significant digits; slices separated by commas. */
     private static String perCandidate(List<double[]> values) {
-        return values.stream().map(s -> java.util.Arrays.stream(s).mapToObj(v -> String.format(java.util.Locale.ROOT,
-            "%.4g", v)).collect(java.util.stream.Collectors.joining(" "))).collect(java.util.stream.Collectors
-            .joining(","));
+        return values.stream().map(s -> java.util.Arrays.stream(s).mapToObj(ReconstructionCommand::infoNumber)
+            .collect(java.util.stream.Collectors.joining(" "))).collect(java.util.stream.Collectors.joining(","));
     }
 
     /**
@@ -115,7 +114,11 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
 
     /** One number per slice for the Info: 4 significant digits, comma-separated. */
     protected static String perSlice(java.util.List<Double> values) {
-        return values.stream().map(v -> String.format(java.util.Locale.ROOT, "%.4g", v))
-            .collect(java.util.stream.Collectors.joining(","));
+        return values.stream().map(ReconstructionCommand::infoNumber).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** A number for the Info: 4 significant digits. */
+    private static String infoNumber(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4g", v);
     }
 }

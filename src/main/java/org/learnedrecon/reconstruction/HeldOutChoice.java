@@ -351,6 +351,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                 kept.attach(scope);
                 held.attach(scope);
                 float[] truth = held.toFloatArray();
+                double[] norms = squaredNorms(truth, slices);
                 float[][] residuals = new float[count][];
                 for (int c = 0; c < count; c++) {
                     progress.checkCancelled();
@@ -363,7 +364,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                     for (int i = 0; i < truth.length; i++) {
                         residuals[c][i] -= truth[i];
                     }
-                    addInnerProducts(residuals, c, truth, gram);
+                    addInnerProducts(residuals, c, norms, gram);
                     progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", fold "
                         + (fold + 1) + "/" + split.folds());
                 }
@@ -414,16 +415,29 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return measurements.getManager().create(result, new Shape(slices).addAll(imageShape));
     }
 
-    /** Adds candidate {@code c}'s inner products with itself and the candidates before it, per slice. */
-    private static void addInnerProducts(float[][] residuals, int c, float[] truth, double[][][] gram) {
-        int slices = gram.length;
+    /** Each slice's squared norm of the held-out measurements {@code truth} (at least the smallest double). */
+    private static double[] squaredNorms(float[] truth, int slices) {
         int per = truth.length / slices;
+        double[] norms = new double[slices];
         for (int s = 0; s < slices; s++) {
             double norm = 0;
             for (int i = s * per; i < (s + 1) * per; i++) {
                 norm += (double) truth[i] * truth[i];
             }
-            norm = Math.max(norm, Double.MIN_NORMAL);
+            norms[s] = Math.max(norm, Double.MIN_NORMAL);
+        }
+        return norms;
+    }
+
+    /**
+     * Adds candidate {@code c}'s inner products with itself and the candidates before it, per slice, relative to the
+     * slice's {@code norms}.
+     */
+    private static void addInnerProducts(float[][] residuals, int c, double[] norms, double[][][] gram) {
+        int slices = gram.length;
+        int per = residuals[c].length / slices;
+        for (int s = 0; s < slices; s++) {
+            double norm = norms[s];
             for (int d = 0; d <= c; d++) {
                 double product = 0;
                 for (int i = s * per; i < (s + 1) * per; i++) {
