@@ -220,7 +220,7 @@ public final class PosteriorCalibration {
                 // The chain starts at the choice by held-out measurements, its candidates as the commands build them
                 // (CT with noise= given; MRI peak-normalised), with the commands' warm-start sampler.
                 choice = choiceByHeldOut(ct, physics, op);
-                warmStart = ct ? choice : new PeakNormalisedSolver(choice);
+                warmStart = new LastReconstruction(ct ? choice : new PeakNormalisedSolver(choice));
                 solver = new LearnedSolver(model, warmStart);
             }
             NDArray reference = magnitude(truth, ct);
@@ -285,6 +285,9 @@ public final class PosteriorCalibration {
                     average(scales), java.util.Arrays.stream(scales).min().orElse(Double.NaN),
                     java.util.Arrays.stream(scales).max().orElse(Double.NaN));
             }
+            if (warmStart instanceof LastReconstruction last) {
+                row += String.format(Locale.ROOT, " start %.2f dB;", psnr(reference, magnitude(last.images(m), ct)));
+            }
             if (choice != null) {
                 // The last slices' choices are those of the start from all measurements (calibrate's folds come first).
                 List<String> chosen = choice.choices();
@@ -307,6 +310,37 @@ public final class PosteriorCalibration {
             ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
             + ")"), true);
+    }
+
+    /**
+     * A solver that keeps its last reconstruction, so the table can score where the chains started (with
+     * {@code calibrate} the folds' starts come first, the start from all measurements last).
+     */
+    private static final class LastReconstruction implements Solver {
+        private final Solver solver;
+        private float[] last;
+        private ai.djl.ndarray.types.Shape shape;
+
+        LastReconstruction(Solver solver) {
+            this.solver = solver;
+        }
+
+        @Override
+        public String name() {
+            return solver.name();
+        }
+
+        @Override
+        public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+            NDArray x = solver.reconstruct(measurements, operator, progress);
+            last = x.toFloatArray();
+            shape = x.getShape();
+            return x;
+        }
+
+        NDArray images(NDManager manager) {
+            return manager.create(last, shape);
+        }
     }
 
     /**
