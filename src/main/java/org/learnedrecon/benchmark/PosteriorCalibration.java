@@ -66,7 +66,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * or {@code diffpir-choice}, DiffPIR whose chain starts at the choice by held-out measurements among TV and the
  * automatic models, with the sampler of {@code start=[Choice by held-out views]} / {@code [... lines]} of the
  * commands ({@link LearnedSolver#posteriorSampler(Solver)}: {@code WARM_START} unless {@code -Dlrecon.diffusion} is
- * set; use {@code hqs=false}).
+ * set; use {@code hqs=false}); the row then ends with the start's own PSNR ({@code start ... dB}) and what the choice
+ * chose.
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
  * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
  * columns before them the sampler's own spread (the same samples, unscaled).
