@@ -150,12 +150,16 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#FINE}. */
     public static final String FINE = ":fine";
 
+    /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#STRONG}. */
+    public static final String STRONG = ":strong";
+
     /** A {@code model=} entry: a model's name and, after a schedule's suffix, plug-and-play's schedule. */
     public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
 
         /** The suffixes and their schedules. */
         private static final Map<String, HalfQuadraticSplitting.Schedule> SCHEDULES = Map.of(
-            SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE, HalfQuadraticSplitting.Schedule.FINE);
+            SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE, HalfQuadraticSplitting.Schedule.FINE,
+            STRONG, HalfQuadraticSplitting.Schedule.STRONG);
 
         /** {@code diffusion-unet:sharp} -> diffusion-unet with the sharp schedule; a name alone -> no schedule. */
         public static ModelSpec parse(String spec) {
@@ -190,11 +194,13 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
     /**
      * The learned candidates of CT's {@code model=auto}: the brain denoiser, the LGD that refines TV and the diffusion
-     * model's denoiser with the fine schedule (from TV in CT), which is above per-set tuned TV on the atlas phantoms,
+     * model's denoiser (from TV in CT) with the fine schedule, which is above per-set tuned TV on the atlas phantoms,
      * Shepp-Logan and random ellipses (README, "A finer schedule for the CT choice"; the sharp schedule before
-     * 2026-12-04).
+     * 2026-12-04), and with the strongly coupled one, better on the atlas phantoms and brain slices and worse on the
+     * ellipses (README, "A strongly coupled schedule beside the fine one"; since 2026-12-04).
      */
-    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE);
+    public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE,
+        "diffusion-unet" + STRONG);
 
     /**
      * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs and the diffusion
