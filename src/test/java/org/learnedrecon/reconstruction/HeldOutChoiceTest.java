@@ -300,77 +300,26 @@ class HeldOutChoiceTest {
     @Test
     void theSharpDiffusionDenoiserIsChosenOverTvOnSheppLogan() throws Exception {
         ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(64, 30, 180, 0);
-        java.util.Map<String, String> settings = org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray truth = m.create(SheppLoganPhantom.render(64), new Shape(1, 64, 64));
-            ForwardOperator op = RayTransform.matrixFree(g);
-            NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 1).apply(op.apply(truth));
-            List<HeldOutChoice.Candidate> tv = HeldOutChoice.ctTv(100, 1, 0);
-            List<HeldOutChoice.Candidate> candidates = new java.util.ArrayList<>(tv);
-            candidates.addAll(HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP), false, settings,
-                op, org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { }));
-            try (HeldOutChoice choice = new HeldOutChoice(candidates)) {
-                NDArray x = choice.reconstruct(y, op, ProgressMonitor.NONE);
-                double chosen = org.learnedrecon.metrics.Psnr.compute(truth, x, 1.0)[0];
-                double bestTv = 0;
-                for (HeldOutChoice.Candidate c : tv) {
-                    bestTv = Math.max(bestTv, org.learnedrecon.metrics.Psnr.compute(truth,
-                        c.reconstruct(y, op, ProgressMonitor.NONE), 1.0)[0]);
-                }
-                System.out.printf("64^2 Shepp-Logan, 30 views: chosen %s %.2f dB, best TV %.2f dB%n",
-                    choice.choices().get(0), chosen, bestTv);
-                assertEquals("Learned diffusion-unet (diffusion-unet:sharp)", choice.choices().get(0));
-                assertTrue(chosen > bestTv + 1, chosen + " vs " + bestTv);
-            }
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeldOutChoice.learned(
-                List.of("lgd-ct-family" + HeldOutChoice.SHARP), false, settings, op,
-                org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { }));
-            assertTrue(e.getMessage().startsWith("model=lgd-ct-family:sharp: A plug-and-play schedule needs a "
-                + "denoiser"), e.getMessage());
-        }
-    }
-
-    /**
-     * The fine schedule ({@code diffusion-unet:fine}, 24 iterations down to sigma 0.005) against the sharp one on a
-     * piecewise-constant image: on 64^2 random ellipses at 30 views with 1 % noise it is above the sharp schedule and
-     * above the best of TV's six lambdas. {@code :fine} and {@code :sharp} name their schedules, a name alone none.
-     */
-    @Test
-    void theFineScheduleIsAboveTheSharpOneOnRandomEllipses() throws Exception {
-        assertEquals(new HeldOutChoice.ModelSpec("diffusion-unet", HeldOutChoice.FINE,
-            org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.FINE),
-            HeldOutChoice.ModelSpec.parse("diffusion-unet:fine"));
-        assertEquals(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP,
-            HeldOutChoice.ModelSpec.parse("dncnn-s05:sharp").schedule());
-        assertEquals(new HeldOutChoice.ModelSpec("lgd-ct30", "", null), HeldOutChoice.ModelSpec.parse("lgd-ct30"));
-        ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(64, 30, 180, 0);
-        java.util.Map<String, String> settings = org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g);
         float[] ellipses = new org.learnedrecon.phantoms.RandomEllipsesPhantom(1).next(64);
         for (int i = 0; i < ellipses.length; i++) {
             ellipses[i] = Math.min(1, Math.max(0, ellipses[i]));
         }
-        List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP,
-            "diffusion-unet" + HeldOutChoice.FINE), false, settings, RayTransform.matrixFree(g),
-            org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray truth = m.create(ellipses, new Shape(1, 64, 64));
-            ForwardOperator op = RayTransform.matrixFree(g);
-            NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 1).apply(op.apply(truth));
-            double sharp = org.learnedrecon.metrics.Psnr.compute(truth, pnp.get(0).reconstruct(y, op,
-                ProgressMonitor.NONE), 1.0)[0];
-            double fine = org.learnedrecon.metrics.Psnr.compute(truth, pnp.get(1).reconstruct(y, op,
-                ProgressMonitor.NONE), 1.0)[0];
-            double bestTv = 0;
-            for (HeldOutChoice.Candidate c : HeldOutChoice.ctTv(100, 1, 0)) {
-                bestTv = Math.max(bestTv, org.learnedrecon.metrics.Psnr.compute(truth,
-                    c.reconstruct(y, op, ProgressMonitor.NONE), 1.0)[0]);
-            }
+        List<HeldOutChoice.Candidate> candidates = new java.util.ArrayList<>(HeldOutChoice.learned(List.of(
+            "diffusion-unet" + HeldOutChoice.SHARP, "diffusion-unet" + HeldOutChoice.FINE), false,
+            org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g),
+            org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { }));
+        candidates.addAll(HeldOutChoice.ctTv(100, 1, 0));
+        try {
+            double[] psnr = psnrs(candidates, ellipses, g);
+            double sharp = psnr[0];
+            double fine = psnr[1];
+            double bestTv = java.util.Arrays.stream(psnr, 2, psnr.length).max().orElseThrow();
             System.out.printf("64^2 random ellipses, 30 views: %s %.2f dB, %s %.2f dB, best TV %.2f dB%n",
-                pnp.get(1).name(), fine, pnp.get(0).name(), sharp, bestTv);
-            assertEquals("Learned diffusion-unet (diffusion-unet:fine)", pnp.get(1).name());
+                candidates.get(1).name(), fine, candidates.get(0).name(), sharp, bestTv);
+            assertEquals("Learned diffusion-unet (diffusion-unet:fine)", candidates.get(1).name());
             assertTrue(fine > sharp + 0.5 && fine > bestTv, fine + " vs sharp " + sharp + ", TV " + bestTv);
         } finally {
-            pnp.forEach(HeldOutChoice.Candidate::close);
+            candidates.forEach(HeldOutChoice.Candidate::close);
         }
     }
 
@@ -384,30 +333,39 @@ class HeldOutChoiceTest {
     void theStrongScheduleIsAboveTheFineOneOnABrainSlice() throws Exception {
         assertEquals(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.STRONG,
             HeldOutChoice.ModelSpec.parse("diffusion-unet:strong").schedule());
-        float[] brain = new float[128 * 128];
         ij.ImagePlus reference = ij.IJ.openImage("test-data/ct/reference.tif");
-        float[] plane = (float[]) reference.getStack().getProcessor(1).convertToFloatProcessor().getPixels();
-        System.arraycopy(plane, 0, brain, 0, brain.length);
+        float[] brain = (float[]) reference.getStack().getProcessor(1).convertToFloatProcessor().getPixels();
         reference.close();
         ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(128, 60, 180, 0);
-        java.util.Map<String, String> settings = org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g);
         List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.FINE,
-            "diffusion-unet" + HeldOutChoice.STRONG), false, settings, RayTransform.matrixFree(g),
+            "diffusion-unet" + HeldOutChoice.STRONG), false,
+            org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g),
             org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray truth = m.create(brain, new Shape(1, 128, 128));
-            ForwardOperator op = RayTransform.matrixFree(g);
-            NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 1).apply(op.apply(truth));
-            double fine = org.learnedrecon.metrics.Psnr.compute(truth, pnp.get(0).reconstruct(y, op,
-                ProgressMonitor.NONE), 1.0)[0];
-            double strong = org.learnedrecon.metrics.Psnr.compute(truth, pnp.get(1).reconstruct(y, op,
-                ProgressMonitor.NONE), 1.0)[0];
-            System.out.printf("128^2 brain slice, 60 views: %s %.2f dB, %s %.2f dB%n", pnp.get(1).name(), strong,
-                pnp.get(0).name(), fine);
+        try {
+            double[] psnr = psnrs(pnp, brain, g);
+            System.out.printf("128^2 brain slice, 60 views: %s %.2f dB, %s %.2f dB%n", pnp.get(1).name(), psnr[1],
+                pnp.get(0).name(), psnr[0]);
             assertEquals("Learned diffusion-unet (diffusion-unet:strong)", pnp.get(1).name());
-            assertTrue(strong > fine + 0.5, strong + " vs fine " + fine);
+            assertTrue(psnr[1] > psnr[0] + 0.5, psnr[1] + " vs fine " + psnr[0]);
         } finally {
             pnp.forEach(HeldOutChoice.Candidate::close);
+        }
+    }
+
+    /** PSNR (dB, data range 1) of each candidate's reconstruction of {@code image} from its scan with 1 % noise. */
+    private static double[] psnrs(List<HeldOutChoice.Candidate> candidates, float[] image, ParallelBeamGeometry g)
+        throws Exception {
+        int n = (int) Math.round(Math.sqrt(image.length));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray truth = m.create(image, new Shape(1, n, n));
+            ForwardOperator op = RayTransform.matrixFree(g);
+            NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 1).apply(op.apply(truth));
+            double[] psnr = new double[candidates.size()];
+            for (int i = 0; i < psnr.length; i++) {
+                psnr[i] = org.learnedrecon.metrics.Psnr.compute(truth, candidates.get(i).reconstruct(y, op,
+                    ProgressMonitor.NONE), 1.0)[0];
+            }
+            return psnr;
         }
     }
 }
