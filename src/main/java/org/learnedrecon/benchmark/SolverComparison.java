@@ -88,8 +88,9 @@ import org.learnedrecon.training.TrainMain;
  * {@code seed=[1]} {@code sirtIterations=[200]} {@code tvIterations=[100]} {@code ctTvLambdas=[1]} (alias
  * {@code tvLambdas}) {@code mriTvLambdas=[0.002,0.005,0.01]} {@code mriIterations=[100]} (wavelet)
  * {@code mriMaskSeed=[2026]} {@code models=[all shipped]} (a model's name may end in a plug-and-play schedule,
- * {@code :sharp}, {@code :fine} or {@code :strong}, as in the choice's {@code model=}) {@code pnpStart=} (an {@code initial=} value for
- * the plug-and-play models of {@code models=}, e.g. {@code tvfit0.01}; default the physics' start)
+ * {@code :sharp}, {@code :fine} or {@code :strong}, as in the choice's {@code model=}) {@code pnpStart=} (an
+ * {@code initial=} value for the plug-and-play models of {@code models=}, e.g. {@code tvfit0.01}; default the
+ * physics' start)
  * {@code learned=[true]} {@code out=} (markdown file)
  * {@code noise=[0.01]} (relative noise level of every scenario; the titles say it) {@code realTv=[true]} (MRI: also
  * TV over real images, {@link RealImageSolver}: the test images are real, and the networks trained on real images
