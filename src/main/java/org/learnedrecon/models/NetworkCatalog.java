@@ -96,7 +96,8 @@ public final class NetworkCatalog {
                 int channels = p.containsKey("channels") ? integer(p, "channels")
                     : ChannelLayout.channels(operator.domainShape());
                 return new DnCnn(channels, integer(p, "hiddenChannels"), integer(p, "depth"),
-                    Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")));
+                    Boolean.parseBoolean(p.getOrDefault("noiseMap", "false")),
+                    p.containsKey("shuffle") ? integer(p, "shuffle") : 1);
             case DiffusionUNet.ARCHITECTURE:
                 return new DiffusionUNet(p.containsKey("channels") ? integer(p, "channels")
                     : ChannelLayout.channels(operator.domainShape()), integer(p, "baseChannels"), integer(p, "levels"),
