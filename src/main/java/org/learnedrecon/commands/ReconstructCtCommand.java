@@ -41,8 +41,8 @@ import org.scijava.plugin.Plugin;
  * {@code iterations=} (SIRT, CGLS, TV) {@code lambda=} (TV weight) {@code angles= range= size=} (0 = from the
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
  * Plug-and-play takes {@code dncnn-s05} (auto), the faster {@code dncnn-fast} (pixel-unshuffled, better off brain
- * slices), any denoiser file, or the diffusion model's denoiser ({@code model=diffusion-unet}), and starts from 100 iterations of TV at lambda 0.5
- * ({@code CtParallelPhysics.PLUG_AND_PLAY_START}).
+ * slices), any denoiser file, or the diffusion model's denoiser ({@code model=diffusion-unet}), and starts from 100
+ * iterations of TV at lambda 0.5 ({@code CtParallelPhysics.PLUG_AND_PLAY_START}).
  * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to

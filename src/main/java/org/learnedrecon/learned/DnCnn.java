@@ -31,7 +31,7 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * <p>With {@code shuffle} 2 (as FFDNet, Zhang, Zuo and Zhang 2018) the image and map are first rearranged into four
  * half-size images of each channel (pixel unshuffle), the convolutions work at half the size and their output is
  * rearranged back: a quarter of the operations per layer and twice the receptive field, which makes a plug-and-play
- * prior fast enough for interactive use (README, "A fast denoiser"). Images of odd size are extended by their last
+ * prior fast enough for interactive use (README, "A fast denoiser for plug-and-play"). Images of odd size are extended by their last
  * row or column and cropped back.
  */
 public class DnCnn extends AbstractBlock implements NoiseLevelDenoiser {
@@ -195,8 +195,10 @@ public class DnCnn extends AbstractBlock implements NoiseLevelDenoiser {
         NDArray x = inputs.get(0);
         NDManager owner = x.getManager();
         NDManager held = owner.newSubManager();
-        NDArray a = unshuffled(noiseMap ? x.concat(inputs.get(1), 1) : x.duplicate());
-        a.attach(held);
+        NDArray joined = noiseMap ? x.concat(inputs.get(1), 1) : x.duplicate();
+        joined.attach(held);
+        // the rearrangement's intermediates follow joined into held, freed with the first layer's input
+        NDArray a = unshuffled(joined);
         for (Pair<String, Block> layer : noise.getChildren()) {
             NDManager next = owner.newSubManager();
             NDArray out = layer.getValue() instanceof Conv2d ? inBands(ps, layer.getValue(), a, cancel)
