@@ -31,8 +31,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * <p>With {@code shuffle} 2 (as FFDNet, Zhang, Zuo and Zhang 2018) the image and map are first rearranged into four
  * half-size images of each channel (pixel unshuffle), the convolutions work at half the size and their output is
  * rearranged back: a quarter of the operations per layer and twice the receptive field, which makes a plug-and-play
- * prior fast enough for interactive use (README, "A fast denoiser for plug-and-play"). Images of odd size are extended by their last
- * row or column and cropped back.
+ * prior fast enough for interactive use (README, "A fast denoiser for plug-and-play"). Images of odd size are
+ * extended by their last row or column and cropped back.
  */
 public class DnCnn extends AbstractBlock implements NoiseLevelDenoiser {
 

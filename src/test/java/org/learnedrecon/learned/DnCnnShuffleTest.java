@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.learnedrecon.models.NetworkCatalog;
 import org.learnedrecon.solvers.ProgressMonitor;
 
-/** The FFDNet-style DnCNN ({@code shuffle=2}): the rearrangement, odd sizes, banded inference and the model file's keys. */
+/**
+ * The FFDNet-style DnCNN ({@code shuffle=2}): the rearrangement, odd sizes, banded inference and the model file's keys.
+ */
 class DnCnnShuffleTest {
 
     @Test
