@@ -310,7 +310,7 @@ public final class PosteriorCalibration {
             ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
             ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-            + ")"), HeldOutChoice.COMMANDS_MIX);
+            + ")"), true);
     }
 
     /**

@@ -100,10 +100,11 @@ import org.learnedrecon.training.TrainMain;
  * peak-normalised as Reconstruct MRI) {@code choiceModels=[auto]} (its learned models:
  * {@code HeldOutChoice.CT_MODELS} / {@code MRI_MODELS}, a comma-separated list, or {@code none} for TV's candidates
  * alone; models that do not fit a scenario are skipped) {@code choiceCombine=[false]} (the choice may give a slice a
- * weighted mean of two candidates, {@code HeldOutChoice(candidates, 2)}; a number: of up to that many)
- * {@code measurementsDir=} (a directory: each scenario's noisy measurements of each set are also written there as
- * {@code <scenario>-<set>.tif}, sinograms with their scan or single-coil k-space with its {@code mri.*} keys in the
- * Info, as the Simulate commands write them: the data for {@code TrainMain measurements=}).
+ * weighted mean of two candidates, {@code HeldOutChoice(candidates, true)}) {@code measurementsDir=} (a directory:
+ * each scenario's
+ * noisy measurements of each set are also written there as {@code <scenario>-<set>.tif}, sinograms with their scan
+ * or single-coil k-space with its {@code mri.*} keys in the Info, as the Simulate commands write them: the data for
+ * {@code TrainMain measurements=}).
  */
 public final class SolverComparison {
 
@@ -437,16 +438,6 @@ public final class SolverComparison {
         return rows;
     }
 
-    /** {@code choiceCombine=}: false (1), true (2) or the most candidates a slice may mix. */
-    private int choiceMix() {
-        String value = option("choiceCombine", "false");
-        return switch (value) {
-            case "false" -> 1;
-            case "true" -> 2;
-            default -> Integer.parseInt(value);
-        };
-    }
-
     /**
      * TV ({@code classical}) against the learned models of {@code choiceModels=} (default: {@code defaults} that fit),
      * chosen per slice by held-out measurements ({@link HeldOutChoice}; MRI peak-normalised per slice as Reconstruct
@@ -460,7 +451,7 @@ public final class SolverComparison {
         try (HeldOutChoice choice = HeldOutChoice.among(classical,
             "none".equals(models) ? List.of() : HeldOutChoice.models(models, defaults), true, settings, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
-            + ")"), choiceMix())) {
+            + ")"), Boolean.parseBoolean(option("choiceCombine", "false")))) {
             Solver solver = peakNormalised ? new PeakNormalisedSolver(choice) : choice;
             Row row = score(title, set, choice.name(), truth, y, op, solver);
             // Counted by the candidate of the largest weight, with how many slices got a weighted mean.

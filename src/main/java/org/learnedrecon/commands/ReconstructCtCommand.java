@@ -249,7 +249,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 if (log != null) {
                     log.info("Choice by held-out views: skipping " + skipped);
                 }
-            }, HeldOutChoice.COMMANDS_MIX);
+            }, true);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */

@@ -232,7 +232,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                     if (log != null) {
                         log.info("Choice by held-out lines: skipping " + skipped);
                     }
-                }, HeldOutChoice.COMMANDS_MIX);
+                }, true);
         }
     }
 }

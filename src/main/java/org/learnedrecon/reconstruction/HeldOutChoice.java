@@ -32,9 +32,8 @@ import org.learnedrecon.solvers.mri.RealImageSolver;
  * lines in MRI): in each fold every candidate reconstructs the slice from the measurements the fold keeps and is
  * scored by how well its image predicts those it holds out, {@code ||A_J x - y_J||^2 / ||y_J||^2}, summed over the
  * folds. The candidate with the smallest score then reconstructs the slice from all measurements; a choice that
- * combines ({@link #HeldOutChoice(List, int)}) may instead give the slice the weighted mean of two (or more)
- * candidates' reconstructions whose held-out residual is smaller still (README, "Weighted means of two candidates"). No
- * clean
+ * combines ({@link #HeldOutChoice(List, boolean)}) may instead give the slice the weighted mean of two candidates'
+ * reconstructions whose held-out residual is smaller still (README, "Weighted means of two candidates"). No clean
  * image is needed: a reconstruction closer to the object predicts measurements it did not see better, whatever kind
  * of image it is (README, "Choosing by held-out measurements"). Held-out views lie inside the scanned range and
  * held-out lines among the sampled ones, so the score sees neither a missing wedge nor the unsampled band.
@@ -226,19 +225,19 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
             Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
             Consumer<String> skipped) {
-        return among(classical, models, skipMisfits, settings, acquisition, device, skipped, 1);
+        return among(classical, models, skipMisfits, settings, acquisition, device, skipped, false);
     }
 
     /**
      * As {@link #among(List, List, boolean, Map, ForwardOperator, DeepLearningRuntime.DeviceChoice, Consumer)}, with
-     * weighted means of up to {@code most} candidates ({@link #HeldOutChoice(List, int)}; 1: one candidate per slice).
+     * weighted means of two candidates allowed when {@code combining} ({@link #HeldOutChoice(List, boolean)}).
      */
     public static HeldOutChoice among(List<Candidate> classical, List<String> models, boolean skipMisfits,
             Map<String, String> settings, ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device,
-            Consumer<String> skipped, int most) {
+            Consumer<String> skipped, boolean combining) {
         List<Candidate> candidates = new ArrayList<>(classical);
         candidates.addAll(learned(models, skipMisfits, settings, acquisition, device, skipped));
-        return new HeldOutChoice(candidates, most);
+        return new HeldOutChoice(candidates, combining);
     }
 
     /**
@@ -274,14 +273,8 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return list;
     }
 
-    /** The most candidates a slice's weighted mean may mix. */
-    public static final int MOST_MIXED = 3;
-
-    /** How many candidates the commands' choice mixes at most (README, "Weighted means of two candidates"). */
-    public static final int COMMANDS_MIX = 2;
-
     private final List<Candidate> candidates;
-    private final int most;
+    private final boolean combining;
     private final List<String> choices = new ArrayList<>();
     private final List<double[]> scores = new ArrayList<>();
     private final List<double[]> weights = new ArrayList<>();
@@ -289,26 +282,22 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
     /** The choice of one candidate per slice. */
     public HeldOutChoice(List<Candidate> candidates) {
-        this(candidates, 1);
+        this(candidates, false);
     }
 
     /**
-     * @param most how many candidates a slice's image may mix, 1 to {@link #MOST_MIXED}: above 1 a slice may get a
-     *     weighted mean, {@code w x_i + (1 - w) x_j} for two, when some candidates and weights predict the held-out
-     *     measurements better than any candidate alone (the weights that do so best are found in closed form from
-     *     the folds' residuals; stacking, Breiman 1996); 1: one candidate per slice
+     * @param combining whether a slice may get a weighted mean of two candidates, {@code w x_i + (1 - w) x_j}, when
+     *     some pair and weight predict the held-out measurements better than any candidate alone (the weight that
+     *     does so best is found in closed form from the folds' residuals; stacking, Breiman 1996); otherwise one
+     *     candidate per slice
      */
-    public HeldOutChoice(List<Candidate> candidates, int most) {
+    public HeldOutChoice(List<Candidate> candidates, boolean combining) {
         if (candidates.size() < 2) {
             throw new IllegalArgumentException("A choice by held-out measurements needs at least 2 candidates, got "
                 + candidates.size());
         }
         this.candidates = List.copyOf(candidates);
-        if (most < 1 || most > MOST_MIXED) {
-            throw new IllegalArgumentException("A choice by held-out measurements mixes 1 to " + MOST_MIXED
-                + " candidates per slice, not " + most);
-        }
-        this.most = most;
+        this.combining = combining;
     }
 
     @Override
@@ -316,9 +305,9 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return split != null ? "Choice by held-out " + split.heldOut() : "Choice by held-out measurements";
     }
 
-    /** Whether a slice may get a weighted mean of candidates ({@link #HeldOutChoice(List, int)}). */
+    /** Whether a slice may get a weighted mean of two candidates ({@link #HeldOutChoice(List, boolean)}). */
     public boolean combining() {
-        return most > 1;
+        return combining;
     }
 
     /** The candidates' names, in the order of {@link #scores()}. */
@@ -389,7 +378,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         }
         double[][] weight = new double[slices][];
         for (int s = 0; s < slices; s++) {
-            weight[s] = weightsOf(gram[s], most);
+            weight[s] = weightsOf(gram[s], combining);
         }
         float[] result = null;
         Shape imageShape = null;
@@ -470,14 +459,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
     /**
      * A slice's weights from its residuals' inner products {@code g}: 1 on the candidate of the smallest score
-     * {@code g[c][c]}; with {@code most} above 1, instead the weighted mean of at most {@code most} candidates, all
-     * weights in (0, 1) and summing to 1, whose held-out residual {@code w^T g w} is smallest, when it is smaller
-     * than the best candidate's alone. Each subset S of 2 to {@code most} candidates is tried: the minimiser over the
-     * plane of weights summing to 1 (for a pair, {@code w_i = (g_jj - g_ij) / (g_ii - 2 g_ij + g_jj)}) is kept when
-     * every weight is positive; a subset whose minimiser leaves the simplex has its best on a smaller subset, tried
-     * in its turn.
+     * {@code g[c][c]}; when {@code combining}, a pair and {@code w} in (0, 1) instead if their mean's held-out
+     * residual, {@code w^2 g_ii + 2 w (1 - w) g_ij + (1 - w)^2 g_jj}, is smaller still (its minimiser is
+     * {@code w = (g_jj - g_ij) / (g_ii - 2 g_ij + g_jj)}).
      */
-    static double[] weightsOf(double[][] g, int most) {
+    static double[] weightsOf(double[][] g, boolean combining) {
         int count = g.length;
         int best = 0;
         for (int c = 1; c < count; c++) {
@@ -487,97 +473,30 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         }
         double[] w = new double[count];
         w[best] = 1;
-        double[] smallest = {g[best][best]};
-        for (int size = 2; size <= Math.min(most, count); size++) {
-            subsets(count, size, new int[size], 0, 0, subset -> {
-                double[] mix = simplexMinimiser(g, subset);
-                if (mix != null && mix[subset.length] < smallest[0]) {
-                    smallest[0] = mix[subset.length];
-                    java.util.Arrays.fill(w, 0);
-                    for (int k = 0; k < subset.length; k++) {
-                        w[subset[k]] = mix[k];
-                    }
+        if (!combining) {
+            return w;
+        }
+        double smallest = g[best][best];
+        for (int i = 0; i < count; i++) {
+            for (int j = i + 1; j < count; j++) {
+                double curvature = g[i][i] - 2 * g[i][j] + g[j][j];
+                if (!(curvature > 0)) {
+                    continue;
                 }
-            });
+                double wi = (g[j][j] - g[i][j]) / curvature;
+                if (!(wi > 0 && wi < 1)) {
+                    continue;
+                }
+                double residual = wi * wi * g[i][i] + 2 * wi * (1 - wi) * g[i][j] + (1 - wi) * (1 - wi) * g[j][j];
+                if (residual < smallest) {
+                    smallest = residual;
+                    java.util.Arrays.fill(w, 0);
+                    w[i] = wi;
+                    w[j] = 1 - wi;
+                }
+            }
         }
         return w;
-    }
-
-    /** Calls {@code visit} with every increasing {@code size}-subset of 0..count-1 (the array is reused). */
-    private static void subsets(int count, int size, int[] subset, int filled, int from, Consumer<int[]> visit) {
-        if (filled == size) {
-            visit.accept(subset);
-            return;
-        }
-        for (int c = from; c <= count - (size - filled); c++) {
-            subset[filled] = c;
-            subsets(count, size, subset, filled + 1, c + 1, visit);
-        }
-    }
-
-    /**
-     * The weights summing to 1 over {@code subset} that minimise {@code w^T g w}, followed by that minimum; null
-     * when some weight is not in (0, 1) or the minimiser is not unique. Solves the Lagrange system
-     * {@code [g_S 1; 1^T 0] [w; mu] = [0; 1]}, which holds also where {@code g_S} is singular (a mean that predicts
-     * the held-out measurements exactly).
-     */
-    private static double[] simplexMinimiser(double[][] g, int[] subset) {
-        int n = subset.length;
-        double[][] a = new double[n + 1][n + 2];
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n; c++) {
-                a[r][c] = g[subset[r]][subset[c]];
-            }
-            a[r][n] = 1;
-            a[n][r] = 1;
-        }
-        a[n][n + 1] = 1;
-        double scale = 0;
-        for (int r = 0; r < n; r++) {
-            scale = Math.max(scale, Math.abs(a[r][r]));
-        }
-        // Gaussian elimination with partial pivoting.
-        for (int col = 0; col <= n; col++) {
-            int pivot = col;
-            for (int r = col + 1; r <= n; r++) {
-                pivot = Math.abs(a[r][col]) > Math.abs(a[pivot][col]) ? r : pivot;
-            }
-            double[] t = a[col];
-            a[col] = a[pivot];
-            a[pivot] = t;
-            if (!(Math.abs(a[col][col]) > 1e-12 * Math.max(scale, 1e-300))) {
-                return null;
-            }
-            for (int r = col + 1; r <= n; r++) {
-                double f = a[r][col] / a[col][col];
-                for (int c = col; c <= n + 1; c++) {
-                    a[r][c] -= f * a[col][c];
-                }
-            }
-        }
-        double[] x = new double[n + 1];
-        for (int r = n; r >= 0; r--) {
-            double v = a[r][n + 1];
-            for (int c = r + 1; c <= n; c++) {
-                v -= a[r][c] * x[c];
-            }
-            x[r] = v / a[r][r];
-        }
-        double[] mix = new double[n + 1];
-        for (int k = 0; k < n; k++) {
-            if (!(x[k] > 0 && x[k] < 1)) {
-                return null;
-            }
-            mix[k] = x[k];
-        }
-        double residual = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n; c++) {
-                residual += mix[r] * g[subset[r]][subset[c]] * mix[c];
-            }
-        }
-        mix[n] = Math.max(residual, 0);
-        return mix;
     }
 
     /** "TV lambda 2" for a choice, "0.62 TV lambda 2 + 0.38 Learned ..." for a weighted mean (larger weight first). */
