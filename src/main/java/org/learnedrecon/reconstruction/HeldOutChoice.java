@@ -24,8 +24,6 @@ import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
 import org.learnedrecon.solvers.SolverFactory;
-import org.learnedrecon.solvers.classical.BregmanIteration;
-import org.learnedrecon.solvers.classical.IterativeSolver;
 import org.learnedrecon.solvers.mri.RealImageSolver;
 
 /**
@@ -108,14 +106,6 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         if (noiseLevel > 0) {
             list.add(classical(SolverFactory.TV_FITTING_NOISE, SolverFactory.tvFittingNoise(iterations, lambda,
                 noiseLevel)));
-        }
-        String bregman = System.getProperty("lrecon.choice.bregman", "");
-        for (String pair : bregman.isBlank() ? new String[0] : bregman.split(",")) {
-            String[] p = pair.split(":");
-            double l = lambda * Double.parseDouble(p[0]);
-            int steps = Integer.parseInt(p[1]);
-            list.add(classical(tvName(l) + ", " + steps + " Bregman steps", new BregmanIteration(
-                (IterativeSolver) SolverFactory.create(SolverFactory.TV, "", iterations, l), steps)));
         }
         return list;
     }
