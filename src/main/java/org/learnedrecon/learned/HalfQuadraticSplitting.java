@@ -86,8 +86,11 @@ public final class HalfQuadraticSplitting implements Solver {
         public static final Schedule STRONG = new Schedule(24, 0.03, 0.005, 0.1, 5);
 
         /**
-         * Softer at the end, for the fast noise-level denoiser on textured images: 8 iterations from 0.1 to 0.03,
-         * rho 0.01, 5 CG steps (README, "A softer schedule for dncnn-fast").
+         * Softer at the end, for the fast noise-level denoiser ({@code dncnn-fast}) on textured images: 8 iterations
+         * from 0.1 to 0.03, rho 0.01, 5 CG steps. Chosen on training images (4 natural/train crops and 4
+         * brain-t1-train slices, seed 2; CT 60 views, 1 % noise) among 13 schedules: 36.99 dB on the crops against
+         * the defaults' 35.22 and per-set tuned TV's 36.67, 0.8 dB under the defaults on the brain slices, so a
+         * candidate of the CT choice beside them (README, "A softer schedule for dncnn-fast").
          */
         public static final Schedule SOFT = new Schedule(8, 0.1, 0.03, 0.01, 5);
     }
