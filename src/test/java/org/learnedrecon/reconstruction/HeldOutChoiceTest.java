@@ -380,20 +380,9 @@ class HeldOutChoiceTest {
         ij.ImagePlus reference = ij.IJ.openImage("test-data/ct/reference.tif");
         float[] brain = (float[]) reference.getStack().getProcessor(1).convertToFloatProcessor().getPixels();
         reference.close();
-        ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(128, 60, 180, 0);
-        List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.FINE,
-            "diffusion-unet" + HeldOutChoice.STRONG), false,
-            org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g),
-            org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
-        try {
-            double[] psnr = psnrs(pnp, brain, g);
-            System.out.printf("128^2 brain slice, 60 views: %s %.2f dB, %s %.2f dB%n", pnp.get(1).name(), psnr[1],
-                pnp.get(0).name(), psnr[0]);
-            assertEquals("Learned diffusion-unet (diffusion-unet:strong)", pnp.get(1).name());
-            assertTrue(psnr[1] > psnr[0] + 0.5, psnr[1] + " vs fine " + psnr[0]);
-        } finally {
-            pnp.forEach(HeldOutChoice.Candidate::close);
-        }
+        double[] psnr = twoSchedules("diffusion-unet" + HeldOutChoice.FINE, "diffusion-unet" + HeldOutChoice.STRONG,
+            brain, "128^2 brain slice", "Learned diffusion-unet (diffusion-unet:strong)");
+        assertTrue(psnr[1] > psnr[0] + 0.5, psnr[1] + " vs fine " + psnr[0]);
     }
 
     /**
@@ -406,17 +395,27 @@ class HeldOutChoiceTest {
     void theSoftScheduleIsAboveTheDefaultOneOnATexture() throws Exception {
         assertEquals(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SOFT,
             HeldOutChoice.ModelSpec.parse("dncnn-fast:soft").schedule());
-        float[] texture = texture(128, 5);
+        double[] psnr = twoSchedules("dncnn-fast", "dncnn-fast" + HeldOutChoice.SOFT, texture(128, 5),
+            "128^2 texture", "Learned dncnn (dncnn-fast:soft)");
+        assertTrue(psnr[1] > psnr[0] + 1.0, psnr[1] + " vs default " + psnr[0]);
+    }
+
+    /**
+     * PSNR of two learned candidates ({@code model=} entries, e.g. one model under two schedules) reconstructing the
+     * 128^2 {@code image} from 60 views with 1 % noise; prints both under {@code label} and checks the second's name.
+     */
+    private static double[] twoSchedules(String first, String second, float[] image, String label,
+        String secondName) throws Exception {
         ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(128, 60, 180, 0);
-        List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("dncnn-fast", "dncnn-fast"
-            + HeldOutChoice.SOFT), false, org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g),
-            RayTransform.matrixFree(g), org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
+        List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of(first, second), false,
+            org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g),
+            org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
         try {
-            double[] psnr = psnrs(pnp, texture, g);
-            System.out.printf("128^2 texture, 60 views: %s %.2f dB, %s %.2f dB%n", pnp.get(1).name(), psnr[1],
+            double[] psnr = psnrs(pnp, image, g);
+            System.out.printf("%s, 60 views: %s %.2f dB, %s %.2f dB%n", label, pnp.get(1).name(), psnr[1],
                 pnp.get(0).name(), psnr[0]);
-            assertEquals("Learned dncnn (dncnn-fast:soft)", pnp.get(1).name());
-            assertTrue(psnr[1] > psnr[0] + 1.0, psnr[1] + " vs default " + psnr[0]);
+            assertEquals(secondName, pnp.get(1).name());
+            return psnr;
         } finally {
             pnp.forEach(HeldOutChoice.Candidate::close);
         }
