@@ -53,12 +53,14 @@ import org.scijava.plugin.Plugin;
  * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).
  * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
  * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
- * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:fine,diffusion-unet:strong,dncnn-fast:soft}, those that fit;
- * {@code :sharp}, {@code :fine}, {@code :strong} or {@code :soft} after a denoiser runs its plug-and-play with
+ * {@code dncnn-s05,lgd-ct-tv-family,diffusion-unet:fine,diffusion-unet:strong,dncnn-fast:soft,diffusion-unet:finer},
+ * those that fit; {@code :sharp}, {@code :fine}, {@code :strong}, {@code :soft} or {@code :finer} after a denoiser
+ * runs its plug-and-play with
  * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SHARP},
  * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#FINE},
- * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#STRONG} or
- * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SOFT}; where none fits, TV's
+ * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#STRONG},
+ * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#SOFT} or
+ * {@link org.learnedrecon.learned.HalfQuadraticSplitting.Schedule#FINER}; where none fits, TV's
  * lambdas alone) and keeps per slice the one
  * whose reconstruction from 9 of every 10 views predicts the held-out views best, or the weighted mean of two that
  * predicts them better still ({@link HeldOutChoice}, combining); the Info's {@code ct.choice} lists each slice's

@@ -156,13 +156,17 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#SOFT}. */
     public static final String SOFT = ":soft";
 
+    /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#FINER}. */
+    public static final String FINER = ":finer";
+
     /** A {@code model=} entry: a model's name and, after a schedule's suffix, plug-and-play's schedule. */
     public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
 
         /** The suffixes and their schedules. */
         private static final Map<String, HalfQuadraticSplitting.Schedule> SCHEDULES = Map.of(
             SHARP, HalfQuadraticSplitting.Schedule.SHARP, FINE, HalfQuadraticSplitting.Schedule.FINE,
-            STRONG, HalfQuadraticSplitting.Schedule.STRONG, SOFT, HalfQuadraticSplitting.Schedule.SOFT);
+            STRONG, HalfQuadraticSplitting.Schedule.STRONG, SOFT, HalfQuadraticSplitting.Schedule.SOFT,
+            FINER, HalfQuadraticSplitting.Schedule.FINER);
 
         /** {@code diffusion-unet:sharp} -> diffusion-unet with the sharp schedule; a name alone -> no schedule. */
         public static ModelSpec parse(String spec) {
@@ -201,10 +205,12 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      * Shepp-Logan and random ellipses (README, "A finer schedule for the CT choice"; the sharp schedule before
      * 2026-12-04), and with the strongly coupled one, better on the atlas phantoms and brain slices and worse on the
      * ellipses (README, "A strongly coupled schedule beside the fine one"; since 2026-12-04), and the fast denoiser
-     * with the soft schedule, for textured images (README, "A softer schedule for dncnn-fast"; since 2026-12-04).
+     * with the soft schedule, for textured images (README, "A softer schedule for dncnn-fast"; since 2026-12-04), and
+     * the diffusion model's denoiser with the finer schedule, for images TV is nearly exact on (README, "A finer
+     * schedule beside the fine one"; since 2026-12-05).
      */
     public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE,
-        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT);
+        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER);
 
     /**
      * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs and the diffusion
