@@ -412,7 +412,8 @@ class HeldOutChoiceTest {
         assertEquals(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.FINER,
             HeldOutChoice.ModelSpec.parse("diffusion-unet:finer").schedule());
         assertEquals(HeldOutChoice.FINER, HeldOutChoice.ModelSpec.parse("diffusion-unet:finer").suffix());
-        org.learnedrecon.phantoms.RandomEllipsesPhantom phantoms = new org.learnedrecon.phantoms.RandomEllipsesPhantom(2);
+        org.learnedrecon.phantoms.RandomEllipsesPhantom phantoms =
+            new org.learnedrecon.phantoms.RandomEllipsesPhantom(2);
         double gain = 0;
         for (int k = 0; k < 2; k++) {
             float[] ellipses = phantoms.next(128);
