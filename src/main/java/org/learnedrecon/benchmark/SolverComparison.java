@@ -207,10 +207,7 @@ public final class SolverComparison {
                 RandomEllipsesPhantom phantoms = new RandomEllipsesPhantom(longValue("seed", 1));
                 float[][] slices = new float[integer("ellipses", 8)][];
                 for (int i = 0; i < slices.length; i++) {
-                    slices[i] = phantoms.next(size);
-                    for (int p = 0; p < slices[i].length; p++) {
-                        slices[i][p] = Math.min(1f, Math.max(0f, slices[i][p]));
-                    }
+                    slices[i] = phantoms.nextClipped(size);
                 }
                 return ImageSliceDataset.of(slices, size, size, "random ellipses clipped to [0, 1]");
             }

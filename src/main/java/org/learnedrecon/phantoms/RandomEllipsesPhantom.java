@@ -62,6 +62,18 @@ public final class RandomEllipsesPhantom {
     }
 
     /**
+     * The next phantom on an n x n grid with its values clipped to [0, 1] (overlapping ellipses add up beyond it, and
+     * negative intensities go below): the form the training corpus and the benchmark's ellipse set take.
+     */
+    public float[] nextClipped(int n) {
+        float[] pixels = next(n);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = Math.min(1f, Math.max(0f, pixels[i]));
+        }
+        return pixels;
+    }
+
+    /**
      * An (n, n, slices) stack of the next {@code slices} phantoms ((n, n) when slices = 1), reporting progress per
      * slice and stopping when {@code progress} is cancelled.
      */

@@ -246,11 +246,7 @@ public final class PatchCorpus implements TrainingImages {
     }
 
     private float[] ellipses(Random random) {
-        float[] p = new RandomEllipsesPhantom(random.nextLong()).next(patch);
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.min(1f, Math.max(0f, p[i]));
-        }
-        return p;
+        return new RandomEllipsesPhantom(random.nextLong()).nextClipped(patch);
     }
 
     /** A crop of side {@code patch * zoom} at a random place, averaged down to {@code patch x patch}. */

@@ -33,6 +33,21 @@ class RandomEllipsesPhantomTest {
         assertFalse(Arrays.equals(s1.getPlane(0).getCurrentStorageArray(), s1.getPlane(1).getCurrentStorageArray()));
     }
 
+    /** The clipped phantom is the same phantom with its values outside [0, 1] set to the bound, the rest kept. */
+    @Test
+    void clippedIsTheSamePhantomClippedToTheUnitRange() {
+        float[] raw = new RandomEllipsesPhantom(7).next(64);
+        float[] clipped = new RandomEllipsesPhantom(7).nextClipped(64);
+        int below = 0;
+        int above = 0;
+        for (int i = 0; i < raw.length; i++) {
+            below += raw[i] < 0 ? 1 : 0;
+            above += raw[i] > 1 ? 1 : 0;
+            assertEquals(raw[i] < 0 ? 0f : raw[i] > 1 ? 1f : raw[i], clipped[i], "pixel " + i);
+        }
+        assertTrue(below > 0 || above > 0, "seed 7 should leave [0, 1] somewhere");
+    }
+
     @Test
     void distributionsFollowAdlerOktem() {
         RandomEllipsesPhantom generator = new RandomEllipsesPhantom(2024);

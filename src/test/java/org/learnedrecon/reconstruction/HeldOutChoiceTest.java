@@ -344,10 +344,7 @@ class HeldOutChoiceTest {
             HeldOutChoice.ModelSpec.parse("dncnn-s05:sharp").schedule());
         assertEquals(new HeldOutChoice.ModelSpec("lgd-ct30", "", null), HeldOutChoice.ModelSpec.parse("lgd-ct30"));
         ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(64, 30, 180, 0);
-        float[] ellipses = new org.learnedrecon.phantoms.RandomEllipsesPhantom(1).next(64);
-        for (int i = 0; i < ellipses.length; i++) {
-            ellipses[i] = Math.min(1, Math.max(0, ellipses[i]));
-        }
+        float[] ellipses = new org.learnedrecon.phantoms.RandomEllipsesPhantom(1).nextClipped(64);
         List<HeldOutChoice.Candidate> candidates = new java.util.ArrayList<>(HeldOutChoice.learned(List.of(
             "diffusion-unet" + HeldOutChoice.SHARP, "diffusion-unet" + HeldOutChoice.FINE), false,
             org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g),
@@ -416,13 +413,9 @@ class HeldOutChoiceTest {
             new org.learnedrecon.phantoms.RandomEllipsesPhantom(2);
         double gain = 0;
         for (int k = 0; k < 2; k++) {
-            float[] ellipses = phantoms.next(128);
-            for (int i = 0; i < ellipses.length; i++) {
-                ellipses[i] = Math.min(1, Math.max(0, ellipses[i]));
-            }
             double[] psnr = twoSchedules("diffusion-unet" + HeldOutChoice.FINE,
-                "diffusion-unet" + HeldOutChoice.FINER, ellipses, "128^2 random ellipses " + (k + 1) + " of seed 2",
-                "Learned diffusion-unet (diffusion-unet:finer)");
+                "diffusion-unet" + HeldOutChoice.FINER, phantoms.nextClipped(128),
+                "128^2 random ellipses " + (k + 1) + " of seed 2", "Learned diffusion-unet (diffusion-unet:finer)");
             gain += (psnr[1] - psnr[0]) / 2;
         }
         assertTrue(gain > 0.3, "mean gain over the fine schedule " + gain + " dB");

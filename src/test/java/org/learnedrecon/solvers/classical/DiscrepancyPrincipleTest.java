@@ -33,12 +33,10 @@ class DiscrepancyPrincipleTest {
 
     private static NDArray phantoms(NDManager m) {
         float[] shepp = SheppLoganPhantom.render(N);
-        float[] ellipses = new RandomEllipsesPhantom(3).next(N);
+        float[] ellipses = new RandomEllipsesPhantom(3).nextClipped(N);
         float[] both = new float[2 * N * N];
         System.arraycopy(shepp, 0, both, 0, N * N);
-        for (int i = 0; i < N * N; i++) {
-            both[N * N + i] = Math.min(1f, Math.max(0f, ellipses[i]));
-        }
+        System.arraycopy(ellipses, 0, both, N * N, N * N);
         return m.create(both, new Shape(2, N, N));
     }
 
