@@ -94,8 +94,9 @@ class PlugAndPlayCancellationTest {
             NDArray y = sparse.apply(m.randomUniform(0, 1, new Shape(2, 16, 16)));
             hqs.reconstruct(y, logged, new Polls(events));
             long applications = events.stream().filter(e -> !e.equals("poll")).count();
-            // the norm estimate (30 x 2), A* y, and per iteration 1 + 3 conjugate-gradient A* A (x 2)
-            assertEquals(60 + 1 + 2 * 8, applications);
+            // the norm estimate (7 steps x 2 here of the 30 allowed: it stops once settled), A* y, and per
+            // iteration 1 + 3 conjugate-gradient A* A (x 2)
+            assertEquals(2 * 7 + 1 + 2 * 8, applications);
             for (int i = 0; i < events.size(); i++) {
                 if (!events.get(i).equals("poll")) {
                     assertEquals("poll", events.get(i - 1), "event " + i + " (" + events.get(i) + ") unchecked");
