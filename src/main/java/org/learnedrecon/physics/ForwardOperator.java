@@ -61,9 +61,10 @@ public interface ForwardOperator {
      * iteration on {@code A* A}, from a start drawn with a fixed-seed Java {@link Random} (not the engine's global
      * generator), so the estimate does not depend on what ran before: the plug-and-play step sizes and the
      * normalisation recorded in a model file derive from it (TV and proximal gradient use their own
-     * {@code PowerIteration}, 30 fixed steps: TV's {@code ||K||} settles too slowly for an early stop). It stops early once two consecutive estimates agree to {@value #NORM_TOLERANCE} (relative): for
-     * the ray transforms here that happens after 5-7 steps (512^2, 60 views: 172.23838 after 5 against 172.23845
-     * after 30), and the 25 steps saved took 1.0-3.5 s at 512^2.
+     * {@code PowerIteration}, 30 fixed steps: TV's {@code ||K||} settles too slowly for an early stop). It stops
+     * early once two consecutive estimates agree to {@value #NORM_TOLERANCE} (relative): for the ray transforms here
+     * that happens after 5-7 steps (512^2, 60 views: 172.23838 after 5 against 172.23845 after 30), and the 25 steps
+     * saved took 1.0-3.5 s at 512^2.
      */
     default double normEstimate(NDManager manager, int iterations) {
         try (NDManager scope = manager.newSubManager()) {
