@@ -89,14 +89,17 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
 
     /**
      * For a chain started at a reconstruction rather than in noise (as "come closer, diffuse faster", Chung et al.
-     * 2022): from {@code sigma = 0.01}, so the samples stay near the start and the chain refines it. The start's own
-     * error bounds the level worth diffusing from: on the held-out natural crops at CT 30 views the start is within
-     * about 0.01 RMS of the truth, and chains from 0.02 lost 2-3 dB against it; from 0.01 they lose 0.29 dB over 8
-     * of those crops (and 0.1-0.5 dB wherever the start is at 39-46 dB). On training images (brain, natural crops,
-     * atlas phantoms; CT 30 views and MRI 8x) 0.01 and 0.02 measured within 0.1 dB of each other, so the level was
-     * set from the held-out probes (README, "A lower warm start"). 0.02 until 2026-12-04.
+     * 2022): from {@code sigma = 0.01} down to 0.002, so the samples stay near the start and the chain refines it.
+     * The start's own error bounds the level worth diffusing from: on the held-out natural crops at CT 30 views the
+     * start is within about 0.01 RMS of the truth, and chains from 0.02 lost 2-3 dB against it; from 0.01 they lose
+     * 0.29 dB over 8 of those crops (and 0.1-0.5 dB wherever the start is at 39-46 dB). On training images (brain,
+     * natural crops, atlas phantoms; CT 30 views and MRI 8x) 0.01 and 0.02 measured within 0.1 dB of each other, so
+     * the level was set from the held-out probes (README, "A lower warm start"). 0.02 until 2026-12-04. The last
+     * level, 0.005 until 2026-12-05, is 0.002 (the lowest the shipped diffusion model was trained for) since training
+     * images said so (CT 30 views, 3 each of natural crops, ellipses, atlas phantoms: posterior mean +0.98 / +0.46 /
+     * +0.15 dB, the chain's own coverage +0.03 to +0.07; README, "The last level of the warm chain").
      */
-    public static final Settings WARM_START = new Settings(10, 0.01, 0.005, 0.3, 0.2, 5, 0.01);
+    public static final Settings WARM_START = new Settings(10, 0.01, 0.002, 0.3, 0.2, 5, 0.01);
 
     /** System property replacing the defaults for tuning runs, in {@link Settings#parse}'s form. */
     public static final String PROPERTY = "lrecon.diffusion";

@@ -423,10 +423,10 @@ class CtCommandsTest extends SciJavaCommandTest {
      * {@code start=[Choice by held-out views]}: the shipped diffusion model's chains start at the choice's
      * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (30 views, 1 % noise) the
      * posterior mean lands near that reconstruction, far above the mean of chains started in noise; with
-     * {@code calibrate} too. Measured: from noise 23.69 dB, from the choice 40.66 (the choice alone 41.16; before
-     * 2026-12-05's finer-schedule candidate 40.54 and 41.20; from sigma 0.02, before 2026-12-04's lower warm start:
-     * 40.20; a choice of one candidate, before weighted means: 40.01 and 40.84; with the sharp schedule among its
-     * candidates, before 2026-12-04: 39.20 and 38.04).
+     * {@code calibrate} too. Measured: from noise 23.69 dB, from the choice 41.01 (the choice alone 41.16; 40.66 with
+     * the chain's last level at 0.005, before 2026-12-05; before 2026-12-05's finer-schedule candidate 40.54 and 41.20;
+     * from sigma 0.02, before 2026-12-04's lower warm start: 40.20; a choice of one candidate, before weighted means:
+     * 40.01 and 40.84; with the sharp schedule among its candidates, before 2026-12-04: 39.20 and 38.04).
      */
     @Test
     void posteriorChainsStartAtTheChoiceByHeldOutViews() throws Exception {
