@@ -97,7 +97,7 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
      * the level was set from the held-out probes (README, "A lower warm start"). 0.02 until 2026-12-04. The last
      * level, 0.005 until 2026-12-05, is 0.002 (the lowest the shipped diffusion model was trained for) since training
      * images said so (CT 30 views, 3 each of natural crops, ellipses, atlas phantoms: posterior mean +0.98 / +0.46 /
-     * +0.15 dB, the chain's own coverage +0.03 to +0.07; README, "The last level of the warm chain").
+     * +0.15 dB, the chain's own coverage +0.02 to +0.07; README, "The last level of the warm chain").
      */
     public static final Settings WARM_START = new Settings(10, 0.01, 0.002, 0.3, 0.2, 5, 0.01);
 
