@@ -248,8 +248,8 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
      * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (4x random lines, 1 %
      * noise) the posterior mean lands near that reconstruction, far above the mean of chains started in noise.
      * Measured: from noise 21.66 dB, from the choice 46.88 (the choice alone 44.75; 46.10 with the chain's last level
-     * at 0.005, before 2026-12-05; 39.91 and 35.20 when
-     * {@code start=} came, 2026-12-02, from sigma 0.02 and with an earlier choice).
+     * at 0.005, before 2026-12-05; 39.91 and 35.20 when {@code start=} came, 2026-12-02, from sigma 0.02 and with an
+     * earlier choice).
      */
     @Test
     void posteriorChainsStartAtTheChoiceByHeldOutLines() throws Exception {

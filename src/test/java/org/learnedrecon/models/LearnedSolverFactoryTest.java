@@ -471,6 +471,7 @@ class LearnedSolverFactoryTest {
         return shipped(SolverFactory.LGD, model, g);
     }
 
+    /** A shipped model of {@code architecture} (or {@code auto}'s choice) for the ray transform of {@code g}. */
     private static LoadedLearnedSolver shipped(String architecture, String model, CtGeometry g)
         throws java.io.IOException {
         return LearnedSolverFactory.load(architecture, model, CtParallelPhysics.settingsOf(g),
