@@ -271,8 +271,7 @@ class LearnedSolverFactoryTest {
         }
         CtGeometry small = CtGeometryKeys.parallel(32, 30, 180, 0);
         IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(SolverFactory.LGD, "lgd-ct30", CtParallelPhysics.settingsOf(small),
-                manager -> RayTransform.differentiable(small, manager), DeviceChoice.CPU));
+            () -> shippedLgd("lgd-ct30", small));
         assertTrue(e.getMessage().contains("model serves size 64-512, but the data has size=32"), e.getMessage());
     }
 
@@ -324,15 +323,12 @@ class LearnedSolverFactoryTest {
                 + family[0] + " dB");
         }
         CtGeometry thirty = CtGeometryKeys.parallel(128, 30, 180, 0);
-        try (LoadedLearnedSolver exact = LearnedSolverFactory.load(SolverFactory.LGD, "auto",
-            CtParallelPhysics.settingsOf(thirty), manager -> RayTransform.differentiable(thirty, manager),
-            DeviceChoice.CPU)) {
+        try (LoadedLearnedSolver exact = shippedLgd("auto", thirty)) {
             assertEquals("lgd-ct30", exact.modelName());
         }
         CtGeometry ten = CtGeometryKeys.parallel(96, 10, 150, 0);
         IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
-            () -> LearnedSolverFactory.load(SolverFactory.LGD, "lgd-ct-family", CtParallelPhysics.settingsOf(ten),
-                manager -> RayTransform.differentiable(ten, manager), DeviceChoice.CPU));
+            () -> shippedLgd("lgd-ct-family", ten));
         assertTrue(e.getMessage().contains("model serves views 20-180, but the data has views=10"), e.getMessage());
     }
 
