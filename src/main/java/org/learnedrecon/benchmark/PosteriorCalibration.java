@@ -69,8 +69,9 @@ import org.learnedrecon.training.ImageSliceDataset;
  * set; use {@code hqs=false}); the row then ends with the start's own PSNR ({@code start ... dB}) and what the choice
  * chose.
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
- * commands); two more columns then give the coverage with the calibrated std and the slices' spread scales, the
- * columns before them the sampler's own spread (the same samples, unscaled).
+ * commands); three more columns then give the coverage with the calibrated std, the slices' spread scales and the
+ * scales the truth asks for ({@link #l2Scale}, what the calibration estimates, and {@link #coverageScale}, what 90 %
+ * coverage needs), the columns before them the sampler's own spread (the same samples, unscaled).
  */
 public final class PosteriorCalibration {
 
@@ -132,8 +133,9 @@ public final class PosteriorCalibration {
         StringBuilder table = new StringBuilder("| scenario | test set | FBP / zero-filled | HQS | posterior mean | "
             + "coverage of mean +- 1.645 std | coverage of the finite-sample 90 % interval | corr(std, abs error) | "
             + "mean std | mean abs error | seconds per slice |"
-            + (calibrate ? " coverage of mean +- 1.645 calibrated std | spread scale, mean (min-max) |" : "")
-            + "\n|---|---|---|---|---|---|---|---|---|---|---|" + (calibrate ? "---|---|" : "") + "\n");
+            + (calibrate ? " coverage of mean +- 1.645 calibrated std | spread scale, mean (min-max) | scale the truth "
+            + "asks for: L2 / 90 % coverage, mean |" : "")
+            + "\n|---|---|---|---|---|---|---|---|---|---|---|" + (calibrate ? "---|---|---|" : "") + "\n");
         for (String key : options.getOrDefault("scenarios", "ct30,ct90x120,mri4,mri8").split(",")) {
             SolverComparison.Scenario scenario = SolverComparison.scenario(key.trim());
             for (String set : options.getOrDefault("sets", "val").split(",")) {
@@ -282,9 +284,16 @@ public final class PosteriorCalibration {
                 insidePredictive / t.length,
                 pearson(spread, error), average(spread), average(error), seconds);
             if (calibrate) {
-                row += String.format(Locale.ROOT, " %.3f | %.2f (%.2f-%.2f) |", insideCalibrated / t.length,
-                    average(scales), java.util.Arrays.stream(scales).min().orElse(Double.NaN),
-                    java.util.Arrays.stream(scales).max().orElse(Double.NaN));
+                double[] l2 = new double[images.size()];
+                double[] covering = new double[images.size()];
+                for (int s = 0; s < images.size(); s++) {
+                    l2[s] = l2Scale(error, std, s * pixels, (s + 1) * pixels);
+                    covering[s] = coverageScale(error, std, s * pixels, (s + 1) * pixels);
+                }
+                row += String.format(Locale.ROOT, " %.3f | %.2f (%.2f-%.2f) | %.2f / %.2f |",
+                    insideCalibrated / t.length, average(scales),
+                    java.util.Arrays.stream(scales).min().orElse(Double.NaN),
+                    java.util.Arrays.stream(scales).max().orElse(Double.NaN), average(l2), average(covering));
             }
             if (warmStart instanceof LastReconstruction last) {
                 row += String.format(Locale.ROOT, " start %.2f dB;", psnr(reference, magnitude(last.images(m), ct)));
@@ -355,6 +364,36 @@ public final class PosteriorCalibration {
         int dof = n - 1;
         double t = dof <= t95.length ? t95[dof - 1] : Z90 + (Z90 * Z90 * Z90 + Z90) / (4 * dof);
         return t * Math.sqrt(1 + 1.0 / n) / Z90;
+    }
+
+    /**
+     * The factor by which the sampler's std would have to be scaled for its squared sum over pixels
+     * {@code [from, to)} to equal the squared error's: {@code sqrt(sum e^2 / sum std^2)}. This is what
+     * {@link HeldOutCalibratedSampler} estimates from held-out measurements, without the truth.
+     */
+    static double l2Scale(double[] error, float[] std, int from, int to) {
+        double e2 = 0;
+        double v = 0;
+        for (int i = from; i < to; i++) {
+            e2 += error[i] * error[i];
+            v += (double) std[i] * std[i];
+        }
+        return Math.sqrt(e2 / v);
+    }
+
+    /**
+     * The smallest factor by which the sampler's std would have to be scaled for {@code mean +- 1.645 std} to hold
+     * the truth at 90 % of the pixels {@code [from, to)}: the 90 % quantile of {@code |error| / std} over 1.645. It
+     * equals {@link #l2Scale} when the error is Gaussian with a std proportional to the sampler's; it is smaller when
+     * a few pixels carry errors far beyond their std (heavy tails), which an L2 scale follows.
+     */
+    static double coverageScale(double[] error, float[] std, int from, int to) {
+        double[] ratio = new double[to - from];
+        for (int i = from; i < to; i++) {
+            ratio[i - from] = error[i] == 0 ? 0 : std[i] > 0 ? error[i] / std[i] : Double.POSITIVE_INFINITY;
+        }
+        java.util.Arrays.sort(ratio);
+        return ratio[(int) Math.ceil(0.9 * ratio.length) - 1] / Z90;
     }
 
     /**

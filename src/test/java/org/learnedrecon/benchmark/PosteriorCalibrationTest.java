@@ -21,6 +21,33 @@ class PosteriorCalibrationTest {
         assertEquals(-1.0, PosteriorCalibration.pearson(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
     }
 
+    /**
+     * The scales the truth asks for. Errors exactly twice the std everywhere: both are 2 (per slice range). Heavy
+     * tails: 95 % of the pixels err by half their std and 5 % by 20 times it: the L2 scale follows the tail
+     * (sqrt(0.95 x 0.25 + 0.05 x 400) = 4.50) while 90 % coverage needs only 0.5 / 1.645 = 0.30.
+     */
+    @Test
+    void scalesTheTruthAsksFor() {
+        double[] error = new double[200];
+        float[] std = new float[200];
+        for (int i = 0; i < 200; i++) {
+            std[i] = 0.01f * (1 + i % 7);
+            error[i] = i < 100 ? 2 * std[i] : (i % 20 == 0 ? 20 : 0.5) * std[i];
+        }
+        assertEquals(2.0, PosteriorCalibration.l2Scale(error, std, 0, 100), 1e-6);
+        assertEquals(2.0, PosteriorCalibration.coverageScale(error, std, 0, 100) * 1.6449, 1e-6);
+        java.util.Arrays.fill(std, 100, 200, 0.01f);
+        for (int i = 100; i < 200; i++) {
+            error[i] = (i % 20 == 0 ? 20 : 0.5) * 0.01;
+        }
+        assertEquals(Math.sqrt(0.95 * 0.25 + 0.05 * 400), PosteriorCalibration.l2Scale(error, std, 100, 200), 1e-6);
+        assertEquals(0.5 / 1.6449, PosteriorCalibration.coverageScale(error, std, 100, 200), 1e-6);
+        // A pixel that errs where the sampler has no spread cannot be covered by any scale.
+        std[150] = 0;
+        error[150] = 0.5;
+        assertEquals(Double.POSITIVE_INFINITY, PosteriorCalibration.coverageScale(error, std, 150, 151));
+    }
+
     /** One Shepp-Logan slice at CT 30 views, 2 samples of the shipped noise-level denoiser: a row and a figure. */
     @Test
     void rowAndFigureOfOneSlice(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
