@@ -231,7 +231,8 @@ public final class PosteriorCalibration {
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
             PosteriorSampler sampler = warmStart != null ? solver.posteriorSampler(warmStart) : sampler(solver, model);
-            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler, op) : null;
+            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler, op, warmStart != null)
+                : null;
             long t0 = System.nanoTime();
             NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();

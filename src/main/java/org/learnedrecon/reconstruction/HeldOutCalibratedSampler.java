@@ -24,10 +24,12 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * sampler's. {@code sigma_n^2} is the sampler's own noise assumption ({@link PosteriorSampler#noiseVariances}).
  *
  * <p>The held-out measurements see what the kept ones leave open only where the two are alike: held-out lines lie in
- * k-space among the unsampled ones, but held-out views lie inside the scanned range, so at limited angle the scale
+ * k-space among the unsampled ones, but every 10th view lies inside the scanned range, so at limited angle that scale
  * does not see the missing wedge itself (measured, it still brought the coverage of 90 % intervals at 90 views over
- * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets: README). Each slice costs the wrapped sampler
- * {@code folds + 1} runs.
+ * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets for chains started in noise: README). Chains started
+ * at a reconstruction from a low noise level hardly spread into the wedge, and for them ({@code nextToWedge}) each
+ * fold holds out the tenth of the views on one side of the wedge, whose prediction the wedge decides (README, "Views
+ * next to the missing wedge"). Each slice costs the wrapped sampler {@code folds + 1} runs.
  */
 public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoCloseable {
 
@@ -49,22 +51,36 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     private static final long SEED_OFFSET = 1_000_003;
 
     private final PosteriorSampler sampler;
+    private final boolean nextToWedge;
     private final List<Double> scales = new ArrayList<>();
     private HeldOutSplit split;
 
     /**
+     * A sampler calibrated by every 10th view in CT ({@link HeldOutSplit#of}).
+     *
      * @param acquisition the acquisition the samples will be drawn for: its split is made here, once, and serves
      *     every batch of slices of that acquisition
      * @throws IllegalArgumentException when {@code acquisition} has no held-out split ({@link HeldOutSplit#of})
      */
     public HeldOutCalibratedSampler(PosteriorSampler sampler, ForwardOperator acquisition) {
+        this(sampler, acquisition, false);
+    }
+
+    /**
+     * @param nextToWedge at limited angle, hold out the views next to the missing wedge instead
+     *     ({@link HeldOutSplit#forCalibration}): for chains started at a reconstruction, whose spread is shortest in the
+     *     wedge (README, "Views next to the missing wedge")
+     */
+    public HeldOutCalibratedSampler(PosteriorSampler sampler, ForwardOperator acquisition, boolean nextToWedge) {
         this.sampler = sampler;
-        this.split = HeldOutSplit.of(acquisition);
+        this.nextToWedge = nextToWedge;
+        this.split = HeldOutSplit.forCalibration(acquisition, nextToWedge);
     }
 
     @Override
     public String description() {
-        return sampler.description() + ", spread calibrated by held-out " + split.heldOut();
+        return sampler.description() + ", spread calibrated by held-out " + (split instanceof HeldOutViews v
+            && v.nextToWedge() ? "views next to the missing wedge" : split.heldOut());
     }
 
     @Override
@@ -88,7 +104,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
             throw new IllegalArgumentException("samples=" + samples + ": calibrating the spread needs at least 2");
         }
         if (!split.fits(operator)) {
-            HeldOutSplit next = HeldOutSplit.of(operator);
+            HeldOutSplit next = HeldOutSplit.forCalibration(operator, nextToWedge);
             split.close();
             split = next;
         }

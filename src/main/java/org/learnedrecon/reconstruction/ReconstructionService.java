@@ -175,7 +175,7 @@ public final class ReconstructionService {
      */
     private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network, Solver start) {
         try {
-            return new HeldOutCalibratedSampler(sampler(network, start), network.operator());
+            return new HeldOutCalibratedSampler(sampler(network, start), network.operator(), start != null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
         }
