@@ -41,7 +41,7 @@ public interface HeldOutSplit extends AutoCloseable {
     /**
      * The split that calibrates a posterior's spread ({@link HeldOutCalibratedSampler}): as {@link #of}, except that
      * with {@code nextToWedge} a limited-angle parallel-beam scan holds out the views on either side of its missing
-     * wedge ({@link HeldOutViews#ends}) instead of every 10th view.
+     * wedge, when that is 45 degrees or wider ({@link HeldOutViews#ends}), instead of every 10th view.
      *
      * @throws IllegalArgumentException as {@link #of}
      */

@@ -2,7 +2,9 @@ package org.learnedrecon.reconstruction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -35,6 +37,9 @@ class HeldOutViewsTest {
         // views after it start at 150 degrees (view 0) and end at 90 degrees (view 12).
         double[] wrapping = IntStream.rangeClosed(0, 12).mapToDouble(i -> Math.toRadians(150 + 10 * i)).toArray();
         assertArrayEquals(IntStream.range(0, 13).toArray(), HeldOutViews.wedge(wrapping));
+        assertEquals(60, HeldOutViews.wedgeDegrees(wrapping, HeldOutViews.wedge(wrapping)), 1e-9);
+        double[] limited = ParallelBeamGeometry.uniform(32, 90, 120).angles();
+        assertEquals(60 + 4 / 3.0, HeldOutViews.wedgeDegrees(limited, HeldOutViews.wedge(limited)), 1e-9);
         // Out of order: sorted by angle after the wedge.
         assertArrayEquals(new int[] {2, 0, 3, 1}, HeldOutViews.wedge(degrees(20, 60, 0, 40)));
     }
@@ -66,11 +71,21 @@ class HeldOutViewsTest {
                 assertArrayEquals(IntStream.range(0, 81).toArray(), HeldOutViews.wedge(keptAngles));
             }
         }
-        // A full scan holds out every 10th view instead.
+        // A full scan, and a wedge under 45 degrees (60 views over 150: a 32.5-degree gap), hold out every 10th view.
         try (HeldOutViews split = HeldOutViews.ends(ParallelBeamGeometry.uniform(32, 40, 180))) {
             double[] held = ((RayTransform) split.heldOut(0)).geometry().angles();
             assertEquals(4, held.length);
             assertEquals(Math.toRadians(45), held[1], 1e-12);
+            assertFalse(split.nextToWedge());
+        }
+        try (HeldOutViews split = HeldOutViews.ends(ParallelBeamGeometry.uniform(32, 60, 150))) {
+            double[] held = ((RayTransform) split.heldOut(0)).geometry().angles();
+            assertEquals(6, held.length);
+            assertEquals(Math.toRadians(25), held[1], 1e-12);
+            assertFalse(split.nextToWedge());
+        }
+        try (HeldOutViews split = HeldOutViews.ends(scan)) {
+            assertTrue(split.nextToWedge());
         }
     }
 }
