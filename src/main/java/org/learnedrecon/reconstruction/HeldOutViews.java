@@ -83,10 +83,11 @@ final class HeldOutViews implements HeldOutSplit {
      */
     static HeldOutViews ends(ParallelBeamGeometry scan) {
         requireViews(scan);
-        int[] order = wedge(scan.angles());
-        if (order == null || wedgeDegrees(scan.angles(), order) < MIN_WEDGE_DEGREES) {
+        Wedge wedge = wedge(scan.angles());
+        if (wedge == null || wedge.degrees() < MIN_WEDGE_DEGREES) {
             return interleaved(scan);
         }
+        int[] order = wedge.views();
         int views = order.length;
         int count = views / EVERY;
         return new HeldOutViews(scan, new int[][] {Arrays.copyOfRange(order, 0, count),
@@ -94,11 +95,17 @@ final class HeldOutViews implements HeldOutSplit {
     }
 
     /**
-     * The views in order of angle (modulo 180 degrees) starting just after the missing wedge, or {@code null} when the
-     * scan has none: a wedge is a gap between angularly adjacent views more than {@value #WEDGE} times their median
-     * gap.
+     * A missing wedge: the views in order of angle (modulo 180 degrees) starting just after it, and its width in
+     * degrees (the gap from the last of them round to the first).
      */
-    static int[] wedge(double[] angles) {
+    record Wedge(int[] views, double degrees) {
+    }
+
+    /**
+     * The scan's missing wedge, or {@code null} when it has none: a wedge is a gap between angularly adjacent views
+     * more than {@value #WEDGE} times their median gap.
+     */
+    static Wedge wedge(double[] angles) {
         int n = angles.length;
         double[] folded = new double[n];
         for (int i = 0; i < n; i++) {
@@ -123,19 +130,12 @@ final class HeldOutViews implements HeldOutSplit {
         for (int i = 0; i < n; i++) {
             result[i] = order[(widest + 1 + i) % n];
         }
-        return result;
+        return new Wedge(result, Math.toDegrees(widestGap));
     }
 
     /** Whether the folds hold out the views next to a missing wedge ({@link #ends}). */
     boolean nextToWedge() {
         return nextToWedge;
-    }
-
-    /** The gap in degrees from the last view of {@code order} ({@link #wedge}) round to its first. */
-    static double wedgeDegrees(double[] angles, int[] order) {
-        double from = ((angles[order[order.length - 1]] % Math.PI) + Math.PI) % Math.PI;
-        double to = ((angles[order[0]] % Math.PI) + Math.PI) % Math.PI;
-        return Math.toDegrees(((to - from) % Math.PI + Math.PI) % Math.PI);
     }
 
     @Override

@@ -31,17 +31,17 @@ class HeldOutViewsTest {
     @Test
     void theWedgeIsFoundWhereverTheScanStarts() {
         // 90 views over 120 degrees: the views after the wedge start at view 0 and end at view 89.
-        int[] order = HeldOutViews.wedge(ParallelBeamGeometry.uniform(32, 90, 120).angles());
+        int[] order = HeldOutViews.wedge(ParallelBeamGeometry.uniform(32, 90, 120).angles()).views();
         assertArrayEquals(IntStream.range(0, 90).toArray(), order);
         // 150 to 270 degrees in steps of 10 folds onto 150-170 and 0-90: the wedge lies between 90 and 150, so the
         // views after it start at 150 degrees (view 0) and end at 90 degrees (view 12).
         double[] wrapping = IntStream.rangeClosed(0, 12).mapToDouble(i -> Math.toRadians(150 + 10 * i)).toArray();
-        assertArrayEquals(IntStream.range(0, 13).toArray(), HeldOutViews.wedge(wrapping));
-        assertEquals(60, HeldOutViews.wedgeDegrees(wrapping, HeldOutViews.wedge(wrapping)), 1e-9);
+        assertArrayEquals(IntStream.range(0, 13).toArray(), HeldOutViews.wedge(wrapping).views());
+        assertEquals(60, HeldOutViews.wedge(wrapping).degrees(), 1e-9);
         double[] limited = ParallelBeamGeometry.uniform(32, 90, 120).angles();
-        assertEquals(60 + 4 / 3.0, HeldOutViews.wedgeDegrees(limited, HeldOutViews.wedge(limited)), 1e-9);
+        assertEquals(60 + 4 / 3.0, HeldOutViews.wedge(limited).degrees(), 1e-9);
         // Out of order: sorted by angle after the wedge.
-        assertArrayEquals(new int[] {2, 0, 3, 1}, HeldOutViews.wedge(degrees(20, 60, 0, 40)));
+        assertArrayEquals(new int[] {2, 0, 3, 1}, HeldOutViews.wedge(degrees(20, 60, 0, 40)).views());
     }
 
     @Test
@@ -68,7 +68,7 @@ class HeldOutViewsTest {
                 assertEquals(all[firstKept * d + 7], keptRows[7]);
                 // The part a fold keeps is a limited-angle scan of 80 steps of 4/3 degrees, its wedge 12 degrees wider.
                 assertEquals(80 * 4 / 3.0, Math.toDegrees(keptAngles[80] - keptAngles[0]), 1e-9);
-                assertArrayEquals(IntStream.range(0, 81).toArray(), HeldOutViews.wedge(keptAngles));
+                assertArrayEquals(IntStream.range(0, 81).toArray(), HeldOutViews.wedge(keptAngles).views());
             }
         }
         // A full scan, and a wedge under 45 degrees (60 views over 150: a 32.5-degree gap), hold out every 10th view.
