@@ -231,8 +231,11 @@ public final class PosteriorCalibration {
             double hqs = Boolean.parseBoolean(options.getOrDefault("hqs", "true"))
                 ? psnr(reference, magnitude(solver.reconstruct(y, op, ProgressMonitor.NONE), ct)) : Double.NaN;
             PosteriorSampler sampler = warmStart != null ? solver.posteriorSampler(warmStart) : sampler(solver, model);
-            HeldOutCalibratedSampler calibrated = calibrate ? new HeldOutCalibratedSampler(sampler, op, warmStart != null)
-                : null;
+            // Chains from the start borrow the spread of chains from noise (the commands' calibrate with a start).
+            HeldOutCalibratedSampler calibrated = !calibrate ? null : warmStart == null
+                ? new HeldOutCalibratedSampler(sampler, op)
+                : HeldOutCalibratedSampler.aroundStart(sampler, new LearnedSolver(model, initial).posteriorSampler(),
+                    warmStart, op);
             long t0 = System.nanoTime();
             NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();

@@ -47,9 +47,8 @@ import org.scijava.plugin.Plugin;
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
  * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
- * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}: every 10th view, or with the start below
- * at limited angle (a wedge of 45 degrees or more) the views next to the wedge; the Info's
- * {@code posterior.spread_scale})
+ * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; with the start below, the std of chains
+ * from noise scaled to the start's error on held-out views; the Info's {@code posterior.spread_scale})
  * {@code start=[Noise|Choice by held-out views]} (where the chains start: in noise, or at the choice by held-out
  * views below, among TV and the automatic models, refined from a low noise level,
  * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).

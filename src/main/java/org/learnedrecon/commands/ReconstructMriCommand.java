@@ -68,7 +68,8 @@ import org.scijava.plugin.Plugin;
  * {@code posterior.spread_scale} lists the scales; {@code start=[Choice by held-out lines]} starts the chains at the
  * choice by held-out lines above (among TV and the automatic models; single coil), refined from a low noise level
  * ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}), rather than in noise; the Info's
- * {@code posterior.start}.
+ * {@code posterior.start}. Both together: the std is that of chains from noise, scaled to the start's error on
+ * held-out lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#aroundStart}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
 public class ReconstructMriCommand extends ReconstructionCommand {

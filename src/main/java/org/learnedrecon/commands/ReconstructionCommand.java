@@ -101,14 +101,19 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
 
     /**
      * With {@code calibrate}, each slice's spread scale ({@code posterior.spread_scale}, comma-separated): the std
-     * image is the sampler's std times it ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}).
+     * image is the sampler's std times it, or for chains from a start ({@code posterior.start} recorded before, not
+     * {@link #NOISE_START}) the std of chains from noise times it
+     * ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}).
      */
     protected static void recordCalibration(Map<String, String> metadata,
             org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior) {
         if (!posterior.spreadScales().isEmpty()) {
             metadata.put("posterior.spread_scale", perSlice(posterior.spreadScales()));
-            metadata.put("posterior.calibration", "std widened per slice (never narrowed) so that samples drawn "
-                + "without held-out measurements spread as far as their mean misses those measurements");
+            boolean fromNoise = NOISE_START.equals(metadata.getOrDefault("posterior.start", NOISE_START));
+            metadata.put("posterior.calibration", fromNoise ? "std widened per slice (never narrowed) so that samples "
+                + "drawn without held-out measurements spread as far as their mean misses those measurements"
+                : "std of chains started in noise, scaled per slice so that it matches how far the start "
+                + "reconstructed without held-out measurements misses them (never under the chains' own std)");
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.Solver;
 
 /**
  * A posterior sampler whose spread is calibrated per slice by held-out measurements ({@link HeldOutSplit}: views in
@@ -24,12 +25,11 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * sampler's. {@code sigma_n^2} is the sampler's own noise assumption ({@link PosteriorSampler#noiseVariances}).
  *
  * <p>The held-out measurements see what the kept ones leave open only where the two are alike: held-out lines lie in
- * k-space among the unsampled ones, but every 10th view lies inside the scanned range, so at limited angle that scale
+ * k-space among the unsampled ones, but held-out views lie inside the scanned range, so at limited angle the scale
  * does not see the missing wedge itself (measured, it still brought the coverage of 90 % intervals at 90 views over
- * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets for chains started in noise: README). Chains started
- * at a reconstruction from a low noise level hardly spread into the wedge, and for them ({@code nextToWedge}) each
- * fold holds out the tenth of the views on one side of the wedge, whose prediction the wedge decides (README, "Views
- * next to the missing wedge"). Each slice costs the wrapped sampler {@code folds + 1} runs.
+ * 120 degrees from 0.57-0.79 to 0.82-0.93 on five held-out sets for chains started in noise: README). Each slice costs
+ * the wrapped sampler {@code folds + 1} runs. Chains started at a reconstruction from a low noise level hardly spread
+ * at all, into the wedge or elsewhere; for them {@link #aroundStart} borrows the spread of chains from noise.
  */
 public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoCloseable {
 
@@ -51,7 +51,8 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     private static final long SEED_OFFSET = 1_000_003;
 
     private final PosteriorSampler sampler;
-    private final boolean nextToWedge;
+    private final PosteriorSampler centre;
+    private final Solver start;
     private final List<Double> scales = new ArrayList<>();
     private HeldOutSplit split;
 
@@ -63,24 +64,43 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
      * @throws IllegalArgumentException when {@code acquisition} has no held-out split ({@link HeldOutSplit#of})
      */
     public HeldOutCalibratedSampler(PosteriorSampler sampler, ForwardOperator acquisition) {
-        this(sampler, acquisition, false);
+        this(sampler, null, null, acquisition);
+    }
+
+    private HeldOutCalibratedSampler(PosteriorSampler sampler, PosteriorSampler centre, Solver start,
+        ForwardOperator acquisition) {
+        this.sampler = sampler;
+        this.centre = centre;
+        this.start = start;
+        this.split = HeldOutSplit.of(acquisition);
     }
 
     /**
-     * @param nextToWedge at limited angle, hold out the views next to the missing wedge instead
-     *     ({@link HeldOutSplit#forCalibration}): for chains started at a reconstruction, whose spread is shortest in the
-     *     wedge (README, "Views next to the missing wedge")
+     * For chains started at a reconstruction: their samples hardly spread, so the spread is borrowed from chains
+     * started in noise, scaled to the start's own error. The samples are the mean of {@code warm}'s chains plus
+     * {@code s} times the deviations of {@code fromNoise}'s samples from their mean, where {@code s} compares how far
+     * {@code start}'s reconstruction from each fold's kept measurements misses the held-out ones with how far
+     * {@code fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most
+     * {@value #MAX_SCALE}: it narrows as well as widens, since the start is usually far nearer the truth than the
+     * chains from noise, but never under the spread of {@code warm}'s own samples (in L2 over the slice), which a few
+     * held-out views or lines cannot overrule (README, "The spread of chains from noise around the warm chain's
+     * mean"). Each slice costs {@code start} one run per fold and each sampler one run more.
+     *
+     * @param warm the chains started at {@code start}, whose mean the samples keep
+     * @param fromNoise the chains started in noise, whose spread the samples borrow
+     * @param start the reconstruction {@code warm} starts at
+     * @throws IllegalArgumentException when {@code acquisition} has no held-out split ({@link HeldOutSplit#of})
      */
-    public HeldOutCalibratedSampler(PosteriorSampler sampler, ForwardOperator acquisition, boolean nextToWedge) {
-        this.sampler = sampler;
-        this.nextToWedge = nextToWedge;
-        this.split = HeldOutSplit.forCalibration(acquisition, nextToWedge);
+    public static HeldOutCalibratedSampler aroundStart(PosteriorSampler warm, PosteriorSampler fromNoise,
+        Solver start, ForwardOperator acquisition) {
+        return new HeldOutCalibratedSampler(fromNoise, warm, start, acquisition);
     }
 
     @Override
     public String description() {
-        return sampler.description() + ", spread calibrated by held-out " + (split instanceof HeldOutViews v
-            && v.nextToWedge() ? "views next to the missing wedge" : split.heldOut());
+        String by = "held-out " + split.heldOut();
+        return centre == null ? sampler.description() + ", spread calibrated by " + by
+            : centre.description() + ", spread of " + sampler.description() + " scaled to the start's error on " + by;
     }
 
     @Override
@@ -104,56 +124,106 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
             throw new IllegalArgumentException("samples=" + samples + ": calibrating the spread needs at least 2");
         }
         if (!split.fits(operator)) {
-            HeldOutSplit next = HeldOutSplit.forCalibration(operator, nextToWedge);
+            HeldOutSplit next = HeldOutSplit.of(operator);
             split.close();
             split = next;
         }
         int slices = Math.toIntExact(measurements.getShape().get(0));
         String heldOut = split.heldOut();
-        int runs = split.folds() + 1;
+        int runs = split.folds() * (start == null ? 1 : 2) + (centre == null ? 1 : 2);
+        int run = 0;
         double[] noise = PosteriorSampler.noiseVariances(measurements, sampler.noiseLevel());
         double[] excess = new double[slices];
         double[] spread = new double[slices];
         for (int fold = 0; fold < split.folds(); fold++) {
             progress.checkCancelled();
+            String part = "held-out " + heldOut + ", fold " + (fold + 1) + ": ";
             try (NDManager scope = measurements.getManager().newSubManager()) {
                 NDArray kept = split.keptMeasurements(measurements, fold);
                 NDArray held = split.heldOutMeasurements(measurements, fold);
                 kept.attach(scope);
                 held.attach(scope);
                 NDArray drawn = sampler.sample(kept, split.kept(fold), samples, seed + SEED_OFFSET + fold,
-                    progress.part(fold, fold + 1, runs, "held-out " + heldOut + ", fold " + (fold + 1) + ": "));
+                    progress.part(run, run + 1, runs, part));
+                run++;
                 drawn.attach(scope);
                 Shape domain = drawn.getShape().slice(2);
                 NDArray predicted = split.heldOut(fold).apply(
                     drawn.reshape(new Shape((long) samples * slices).addAll(domain)));
                 predicted.attach(scope);
                 // A_J is linear: the prediction of the samples' mean is the mean of their predictions.
-                NDArray predictedMean = predicted.reshape(new Shape(samples, slices).addAll(predicted.getShape()
-                    .slice(1))).mean(new int[] {0});
-                accumulate(held.toFloatArray(), predictedMean.toFloatArray(), predicted.toFloatArray(), noise,
-                    samples, excess, spread);
+                float[] predictedMean = predicted.reshape(new Shape(samples, slices).addAll(predicted.getShape()
+                    .slice(1))).mean(new int[] {0}).toFloatArray();
+                float[] reference = predictedMean;
+                if (start != null) {
+                    NDArray x = start.reconstruct(kept, split.kept(fold), progress.part(run, run + 1, runs, part));
+                    run++;
+                    x.attach(scope);
+                    NDArray startPredicted = split.heldOut(fold).apply(x);
+                    startPredicted.attach(scope);
+                    reference = startPredicted.toFloatArray();
+                }
+                accumulate(held.toFloatArray(), reference, predictedMean, predicted.toFloatArray(), noise, samples,
+                    excess, spread);
             }
         }
         progress.checkCancelled();
         NDArray drawn = sampler.sample(measurements, operator, samples, seed,
-            progress.part(runs - 1, runs, runs, "all " + heldOut + ": "));
+            progress.part(run, run + 1, runs, "all " + heldOut + ": "));
+        run++;
+        NDArray warm = null;
+        double[] floor = new double[slices];
+        java.util.Arrays.fill(floor, MIN_SCALE);
+        if (centre != null) {
+            progress.checkCancelled();
+            warm = centre.sample(measurements, operator, samples, seed,
+                progress.part(run, run + 1, runs, "all " + heldOut + ", from the start: "));
+            // Never narrower than the warm chains' own spread (in L2 over the slice).
+            double[] own = squaredSpreads(warm);
+            double[] borrowed = squaredSpreads(drawn);
+            for (int s = 0; s < slices; s++) {
+                floor[s] = borrowed[s] > 0 ? Math.sqrt(own[s] / borrowed[s]) : MIN_SCALE;
+            }
+        }
         double[] scale = new double[slices];
         for (int s = 0; s < slices; s++) {
             double ratio = spread[s] > 0 ? Math.max(0, excess[s]) / spread[s] : 1;
-            scale[s] = Math.max(MIN_SCALE, Math.min(MAX_SCALE, Math.sqrt(ratio)));
+            scale[s] = Math.min(MAX_SCALE, Math.max(floor[s], Math.sqrt(ratio)));
             scales.add(scale[s]);
         }
-        return spreadAroundMean(drawn, scale);
+        return spreadAround(drawn, warm, scale);
+    }
+
+    /** Per slice of samples {@code (S, B, ...)}, the sum over its pixels of the samples' variance. */
+    private static double[] squaredSpreads(NDArray samples) {
+        int count = Math.toIntExact(samples.getShape().get(0));
+        int slices = Math.toIntExact(samples.getShape().get(1));
+        float[] v = samples.toFloatArray();
+        int per = v.length / (count * slices);
+        double[] sums = new double[slices];
+        for (int s = 0; s < slices; s++) {
+            for (int i = 0; i < per; i++) {
+                double mean = 0;
+                for (int k = 0; k < count; k++) {
+                    mean += v[(k * slices + s) * per + i];
+                }
+                mean /= count;
+                for (int k = 0; k < count; k++) {
+                    double d = v[(k * slices + s) * per + i] - mean;
+                    sums[s] += d * d / (count - 1);
+                }
+            }
+        }
+        return sums;
     }
 
     /**
-     * Adds one fold's terms per slice: {@code ||r||^2 - N_J sigma_n^2} to {@code excess} and the samples' spread
-     * around the predicted mean to {@code spread}. {@code N_J} counts the held-out entries that were measured
-     * (non-zero, as {@link PosteriorSampler#noiseVariances} counts).
+     * Adds one fold's terms per slice: {@code ||r||^2 - N_J sigma_n^2} to {@code excess}, with the residual
+     * {@code r = held - reference}, and the samples' spread around their predicted mean to {@code spread}. {@code N_J}
+     * counts the held-out entries that were measured (non-zero, as {@link PosteriorSampler#noiseVariances} counts).
      */
-    static void accumulate(float[] held, float[] predictedMean, float[] predicted, double[] noise, int samples,
-        double[] excess, double[] spread) {
+    static void accumulate(float[] held, float[] reference, float[] predictedMean, float[] predicted, double[] noise,
+        int samples, double[] excess, double[] spread) {
         int slices = excess.length;
         int per = held.length / slices;
         for (int s = 0; s < slices; s++) {
@@ -161,7 +231,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
             long measured = 0;
             for (int i = s * per; i < (s + 1) * per; i++) {
                 if (held[i] != 0) {
-                    double d = held[i] - predictedMean[i];
+                    double d = held[i] - reference[i];
                     residual += d * d;
                     measured++;
                 }
@@ -182,14 +252,20 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     }
 
     /**
-     * {@code drawn} {@code (S, B, ...)} with each slice's samples spread around their mean by {@code scale}, in
-     * {@code drawn}'s manager; {@code drawn} is closed.
+     * {@code drawn} {@code (S, B, ...)} with each slice's samples spread around their mean by {@code scale} and moved
+     * to the mean of {@code centre}'s samples when that is given ({@code null}: they stay around their own), in
+     * {@code drawn}'s manager; {@code drawn} and {@code centre} are closed.
      */
-    static NDArray spreadAroundMean(NDArray drawn, double[] scale) {
+    static NDArray spreadAround(NDArray drawn, NDArray centre, double[] scale) {
         NDManager owner = drawn.getManager();
         try (NDManager scope = owner.newSubManager()) {
             drawn.attach(scope); // freed with the scope: the spread samples replace it
             NDArray mean = drawn.mean(new int[] {0}, true);
+            NDArray target = mean;
+            if (centre != null) {
+                centre.attach(scope);
+                target = centre.mean(new int[] {0}, true);
+            }
             long[] shape = new long[drawn.getShape().dimension()];
             java.util.Arrays.fill(shape, 1);
             shape[1] = scale.length;
@@ -198,7 +274,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
                 s[i] = (float) scale[i];
             }
             NDArray factor = scope.create(s, new Shape(shape));
-            NDArray result = mean.add(drawn.sub(mean).mul(factor));
+            NDArray result = target.add(drawn.sub(mean).mul(factor));
             result.attach(owner);
             return result;
         }

@@ -25,7 +25,7 @@ public interface HeldOutSplit extends AutoCloseable {
                 throw new IllegalArgumentException("Holding out views needs a parallel-beam scan, got "
                     + scan.geometry());
             }
-            return HeldOutViews.interleaved(g);
+            return new HeldOutViews(g);
         }
         if (operator instanceof CartesianMriOperator mri) {
             if (mri.coils() > 0) {
@@ -39,28 +39,14 @@ public interface HeldOutSplit extends AutoCloseable {
     }
 
     /**
-     * The split that calibrates a posterior's spread ({@link HeldOutCalibratedSampler}): as {@link #of}, except that
-     * with {@code nextToWedge} a limited-angle parallel-beam scan holds out the views on either side of its missing
-     * wedge, when that is 45 degrees or wider ({@link HeldOutViews#ends}), instead of every 10th view.
-     *
-     * @throws IllegalArgumentException as {@link #of}
-     */
-    static HeldOutSplit forCalibration(ForwardOperator operator, boolean nextToWedge) {
-        if (nextToWedge && operator instanceof RayTransform scan && scan.geometry() instanceof ParallelBeamGeometry g) {
-            return HeldOutViews.ends(g);
-        }
-        return of(operator);
-    }
-
-    /**
      * Checks that {@code operator}'s acquisition splits ({@link #of}) and, with {@code withinFolds}, that the part
-     * each fold of its calibration split ({@link #forCalibration}, next to a missing wedge) keeps splits again (a
-     * choice by held-out measurements run inside a fold of another split: the start of a calibrated posterior sampler).
+     * each fold keeps splits again (a choice by held-out measurements run inside a fold of another split: the start of
+     * a calibrated posterior sampler).
      *
      * @throws IllegalArgumentException naming what the acquisition, or a fold's part of it, lacks
      */
     static void check(ForwardOperator operator, boolean withinFolds) {
-        try (HeldOutSplit split = forCalibration(operator, withinFolds)) {
+        try (HeldOutSplit split = of(operator)) {
             for (int fold = 0; withinFolds && fold < split.folds(); fold++) {
                 try {
                     of(split.kept(fold)).close();

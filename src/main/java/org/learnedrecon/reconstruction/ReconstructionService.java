@@ -175,7 +175,9 @@ public final class ReconstructionService {
      */
     private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network, Solver start) {
         try {
-            return new HeldOutCalibratedSampler(sampler(network, start), network.operator(), start != null);
+            return start == null ? new HeldOutCalibratedSampler(network.posteriorSampler(), network.operator())
+                : HeldOutCalibratedSampler.aroundStart(network.posteriorSampler(start), network.posteriorSampler(),
+                    start, network.operator());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
         }

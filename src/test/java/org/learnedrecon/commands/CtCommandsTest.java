@@ -445,6 +445,8 @@ class CtCommandsTest extends SciJavaCommandTest {
         MetadataImage mean = (MetadataImage) warm.getOutput("reconstruction");
         assertEquals("Choice by held-out views", mean.metadata().get("posterior.start"));
         assertEquals(1, mean.metadata().get("posterior.spread_scale").split(",").length);
+        assertTrue(mean.metadata().get("posterior.calibration").startsWith("std of chains started in noise"),
+            mean.metadata().get("posterior.calibration"));
         assertTrue(fromChoice > fromNoise + 8, fromChoice + " vs " + fromNoise);
         assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
         assertArrayEquals(before, pixels(sino), 0f, "input modified");

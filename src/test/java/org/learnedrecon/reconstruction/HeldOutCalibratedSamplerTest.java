@@ -50,6 +50,8 @@ class HeldOutCalibratedSamplerTest {
     private static final class Miscalibrated implements PosteriorSampler {
         private final float[] truth;
         private final double[] errors;
+        private final double noiseLevel;
+        private final double spread;
         final List<Long> seeds = new java.util.ArrayList<>();
 
         Miscalibrated(float[] truth) {
@@ -57,8 +59,19 @@ class HeldOutCalibratedSamplerTest {
         }
 
         Miscalibrated(float[] truth, double[] errors) {
+            this(truth, errors, 0.01);
+        }
+
+        Miscalibrated(float[] truth, double[] errors, double noiseLevel) {
+            this(truth, errors, noiseLevel, SPREAD);
+        }
+
+        /** Errors in multiples of {@link #SPREAD}, samples spread by {@code spread}. */
+        Miscalibrated(float[] truth, double[] errors, double noiseLevel, double spread) {
             this.truth = truth;
             this.errors = errors;
+            this.noiseLevel = noiseLevel;
+            this.spread = spread;
         }
 
         @Override
@@ -79,7 +92,7 @@ class HeldOutCalibratedSamplerTest {
                 for (int k = 0; k < samples; k++) {
                     for (int i = 0; i < per; i++) {
                         out[(k * slices + s) * per + i] = truth[s * per + i] + e[i]
-                            + (float) (SPREAD * noise.nextGaussian());
+                            + (float) (spread * noise.nextGaussian());
                     }
                 }
             }
@@ -93,7 +106,7 @@ class HeldOutCalibratedSamplerTest {
 
         @Override
         public double noiseLevel() {
-            return 0.01;
+            return noiseLevel;
         }
     }
 
@@ -109,15 +122,11 @@ class HeldOutCalibratedSamplerTest {
     }
 
     private static void checkScales(NDManager m, ForwardOperator op, NDArray y, float[] truth) {
-        checkScales(m, op, y, truth, false);
-    }
-
-    private static void checkScales(NDManager m, ForwardOperator op, NDArray y, float[] truth, boolean nextToWedge) {
         Miscalibrated raw = new Miscalibrated(truth);
         List<Double> scales;
         NDArray drawn;
         String description;
-        try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(raw, op, nextToWedge)) {
+        try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(raw, op)) {
             drawn = calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
             scales = calibrated.scales();
             description = calibrated.description();
@@ -142,23 +151,16 @@ class HeldOutCalibratedSamplerTest {
             assertEquals(std0[i] * scales.get(i / per), std1[i], 1e-4 + 1e-3 * std1[i]);
         }
         assertTrue(description.startsWith("miscalibrated, spread calibrated by held-out "), description);
-        assertEquals(nextToWedge, description.endsWith("views next to the missing wedge"), description);
     }
 
-    /**
-     * Every 10th view held out of a full scan; at limited angle, for chains started at a reconstruction, the views
-     * next to the missing wedge ({@link HeldOutViews#ends}): the error here is white, so both find the same ratio.
-     */
     @Test
     void findsTheErrorsSpreadThroughHeldOutViews() {
-        for (double range : new double[] {180, 120}) {
-            try (NDManager m = NDManager.newBaseManager()) {
-                ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, range));
-                float[] truth = truths(1);
-                NDArray x = m.create(truth, new Shape(2, N, N));
-                NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(x));
-                checkScales(m, op, y, truth, range < 180);
-            }
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
+            float[] truth = truths(1);
+            NDArray x = m.create(truth, new Shape(2, N, N));
+            NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(x));
+            checkScales(m, op, y, truth);
         }
     }
 
@@ -190,6 +192,78 @@ class HeldOutCalibratedSamplerTest {
                     op)) {
                 calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
                 assertEquals(List.of(1.0, 1.0), calibrated.scales());
+            }
+        }
+    }
+
+    /**
+     * Chains from a start ({@link HeldOutCalibratedSampler#aroundStart}): the samples keep the warm chains' mean and
+     * borrow the chains from noise's spread, scaled to how far the start from each fold's kept views misses the held-out
+     * ones. The start's error is white, 4 and 0.5 times the spread of the chains from noise per slice, so the scales
+     * must come out near 4 and 0.5: this calibration narrows as well as widens, but not under the warm chains' own
+     * spread (a tenth of the chains from noise's at first, then 0.8 of it, which raises the second slice's 0.5 to
+     * 0.8). Noise-free views, so that the small error of the second slice is not lost in the noise.
+     */
+    @Test
+    void borrowsTheSpreadOfChainsFromNoiseScaledToTheStartsError() {
+        double[] startError = {4, 0.5};
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
+            float[] truth = truths(1);
+            NDArray y = op.apply(m.create(truth, new Shape(2, N, N)));
+            List<Integer> startRuns = new java.util.ArrayList<>();
+            org.learnedrecon.solvers.Solver start = new org.learnedrecon.solvers.Solver() {
+                @Override
+                public String name() {
+                    return "start";
+                }
+
+                @Override
+                public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor p) {
+                    startRuns.add(((RayTransform) operator).geometry().angleCount());
+                    // The error of the samples' mean of a sampler with these errors, drawn once (seed 0, many
+                    // samples): truth + e with e of spread startError x SPREAD.
+                    NDArray drawn = new Miscalibrated(truth, startError).sample(measurements, operator, 64, 0, p);
+                    return drawn.mean(new int[] {0});
+                }
+            };
+            Miscalibrated warm = new Miscalibrated(truth, new double[] {1, 1}, 0, SPREAD / 10);
+            Miscalibrated fromNoise = new Miscalibrated(truth, new double[] {2, 2}, 0);
+            NDArray drawn;
+            List<Double> scales;
+            String description;
+            try (HeldOutCalibratedSampler calibrated = HeldOutCalibratedSampler.aroundStart(warm, fromNoise, start,
+                    op)) {
+                drawn = calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
+                scales = calibrated.scales();
+                description = calibrated.description();
+            }
+            // The start ran once per fold, from the 36 views each keeps.
+            assertEquals(List.of(36, 36), startRuns);
+            for (int s = 0; s < 2; s++) {
+                // E||r||^2 / spread = (startError^2 + 1/64) SPREAD^2 ||A_J||^2 over SPREAD^2 ||A_J||^2.
+                double expected = Math.sqrt(startError[s] * startError[s] + 1.0 / 64);
+                assertEquals(expected, scales.get(s), 0.12 * expected, "slice " + s + ", scales " + scales);
+            }
+            float[] warmMean = PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean()
+                .toFloatArray();
+            float[] noiseStd = PosteriorSummary.of(fromNoise.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).std()
+                .toFloatArray();
+            PosteriorSummary result = PosteriorSummary.of(drawn);
+            float[] mean = result.mean().toFloatArray();
+            float[] std = result.std().toFloatArray();
+            int per = std.length / 2;
+            for (int i = 0; i < std.length; i += 97) {
+                assertEquals(warmMean[i], mean[i], 1e-5);
+                assertEquals(noiseStd[i] * scales.get(i / per), std[i], 1e-4 + 1e-3 * std[i]);
+            }
+            assertTrue(description.startsWith("miscalibrated, spread of miscalibrated scaled to the start's error on "
+                + "held-out views"), description);
+            try (HeldOutCalibratedSampler floored = HeldOutCalibratedSampler.aroundStart(new Miscalibrated(truth,
+                    new double[] {1, 1}, 0, 0.8 * SPREAD), fromNoise, start, op)) {
+                floored.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
+                assertEquals(scales.get(0), floored.scales().get(0), 1e-9);
+                assertEquals(0.8, floored.scales().get(1), 1e-3);
             }
         }
     }
