@@ -110,6 +110,20 @@ class HeldOutCalibratedSamplerTest {
         }
     }
 
+    /** The samples {@code drawn} of two slices: mean {@code mean}, std {@code std} times each slice's scale. */
+    private static void assertSpreadAround(NDArray mean, NDArray std, NDArray drawn, List<Double> scales) {
+        PosteriorSummary result = PosteriorSummary.of(drawn);
+        float[] expectedMean = mean.toFloatArray();
+        float[] expectedStd = std.toFloatArray();
+        float[] actualMean = result.mean().toFloatArray();
+        float[] actualStd = result.std().toFloatArray();
+        int per = actualStd.length / 2;
+        for (int i = 0; i < actualStd.length; i += 97) {
+            assertEquals(expectedMean[i], actualMean[i], 1e-5);
+            assertEquals(expectedStd[i] * scales.get(i / per), actualStd[i], 1e-4 + 1e-3 * actualStd[i]);
+        }
+    }
+
     /** Two slices: Shepp-Logan and the same at 0.5 of its intensity. */
     private static float[] truths(int channels) {
         float[] a = SheppLoganPhantom.render(N);
@@ -140,16 +154,7 @@ class HeldOutCalibratedSamplerTest {
         // The samples drawn from all measurements (the call's own seed, last), spread by the scales around their mean.
         assertEquals(7L, raw.seeds.get(raw.seeds.size() - 1));
         PosteriorSummary unscaled = PosteriorSummary.of(raw.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE));
-        PosteriorSummary scaled = PosteriorSummary.of(drawn);
-        float[] mean0 = unscaled.mean().toFloatArray();
-        float[] mean1 = scaled.mean().toFloatArray();
-        float[] std0 = unscaled.std().toFloatArray();
-        float[] std1 = scaled.std().toFloatArray();
-        int per = std0.length / 2;
-        for (int i = 0; i < std0.length; i += 97) {
-            assertEquals(mean0[i], mean1[i], 1e-5);
-            assertEquals(std0[i] * scales.get(i / per), std1[i], 1e-4 + 1e-3 * std1[i]);
-        }
+        assertSpreadAround(unscaled.mean(), unscaled.std(), drawn, scales);
         assertTrue(description.startsWith("miscalibrated, spread calibrated by held-out "), description);
     }
 
@@ -198,10 +203,10 @@ class HeldOutCalibratedSamplerTest {
 
     /**
      * Chains from a start ({@link HeldOutCalibratedSampler#aroundStart}): the samples keep the warm chains' mean and
-     * borrow the chains from noise's spread, scaled to how far the start from each fold's kept views misses the held-out
-     * ones. The start's error is white, 4 and 0.5 times the spread of the chains from noise per slice, so the scales
-     * must come out near 4 and 0.5: this calibration narrows as well as widens, but not under the warm chains' own
-     * spread (a tenth of the chains from noise's at first, then 0.8 of it, which raises the second slice's 0.5 to
+     * borrow the chains from noise's spread, scaled to how far the start from each fold's kept views misses the
+     * held-out ones. The start's error is white, 4 and 0.5 times the spread of the chains from noise per slice, so the
+     * scales must come out near 4 and 0.5: this calibration narrows as well as widens, but not under the warm chains'
+     * own spread (a tenth of the chains from noise's at first, then 0.8 of it, which raises the second slice's 0.5 to
      * 0.8). Noise-free views, so that the small error of the second slice is not lost in the noise.
      */
     @Test
@@ -245,18 +250,8 @@ class HeldOutCalibratedSamplerTest {
                 double expected = Math.sqrt(startError[s] * startError[s] + 1.0 / 64);
                 assertEquals(expected, scales.get(s), 0.12 * expected, "slice " + s + ", scales " + scales);
             }
-            float[] warmMean = PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean()
-                .toFloatArray();
-            float[] noiseStd = PosteriorSummary.of(fromNoise.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).std()
-                .toFloatArray();
-            PosteriorSummary result = PosteriorSummary.of(drawn);
-            float[] mean = result.mean().toFloatArray();
-            float[] std = result.std().toFloatArray();
-            int per = std.length / 2;
-            for (int i = 0; i < std.length; i += 97) {
-                assertEquals(warmMean[i], mean[i], 1e-5);
-                assertEquals(noiseStd[i] * scales.get(i / per), std[i], 1e-4 + 1e-3 * std[i]);
-            }
+            assertSpreadAround(PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean(),
+                PosteriorSummary.of(fromNoise.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).std(), drawn, scales);
             assertTrue(description.startsWith("miscalibrated, spread of miscalibrated scaled to the start's error on "
                 + "held-out views"), description);
             try (HeldOutCalibratedSampler floored = HeldOutCalibratedSampler.aroundStart(new Miscalibrated(truth,
