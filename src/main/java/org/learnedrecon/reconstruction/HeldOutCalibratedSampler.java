@@ -34,7 +34,8 @@ import org.learnedrecon.solvers.Solver;
 public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoCloseable {
 
     /**
-     * The smallest scale applied: the calibration widens, never narrows. A slice's scale rests on a few held-out views
+     * The smallest scale applied to a sampler's own spread: the calibration widens, never narrows (a borrowed spread,
+     * {@link #aroundStart}, is floored by the warm chains' own instead). A slice's scale rests on a few held-out views
      * or lines, too few to trust a narrowing: with a floor of 0.25 (until 2026-12-02) one held-out natural crop at
      * MRI 8x got 0.45 and the set's 90 % intervals held 0.791 of the truth; with this floor 0.889 (README).
      */
