@@ -249,7 +249,8 @@ public final class PosteriorCalibration {
             float[] mean = shownMean.toFloatArray();
             float[] std = magnitude(summary.std(), ct).toFloatArray();
             // The columns before the calibrated ones score the sampler's own spread: the calibrated std over the
-            // slice's scale (the scaled samples' mean is the sampler's).
+            // slice's scale (the scaled samples' mean is the sampler's). With a start and calibrate that spread is the
+            // one borrowed from chains from noise (HeldOutCalibratedSampler.aroundStart), around the warm mean.
             float[] calibratedStd = std.clone();
             double[] scales = calibrate ? calibrated.scales().stream().mapToDouble(Double::doubleValue).toArray()
                 : null;

@@ -195,25 +195,20 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
         return spreadAround(drawn, warm, scale);
     }
 
-    /** Per slice of samples {@code (S, B, ...)}, the sum over its pixels of the samples' variance. */
+    /**
+     * Per slice of samples {@code (S, B, ...)}, the sum over its pixels of the samples' variance (the square of
+     * {@link PosteriorSummary}'s std).
+     */
     private static double[] squaredSpreads(NDArray samples) {
-        int count = Math.toIntExact(samples.getShape().get(0));
         int slices = Math.toIntExact(samples.getShape().get(1));
-        float[] v = samples.toFloatArray();
-        int per = v.length / (count * slices);
+        PosteriorSummary summary = PosteriorSummary.of(samples);
+        float[] std = summary.std().toFloatArray();
+        summary.mean().close();
+        summary.std().close();
+        int per = std.length / slices;
         double[] sums = new double[slices];
-        for (int s = 0; s < slices; s++) {
-            for (int i = 0; i < per; i++) {
-                double mean = 0;
-                for (int k = 0; k < count; k++) {
-                    mean += v[(k * slices + s) * per + i];
-                }
-                mean /= count;
-                for (int k = 0; k < count; k++) {
-                    double d = v[(k * slices + s) * per + i] - mean;
-                    sums[s] += d * d / (count - 1);
-                }
-            }
+        for (int i = 0; i < std.length; i++) {
+            sums[i / per] += (double) std[i] * std[i];
         }
         return sums;
     }
