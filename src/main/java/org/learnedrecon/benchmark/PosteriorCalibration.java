@@ -67,7 +67,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * automatic models, with the sampler of {@code start=[Choice by held-out views]} / {@code [... lines]} of the
  * commands ({@link LearnedSolver#posteriorSampler(Solver)}: {@code WARM_START} unless {@code -Dlrecon.diffusion} is
  * set; use {@code hqs=false}); the row then ends with the start's own PSNR ({@code start ... dB}) and what the choice
- * chose.
+ * chose; or {@code diffpir-quick}, the same from the quick choice ({@code start=[Quick choice by held-out views]} /
+ * {@code [... lines]}: TV's candidates and {@link HeldOutChoice#CT_QUICK_MODELS} / {@code MRI_QUICK_MODELS}).
  * {@code calibrate=[false]}: the sampler wrapped in {@link HeldOutCalibratedSampler} (as {@code calibrate} of the
  * commands); three more columns then give the coverage with the calibrated std, the slices' spread scales and the
  * scales the truth asks for ({@link #l2Scale}, what the calibration estimates, and {@link #coverageScale}, what 90 %
@@ -219,10 +220,10 @@ public final class PosteriorCalibration {
                 Solver start = new LearnedSolver(model, initial, physicsFactory.plugAndPlayStart(physics))
                     .withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
                 solver = new LearnedSolver(model, start);
-            } else if ("diffpir-choice".equals(options.get("sampler"))) {
+            } else if (List.of("diffpir-choice", "diffpir-quick").contains(options.get("sampler"))) {
                 // The chain starts at the choice by held-out measurements, its candidates as the commands build them
                 // (CT with noise= given; MRI peak-normalised), with the commands' warm-start sampler.
-                choice = choiceByHeldOut(ct, physics, op);
+                choice = choiceByHeldOut(ct, physics, op, "diffpir-quick".equals(options.get("sampler")));
                 warmStart = new LastReconstruction(ct ? choice : new PeakNormalisedSolver(choice));
                 solver = new LearnedSolver(model, warmStart);
             }
@@ -315,13 +316,15 @@ public final class PosteriorCalibration {
 
     /**
      * The choice by held-out views / lines among TV's candidates and the shipped models, as the commands build it
-     * (weighted means of two allowed since 2026-12-04).
+     * (weighted means of two allowed since 2026-12-04); {@code quick}: with the quick choice's learned candidates.
      */
-    private static HeldOutChoice choiceByHeldOut(boolean ct, Map<String, String> physics, ForwardOperator op) {
+    private static HeldOutChoice choiceByHeldOut(boolean ct, Map<String, String> physics, ForwardOperator op,
+            boolean quick) {
         return HeldOutChoice.among(ct ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, 0.01)
             : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
                 MriSolverFactory.defaultLambda(MriSolverFactory.TV)),
-            ct ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS, true,
+            ct ? (quick ? HeldOutChoice.CT_QUICK_MODELS : HeldOutChoice.CT_MODELS)
+                : quick ? HeldOutChoice.MRI_QUICK_MODELS : HeldOutChoice.MRI_MODELS, true,
             ct ? CtParallelPhysics.settingsOf(CtParallelPhysics.geometry(physics)) : physics, op,
             DeepLearningRuntime.DeviceChoice.CPU, skipped -> System.err.println("  (choice: skipping " + skipped
             + ")"), true);
@@ -413,7 +416,7 @@ public final class PosteriorCalibration {
             case "pnp-ula" -> LangevinPosteriorSampler.withDefaults(model.network(), model.metadata().intensityScale,
                 solver);
             default -> throw new IllegalArgumentException("sampler=" + kind
-                + ": choose diffpir, diffpir-pnp, diffpir-choice or pnp-ula");
+                + ": choose diffpir, diffpir-pnp, diffpir-choice, diffpir-quick or pnp-ula");
         };
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.acquisition.SinogramScan;
@@ -49,8 +50,9 @@ import org.scijava.plugin.Plugin;
  * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
  * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; with the start below, the std of chains
  * from noise scaled to the start's error on held-out views; the Info's {@code posterior.spread_scale})
- * {@code start=[Noise|Choice by held-out views]} (where the chains start: in noise, or at the choice by held-out
- * views below, among TV and the automatic models, refined from a low noise level,
+ * {@code start=[Noise|Choice by held-out views|Quick choice by held-out views]} (where the chains start: in noise,
+ * or at the choice by held-out views below, among TV and the automatic models, or among TV and the quick ones,
+ * {@link HeldOutChoice#CT_QUICK_MODELS}, refined from a low noise level,
  * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).
  * {@code solver=[Choice by held-out views]} runs TV at six lambdas, {@code lambda=} times 0.25 to 8 (with
  * {@code noise=} also TV fitting the noise), and the learned models of {@code model=} (auto:
@@ -124,7 +126,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     private boolean calibrate = false;
 
     @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
-        SolverFactory.HELD_OUT_CHOICE})
+        SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE})
     private String start = NOISE_START;
 
     @Parameter(label = "Reference image (optional)", required = false)
@@ -147,7 +149,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
-        boolean warm = startsAtChoice(start, SolverFactory.HELD_OUT_CHOICE) && diffusion;
+        String chains = chainStart(start, SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE);
+        boolean warm = !NOISE_START.equals(chains) && diffusion;
         if (choice || warm) {
             // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
             try {
@@ -159,16 +162,21 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            // The posterior's start chooses among the automatic candidates: model= names the diffusion model.
-            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(g, warm ? LearnedSolverFactory.AUTOMATIC
-                : model) : null) {
+            // The posterior's start chooses among the automatic or the quick candidates: model= names the diffusion
+            // model.
+            List<String> candidates = !warm ? HeldOutChoice.models(model, HeldOutChoice.CT_MODELS)
+                : SolverFactory.QUICK_HELD_OUT_CHOICE.equals(chains) ? HeldOutChoice.CT_QUICK_MODELS
+                : HeldOutChoice.CT_MODELS;
+            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(g, candidates,
+                    warm || LearnedSolverFactory.isAutomatic(model)) : null) {
                 reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion,
-                    warm ? chooser : null);
+                    warm ? chooser : null, chains);
             }
         });
     }
 
-    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, Solver posteriorStart) {
+    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, Solver posteriorStart,
+            String chains) {
         Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
@@ -178,7 +186,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             String what = "sinogram=" + sinogram.title();
             Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
             metadata.put("source", sinogram.title());
-            Result x = diffusion ? posterior(y, what, method, metadata, posteriorStart)
+            Result x = diffusion ? posterior(y, what, method, metadata, posteriorStart, chains)
                 : ReconstructionService.reconstruct(y, what, method, progress());
             if (x.modelName() != null) {
                 metadata.put("model", x.modelName());
@@ -240,14 +248,13 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#CT_TV_LAMBDA_FACTORS} (and, with {@code noise=}, TV fitting the
-     * noise) against the learned {@code models} (auto: {@link HeldOutChoice#CT_MODELS} that fit), chosen
-     * per slice by held-out views, or a weighted mean of two of them where that predicts the held-out views better
-     * (README, "Weighted means of two candidates"). Where no model fits, the choice is among TV's lambdas, and the
-     * log says why.
+     * noise) against the learned {@code models}, chosen per slice by held-out views, or a weighted mean of two of
+     * them where that predicts the held-out views better (README, "Weighted means of two candidates"). With
+     * {@code skipMisfits} (the automatic and the quick candidates) models that do not fit the sinogram are left out,
+     * and the log says why; where none fits, the choice is among TV's lambdas.
      */
-    private HeldOutChoice heldOutChoice(CtGeometry g, String models) {
-        return HeldOutChoice.among(HeldOutChoice.ctTv(iterations, lambda, noiseLevel()),
-            HeldOutChoice.models(models, HeldOutChoice.CT_MODELS), LearnedSolverFactory.isAutomatic(models),
+    private HeldOutChoice heldOutChoice(CtGeometry g, List<String> models, boolean skipMisfits) {
+        return HeldOutChoice.among(HeldOutChoice.ctTv(iterations, lambda, noiseLevel()), models, skipMisfits,
             CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device),
             skipped -> {
                 if (log != null) {
@@ -257,10 +264,11 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
-    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, Solver start) {
+    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, Solver start,
+            String chains) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
             calibrate, start, progress());
-        metadata.put("posterior.start", start == null ? NOISE_START : SolverFactory.HELD_OUT_CHOICE);
+        metadata.put("posterior.start", chains);
         recordCalibration(metadata, p);
         setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();

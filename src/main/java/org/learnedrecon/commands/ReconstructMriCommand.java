@@ -3,6 +3,7 @@ package org.learnedrecon.commands;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.ImageRequirements;
@@ -66,7 +67,8 @@ import org.scijava.plugin.Plugin;
  * <p>{@code solver=[Diffusion posterior]} with {@code calibrate} scales each slice's std by held-out outer k-space
  * lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; single-coil line masks); the Info's
  * {@code posterior.spread_scale} lists the scales; {@code start=[Choice by held-out lines]} starts the chains at the
- * choice by held-out lines above (among TV and the automatic models; single coil), refined from a low noise level
+ * choice by held-out lines above (among TV and the automatic models; single coil; {@code start=[Quick choice by
+ * held-out lines]}: among TV and {@link HeldOutChoice#MRI_QUICK_MODELS}), refined from a low noise level
  * ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}), rather than in noise; the Info's
  * {@code posterior.start}. Both together: the std is that of chains from noise, scaled to the start's error on
  * held-out lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#aroundStart}).
@@ -122,7 +124,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     private boolean calibrate = false;
 
     @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
-        MriSolverFactory.HELD_OUT_CHOICE})
+        MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE})
     private String start = NOISE_START;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
@@ -135,12 +137,13 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equals(solver);
         boolean learned = diffusion || MriSolverFactory.isLearned(solver);
         boolean choice = MriSolverFactory.HELD_OUT_CHOICE.equals(solver);
-        boolean warm = startsAtChoice(start, MriSolverFactory.HELD_OUT_CHOICE) && diffusion;
+        String chains = chainStart(start, MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE);
+        boolean warm = !NOISE_START.equals(chains) && diffusion;
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice || warm ? MriSolverFactory.TV : solver)
             : lambda;
         if ((choice || warm) && in.coils() != 1) {
-            throw new IllegalArgumentException((choice ? "solver=[" : "start=[") + MriSolverFactory.HELD_OUT_CHOICE
-                + "] needs single-coil k-space (the learned MRI models are single-coil), got " + in.coils()
+            throw new IllegalArgumentException((choice ? "solver=[" + MriSolverFactory.HELD_OUT_CHOICE
+                : "start=[" + chains) + "] needs single-coil k-space (the learned MRI models are single-coil), got " + in.coils()
                 + " coils");
         }
         if (warm) {
@@ -148,15 +151,19 @@ public class ReconstructMriCommand extends ReconstructionCommand {
             try (NDManager scope = NDManager.newBaseManager()) {
                 HeldOutSplit.check(new CartesianMriOperator(scope, in.samplingMask()), calibrate);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("start=[" + MriSolverFactory.HELD_OUT_CHOICE + "]"
+                throw new IllegalArgumentException("start=[" + chains + "]"
                     + (calibrate ? " with calibrate" : "") + ": " + e.getMessage(), e);
             }
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
         DeepLearningRuntime.run(() -> {
-            // The posterior's start chooses among the automatic candidates: model= names the diffusion model.
-            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(in, weight, warm
-                    ? LearnedSolverFactory.AUTOMATIC : model) : null;
+            // The posterior's start chooses among the automatic or the quick candidates: model= names the diffusion
+            // model.
+            List<String> candidates = !warm ? HeldOutChoice.models(model, HeldOutChoice.MRI_MODELS)
+                : MriSolverFactory.QUICK_HELD_OUT_CHOICE.equals(chains) ? HeldOutChoice.MRI_QUICK_MODELS
+                : HeldOutChoice.MRI_MODELS;
+            try (HeldOutChoice chooser = choice || warm ? heldOutChoice(in, weight, candidates,
+                    warm || LearnedSolverFactory.isAutomatic(model)) : null;
                  NDManager manager = NDManager.newBaseManager()) {
                 Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
                     in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
@@ -171,7 +178,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                 NDArray data = in.coils() == 1 ? y.squeeze(1) : y;
                 String what = "kspace=" + kspace.title();
                 Map<String, String> metadata = new LinkedHashMap<>(kspace.metadata());
-                Result x = diffusion ? posterior(data, what, method, metadata, warm ? chooser : null)
+                Result x = diffusion ? posterior(data, what, method, metadata, warm ? chooser : null, chains)
                     : ReconstructionService.reconstruct(data, what, method, progress());
                 metadata.put("mri.solver", x.solverName());
                 if (learned) {
@@ -205,10 +212,10 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata,
-            Solver start) {
+            Solver start, String chains) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, calibrate, start, progress());
-        metadata.put("posterior.start", start == null ? NOISE_START : MriSolverFactory.HELD_OUT_CHOICE);
+        metadata.put("posterior.start", chains);
         recordCalibration(metadata, p);
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
@@ -218,16 +225,15 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     /**
      * TV at {@code lambda=} times {@link HeldOutChoice#MRI_TV_LAMBDA_FACTORS}, over complex and over real images,
-     * against the learned {@code models} (auto: {@link HeldOutChoice#MRI_MODELS} that fit), chosen per slice by
-     * held-out lines, or a weighted mean of two of them where that predicts the held-out lines better (README,
-     * "Weighted means of two candidates"). Where no model fits, the choice is among TV's candidates, and the log says
-     * why.
+     * against the learned {@code models}, chosen per slice by held-out lines, or a weighted mean of two of them where
+     * that predicts the held-out lines better (README, "Weighted means of two candidates"). With {@code skipMisfits}
+     * (the automatic and the quick candidates) models that do not fit are left out, and the log says why; where none
+     * fits, the choice is among TV's candidates.
      */
-    private HeldOutChoice heldOutChoice(KspaceInputs in, double weight, String models) {
+    private HeldOutChoice heldOutChoice(KspaceInputs in, double weight, List<String> models, boolean skipMisfits) {
         try (NDManager scope = NDManager.newBaseManager()) {
             return HeldOutChoice.among(HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l,
-                iterations), weight), HeldOutChoice.models(models, HeldOutChoice.MRI_MODELS),
-                LearnedSolverFactory.isAutomatic(models), in.physicsSettings(),
+                iterations), weight), models, skipMisfits, in.physicsSettings(),
                 new CartesianMriOperator(scope, in.samplingMask()), DeepLearningRuntime.DeviceChoice.parse(device),
                 skipped -> {
                     if (log != null) {

@@ -60,20 +60,20 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     }
 
     /**
-     * Whether {@code start=} asks for the chains to start at the choice by held-out measurements
-     * ({@code choiceName}) rather than in noise.
+     * Where {@code start=} asks the chains to start: {@link #NOISE_START}, the choice by held-out measurements
+     * ({@code choiceName}) or its quick form ({@code quickName}), as that name.
      *
      * @throws IllegalArgumentException naming the key for any other value
      */
-    protected static boolean startsAtChoice(String start, String choiceName) {
+    protected static String chainStart(String start, String choiceName, String quickName) {
         String given = start == null ? NOISE_START : start.trim();
-        if (given.equalsIgnoreCase(NOISE_START)) {
-            return false;
+        for (String name : List.of(NOISE_START, choiceName, quickName)) {
+            if (given.equalsIgnoreCase(name)) {
+                return name;
+            }
         }
-        if (given.equalsIgnoreCase(choiceName)) {
-            return true;
-        }
-        throw new IllegalArgumentException("start=" + start + ": choose " + NOISE_START + " or " + choiceName);
+        throw new IllegalArgumentException("start=" + start + ": choose " + NOISE_START + ", " + choiceName + " or "
+            + quickName);
     }
 
     /**

@@ -220,6 +220,18 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         "lgd-mri-eq-family", "diffusion-unet" + SHARP);
 
     /**
+     * The learned candidates of CT's quick choice, the start {@code [Quick choice by held-out views]} of the
+     * diffusion posterior: of {@link #CT_MODELS}, the two that cost about as much as TV (the fast denoiser with the
+     * soft schedule and the LGD refining TV), so that the start and the chains together take about 20 s per
+     * 128^2 slice on 2 cores where the full choice takes about 40 (README, "A quick start for the warm chain").
+     */
+    public static final List<String> CT_QUICK_MODELS = List.of("dncnn-fast" + SOFT, "lgd-ct-tv-family");
+
+    /** The learned candidates of MRI's quick choice: {@link #MRI_MODELS} without the diffusion model's denoiser. */
+    public static final List<String> MRI_QUICK_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
+        "lgd-mri-eq-family");
+
+    /**
      * The models of a {@code model=} key: comma-separated shipped names or model files; blank or {@code auto}:
      * {@code defaults}.
      */

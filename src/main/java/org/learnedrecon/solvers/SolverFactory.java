@@ -45,6 +45,12 @@ public final class SolverFactory {
      */
     public static final String HELD_OUT_CHOICE = "Choice by held-out views";
 
+    /**
+     * {@code start=} of {@code [Diffusion posterior]}: the chains start at {@link #HELD_OUT_CHOICE} among TV and the
+     * quick learned candidates only ({@code org.learnedrecon.reconstruction.HeldOutChoice#CT_QUICK_MODELS}).
+     */
+    public static final String QUICK_HELD_OUT_CHOICE = "Quick choice by held-out views";
+
     /** The learned solvers, in menu order (need {@code model=} and {@code device=}). */
     public static final List<String> LEARNED = List.of(LGD, LPD, PNP, POST_PROCESSING);
 

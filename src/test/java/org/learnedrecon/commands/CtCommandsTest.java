@@ -423,7 +423,9 @@ class CtCommandsTest extends SciJavaCommandTest {
      * {@code start=[Choice by held-out views]}: the shipped diffusion model's chains start at the choice's
      * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (30 views, 1 % noise) the
      * posterior mean lands near that reconstruction, far above the mean of chains started in noise; with
-     * {@code calibrate} too. Measured: from noise 23.69 dB, from the choice 41.01 (the choice alone 41.16; 40.66 with
+     * {@code calibrate} too; and from the quick choice ({@code [Quick choice by held-out views]}, TV and the two fast
+     * candidates). Measured: from noise 23.69 dB, from the quick choice 39.21, from the choice 41.01 (the choice alone
+     * 41.16; 40.66 with
      * the chain's last level at 0.005, before 2026-12-05; before 2026-12-05's finer-schedule candidate 40.54 and 41.20;
      * from sigma 0.02, before 2026-12-04's lower warm start: 40.20; a choice of one candidate, before weighted means:
      * 40.01 and 40.84; with the sharp schedule among its candidates, before 2026-12-04: 39.20 and 38.04).
@@ -440,8 +442,14 @@ class CtCommandsTest extends SciJavaCommandTest {
         double fromChoice = psnr(warm);
         double choice = psnr(reconstruct(sino, "solver", "Choice by held-out views", "noise", -1.0, "reference",
             reference));
+        CommandModule quick = reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
+            "start", "Quick choice by held-out views", "noise", -1.0, "reference", reference);
+        double fromQuick = psnr(quick);
         System.out.printf(java.util.Locale.ROOT, "Posterior mean from noise %.2f dB, from the choice %.2f (the choice"
-            + " alone %.2f)%n", fromNoise, fromChoice, choice);
+            + " alone %.2f), from the quick choice %.2f%n", fromNoise, fromChoice, choice, fromQuick);
+        assertEquals("Quick choice by held-out views", ((MetadataImage) quick.getOutput("reconstruction")).metadata()
+            .get("posterior.start"));
+        assertTrue(fromQuick > fromNoise + 8, fromQuick + " vs " + fromNoise);
         MetadataImage mean = (MetadataImage) warm.getOutput("reconstruction");
         assertEquals("Choice by held-out views", mean.metadata().get("posterior.start"));
         assertEquals(1, mean.metadata().get("posterior.spread_scale").split(",").length);
@@ -450,7 +458,7 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertTrue(fromChoice > fromNoise + 8, fromChoice + " vs " + fromNoise);
         assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
         assertArrayEquals(before, pixels(sino), 0f, "input modified");
-        assertFails("start=Sideways: choose Noise or Choice by held-out views", () -> reconstruct(sino, "solver",
+        assertFails("start=Sideways: choose Noise, Choice by held-out views or Quick choice by held-out views", () -> reconstruct(sino, "solver",
             "Diffusion posterior", "start", "Sideways"));
         MetadataImage few = simulate(phantom(32, 1), "angles", 15);
         assertFails("start=Choice by held-out views: Holding out every 10th view needs at least 20 views",

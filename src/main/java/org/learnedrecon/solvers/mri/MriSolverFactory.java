@@ -30,6 +30,12 @@ public final class MriSolverFactory {
      */
     public static final String HELD_OUT_CHOICE = "Choice by held-out lines";
 
+    /**
+     * {@code start=} of {@code [Diffusion posterior]}: the chains start at {@link #HELD_OUT_CHOICE} among TV and the
+     * quick learned candidates only ({@code org.learnedrecon.reconstruction.HeldOutChoice#MRI_QUICK_MODELS}).
+     */
+    public static final String QUICK_HELD_OUT_CHOICE = "Quick choice by held-out lines";
+
     /** Every name, classical first; the learned ones are reserved for later. */
     public static final List<String> NAMES = List.of(ZERO_FILLED, CG_SENSE, WAVELET, TV, UNROLLED, PLUG_AND_PLAY,
         UNET);
