@@ -143,8 +143,8 @@ public class ReconstructMriCommand extends ReconstructionCommand {
             : lambda;
         if ((choice || warm) && in.coils() != 1) {
             throw new IllegalArgumentException((choice ? "solver=[" + MriSolverFactory.HELD_OUT_CHOICE
-                : "start=[" + chains) + "] needs single-coil k-space (the learned MRI models are single-coil), got " + in.coils()
-                + " coils");
+                : "start=[" + chains) + "] needs single-coil k-space (the learned MRI models are single-coil), got "
+                + in.coils() + " coils");
         }
         if (warm) {
             // The split's own checks (enough outer lines), before any model is loaded.
