@@ -458,8 +458,8 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertTrue(fromChoice > fromNoise + 8, fromChoice + " vs " + fromNoise);
         assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
         assertArrayEquals(before, pixels(sino), 0f, "input modified");
-        assertFails("start=Sideways: choose Noise, Choice by held-out views or Quick choice by held-out views", () -> reconstruct(sino, "solver",
-            "Diffusion posterior", "start", "Sideways"));
+        assertFails("start=Sideways: choose Noise, Choice by held-out views or Quick choice by held-out views",
+            () -> reconstruct(sino, "solver", "Diffusion posterior", "start", "Sideways"));
         MetadataImage few = simulate(phantom(32, 1), "angles", 15);
         assertFails("start=Choice by held-out views: Holding out every 10th view needs at least 20 views",
             () -> reconstruct(few, "solver", "Diffusion posterior", "start", "Choice by held-out views"));
