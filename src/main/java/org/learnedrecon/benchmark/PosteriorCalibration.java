@@ -220,7 +220,8 @@ public final class PosteriorCalibration {
                 Solver start = new LearnedSolver(model, initial, physicsFactory.plugAndPlayStart(physics))
                     .withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
                 solver = new LearnedSolver(model, start);
-            } else if (List.of("diffpir-choice", "diffpir-quick").contains(options.get("sampler"))) {
+            } else if (List.of("diffpir-choice", "diffpir-quick").contains(options.getOrDefault("sampler",
+                    "diffpir"))) {
                 // The chain starts at the choice by held-out measurements, its candidates as the commands build them
                 // (CT with noise= given; MRI peak-normalised), with the commands' warm-start sampler.
                 choice = choiceByHeldOut(ct, physics, op, "diffpir-quick".equals(options.get("sampler")));
