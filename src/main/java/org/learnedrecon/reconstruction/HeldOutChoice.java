@@ -222,8 +222,8 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /**
      * The learned candidates of CT's quick choice, the start {@code [Quick choice by held-out views]} of the
      * diffusion posterior: of {@link #CT_MODELS}, the two that cost about as much as TV (the fast denoiser with the
-     * soft schedule and the LGD refining TV), so that the start and the chains together take about 20 s per
-     * 128^2 slice on 2 cores where the full choice takes about 40 (README, "A quick start for the warm chain").
+     * soft schedule and the LGD refining TV): the start and the chains together took 14-19 s per 128^2 slice at 30
+     * views on 2 cores, from the full choice 26-32 s (README, "A quick start for the warm chain").
      */
     public static final List<String> CT_QUICK_MODELS = List.of("dncnn-fast" + SOFT, "lgd-ct-tv-family");
 
