@@ -214,17 +214,17 @@ public final class PosteriorCalibration {
             LearnedSolver solver = new LearnedSolver(model, initial);
             HeldOutChoice choice = null;
             Solver warmStart = null;
-            if ("diffpir-pnp".equals(options.get("sampler"))) {
+            String kind = samplerKind();
+            if ("diffpir-pnp".equals(kind)) {
                 // The chain starts at plug-and-play from the physics' start with the sharp schedule (CT: from TV,
                 // the choice's candidate).
                 Solver start = new LearnedSolver(model, initial, physicsFactory.plugAndPlayStart(physics))
                     .withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.SHARP);
                 solver = new LearnedSolver(model, start);
-            } else if (List.of("diffpir-choice", "diffpir-quick").contains(options.getOrDefault("sampler",
-                    "diffpir"))) {
+            } else if (List.of("diffpir-choice", "diffpir-quick").contains(kind)) {
                 // The chain starts at the choice by held-out measurements, its candidates as the commands build them
                 // (CT with noise= given; MRI peak-normalised), with the commands' warm-start sampler.
-                choice = choiceByHeldOut(ct, physics, op, "diffpir-quick".equals(options.get("sampler")));
+                choice = choiceByHeldOut(ct, physics, op, "diffpir-quick".equals(kind));
                 warmStart = new LastReconstruction(ct ? choice : new PeakNormalisedSolver(choice));
                 solver = new LearnedSolver(model, warmStart);
             }
@@ -405,12 +405,17 @@ public final class PosteriorCalibration {
         return ratio[(int) Math.ceil(0.9 * ratio.length) - 1] / Z90;
     }
 
+    /** {@code sampler=}, {@code diffpir} when absent: read in one place, so every branch sees the same default. */
+    private String samplerKind() {
+        return options.getOrDefault("sampler", "diffpir");
+    }
+
     /**
      * The commands' sampler ({@code sampler=diffpir}, the default) or PnP-ULA with the same network, its chains
      * started at the plug-and-play reconstruction.
      */
     private PosteriorSampler sampler(LearnedSolver solver, LearnedModel model) {
-        String kind = options.getOrDefault("sampler", "diffpir");
+        String kind = samplerKind();
         return switch (kind) {
             case "diffpir", "diffpir-pnp" -> solver.posteriorSampler();
             // Warm start at the plug-and-play reconstruction with the same network, which shortens the burn-in.
