@@ -68,9 +68,9 @@ import org.scijava.plugin.Plugin;
  * lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; single-coil line masks); the Info's
  * {@code posterior.spread_scale} lists the scales; {@code start=[Choice by held-out lines]} starts the chains at the
  * choice by held-out lines above (among TV and the automatic models; single coil; {@code start=[Quick choice by
- * held-out lines]}: among TV and {@link HeldOutChoice#MRI_QUICK_MODELS}), refined from a low noise level
- * ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}), rather than in noise; the Info's
- * {@code posterior.start}. Both together: the std is that of chains from noise, scaled to the start's error on
+ * held-out lines]}: among TV and {@link HeldOutChoice#MRI_QUICK_MODELS}), refined from a low noise level in 4
+ * steps ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START_COMPLEX}), rather than in noise; the
+ * Info's {@code posterior.start}. Both together: the std is that of chains from noise, scaled to the start's error on
  * held-out lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#aroundStart}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")

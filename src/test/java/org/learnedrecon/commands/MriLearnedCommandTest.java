@@ -248,8 +248,9 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
      * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (4x random lines, 1 %
      * noise) the posterior mean lands near that reconstruction, far above the mean of chains started in noise; so does
      * the quick choice's ({@code [Quick choice by held-out lines]}, without the diffusion model's denoiser among its
-     * candidates). Measured: from noise 21.66 dB, from the quick choice 39.29, from the choice 46.88 (the choice alone
-     * 44.75; 46.10 with the chain's last level
+     * candidates). Measured: from noise 21.66 dB, from the quick choice 38.11, from the choice 46.30 (the choice alone
+     * 44.75), with the 4-step warm chain of complex images (39.29 and 46.88 with 10 steps, until 2026-12-06; 46.10
+     * with the chain's last level
      * at 0.005, before 2026-12-05; 39.91 and 35.20 when {@code start=} came, 2026-12-02, from sigma 0.02 and with an
      * earlier choice).
      */

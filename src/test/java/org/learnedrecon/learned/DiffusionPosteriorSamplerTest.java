@@ -121,6 +121,45 @@ class DiffusionPosteriorSamplerTest {
     }
 
     @Test
+    void warmChainsTakeFewerStepsOnComplexImages() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DiffusionPosteriorSampler warm = DiffusionPosteriorSampler.warmStarted(denoiser(manager, true), 1.0, null);
+            MaskedFourierOperator fourier = new MaskedFourierOperator(manager, N, N, 0.3, 4);
+            NDArray truth = manager.zeros(new Shape(1, 2, N, N));
+            truth.set(new ai.djl.ndarray.index.NDIndex(":, 0"), images(manager, 1, 8));
+            PixelMask pixels = new PixelMask(manager.ones(new Shape(N, N)));
+            assertEquals(DiffusionPosteriorSampler.WARM_START_COMPLEX.steps(),
+                stepsTaken(warm, fourier.apply(truth), fourier));
+            assertEquals(DiffusionPosteriorSampler.WARM_START.steps(),
+                stepsTaken(warm, pixels.apply(images(manager, 1, 8)), pixels));
+            assertEquals(4, DiffusionPosteriorSampler.WARM_START_COMPLEX.steps());
+            assertEquals(10, DiffusionPosteriorSampler.WARM_START.steps());
+            assertTrue(warm.description().contains("complex images: 4 steps"), warm.description());
+        }
+    }
+
+    /** The number of steps {@code sampler} reports for two samples of {@code y}. */
+    private static long stepsTaken(DiffusionPosteriorSampler sampler, NDArray y,
+        org.learnedrecon.physics.ForwardOperator operator) {
+        long[] steps = {0};
+        sampler.sample(y, operator, 2, 1, new ProgressMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                if (message.startsWith("Diffusion posterior sampling: step")) {
+                    steps[0]++;
+                    assertEquals(steps[0], done);
+                }
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        });
+        return steps[0];
+    }
+
+    @Test
     void refusesTooFewSamplesAndADenoiserWithoutNoiseLevel() {
         try (NDManager manager = NDManager.newBaseManager()) {
             PixelMask identity = new PixelMask(manager.ones(new Shape(N, N)));
