@@ -236,8 +236,8 @@ public final class PosteriorCalibration {
             // Chains from the start borrow the spread of chains from noise (the commands' calibrate with a start).
             HeldOutCalibratedSampler calibrated = !calibrate ? null : warmStart == null
                 ? new HeldOutCalibratedSampler(sampler, op)
-                : HeldOutCalibratedSampler.aroundStart(sampler, new LearnedSolver(model, initial).posteriorSampler(),
-                    warmStart, op);
+                : HeldOutCalibratedSampler.aroundStart(sampler,
+                    new LearnedSolver(model, initial).borrowedSpreadSampler(), choice, op);
             long t0 = System.nanoTime();
             NDArray drawn = (calibrate ? calibrated : sampler).sample(y, op, samples, seed, ProgressMonitor.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / images.size();

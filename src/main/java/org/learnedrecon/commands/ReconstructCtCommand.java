@@ -154,10 +154,9 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         if (choice || warm) {
             // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
             try {
-                HeldOutSplit.check(RayTransform.matrixFree(g), warm && calibrate);
+                HeldOutSplit.check(RayTransform.matrixFree(g));
             } catch (IllegalArgumentException e) {
-                throw warm ? new IllegalArgumentException("start=" + start + (calibrate ? " with calibrate" : "")
-                    + ": " + e.getMessage(), e) : e;
+                throw warm ? new IllegalArgumentException("start=" + start + ": " + e.getMessage(), e) : e;
             }
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
@@ -175,7 +174,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         });
     }
 
-    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, Solver posteriorStart,
+    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, HeldOutChoice posteriorStart,
             String chains) {
         Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
@@ -264,7 +263,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
-    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, Solver start,
+    private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, HeldOutChoice start,
             String chains) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
             calibrate, start, progress());

@@ -149,10 +149,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         if (warm) {
             // The split's own checks (enough outer lines), before any model is loaded.
             try (NDManager scope = NDManager.newBaseManager()) {
-                HeldOutSplit.check(new CartesianMriOperator(scope, in.samplingMask()), calibrate);
+                HeldOutSplit.check(new CartesianMriOperator(scope, in.samplingMask()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("start=[" + chains + "]"
-                    + (calibrate ? " with calibrate" : "") + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("start=[" + chains + "]: " + e.getMessage(), e);
             }
         }
         DeepLearningRuntime.start(progress()::checkCancelled); // Esc works during PyTorch's first start
@@ -212,7 +211,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata,
-            Solver start, String chains) {
+            HeldOutChoice start, String chains) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, calibrate, start, progress());
         metadata.put("posterior.start", chains);

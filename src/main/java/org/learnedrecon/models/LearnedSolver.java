@@ -103,6 +103,17 @@ public final class LearnedSolver implements Solver {
     }
 
     /**
+     * Chains from noise with this denoiser model in fewer steps, whose spread a calibrated warm chain borrows
+     * ({@link DiffusionPosteriorSampler#forBorrowedSpread}).
+     *
+     * @throws IllegalArgumentException when the model is not a denoiser told the noise level
+     */
+    public DiffusionPosteriorSampler borrowedSpreadSampler() {
+        requireDenoiser();
+        return DiffusionPosteriorSampler.forBorrowedSpread(model.network(), model.metadata().intensityScale, initial);
+    }
+
+    /**
      * Posterior sampling with this denoiser model, the chains started at {@code start}'s reconstruction at a low noise
      * level ({@link DiffusionPosteriorSampler#warmStarted}).
      *

@@ -129,6 +129,11 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         return solver.posteriorSampler();
     }
 
+    /** The model's chains from noise for a borrowed spread ({@link LearnedSolver#borrowedSpreadSampler}). */
+    public PosteriorSampler borrowedSpreadSampler() {
+        return solver.borrowedSpreadSampler();
+    }
+
     /** The model's posterior sampler started at {@code start} ({@link LearnedSolver#posteriorSampler(Solver)}). */
     public PosteriorSampler posteriorSampler(Solver start) {
         return solver.posteriorSampler(start);

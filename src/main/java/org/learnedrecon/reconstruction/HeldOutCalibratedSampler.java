@@ -8,7 +8,6 @@ import java.util.List;
 import org.learnedrecon.learned.PosteriorSampler;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.learnedrecon.solvers.Solver;
 
 /**
  * A posterior sampler whose spread is calibrated per slice by held-out measurements ({@link HeldOutSplit}: views in
@@ -53,7 +52,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
 
     private final PosteriorSampler sampler;
     private final PosteriorSampler centre;
-    private final Solver start;
+    private final HeldOutChoice start;
     private final List<Double> scales = new ArrayList<>();
     private HeldOutSplit split;
 
@@ -68,7 +67,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
         this(sampler, null, null, acquisition);
     }
 
-    private HeldOutCalibratedSampler(PosteriorSampler sampler, PosteriorSampler centre, Solver start,
+    private HeldOutCalibratedSampler(PosteriorSampler sampler, PosteriorSampler centre, HeldOutChoice start,
         ForwardOperator acquisition) {
         this.sampler = sampler;
         this.centre = centre;
@@ -77,23 +76,25 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     }
 
     /**
-     * For chains started at a reconstruction: their samples hardly spread, so the spread is borrowed from chains
-     * started in noise, scaled to the start's own error. The samples are the mean of {@code warm}'s chains plus
-     * {@code s} times the deviations of {@code fromNoise}'s samples from their mean, where {@code s} compares how far
-     * {@code start}'s reconstruction from each fold's kept measurements misses the held-out ones with how far
+     * For chains started at a choice by held-out measurements: their samples hardly spread, so the spread is borrowed
+     * from chains started in noise, scaled to the start's own error. The samples are the mean of {@code warm}'s chains
+     * plus {@code s} times the deviations of {@code fromNoise}'s samples from their mean, where {@code s} compares how
+     * far the choice's reconstruction from each fold's kept measurements misses the held-out ones
+     * ({@link HeldOutChoice#heldOutMisses}: the choice's own cross-validation, on the same split) with how far
      * {@code fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most
      * {@value #MAX_SCALE}: it narrows as well as widens, since the start is usually far nearer the truth than the
      * chains from noise, but never under the spread of {@code warm}'s own samples (in L2 over the slice), which a few
      * held-out views or lines cannot overrule (README, "The spread of chains from noise around the warm chain's
-     * mean"). Each slice costs {@code start} one run per fold and each sampler one run more.
+     * mean"). Each slice costs {@code fromNoise} one run per fold and one more, and {@code warm} one run.
      *
-     * @param warm the chains started at {@code start}, whose mean the samples keep
+     * @param warm the chains started at {@code start}'s reconstruction of all the measurements: running them runs
+     *     {@code start}, whose misses on held-out measurements give the scale
      * @param fromNoise the chains started in noise, whose spread the samples borrow
-     * @param start the reconstruction {@code warm} starts at
+     * @param start the choice {@code warm} starts at
      * @throws IllegalArgumentException when {@code acquisition} has no held-out split ({@link HeldOutSplit#of})
      */
     public static HeldOutCalibratedSampler aroundStart(PosteriorSampler warm, PosteriorSampler fromNoise,
-        Solver start, ForwardOperator acquisition) {
+        HeldOutChoice start, ForwardOperator acquisition) {
         return new HeldOutCalibratedSampler(fromNoise, warm, start, acquisition);
     }
 
@@ -131,8 +132,18 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
         }
         int slices = Math.toIntExact(measurements.getShape().get(0));
         String heldOut = split.heldOut();
-        int runs = split.folds() * (start == null ? 1 : 2) + (centre == null ? 1 : 2);
+        int runs = split.folds() + (centre == null ? 1 : 2);
         int run = 0;
+        NDArray warm = null;
+        double[][] misses = null;
+        if (centre != null) {
+            progress.checkCancelled();
+            int before = start.heldOutMisses().size();
+            warm = centre.sample(measurements, operator, samples, seed,
+                progress.part(run, run + 1, runs, "all " + heldOut + ", from the start: "));
+            run++;
+            misses = lastMisses(before, slices);
+        }
         double[] noise = PosteriorSampler.noiseVariances(measurements, sampler.noiseLevel());
         double[] excess = new double[slices];
         double[] spread = new double[slices];
@@ -155,30 +166,19 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
                 // A_J is linear: the prediction of the samples' mean is the mean of their predictions.
                 float[] predictedMean = predicted.reshape(new Shape(samples, slices).addAll(predicted.getShape()
                     .slice(1))).mean(new int[] {0}).toFloatArray();
-                float[] reference = predictedMean;
-                if (start != null) {
-                    NDArray x = start.reconstruct(kept, split.kept(fold), progress.part(run, run + 1, runs, part));
-                    run++;
-                    x.attach(scope);
-                    NDArray startPredicted = split.heldOut(fold).apply(x);
-                    startPredicted.attach(scope);
-                    reference = startPredicted.toFloatArray();
-                }
-                accumulate(held.toFloatArray(), reference, predictedMean, predicted.toFloatArray(), noise, samples,
-                    excess, spread);
+                float[] measured = held.toFloatArray();
+                double[] residuals = misses == null ? squaredResiduals(measured, predictedMean, slices)
+                    : scaledMisses(measured, misses, fold);
+                accumulate(measured, residuals, predictedMean, predicted.toFloatArray(), noise, samples, excess,
+                    spread);
             }
         }
         progress.checkCancelled();
         NDArray drawn = sampler.sample(measurements, operator, samples, seed,
             progress.part(run, run + 1, runs, "all " + heldOut + ": "));
-        run++;
-        NDArray warm = null;
         double[] floor = new double[slices];
         java.util.Arrays.fill(floor, MIN_SCALE);
-        if (centre != null) {
-            progress.checkCancelled();
-            warm = centre.sample(measurements, operator, samples, seed,
-                progress.part(run, run + 1, runs, "all " + heldOut + ", from the start: "));
+        if (warm != null) {
             // Never narrower than the warm chains' own spread (in L2 over the slice).
             double[] own = squaredSpreads(warm);
             double[] borrowed = squaredSpreads(drawn);
@@ -214,25 +214,65 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     }
 
     /**
-     * Adds one fold's terms per slice: {@code ||r||^2 - N_J sigma_n^2} to {@code excess}, with the residual
-     * {@code r = held - reference}, and the samples' spread around their predicted mean to {@code spread}. {@code N_J}
-     * counts the held-out entries that were measured (non-zero, as {@link PosteriorSampler#noiseVariances} counts).
+     * The misses {@code start} recorded for the {@code slices} it reconstructed after its first {@code before}
+     * ({@link HeldOutChoice#heldOutMisses}), one per fold of this split.
+     *
+     * @throws IllegalStateException when the warm chains did not run {@code start} on these slices, or on another split
      */
-    static void accumulate(float[] held, float[] reference, float[] predictedMean, float[] predicted, double[] noise,
-        int samples, double[] excess, double[] spread) {
+    private double[][] lastMisses(int before, int slices) {
+        List<double[]> all = start.heldOutMisses();
+        if (all.size() != before + slices || all.get(all.size() - 1).length != split.folds()) {
+            throw new IllegalStateException("The warm chains must start at the choice they are calibrated by: it "
+                + "reconstructed " + (all.size() - before) + " of " + slices + " slices");
+        }
+        return all.subList(before, all.size()).toArray(new double[0][]);
+    }
+
+    /** Per slice, {@code ||held - reference||^2} over the held-out entries that were measured (non-zero). */
+    static double[] squaredResiduals(float[] held, float[] reference, int slices) {
+        int per = held.length / slices;
+        double[] sums = new double[slices];
+        for (int i = 0; i < held.length; i++) {
+            if (held[i] != 0) {
+                double d = held[i] - reference[i];
+                sums[i / per] += d * d;
+            }
+        }
+        return sums;
+    }
+
+    /** Per slice, the relative misses of fold {@code fold} times the held-out measurements' squared norm. */
+    private static double[] scaledMisses(float[] held, double[][] misses, int fold) {
+        int slices = misses.length;
+        int per = held.length / slices;
+        double[] sums = new double[slices];
+        for (int i = 0; i < held.length; i++) {
+            sums[i / per] += (double) held[i] * held[i];
+        }
+        for (int s = 0; s < slices; s++) {
+            sums[s] *= misses[s][fold];
+        }
+        return sums;
+    }
+
+    /**
+     * Adds one fold's terms per slice: {@code ||r||^2 - N_J sigma_n^2} to {@code excess}, with the squared
+     * {@code residuals} {@code ||r||^2}, and the samples' spread around their predicted mean to {@code spread}.
+     * {@code N_J} counts the held-out entries that were measured (non-zero, as {@link PosteriorSampler#noiseVariances}
+     * counts).
+     */
+    static void accumulate(float[] held, double[] residuals, float[] predictedMean, float[] predicted,
+        double[] noise, int samples, double[] excess, double[] spread) {
         int slices = excess.length;
         int per = held.length / slices;
         for (int s = 0; s < slices; s++) {
-            double residual = 0;
             long measured = 0;
             for (int i = s * per; i < (s + 1) * per; i++) {
                 if (held[i] != 0) {
-                    double d = held[i] - reference[i];
-                    residual += d * d;
                     measured++;
                 }
             }
-            excess[s] += residual - measured * noise[s];
+            excess[s] += residuals[s] - measured * noise[s];
             double v = 0;
             for (int k = 0; k < samples; k++) {
                 int offset = (k * slices + s) * per;

@@ -300,6 +300,7 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     private final List<String> choices = new ArrayList<>();
     private final List<double[]> scores = new ArrayList<>();
     private final List<double[]> weights = new ArrayList<>();
+    private final List<double[]> misses = new ArrayList<>();
     private HeldOutSplit split;
 
     /** The choice of one candidate per slice. */
@@ -355,6 +356,16 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return weights.stream().map(double[]::clone).toList();
     }
 
+    /**
+     * Per slice reconstructed, per fold of {@link HeldOutSplit#of} its acquisition, how far the chosen candidate (or
+     * weighted mean) reconstructed from the measurements the fold keeps misses the ones it holds out:
+     * {@code ||y_J - A_J x_J||^2 / ||y_J||^2}. The choice was made to make these small, so they are a little
+     * optimistic as estimates of its error.
+     */
+    public List<double[]> heldOutMisses() {
+        return misses.stream().map(double[]::clone).toList();
+    }
+
     @Override
     public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
         if (split == null || !split.fits(operator)) {
@@ -367,8 +378,10 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         }
         int slices = (int) measurements.getShape().get(0);
         int count = candidates.size();
-        // gram[s][c][d]: the inner product of candidates c's and d's held-out residuals on slice s, relative to the
-        // held-out measurements' squared norm, summed over the folds; its diagonal is each candidate's score.
+        // folds[f][s][c][d]: the inner product of candidates c's and d's held-out residuals in fold f on slice s,
+        // relative to the held-out measurements' squared norm; gram, its sum over the folds, has each candidate's
+        // score on its diagonal.
+        double[][][][] folds = new double[split.folds()][slices][count][count];
         double[][][] gram = new double[slices][count][count];
         int steps = count * (split.folds() + 1);
         int step = 0;
@@ -392,9 +405,18 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                     for (int i = 0; i < truth.length; i++) {
                         residuals[c][i] -= truth[i];
                     }
-                    addInnerProducts(residuals, c, norms, gram);
+                    addInnerProducts(residuals, c, norms, folds[fold]);
                     progress.progress(++step, steps, name() + ": " + candidates.get(c).name() + ", fold "
                         + (fold + 1) + "/" + split.folds());
+                }
+            }
+        }
+        for (double[][][] fold : folds) {
+            for (int s = 0; s < slices; s++) {
+                for (int c = 0; c < count; c++) {
+                    for (int d = 0; d < count; d++) {
+                        gram[s][c][d] += fold[s][c][d];
+                    }
                 }
             }
         }
@@ -434,6 +456,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         for (int s = 0; s < slices; s++) {
             choices.add(describe(weight[s]));
             weights.add(weight[s]);
+            double[] miss = new double[split.folds()];
+            for (int f = 0; f < miss.length; f++) {
+                miss[f] = quadraticForm(folds[f][s], weight[s]);
+            }
+            misses.add(miss);
             double[] score = new double[count];
             for (int c = 0; c < count; c++) {
                 score[c] = gram[s][c][c];
@@ -477,6 +504,17 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@code w^T g w}: the squared residual of the weighted mean {@code sum_c w_c x_c}. */
+    private static double quadraticForm(double[][] g, double[] w) {
+        double sum = 0;
+        for (int c = 0; c < w.length; c++) {
+            for (int d = 0; d < w.length; d++) {
+                sum += w[c] * g[c][d] * w[d];
+            }
+        }
+        return sum;
     }
 
     /**

@@ -39,23 +39,12 @@ public interface HeldOutSplit extends AutoCloseable {
     }
 
     /**
-     * Checks that {@code operator}'s acquisition splits ({@link #of}) and, with {@code withinFolds}, that the part
-     * each fold keeps splits again (a choice by held-out measurements run inside a fold of another split: the start of
-     * a calibrated posterior sampler).
+     * Checks that {@code operator}'s acquisition splits ({@link #of}).
      *
-     * @throws IllegalArgumentException naming what the acquisition, or a fold's part of it, lacks
+     * @throws IllegalArgumentException naming what the acquisition lacks
      */
-    static void check(ForwardOperator operator, boolean withinFolds) {
-        try (HeldOutSplit split = of(operator)) {
-            for (int fold = 0; withinFolds && fold < split.folds(); fold++) {
-                try {
-                    of(split.kept(fold)).close();
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("the part of the " + split.heldOut() + " a calibration fold "
-                        + "keeps must split again: " + e.getMessage(), e);
-                }
-            }
-        }
+    static void check(ForwardOperator operator) {
+        of(operator).close();
     }
 
     /** What is held out, for names and messages: "views", "lines". */

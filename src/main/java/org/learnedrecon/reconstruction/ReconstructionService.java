@@ -132,7 +132,7 @@ public final class ReconstructionService {
      *     held-out split ({@link HeldOutSplit#of})
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader, int samples,
-        long seed, boolean keepSamples, boolean calibrate, Solver start, ProgressMonitor progress) {
+        long seed, boolean keepSamples, boolean calibrate, HeldOutChoice start, ProgressMonitor progress) {
         return posterior(measurements, what, loader, null, samples, seed, keepSamples, calibrate, start, progress);
     }
 
@@ -141,7 +141,7 @@ public final class ReconstructionService {
      * those operators ({@link PeakNormalisedSolver#scales}) before sampling and the samples multiplied back.
      */
     public static PosteriorResult posterior(NDArray measurements, String what, ModelLoader loader,
-        Operators peakScaling, int samples, long seed, boolean keepSamples, boolean calibrate, Solver start,
+        Operators peakScaling, int samples, long seed, boolean keepSamples, boolean calibrate, HeldOutChoice start,
         ProgressMonitor progress) {
         requireFinite(measurements, what);
         PosteriorSummary.requireSamples(samples);
@@ -173,11 +173,11 @@ public final class ReconstructionService {
      * The model's sampler calibrated by held-out measurements of its acquisition; the split's checks (parallel beam,
      * enough views or outer lines) run here, before any sampling, and fail naming the key.
      */
-    private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network, Solver start) {
+    private static HeldOutCalibratedSampler calibrated(LoadedLearnedSolver network, HeldOutChoice start) {
         try {
             return start == null ? new HeldOutCalibratedSampler(network.posteriorSampler(), network.operator())
-                : HeldOutCalibratedSampler.aroundStart(network.posteriorSampler(start), network.posteriorSampler(),
-                    start, network.operator());
+                : HeldOutCalibratedSampler.aroundStart(network.posteriorSampler(start),
+                    network.borrowedSpreadSampler(), start, network.operator());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("calibrate=true: " + e.getMessage(), e);
         }

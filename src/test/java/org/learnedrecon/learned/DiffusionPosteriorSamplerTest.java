@@ -138,6 +138,26 @@ class DiffusionPosteriorSamplerTest {
         }
     }
 
+    /**
+     * The chains from noise whose spread a calibrated warm chain borrows take {@link
+     * DiffusionPosteriorSampler#BORROWED_SPREAD_STEPS} over the same noise levels as the sampler from noise (this
+     * denoiser is a DnCNN: {@link DiffusionPosteriorSampler#DEFAULTS}, 10 steps).
+     */
+    @Test
+    void borrowedSpreadChainsTakeFourSteps() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PixelMask pixels = new PixelMask(manager.ones(new Shape(N, N)));
+            NDArray y = pixels.apply(images(manager, 1, 8));
+            DiffusionPosteriorSampler borrowed = DiffusionPosteriorSampler.forBorrowedSpread(denoiser(manager, true),
+                1.0, null);
+            DiffusionPosteriorSampler full = DiffusionPosteriorSampler.withDefaults(denoiser(manager, true), 1.0,
+                null);
+            assertEquals(4, stepsTaken(borrowed, y, pixels));
+            assertEquals(10, stepsTaken(full, y, pixels));
+            assertEquals(full.description().replace("10 steps", "4 steps"), borrowed.description());
+        }
+    }
+
     /** The number of steps {@code sampler} reports for two samples of {@code y}. */
     private static long stepsTaken(DiffusionPosteriorSampler sampler, NDArray y,
         org.learnedrecon.physics.ForwardOperator operator) {

@@ -202,64 +202,96 @@ class HeldOutCalibratedSamplerTest {
     }
 
     /**
-     * Chains from a start ({@link HeldOutCalibratedSampler#aroundStart}): the samples keep the warm chains' mean and
-     * borrow the chains from noise's spread, scaled to how far the start from each fold's kept views misses the
-     * held-out ones. The start's error is white, 4 and 0.5 times the spread of the chains from noise per slice, so the
-     * scales must come out near 4 and 0.5: this calibration narrows as well as widens, but not under the warm chains'
-     * own spread (a tenth of the chains from noise's at first, then 0.8 of it, which raises the second slice's 0.5 to
-     * 0.8). Noise-free views, so that the small error of the second slice is not lost in the noise.
+     * Chains from a choice ({@link HeldOutCalibratedSampler#aroundStart}): the samples keep the warm chains' mean and
+     * borrow the chains from noise's spread, scaled to how far the choice's reconstruction from each fold's kept views
+     * misses the held-out ones ({@link HeldOutChoice#heldOutMisses}, recorded when the warm chains run the choice).
+     * The chosen candidate's error is white, 4 and 0.5 times the spread of the chains from noise per slice (the other
+     * candidate's is ten times that), so the scales must come out near 4 and 0.5: this calibration narrows as well as
+     * widens, but not under the warm chains' own spread (a tenth of the chains from noise's at first, then 0.8 of it,
+     * which raises the second slice's 0.5 to 0.8). Noise-free views, so that the small error of the second slice is
+     * not lost in the noise. Warm chains that do not run the choice are refused.
      */
     @Test
-    void borrowsTheSpreadOfChainsFromNoiseScaledToTheStartsError() {
+    void borrowsTheSpreadOfChainsFromNoiseScaledToTheChoicesError() {
         double[] startError = {4, 0.5};
         try (NDManager m = NDManager.newBaseManager()) {
             ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
             float[] truth = truths(1);
             NDArray y = op.apply(m.create(truth, new Shape(2, N, N)));
-            List<Integer> startRuns = new java.util.ArrayList<>();
-            org.learnedrecon.solvers.Solver start = new org.learnedrecon.solvers.Solver() {
-                @Override
-                public String name() {
-                    return "start";
-                }
-
-                @Override
-                public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor p) {
-                    startRuns.add(((RayTransform) operator).geometry().angleCount());
-                    // The error of the samples' mean of a sampler with these errors, drawn once (seed 0, many
-                    // samples): truth + e with e of spread startError x SPREAD.
-                    NDArray drawn = new Miscalibrated(truth, startError).sample(measurements, operator, 64, 0, p);
-                    return drawn.mean(new int[] {0});
-                }
-            };
-            Miscalibrated warm = new Miscalibrated(truth, new double[] {1, 1}, 0, SPREAD / 10);
-            Miscalibrated fromNoise = new Miscalibrated(truth, new double[] {2, 2}, 0);
             NDArray drawn;
             List<Double> scales;
             String description;
-            try (HeldOutCalibratedSampler calibrated = HeldOutCalibratedSampler.aroundStart(warm, fromNoise, start,
-                    op)) {
+            Miscalibrated fromNoise = new Miscalibrated(truth, new double[] {2, 2}, 0);
+            try (HeldOutChoice start = new HeldOutChoice(List.of(erring("start", truth, startError),
+                    erring("ten times worse", truth, new double[] {40, 5})));
+                 HeldOutCalibratedSampler calibrated = HeldOutCalibratedSampler.aroundStart(new StartedAt(start,
+                     new Miscalibrated(truth, new double[] {1, 1}, 0, SPREAD / 10)), fromNoise, start, op)) {
                 drawn = calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
                 scales = calibrated.scales();
                 description = calibrated.description();
+                assertEquals(List.of("start", "start"), start.choices());
             }
-            // The start ran once per fold, from the 36 views each keeps.
-            assertEquals(List.of(36, 36), startRuns);
             for (int s = 0; s < 2; s++) {
                 // E||r||^2 / spread = (startError^2 + 1/64) SPREAD^2 ||A_J||^2 over SPREAD^2 ||A_J||^2.
                 double expected = Math.sqrt(startError[s] * startError[s] + 1.0 / 64);
                 assertEquals(expected, scales.get(s), 0.12 * expected, "slice " + s + ", scales " + scales);
             }
+            Miscalibrated warm = new Miscalibrated(truth, new double[] {1, 1}, 0, SPREAD / 10);
             assertSpreadAround(PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean(),
                 PosteriorSummary.of(fromNoise.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).std(), drawn, scales);
             assertTrue(description.startsWith("miscalibrated, spread of miscalibrated scaled to the start's error on "
                 + "held-out views"), description);
-            try (HeldOutCalibratedSampler floored = HeldOutCalibratedSampler.aroundStart(new Miscalibrated(truth,
-                    new double[] {1, 1}, 0, 0.8 * SPREAD), fromNoise, start, op)) {
+            try (HeldOutChoice start = new HeldOutChoice(List.of(erring("start", truth, startError),
+                    erring("ten times worse", truth, new double[] {40, 5})));
+                 HeldOutCalibratedSampler floored = HeldOutCalibratedSampler.aroundStart(new StartedAt(start,
+                     new Miscalibrated(truth, new double[] {1, 1}, 0, 0.8 * SPREAD)), fromNoise, start, op);
+                 HeldOutCalibratedSampler unstarted = HeldOutCalibratedSampler.aroundStart(warm, fromNoise, start,
+                     op)) {
                 floored.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
                 assertEquals(scales.get(0), floored.scales().get(0), 1e-9);
                 assertEquals(0.8, floored.scales().get(1), 1e-3);
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> unstarted.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE));
+                assertTrue(e.getMessage().contains("must start at the choice"), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * A candidate whose reconstruction is the mean of 64 samples of {@link Miscalibrated} with these {@code errors}
+     * (seed 0): truth + e with e of spread {@code errors} x SPREAD, whatever views it is given.
+     */
+    private static HeldOutChoice.Candidate erring(String name, float[] truth, double[] errors) {
+        return HeldOutChoice.classical(name, new org.learnedrecon.solvers.Solver() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor p) {
+                return new Miscalibrated(truth, errors).sample(measurements, operator, 64, 0, p).mean(new int[] {0});
+            }
+        });
+    }
+
+    /** Chains that run {@code start} on the measurements first, as warm chains do, then sample as {@code chains}. */
+    private record StartedAt(HeldOutChoice start, PosteriorSampler chains) implements PosteriorSampler {
+        @Override
+        public NDArray sample(NDArray measurements, ForwardOperator operator, int samples, long seed,
+            ProgressMonitor progress) {
+            start.reconstruct(measurements, operator, progress).close();
+            return chains.sample(measurements, operator, samples, seed, progress);
+        }
+
+        @Override
+        public String description() {
+            return chains.description();
+        }
+
+        @Override
+        public double noiseLevel() {
+            return chains.noiseLevel();
         }
     }
 

@@ -173,6 +173,10 @@ class HeldOutChoiceTest {
             assertArrayEquals(new double[] {0, 1, 0}, choice.weights().get(0), 0);
             double[] scores = choice.scores().get(0);
             assertEquals(4, scores[0] / scores[1], 1e-3, "residuals 0.2 and 0.1 times the truth's, squared");
+            // Per fold, how far what was chosen misses the held-out views: 0.1 of them squared for 0.9 t, none for
+            // the weighted mean that is the truth.
+            assertArrayEquals(new double[] {0.01, 0.01}, choice.heldOutMisses().get(0), 1e-6);
+            assertArrayEquals(new double[] {0, 0}, combination.heldOutMisses().get(0), 1e-9);
         }
         // Residuals of a pair that point the same way: no weight in (0, 1) beats the better one alone.
         assertArrayEquals(new double[] {1, 0}, HeldOutChoice.weightsOf(new double[][] {{1, 2}, {2, 4}}, true), 0);
