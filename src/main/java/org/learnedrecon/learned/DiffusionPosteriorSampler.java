@@ -129,8 +129,10 @@ public final class DiffusionPosteriorSampler implements PosteriorSampler {
      * instead of the 10 of {@link #DIFFUSION_DEFAULTS}, over the same noise levels. Their spread is scaled to the
      * start's error on held-out measurements anyway, so only its shape counts: at CT 30 views on training images
      * (3 each of brain, natural crops, atlas phantoms) the calibrated 90 % intervals held 0.875 / 0.866 / 0.917 of the
-     * truth with 4 steps against 0.899 / 0.872 / 0.924 with 10, at 31-35 s per slice against 45-74 (README, "Shorter
-     * chains for the borrowed spread").
+     * truth with 4 steps against 0.899 / 0.872 / 0.924 with 10, at 31-35 s per slice against 45-74 (stacks of 3);
+     * with 2 steps the brain slices fell to 0.765. At MRI 8x there 0.914 / 0.891 / 0.924 with 4 steps, 0.909 / 0.888
+     * / 0.924 with 10 and 0.917 / 0.898 / 0.922 with 2, but 2 steps held only 2 of 5 held-out first images inside
+     * 0.80-0.97 (README, "The choice's own misses and shorter borrowed chains").
      */
     public static final int BORROWED_SPREAD_STEPS = 4;
 
