@@ -357,10 +357,12 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     }
 
     /**
-     * Per slice reconstructed, per fold of {@link HeldOutSplit#of} its acquisition, how far the chosen candidate (or
-     * weighted mean) reconstructed from the measurements the fold keeps misses the ones it holds out:
-     * {@code ||y_J - A_J x_J||^2 / ||y_J||^2}. The choice was made to make these small, so they are a little
-     * optimistic as estimates of its error.
+     * Per slice reconstructed, per fold of {@link HeldOutSplit#of} its acquisition, how far the choice made without
+     * that fold misses the measurements it holds out: {@code ||y_J - A_J x_J||^2 / ||y_J||^2}, where {@code x_J} is
+     * the candidate (or weighted mean) the other folds' residuals choose, reconstructed from the measurements fold
+     * {@code J} keeps. Cross-validation of the choice itself, from the reconstructions the choice made anyway: the
+     * choice's own residuals, which it was made to minimise, are optimistic (README, "The choice's own misses and
+     * shorter borrowed chains").
      */
     public List<double[]> heldOutMisses() {
         return misses.stream().map(double[]::clone).toList();
@@ -458,7 +460,13 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             weights.add(weight[s]);
             double[] miss = new double[split.folds()];
             for (int f = 0; f < miss.length; f++) {
-                miss[f] = quadraticForm(folds[f][s], weight[s]);
+                double[][] others = new double[count][count];
+                for (int c = 0; c < count; c++) {
+                    for (int d = 0; d < count; d++) {
+                        others[c][d] = gram[s][c][d] - folds[f][s][c][d];
+                    }
+                }
+                miss[f] = quadraticForm(folds[f][s], weightsOf(others, combining));
             }
             misses.add(miss);
             double[] score = new double[count];

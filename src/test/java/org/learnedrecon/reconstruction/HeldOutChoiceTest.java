@@ -182,6 +182,51 @@ class HeldOutChoiceTest {
         assertArrayEquals(new double[] {1, 0}, HeldOutChoice.weightsOf(new double[][] {{1, 2}, {2, 4}}, true), 0);
     }
 
+    /**
+     * The misses cross-validate the choice: each fold's is scored with the candidate the other fold chooses. "a" is
+     * exact from fold 0's kept views and 0.9 t from fold 1's, "b" 0.8 t from fold 0's and exact from fold 1's: the
+     * choice takes a (scores 0.01 against 0.04), whose own residuals are 0 and 0.01; but fold 1 alone chooses b, which
+     * misses fold 0 by 0.2 squared, and fold 0 alone chooses a, which misses fold 1 by 0.1 squared.
+     */
+    @Test
+    void heldOutMissesAreScoredWithTheChoiceOfTheOtherFolds() {
+        float[] truth = SheppLoganPhantom.render(N);
+        RayTransform scan = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180));
+        try (NDManager m = NDManager.newBaseManager();
+             HeldOutChoice choice = new HeldOutChoice(List.of(exactFrom("a", truth, 0, 0.9f),
+                 exactFrom("b", truth, 1, 0.8f)))) {
+            choice.reconstruct(scan.apply(m.create(truth, new Shape(1, N, N))), scan, ProgressMonitor.NONE);
+            assertEquals(List.of("a"), choice.choices());
+            assertArrayEquals(new double[] {0.01, 0.04}, choice.scores().get(0), 1e-6);
+            assertArrayEquals(new double[] {0.04, 0.01}, choice.heldOutMisses().get(0), 1e-6);
+        }
+    }
+
+    /**
+     * A candidate that returns the truth from fold {@code fold}'s kept views (fold 0 holds out view 0, so its first
+     * angle is not 0) or from all views, and {@code factor} times it from the other fold's.
+     */
+    private static HeldOutChoice.Candidate exactFrom(String name, float[] truth, int fold, float factor) {
+        return new HeldOutChoice.Candidate() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray reconstruct(NDArray sinograms, ForwardOperator scan, ProgressMonitor progress) {
+                ParallelBeamGeometry g = (ParallelBeamGeometry) ((RayTransform) scan).geometry();
+                int given = g.angles()[0] != 0 ? 0 : 1;
+                float f = g.angleCount() == 30 || given == fold ? 1 : factor;
+                float[] image = new float[truth.length];
+                for (int i = 0; i < image.length; i++) {
+                    image[i] = f * truth[i];
+                }
+                return sinograms.getManager().create(image, new Shape(1, N, N));
+            }
+        };
+    }
+
     @Test
     void foldsHoldOutEveryTenthViewTwiceAndTheirSinogramRows() {
         ParallelBeamGeometry g = ParallelBeamGeometry.uniform(N, 30, 180);
