@@ -121,6 +121,12 @@ class HeldOutChoiceTest {
 
     /** A candidate that returns {@code image} for the one slice, whatever it is given. */
     private static HeldOutChoice.Candidate fixed(String name, float[] image) {
+        return ofScan(name, scan -> image);
+    }
+
+    /** A candidate that returns {@code image(scan)} for the one slice. */
+    private static HeldOutChoice.Candidate ofScan(String name,
+        java.util.function.Function<RayTransform, float[]> image) {
         return new HeldOutChoice.Candidate() {
             @Override
             public String name() {
@@ -129,7 +135,7 @@ class HeldOutChoiceTest {
 
             @Override
             public NDArray reconstruct(NDArray sinograms, ForwardOperator scan, ProgressMonitor progress) {
-                return sinograms.getManager().create(image, new Shape(1, N, N));
+                return sinograms.getManager().create(image.apply((RayTransform) scan), new Shape(1, N, N));
             }
         };
     }
@@ -207,24 +213,16 @@ class HeldOutChoiceTest {
      * angle is not 0) or from all views, and {@code factor} times it from the other fold's.
      */
     private static HeldOutChoice.Candidate exactFrom(String name, float[] truth, int fold, float factor) {
-        return new HeldOutChoice.Candidate() {
-            @Override
-            public String name() {
-                return name;
+        return ofScan(name, scan -> {
+            ParallelBeamGeometry g = (ParallelBeamGeometry) scan.geometry();
+            int given = g.angles()[0] != 0 ? 0 : 1;
+            float f = g.angleCount() == 30 || given == fold ? 1 : factor;
+            float[] image = new float[truth.length];
+            for (int i = 0; i < image.length; i++) {
+                image[i] = f * truth[i];
             }
-
-            @Override
-            public NDArray reconstruct(NDArray sinograms, ForwardOperator scan, ProgressMonitor progress) {
-                ParallelBeamGeometry g = (ParallelBeamGeometry) ((RayTransform) scan).geometry();
-                int given = g.angles()[0] != 0 ? 0 : 1;
-                float f = g.angleCount() == 30 || given == fold ? 1 : factor;
-                float[] image = new float[truth.length];
-                for (int i = 0; i < image.length; i++) {
-                    image[i] = f * truth[i];
-                }
-                return sinograms.getManager().create(image, new Shape(1, N, N));
-            }
-        };
+            return image;
+        });
     }
 
     @Test
