@@ -174,8 +174,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         });
     }
 
-    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion, HeldOutChoice posteriorStart,
-            String chains) {
+    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion,
+            HeldOutChoice posteriorStart, String chains) {
         Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
