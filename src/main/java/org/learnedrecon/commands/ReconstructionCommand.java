@@ -112,7 +112,8 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
             boolean fromNoise = NOISE_START.equals(metadata.getOrDefault("posterior.start", NOISE_START));
             metadata.put("posterior.calibration", fromNoise ? "std widened per slice (never narrowed) so that samples "
                 + "drawn without held-out measurements spread as far as their mean misses those measurements"
-                : "std of chains started in noise, scaled per slice so that it matches how far the start "
+                : "std of chains started in noise (drawn without each fold's held-out measurements, pooled), "
+                + "scaled per slice so that it matches how far the start "
                 + "reconstructed without held-out measurements misses them (never under the chains' own std)");
         }
     }

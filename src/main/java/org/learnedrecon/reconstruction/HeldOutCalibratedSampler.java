@@ -1,6 +1,8 @@
 package org.learnedrecon.reconstruction;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -78,14 +80,18 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
     /**
      * For chains started at a choice by held-out measurements: their samples hardly spread, so the spread is borrowed
      * from chains started in noise, scaled to the start's own error. The samples are the mean of {@code warm}'s chains
-     * plus {@code s} times the deviations of {@code fromNoise}'s samples from their mean, where {@code s} compares how
+     * plus {@code s} times the deviations of {@code fromNoise}'s samples from their mean. {@code fromNoise} runs once
+     * per fold, on the fold's kept measurements, and draws its share of the samples there ({@code ceil(S / folds)},
+     * at least 2); the folds' deviations are pooled (a run on all measurements, as until 2026-12-06, cost one more
+     * run of {@code S} samples and measured no better: README). {@code s} compares how
      * far the choice's reconstruction from each fold's kept measurements misses the held-out ones
      * ({@link HeldOutChoice#heldOutMisses}: the choice's own cross-validation, on the same split) with how far
      * {@code fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most
      * {@value #MAX_SCALE}: it narrows as well as widens, since the start is usually far nearer the truth than the
      * chains from noise, but never under the spread of {@code warm}'s own samples (in L2 over the slice), which a few
      * held-out views or lines cannot overrule (README, "The spread of chains from noise around the warm chain's
-     * mean"). Each slice costs {@code fromNoise} one run per fold and one more, and {@code warm} one run.
+     * mean"). Each slice costs {@code fromNoise} one run per fold of {@code ceil(S / folds)} samples, and
+     * {@code warm} one run of {@code S}.
      *
      * @param warm the chains started at {@code start}'s reconstruction of all the measurements: running them runs
      *     {@code start}, whose misses on held-out measurements give the scale
@@ -132,7 +138,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
         }
         int slices = Math.toIntExact(measurements.getShape().get(0));
         String heldOut = split.heldOut();
-        int runs = split.folds() + (centre == null ? 1 : 2);
+        int runs = split.folds() + 1;
         int run = 0;
         NDArray warm = null;
         double[][] misses = null;
@@ -147,6 +153,9 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
         double[] noise = PosteriorSampler.noiseVariances(measurements, sampler.noiseLevel());
         double[] excess = new double[slices];
         double[] spread = new double[slices];
+        // Borrowed spreads pool the folds' deviations: each fold draws its share of the samples.
+        int perFold = centre == null ? samples : Math.max(2, (samples + split.folds() - 1) / split.folds());
+        List<NDArray> deviations = new ArrayList<>();
         for (int fold = 0; fold < split.folds(); fold++) {
             progress.checkCancelled();
             String part = "held-out " + heldOut + ", fold " + (fold + 1) + ": ";
@@ -155,27 +164,33 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
                 NDArray held = split.heldOutMeasurements(measurements, fold);
                 kept.attach(scope);
                 held.attach(scope);
-                NDArray drawn = sampler.sample(kept, split.kept(fold), samples, seed + SEED_OFFSET + fold,
+                NDArray drawn = sampler.sample(kept, split.kept(fold), perFold, seed + SEED_OFFSET + fold,
                     progress.part(run, run + 1, runs, part));
                 run++;
                 drawn.attach(scope);
                 Shape domain = drawn.getShape().slice(2);
                 NDArray predicted = split.heldOut(fold).apply(
-                    drawn.reshape(new Shape((long) samples * slices).addAll(domain)));
+                    drawn.reshape(new Shape((long) perFold * slices).addAll(domain)));
                 predicted.attach(scope);
                 // A_J is linear: the prediction of the samples' mean is the mean of their predictions.
-                float[] predictedMean = predicted.reshape(new Shape(samples, slices).addAll(predicted.getShape()
+                float[] predictedMean = predicted.reshape(new Shape(perFold, slices).addAll(predicted.getShape()
                     .slice(1))).mean(new int[] {0}).toFloatArray();
                 float[] measured = held.toFloatArray();
                 double[] residuals = misses == null ? squaredResiduals(measured, predictedMean, slices)
                     : scaledMisses(measured, misses, fold);
-                accumulate(measured, residuals, predictedMean, predicted.toFloatArray(), noise, samples, excess,
+                accumulate(measured, residuals, predictedMean, predicted.toFloatArray(), noise, perFold, excess,
                     spread);
+                if (centre != null) {
+                    NDArray deviation = poolableDeviations(drawn, samples);
+                    deviation.attach(measurements.getManager());
+                    deviations.add(deviation);
+                }
             }
         }
         progress.checkCancelled();
-        NDArray drawn = sampler.sample(measurements, operator, samples, seed,
-            progress.part(run, run + 1, runs, "all " + heldOut + ": "));
+        NDArray drawn = centre != null ? pooled(deviations, samples)
+            : sampler.sample(measurements, operator, samples, seed,
+                progress.part(run, run + 1, runs, "all " + heldOut + ": "));
         double[] floor = new double[slices];
         java.util.Arrays.fill(floor, MIN_SCALE);
         if (warm != null) {
@@ -193,6 +208,27 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
             scales.add(scale[s]);
         }
         return spreadAround(drawn, warm, scale);
+    }
+
+    /**
+     * The deviations of a fold's {@code k} samples {@code (k, B, ...)} from their mean, scaled so that the std of
+     * {@code pooled} such deviations ({@link PosteriorSummary}: over {@code pooled - 1}) estimates the samples' own:
+     * each fold's squared deviations sum to {@code (k - 1) sigma^2} on average, so the factor is
+     * {@code sqrt(k (pooled - 1) / (pooled (k - 1)))}.
+     */
+    private static NDArray poolableDeviations(NDArray drawn, int pooled) {
+        long k = drawn.getShape().get(0);
+        double factor = Math.sqrt(k * (pooled - 1.0) / (pooled * (k - 1.0)));
+        return drawn.sub(drawn.mean(new int[] {0}, true)).mul((float) factor);
+    }
+
+    /** The first {@code samples} of the folds' deviations, in fold order; the deviations are closed. */
+    private static NDArray pooled(List<NDArray> deviations, int samples) {
+        NDArray all = NDArrays.concat(new NDList(deviations), 0);
+        NDArray first = all.get("0:" + samples);
+        all.close();
+        deviations.forEach(NDArray::close);
+        return first;
     }
 
     /**

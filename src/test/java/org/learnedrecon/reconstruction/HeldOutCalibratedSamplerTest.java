@@ -208,8 +208,9 @@ class HeldOutCalibratedSamplerTest {
      * The chosen candidate's error is white, 4 and 0.5 times the spread of the chains from noise per slice (the other
      * candidate's is ten times that), so the scales must come out near 4 and 0.5: this calibration narrows as well as
      * widens, but not under the warm chains' own spread (a tenth of the chains from noise's at first, then 0.8 of it,
-     * which raises the second slice's 0.5 to 0.8). Noise-free views, so that the small error of the second slice is
-     * not lost in the noise. Warm chains that do not run the choice are refused.
+     * which raises the second slice's 0.5 to 0.8). The spread is lent by the chains the folds ran, 4 samples each,
+     * not by a run on all views. Noise-free views, so that the small error of the second slice is not lost in the
+     * noise. Warm chains that do not run the choice are refused.
      */
     @Test
     void borrowsTheSpreadOfChainsFromNoiseScaledToTheChoicesError() {
@@ -237,8 +238,24 @@ class HeldOutCalibratedSamplerTest {
                 assertEquals(expected, scales.get(s), 0.12 * expected, "slice " + s + ", scales " + scales);
             }
             Miscalibrated warm = new Miscalibrated(truth, new double[] {1, 1}, 0, SPREAD / 10);
-            assertSpreadAround(PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean(),
-                PosteriorSummary.of(fromNoise.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).std(), drawn, scales);
+            // The folds' own samples lend the spread: the chains from noise ran once per fold and not on all views.
+            assertEquals(List.of(7L + 1_000_003, 7L + 1_000_004), fromNoise.seeds);
+            assertEquals(SAMPLES, drawn.getShape().get(0));
+            PosteriorSummary result = PosteriorSummary.of(drawn);
+            float[] expectedMean = PosteriorSummary.of(warm.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE)).mean()
+                .toFloatArray();
+            float[] actualMean = result.mean().toFloatArray();
+            float[] std = result.std().toFloatArray();
+            int per = std.length / 2;
+            double[] squared = new double[2];
+            for (int i = 0; i < std.length; i++) {
+                assertEquals(expectedMean[i], actualMean[i], 1e-5);
+                squared[i / per] += (double) std[i] * std[i] / per;
+            }
+            for (int s = 0; s < 2; s++) {
+                double expected = SPREAD * scales.get(s);
+                assertEquals(expected, Math.sqrt(squared[s]), 0.05 * expected, "slice " + s);
+            }
             assertTrue(description.startsWith("miscalibrated, spread of miscalibrated scaled to the start's error on "
                 + "held-out views"), description);
             try (HeldOutChoice start = new HeldOutChoice(List.of(erring("start", truth, startError),
@@ -249,7 +266,7 @@ class HeldOutCalibratedSamplerTest {
                      op)) {
                 floored.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
                 assertEquals(scales.get(0), floored.scales().get(0), 1e-9);
-                assertEquals(0.8, floored.scales().get(1), 1e-3);
+                assertEquals(0.8, floored.scales().get(1), 0.04);
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> unstarted.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE));
                 assertTrue(e.getMessage().contains("must start at the choice"), e.getMessage());
