@@ -81,17 +81,17 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
      * For chains started at a choice by held-out measurements: their samples hardly spread, so the spread is borrowed
      * from chains started in noise, scaled to the start's own error. The samples are the mean of {@code warm}'s chains
      * plus {@code s} times the deviations of {@code fromNoise}'s samples from their mean. {@code fromNoise} runs once
-     * per fold, on the fold's kept measurements, and draws its share of the samples there ({@code ceil(S / folds)},
-     * at least 2); the folds' deviations are pooled (a run on all measurements, as until 2026-12-06, cost one more
-     * run of {@code S} samples and measured no better: README). {@code s} compares how
-     * far the choice's reconstruction from each fold's kept measurements misses the held-out ones
-     * ({@link HeldOutChoice#heldOutMisses}: the choice's own cross-validation, on the same split) with how far
-     * {@code fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most
-     * {@value #MAX_SCALE}: it narrows as well as widens, since the start is usually far nearer the truth than the
-     * chains from noise, but never under the spread of {@code warm}'s own samples (in L2 over the slice), which a few
-     * held-out views or lines cannot overrule (README, "The spread of chains from noise around the warm chain's
-     * mean"). Each slice costs {@code fromNoise} one run per fold of {@code ceil(S / folds)} samples, and
-     * {@code warm} one run of {@code S}.
+     * per fold, on the fold's kept measurements, and draws its share of the samples there ({@code ceil(S / folds)}, at
+     * least 2); the folds' deviations are pooled (until 2026-12-06 each fold drew {@code S} and one more run drew
+     * {@code S} from all measurements: 2.5-3 times the time at MRI 8x, for coverage within 0.03: README). {@code s}
+     * compares how far the choice's reconstruction from each fold's kept measurements misses the held-out ones ({@link
+     * HeldOutChoice#heldOutMisses}: the choice's own cross-validation, on the same split) with how far {@code
+     * fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most {@value
+     * #MAX_SCALE}: it narrows as well as widens, since the start is usually far nearer the truth than the chains from
+     * noise, but never under the spread of {@code warm}'s own samples (in L2 over the slice), which a few held-out
+     * views or lines cannot overrule (README, "The spread of chains from noise around the warm chain's mean"). Each
+     * slice costs {@code fromNoise} one run per fold of {@code ceil(S / folds)} samples, and {@code warm} one run of
+     * {@code S}.
      *
      * @param warm the chains started at {@code start}'s reconstruction of all the measurements: running them runs
      *     {@code start}, whose misses on held-out measurements give the scale
