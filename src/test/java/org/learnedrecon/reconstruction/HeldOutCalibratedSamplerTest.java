@@ -267,6 +267,15 @@ class HeldOutCalibratedSamplerTest {
                 floored.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
                 assertEquals(scales.get(0), floored.scales().get(0), 1e-9);
                 assertEquals(0.8, floored.scales().get(1), 0.04);
+                // 3 samples from two folds of 2: the first 3 of the 4 pooled deviations.
+                NDArray three = floored.sample(y, op, 3, 7, ProgressMonitor.NONE);
+                assertEquals(3, three.getShape().get(0));
+                float[] threeMean = PosteriorSummary.of(three).mean().toFloatArray();
+                float[] warmThree = PosteriorSummary.of(new Miscalibrated(truth, new double[] {1, 1}, 0, 0.8 * SPREAD)
+                    .sample(y, op, 3, 7, ProgressMonitor.NONE)).mean().toFloatArray();
+                for (int i = 0; i < threeMean.length; i += 97) {
+                    assertEquals(warmThree[i], threeMean[i], 1e-5);
+                }
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> unstarted.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE));
                 assertTrue(e.getMessage().contains("must start at the choice"), e.getMessage());
