@@ -1,7 +1,9 @@
 package org.learnedrecon.learned;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -14,6 +16,15 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * real and imaginary parts of an image are images themselves).
  */
 final class ImageDenoiser {
+
+    /**
+     * The most images one pass of the network takes: larger batches are split into passes of this many. On CPU a
+     * pass over many images costs more per image than over a few (the diffusion U-Net on 128^2 images, 2 threads:
+     * 32-48 ms per image in passes of 1-2, 43-70 in passes of 4, 78-93 in passes of 8, 186-226 in passes of 32;
+     * activations outgrowing the caches, presumably); end to end, passes of 4 beat 2 and 8 (README, "Denoiser
+     * passes of four images").
+     */
+    static final int PASS_IMAGES = 4;
 
     private final Block denoiser;
     /** Channels the denoiser takes, or -1 when unknown (then images are given to it as they are). */
@@ -66,10 +77,25 @@ final class ImageDenoiser {
         long given = shape.get(1);
         NDArray input = channels != 1 || given == 1 ? images
             : images.reshape(shape.get(0) * given, 1, shape.get(2), shape.get(3));
-        NDArray denoised = denoiser instanceof NoiseLevelDenoiser d
+        long count = input.getShape().get(0);
+        if (count <= PASS_IMAGES) {
+            return pass(parameters, input, sigma, cancel).reshape(shape);
+        }
+        NDList parts = new NDList();
+        for (long from = 0; from < count; from += PASS_IMAGES) {
+            parts.add(pass(parameters, input.get(new NDIndex("{}:{}", from, Math.min(count, from + PASS_IMAGES))),
+                sigma, cancel));
+        }
+        NDArray denoised = NDArrays.concat(parts);
+        parts.close();
+        return denoised.reshape(shape);
+    }
+
+    /** One pass of the network over {@code input} {@code (N, C, H, W)}. */
+    private NDArray pass(ParameterStore parameters, NDArray input, double sigma, ProgressMonitor cancel) {
+        return denoiser instanceof NoiseLevelDenoiser d
             ? d.denoise(parameters, d.inputs(input, sigma), cancel)
             : denoiser.forward(parameters, new NDList(input), false).singletonOrThrow();
-        return denoised.reshape(shape);
     }
 
     /**
