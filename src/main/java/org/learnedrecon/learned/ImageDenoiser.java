@@ -20,7 +20,7 @@ final class ImageDenoiser {
     /**
      * The most images one pass of the network takes: larger batches are split into passes of this many. On CPU a
      * pass over many images costs more per image than over a few (the diffusion U-Net on 128^2 images, 2 threads:
-     * 32-48 ms per image in passes of 1-2, 43-70 in passes of 4, 78-93 in passes of 8, 186-226 in passes of 32;
+     * 32-48 ms per image in passes of 1-2, 43-61 in passes of 4, 78-141 in passes of 16, 186-215 in passes of 32;
      * activations outgrowing the caches, presumably); end to end, passes of 4 beat 2 and 8 (README, "Denoiser
      * passes of four images").
      */

@@ -83,7 +83,7 @@ public final class HeldOutCalibratedSampler implements PosteriorSampler, AutoClo
      * plus {@code s} times the deviations of {@code fromNoise}'s samples from their mean. {@code fromNoise} runs once
      * per fold, on the fold's kept measurements, and draws its share of the samples there ({@code ceil(S / folds)}, at
      * least 2); the folds' deviations are pooled (until 2026-12-06 each fold drew {@code S} and one more run drew
-     * {@code S} from all measurements: 2.5-3 times the time at MRI 8x, for coverage within 0.03: README). {@code s}
+     * {@code S} from all measurements: 2.2-3.2 times the time at MRI 8x, for coverage within 0.03: README). {@code s}
      * compares how far the choice's reconstruction from each fold's kept measurements misses the held-out ones ({@link
      * HeldOutChoice#heldOutMisses}: the choice's own cross-validation, on the same split) with how far {@code
      * fromNoise}'s samples from the same measurements spread there (every 10th view, or lines), at most {@value
