@@ -43,7 +43,9 @@ import org.scijava.plugin.Plugin;
  * metadata; needed when it has none) {@code reference=} (optional image title: adds a PSNR/SSIM table).
  * Plug-and-play takes {@code dncnn-s05} (auto), the faster {@code dncnn-fast} (pixel-unshuffled, better off brain
  * slices), any denoiser file, or the diffusion model's denoiser ({@code model=diffusion-unet}), and starts from 100
- * iterations of TV at lambda 0.5 ({@code CtParallelPhysics.PLUG_AND_PLAY_START}).
+ * iterations of TV at lambda 0.5 ({@code CtParallelPhysics.PLUG_AND_PLAY_START}), or from what {@code initial=} names
+ * ({@code fbp}, {@code sirtN}, {@code tv<lambda>}, {@code tvfit<level>}; {@code auto}, the default, is TV; the Info's
+ * {@code pnp.start}).
  * {@code solver=[Diffusion posterior]} samples the posterior with the shipped diffusion model ({@code model=auto}:
  * {@code diffusion-unet}; or a noise-level denoiser file, a DnCNN trained with {@code net.noiseMap=true}) and gives
  * the posterior mean as the reconstruction and a {@code <sinogram> std} image; {@code samples=} (default 8, 2 to
@@ -87,6 +89,10 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
     private String model = LearnedSolverFactory.AUTOMATIC;
+
+    @Parameter(label = "Initial reconstruction (plug-and-play: auto = TV; fbp, sirtN, tv<lambda>, tvfit<level>)",
+        required = false)
+    private String initial = AUTOMATIC_INITIAL;
 
     @Parameter(label = "Device (learned solvers)", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
@@ -149,6 +155,9 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
+        boolean plugAndPlay = SolverFactory.PNP.equalsIgnoreCase(solver.trim());
+        Map<String, String> physics = withInitial(CtParallelPhysics.settingsOf(g), initial, solver, plugAndPlay,
+            new CtParallelPhysics());
         String chains = chainStart(start, SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE);
         boolean warm = !NOISE_START.equals(chains) && diffusion;
         if (choice || warm) {
@@ -168,15 +177,15 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 : HeldOutChoice.CT_MODELS;
             try (HeldOutChoice chooser = choice || warm ? heldOutChoice(g, candidates,
                     warm || LearnedSolverFactory.isAutomatic(model)) : null) {
-                reconstruct(g, slices, learned ? null : choice ? chooser : classicalSolver(solver), diffusion,
-                    warm ? chooser : null, chains);
+                reconstruct(g, physics, slices, learned ? null : choice ? chooser : classicalSolver(solver),
+                    diffusion, warm ? chooser : null, chains);
             }
         });
     }
 
-    private void reconstruct(CtGeometry g, int slices, Solver classical, boolean diffusion,
-            HeldOutChoice posteriorStart, String chains) {
-        Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g,
+    private void reconstruct(CtGeometry g, Map<String, String> physics, int slices, Solver classical,
+            boolean diffusion, HeldOutChoice posteriorStart, String chains) {
+        Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g, physics,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -191,6 +200,9 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 metadata.put("model", x.modelName());
             }
             metadata.put("solver", x.solverName());
+            if (SolverFactory.PNP.equalsIgnoreCase(solver.trim())) {
+                metadata.put("pnp.start", plugAndPlayStart(initial, new CtParallelPhysics()));
+            }
             if (classical instanceof DiscrepancyPrinciple fit) {
                 // The lambda each slice got, so the result can be reproduced with lambda= alone.
                 metadata.put("ct.tv.lambda", perSlice(fit.chosenLambdas()));

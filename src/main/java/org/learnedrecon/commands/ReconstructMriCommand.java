@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.io.ComplexHyperstack;
 import org.learnedrecon.io.ImageRequirements;
 import org.learnedrecon.io.MetadataImage;
@@ -54,7 +55,9 @@ import org.scijava.plugin.Plugin;
  * scaled by the peak of its zero-filled magnitude ({@link PeakNormalisedSolver}) before the network and scaled back after.
  * Plug-and-play starts from non-negative TV over real images at lambda 0.01
  * ({@link org.learnedrecon.acquisition.MriCartesianPhysics#PLUG_AND_PLAY_START}); on data with phase the start is
- * wrong but measured no worse than zero filling (the data steps restore the phase; README).
+ * wrong but measured no worse than zero filling (the data steps restore the phase; README). {@code initial=} names
+ * another start ({@code zerofilled}, {@code tv<lambda>}, {@code tvreal<lambda>}; {@code auto}, the default, is the
+ * TV over real images; the Info's {@code pnp.start}).
  *
  * <p>{@code solver=[Choice by held-out lines]} runs TV at six lambdas, {@code lambda=} times 0.4 to 20 (0.002-0.1 by
  * default), over complex and over real images, and the learned models of {@code model=} (auto: the shipped LGD
@@ -105,6 +108,10 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     @Parameter(label = "Model (learned solvers: auto = the shipped one that fits, a pretrained name, or a model file)", required = false)
     private String model = LearnedSolverFactory.AUTOMATIC;
 
+    @Parameter(label = "Initial reconstruction (plug-and-play: auto = TV over real images; zerofilled, tv<lambda>,"
+        + " tvreal<lambda>)", required = false)
+    private String initial = AUTOMATIC_INITIAL;
+
     @Parameter(label = "Device", choices = {"Auto", "CPU", "GPU"})
     private String device = "Auto";
 
@@ -137,6 +144,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equals(solver);
         boolean learned = diffusion || MriSolverFactory.isLearned(solver);
         boolean choice = MriSolverFactory.HELD_OUT_CHOICE.equals(solver);
+        boolean plugAndPlay = MriSolverFactory.PLUG_AND_PLAY.equals(solver);
+        Map<String, String> physics = withInitial(in.physicsSettings(), initial, solver, plugAndPlay,
+            new MriCartesianPhysics());
         String chains = chainStart(start, MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE);
         boolean warm = !NOISE_START.equals(chains) && diffusion;
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice || warm ? MriSolverFactory.TV : solver)
@@ -164,7 +174,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
             try (HeldOutChoice chooser = choice || warm ? heldOutChoice(in, weight, candidates,
                     warm || LearnedSolverFactory.isAutomatic(model)) : null;
                  NDManager manager = NDManager.newBaseManager()) {
-                Method solving = learned ? Method.learned(new MriModelLoader(solver, model, in.physicsSettings(),
+                Method solving = learned ? Method.learned(new MriModelLoader(solver, model, physics,
                     in.samplingMask(), DeepLearningRuntime.DeviceChoice.parse(device)))
                     : Method.classical(choice ? chooser : MriSolverFactory.create(solver, weight, iterations), null)
                     .perSlice();
@@ -182,6 +192,9 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                 metadata.put("mri.solver", x.solverName());
                 if (learned) {
                     metadata.put("model", x.modelName());
+                    if (plugAndPlay) {
+                        metadata.put("pnp.start", plugAndPlayStart(initial, new MriCartesianPhysics()));
+                    }
                     metadata.put("mri.intensity_scaling", "k-space divided per slice by the peak magnitude of its"
                         + " zero-filled image before the network, result multiplied back");
                 } else {

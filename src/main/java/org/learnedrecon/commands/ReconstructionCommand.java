@@ -1,7 +1,9 @@
 package org.learnedrecon.commands;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.learnedrecon.acquisition.PhysicsFactory;
 
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
@@ -17,6 +19,12 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
 
     /** {@code start=} of {@code [Diffusion posterior]}: the chains start in noise (the default). */
     public static final String NOISE_START = "Noise";
+
+    /**
+     * {@code initial=} of plug-and-play: the start its physics measured best ({@link
+     * PhysicsFactory#plugAndPlayStartSetting}: TV in CT, TV over real images in MRI), the default.
+     */
+    public static final String AUTOMATIC_INITIAL = "auto";
 
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private MetadataImage reconstruction;
@@ -74,6 +82,43 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
         }
         throw new IllegalArgumentException("start=" + start + ": choose " + NOISE_START + ", " + choiceName + " or "
             + quickName);
+    }
+
+    /**
+     * The settings plug-and-play is loaded with: {@code settings} and, when {@code initial=} names a start
+     * ({@code PhysicsFactory.INITIAL}: CT {@code fbp}, {@code sirtN}, {@code tv<lambda>}, {@code tvfit<level>}; MRI
+     * {@code zerofilled}, {@code tv<lambda>}, {@code tvreal<lambda>}), that start. FBP or zero filling trade quality
+     * for time: plug-and-play's TV start is most of its time with the fast denoiser (README, "A fast denoiser for
+     * plug-and-play").
+     *
+     * @param plugAndPlay whether {@code solver=} is plug-and-play: the other solvers start from what their model was
+     *     trained on, or are classical
+     * @throws IllegalArgumentException naming {@code initial=} for a start {@code physics} does not know, or for
+     *     another solver
+     */
+    protected static Map<String, String> withInitial(Map<String, String> settings, String initial, String solver,
+            boolean plugAndPlay, PhysicsFactory physics) {
+        if (initial == null || initial.isBlank() || initial.trim().equalsIgnoreCase(AUTOMATIC_INITIAL)) {
+            return settings;
+        }
+        if (!plugAndPlay) {
+            throw new IllegalArgumentException("initial=" + initial + " sets where plug-and-play starts, but solver="
+                + solver + " starts from what its model was trained on or needs no start: leave initial="
+                + AUTOMATIC_INITIAL);
+        }
+        physics.initialReconstruction(Map.of(PhysicsFactory.INITIAL, initial.trim())); // names initial= if unknown
+        Map<String, String> with = new LinkedHashMap<>(settings);
+        with.put(PhysicsFactory.INITIAL, initial.trim());
+        return with;
+    }
+
+    /**
+     * Where plug-and-play started, for the Info ({@code pnp.start}): {@code initial=} when it names a start, else
+     * {@code physics}' own.
+     */
+    protected static String plugAndPlayStart(String initial, PhysicsFactory physics) {
+        return initial == null || initial.isBlank() || initial.trim().equalsIgnoreCase(AUTOMATIC_INITIAL)
+            ? physics.plugAndPlayStartSetting() : initial.trim();
     }
 
     /**

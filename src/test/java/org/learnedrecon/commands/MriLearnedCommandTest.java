@@ -142,6 +142,43 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             message);
     }
 
+    /**
+     * {@code initial=} names where plug-and-play starts: from zero filling the fast denoiser gives another image than
+     * from its default start (TV over real images), both above zero filling, and the Info's {@code pnp.start} says
+     * which start ran; a CT start, or a start for another solver, is refused naming the key.
+     */
+    @Test
+    void plugAndPlayStartsWhereInitialSays() throws Exception {
+        MetadataImage k = demo("kspace-8x.tif");
+        MetadataImage reference = demo("reference.tif");
+        float[] before = planes(k);
+        CommandModule fromTv = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Plug-and-play", "model", "dncnn-fast", "reference", reference).get();
+        CommandModule fromZero = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Plug-and-play", "model", "dncnn-fast", "initial", "zerofilled", "reference", reference).get();
+        double zeroFilled = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
+            "Zero-filled", "reference", reference).get());
+        System.out.println("Plug-and-play dncnn-fast, demo 8x: from TV over real images " + meanPsnr(fromTv)
+            + " dB, from zero filling " + meanPsnr(fromZero) + " dB; zero-filled " + zeroFilled + " dB");
+        MetadataImage tvImage = (MetadataImage) fromTv.getOutput("reconstruction");
+        MetadataImage zeroImage = (MetadataImage) fromZero.getOutput("reconstruction");
+        assertEquals(org.learnedrecon.acquisition.MriCartesianPhysics.PLUG_AND_PLAY_START,
+            tvImage.metadata().get("pnp.start"));
+        assertEquals("zerofilled", zeroImage.metadata().get("pnp.start"));
+        assertTrue(meanPsnr(fromTv) > zeroFilled + 0.3 && meanPsnr(fromZero) > zeroFilled + 0.3,
+            "plug-and-play above zero filling");
+        double difference = maxDifference(planes(tvImage), planes(zeroImage));
+        assertTrue(difference > 1e-3, "the start changes the result: " + difference);
+        String message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", k, "solver", "Plug-and-play", "initial", "fbp").get()));
+        assertTrue(message.contains("initial=fbp: choose zerofilled"), message);
+        message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
+            ReconstructMriCommand.class, false, "kspace", k, "solver", "Unrolled", "initial", "zerofilled").get()));
+        assertTrue(message.contains("initial=zerofilled sets where plug-and-play starts, but solver=Unrolled"),
+            message);
+        assertArrayEquals(before, planes(k), 0f, "k-space modified");
+    }
+
     @Test
     void aKspaceWithoutMetadataTakesTheAcquisitionFromItsMaskImage() throws Exception {
         MetadataImage k = demo("kspace-8x.tif");

@@ -38,4 +38,13 @@ abstract class SciJavaCommandTest {
         }
         return v;
     }
+
+    /** The largest absolute difference between two images' pixels. */
+    protected static double maxDifference(float[] a, float[] b) {
+        double difference = 0;
+        for (int i = 0; i < a.length; i++) {
+            difference = Math.max(difference, Math.abs(a[i] - b[i]));
+        }
+        return difference;
+    }
 }

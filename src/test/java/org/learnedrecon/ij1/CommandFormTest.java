@@ -98,8 +98,8 @@ class CommandFormTest {
         assertEquals(List.of("image"), keys(org.learnedrecon.commands.ComplexViewCommand.class));
         assertEquals(List.of("image", "geometry", "angles", "range", "detectors", "source", "detector", "shape",
             "noise", "level", "photons", "seed"), keys(org.learnedrecon.commands.SimulateCtCommand.class));
-        assertEquals(List.of("sinogram", "solver", "model", "device", "filter", "iterations", "lambda", "noise",
-            "angles", "range", "size", "samples", "seed", "keep", "calibrate", "start", "reference"),
+        assertEquals(List.of("sinogram", "solver", "model", "initial", "device", "filter", "iterations", "lambda",
+            "noise", "angles", "range", "size", "samples", "seed", "keep", "calibrate", "start", "reference"),
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range",
             "acceleration", "center", "masks", "noise", "solver", "supervision", "equivariance", "detach",
@@ -109,7 +109,7 @@ class CommandFormTest {
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));
         assertEquals(List.of("kspace", "mask", "maps", "solver", "lambda", "iterations", "reference", "complex",
-            "model", "device", "samples", "seed", "keep", "calibrate", "start"),
+            "model", "initial", "device", "samples", "seed", "keep", "calibrate", "start"),
             keys(org.learnedrecon.commands.ReconstructMriCommand.class));
         assertEquals(List.of("file"), keys(org.learnedrecon.commands.OpenKspaceCommand.class));
         assertEquals(List.of("kspace", "file"), keys(org.learnedrecon.commands.SaveKspaceCommand.class));
