@@ -280,7 +280,11 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
             calibrate, start, progress());
         metadata.put("posterior.start", chains);
-        recordCalibration(metadata, p);
+        recordCalibration(metadata, p, warning -> {
+            if (log != null) {
+                log.warn(warning);
+            }
+        });
         setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();
     }

@@ -228,7 +228,11 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, calibrate, start, progress());
         metadata.put("posterior.start", chains);
-        recordCalibration(metadata, p);
+        recordCalibration(metadata, p, warning -> {
+            if (log != null) {
+                log.warn(warning);
+            }
+        });
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
         setPosterior(images);

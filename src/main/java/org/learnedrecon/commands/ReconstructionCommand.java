@@ -148,18 +148,37 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
      * With {@code calibrate}, each slice's spread scale ({@code posterior.spread_scale}, comma-separated): the std
      * image is the sampler's std times it, or for chains from a start ({@code posterior.start} recorded before, not
      * {@link #NOISE_START}) the std of chains from noise times it
-     * ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}).
+     * ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}); and the evidence behind each scale
+     * ({@code posterior.spread_evidence}: the held-out residual's excess over the noise, in standard deviations of the
+     * noise). Slices under {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#WEAK_EVIDENCE} are named
+     * to {@code warn}.
      */
     protected static void recordCalibration(Map<String, String> metadata,
-            org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior) {
+            org.learnedrecon.reconstruction.ReconstructionService.PosteriorResult posterior,
+            java.util.function.Consumer<String> warn) {
         if (!posterior.spreadScales().isEmpty()) {
             metadata.put("posterior.spread_scale", perSlice(posterior.spreadScales()));
+            metadata.put("posterior.spread_evidence", perSlice(posterior.spreadEvidence()));
             boolean fromNoise = NOISE_START.equals(metadata.getOrDefault("posterior.start", NOISE_START));
             metadata.put("posterior.calibration", fromNoise ? "std widened per slice (never narrowed) so that samples "
                 + "drawn without held-out measurements spread as far as their mean misses those measurements"
                 : "std of chains started in noise (drawn without each fold's held-out measurements, pooled), "
                 + "scaled per slice so that it matches how far the start "
                 + "reconstructed without held-out measurements misses them (never under the chains' own std)");
+            List<String> weak = new java.util.ArrayList<>();
+            for (int s = 0; s < posterior.spreadEvidence().size(); s++) {
+                if (posterior.spreadEvidence().get(s)
+                        < org.learnedrecon.reconstruction.HeldOutCalibratedSampler.WEAK_EVIDENCE) {
+                    weak.add(Integer.toString(s + 1));
+                }
+            }
+            if (!weak.isEmpty()) {
+                warn.accept("Calibrated std, slice " + String.join(", ", weak) + ": the reconstruction misses the "
+                    + "held-out measurements by little more than their noise (posterior.spread_evidence under "
+                    + infoNumber(org.learnedrecon.reconstruction.HeldOutCalibratedSampler.WEAK_EVIDENCE)
+                    + "), so the std's scale there is uncertain (on single near-exact images 0.1-1.8 times the "
+                    + "right one); over many such slices it evens out");
+            }
         }
     }
 

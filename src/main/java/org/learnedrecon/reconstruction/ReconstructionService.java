@@ -106,10 +106,11 @@ public final class ReconstructionService {
 
     /**
      * The posterior of every slice, the name of the sampler and of its model, and per slice the scale its spread was
-     * calibrated by ({@link HeldOutCalibratedSampler}; empty when it was not).
+     * calibrated by and the evidence behind that scale ({@link HeldOutCalibratedSampler#scales},
+     * {@link HeldOutCalibratedSampler#evidence}; empty when it was not).
      */
     public record PosteriorResult(PosteriorSummary summary, String solverName, String modelName,
-        List<Double> spreadScales) {
+        List<Double> spreadScales, List<Double> spreadEvidence) {
 
         /** The posterior mean as the reconstruction. */
         public Result mean() {
@@ -163,7 +164,7 @@ public final class ReconstructionService {
             PosteriorSummary summary = PosteriorSummary.of(drawn);
             summary = keepSamples ? summary : summary.withoutSamples();
             return new PosteriorResult(summary, "Diffusion posterior mean", network.modelName(),
-                calibrate ? calibrated.scales() : List.of());
+                calibrate ? calibrated.scales() : List.of(), calibrate ? calibrated.evidence() : List.of());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

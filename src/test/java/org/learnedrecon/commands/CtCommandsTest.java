@@ -433,6 +433,7 @@ class CtCommandsTest extends SciJavaCommandTest {
             "samples", 3, "seed", 2L, "calibrate", true);
         MetadataImage std = (MetadataImage) calibrated.getOutput("uncertainty");
         String[] scales = std.metadata().get("posterior.spread_scale").split(",");
+        assertEquals(scales.length, std.metadata().get("posterior.spread_evidence").split(",").length);
         assertEquals(2, scales.length);
         assertEquals(std.metadata().get("posterior.spread_scale"), ((MetadataImage) calibrated.getOutput(
             "reconstruction")).metadata().get("posterior.spread_scale"));

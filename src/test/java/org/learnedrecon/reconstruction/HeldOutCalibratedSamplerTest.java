@@ -184,6 +184,29 @@ class HeldOutCalibratedSamplerTest {
     }
 
     /**
+     * The evidence behind each scale: a mean that errs by 8 times the spread stands far above the held-out views'
+     * noise; an exact mean misses them by their noise alone, so its evidence is a standard normal draw (|z| under 4)
+     * and under {@link HeldOutCalibratedSampler#WEAK_EVIDENCE} but for a 3-sigma chance.
+     */
+    @Test
+    void evidenceSaysWhenTheHeldOutResidualIsNoiseAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
+            float[] truth = truths(1);
+            NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(m.create(truth, new Shape(2, N, N))));
+            try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(new Miscalibrated(truth,
+                    new double[] {8, 0}, 0.01, 1e-4), op)) {
+                calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
+                List<Double> evidence = calibrated.evidence();
+                assertEquals(2, evidence.size());
+                assertTrue(evidence.get(0) > 20, "an error of 8 spreads: " + evidence);
+                assertTrue(Math.abs(evidence.get(1)) < 4 && evidence.get(1) < HeldOutCalibratedSampler.WEAK_EVIDENCE,
+                    "an exact mean: " + evidence);
+            }
+        }
+    }
+
+    /**
      * Samples spread wider than their error are not narrowed: the scale's floor is 1 (a narrowing rests on a few
      * held-out views or lines and cost coverage on the held-out natural crops at MRI 8x, README).
      */
