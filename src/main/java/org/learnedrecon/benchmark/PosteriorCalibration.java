@@ -52,7 +52,8 @@ import org.learnedrecon.training.ImageSliceDataset;
  * <p>Arguments: {@code model=} (a noise-level-map denoiser file, required) {@code scenarios=[ct30,ct90x120,mri4,mri8]}
  * ({@link SolverComparison#scenario}: also {@code ct<views>[x<degrees>]}, {@code mri<acceleration>})
  * {@code sets=[val]} {@code images=[8]} (per set) {@code samples=[8]} {@code seed=[1]} {@code hqs=[true]}
- * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std and |error|)
+ * {@code out=} {@code figure=} (a PNG: per row, the first image's truth, mean, std (calibrated with
+ * {@code calibrate}, as the commands show it) and |error|)
  * {@code valTiff=}, {@code naturalDir=}, {@code atlasTiff=} (other sources for the sets {@code val}, {@code natural},
  * {@code atlas}, as in {@link SolverComparison}: e.g. training images, to tune the sampler without the held-out ones)
  * {@code sampler=[diffpir]}: DiffPIR with the model's defaults ({@link LearnedSolver#posteriorSampler}, as the
@@ -272,7 +273,7 @@ public final class PosteriorCalibration {
             float[][] strip = new float[4][];
             strip[0] = java.util.Arrays.copyOf(t, pixels);
             strip[1] = java.util.Arrays.copyOf(mean, pixels);
-            strip[2] = java.util.Arrays.copyOf(std, pixels);
+            strip[2] = java.util.Arrays.copyOf(calibratedStd, pixels); // the std the commands show
             strip[3] = new float[pixels];
             for (int i = 0; i < pixels; i++) {
                 strip[3][i] = Math.abs(mean[i] - t[i]);
