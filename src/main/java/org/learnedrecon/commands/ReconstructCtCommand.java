@@ -52,7 +52,9 @@ import org.scijava.plugin.Plugin;
  * 256) {@code seed=} {@code keep} (also output the samples) {@code calibrate} (scale each slice's std by held-out
  * views, {@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler}; with the start below, the std of chains
  * from noise scaled to the start's error on held-out views; the Info's {@code posterior.spread_scale})
- * {@code start=[Noise|Choice by held-out views|Quick choice by held-out views]} (where the chains start: in noise,
+ * {@code start=[Auto|Noise|Choice by held-out views|Quick choice by held-out views]} (where the chains start;
+ * {@code Auto}, the default: the quick choice with {@code calibrate} where every 10th view can be held out, else in
+ * noise, {@link ReconstructionCommand#AUTO_START}; or in noise,
  * or at the choice by held-out views below, among TV and the automatic models, or among TV and the quick ones,
  * {@link HeldOutChoice#CT_QUICK_MODELS}, refined from a low noise level,
  * {@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START}; the Info's {@code posterior.start}).
@@ -131,9 +133,13 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     @Parameter(label = "Calibrate std by held-out views (diffusion posterior)")
     private boolean calibrate = false;
 
-    @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
+    @Parameter(label = "Start of the chains (diffusion posterior; Auto = the quick choice, calibrated, where the"
+        + " data allow)", choices = {AUTO_START, NOISE_START,
         SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE})
-    private String start = NOISE_START;
+    private String start = AUTO_START;
+
+    /** {@code calibrate}, or the automatic start's calibration ({@link #AUTO_START}). */
+    private boolean calibrated;
 
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
@@ -158,8 +164,11 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean plugAndPlay = SolverFactory.PNP.equalsIgnoreCase(solver.trim());
         Map<String, String> physics = withInitial(CtParallelPhysics.settingsOf(g), initial, solver, plugAndPlay,
             new CtParallelPhysics());
-        String chains = chainStart(start, SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE);
+        String asked = chainStart(start, SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE);
+        String chains = resolvedStart(asked, SolverFactory.QUICK_HELD_OUT_CHOICE, () -> diffusion
+            && HeldOutSplit.allows(RayTransform.matrixFree(g)));
         boolean warm = !NOISE_START.equals(chains) && diffusion;
+        calibrated = calibrate || warm && AUTO_START.equals(asked);
         if (choice || warm) {
             // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
             try {
@@ -278,7 +287,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, HeldOutChoice start,
             String chains) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
-            calibrate, start, progress());
+            calibrated, start, progress());
         metadata.put("posterior.start", chains);
         recordCalibration(metadata, p, warning -> {
             if (log != null) {

@@ -74,7 +74,9 @@ import org.scijava.plugin.Plugin;
  * held-out lines]}: among TV and {@link HeldOutChoice#MRI_QUICK_MODELS}), refined from a low noise level in 4
  * steps ({@link org.learnedrecon.learned.DiffusionPosteriorSampler#WARM_START_COMPLEX}), rather than in noise; the
  * Info's {@code posterior.start}. Both together: the std is that of chains from noise, scaled to the start's error on
- * held-out lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#aroundStart}).
+ * held-out lines ({@link org.learnedrecon.reconstruction.HeldOutCalibratedSampler#aroundStart}). The default,
+ * {@code start=Auto} ({@link ReconstructionCommand#AUTO_START}), is the quick choice with {@code calibrate} for
+ * single-coil line masks with enough outer lines to hold out, else chains from noise.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Learned Reconstruction>Reconstruct MRI...")
 public class ReconstructMriCommand extends ReconstructionCommand {
@@ -130,9 +132,13 @@ public class ReconstructMriCommand extends ReconstructionCommand {
     @Parameter(label = "Calibrate std by held-out lines (diffusion posterior)")
     private boolean calibrate = false;
 
-    @Parameter(label = "Start of the chains (diffusion posterior)", choices = {NOISE_START,
+    @Parameter(label = "Start of the chains (diffusion posterior; Auto = the quick choice, calibrated, where the"
+        + " data allow)", choices = {AUTO_START, NOISE_START,
         MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE})
-    private String start = NOISE_START;
+    private String start = AUTO_START;
+
+    /** {@code calibrate}, or the automatic start's calibration ({@link #AUTO_START}). */
+    private boolean calibrated;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
     private MetadataImage complexReconstruction;
@@ -147,8 +153,11 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         boolean plugAndPlay = MriSolverFactory.PLUG_AND_PLAY.equals(solver);
         Map<String, String> physics = withInitial(in.physicsSettings(), initial, solver, plugAndPlay,
             new MriCartesianPhysics());
-        String chains = chainStart(start, MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE);
+        String asked = chainStart(start, MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE);
+        String chains = resolvedStart(asked, MriSolverFactory.QUICK_HELD_OUT_CHOICE, () -> diffusion
+            && in.coils() == 1 && allowsSplit(in.samplingMask()));
         boolean warm = !NOISE_START.equals(chains) && diffusion;
+        calibrated = calibrate || warm && AUTO_START.equals(asked);
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice || warm ? MriSolverFactory.TV : solver)
             : lambda;
         if ((choice || warm) && in.coils() != 1) {
@@ -222,11 +231,18 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         });
     }
 
+    /** Whether k-space of {@code mask} (single coil) splits into held-out lines ({@link HeldOutSplit#allows}). */
+    private static boolean allowsSplit(org.learnedrecon.physics.mri.SamplingMask mask) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            return HeldOutSplit.allows(new CartesianMriOperator(scope, mask));
+        }
+    }
+
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata,
             HeldOutChoice start, String chains) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
-            samples, seed, keep, calibrate, start, progress());
+            samples, seed, keep, calibrated, start, progress());
         metadata.put("posterior.start", chains);
         recordCalibration(metadata, p, warning -> {
             if (log != null) {

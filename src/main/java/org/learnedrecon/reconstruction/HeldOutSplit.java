@@ -47,6 +47,16 @@ public interface HeldOutSplit extends AutoCloseable {
         of(operator).close();
     }
 
+    /** Whether {@code operator}'s acquisition splits ({@link #of}). */
+    static boolean allows(ForwardOperator operator) {
+        try {
+            check(operator);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** What is held out, for names and messages: "views", "lines". */
     String heldOut();
 

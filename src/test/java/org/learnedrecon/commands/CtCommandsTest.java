@@ -403,6 +403,9 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertArrayEquals(new long[] {16, 16, 2}, std.image().dimensionsAsLongArray());
         assertArrayEquals(new long[] {16, 16, 6}, samples.image().dimensionsAsLongArray());
         assertEquals(sino.title() + " std", std.title());
+        // 12 views cannot hold out every 10th: the automatic start is noise, uncalibrated.
+        assertEquals("Noise", mean.metadata().get("posterior.start"));
+        assertNull(mean.metadata().get("posterior.spread_scale"));
         float[] spread = pixels(std);
         assertTrue(java.util.stream.IntStream.range(0, spread.length).allMatch(i -> spread[i] >= 0
             && Float.isFinite(spread[i])) && java.util.stream.IntStream.range(0, spread.length)
@@ -428,9 +431,9 @@ class CtCommandsTest extends SciJavaCommandTest {
         MetadataImage sino = simulate(phantom(16, 2), "angles", 24);
         float[] before = pixels(sino);
         CommandModule raw = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
-            "samples", 3, "seed", 2L);
+            "samples", 3, "seed", 2L, "start", "Noise");
         CommandModule calibrated = reconstruct(sino, "solver", "Diffusion posterior", "model", file.toString(),
-            "samples", 3, "seed", 2L, "calibrate", true);
+            "samples", 3, "seed", 2L, "calibrate", true, "start", "Noise");
         MetadataImage std = (MetadataImage) calibrated.getOutput("uncertainty");
         String[] scales = std.metadata().get("posterior.spread_scale").split(",");
         assertEquals(scales.length, std.metadata().get("posterior.spread_evidence").split(",").length);
@@ -458,7 +461,8 @@ class CtCommandsTest extends SciJavaCommandTest {
      * reconstruction and refine it from a low noise level, so on a 64^2 Shepp-Logan phantom (30 views, 1 % noise) the
      * posterior mean lands near that reconstruction, far above the mean of chains started in noise; with
      * {@code calibrate} too; and from the quick choice ({@code [Quick choice by held-out views]}, TV and the two fast
-     * candidates). Measured: from noise 23.69 dB, from the quick choice 39.21, from the choice 41.01 (the choice alone
+     * candidates); the default start ({@code Auto}) is the quick choice, calibrated. Measured: from noise 23.69 dB, from
+     * the quick choice 39.21, from the choice 41.01 (the choice alone
      * 41.16; 40.66 with
      * the chain's last level at 0.005, before 2026-12-05; before 2026-12-05's finer-schedule candidate 40.54 and 41.20;
      * from sigma 0.02, before 2026-12-04's lower warm start: 40.20; a choice of one candidate, before weighted means:
@@ -470,7 +474,7 @@ class CtCommandsTest extends SciJavaCommandTest {
         MetadataImage sino = simulate(reference, "angles", 30, "noise", "Gaussian", "level", 0.01, "seed", 1L);
         float[] before = pixels(sino);
         double fromNoise = psnr(reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
-            "reference", reference));
+            "start", "Noise", "reference", reference));
         CommandModule warm = reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
             "start", "Choice by held-out views", "calibrate", true, "noise", -1.0, "reference", reference);
         double fromChoice = psnr(warm);
@@ -484,6 +488,14 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertEquals("Quick choice by held-out views", ((MetadataImage) quick.getOutput("reconstruction")).metadata()
             .get("posterior.start"));
         assertTrue(fromQuick > fromNoise + 8, fromQuick + " vs " + fromNoise);
+        // The default start (Auto): the quick choice with its std calibrated, the same mean.
+        CommandModule automatic = reconstruct(sino, "solver", "Diffusion posterior", "samples", 4, "seed", 2L,
+            "noise", -1.0, "reference", reference);
+        MetadataImage automaticMean = (MetadataImage) automatic.getOutput("reconstruction");
+        assertEquals("Quick choice by held-out views", automaticMean.metadata().get("posterior.start"));
+        assertTrue(automaticMean.metadata().get("posterior.calibration").startsWith("std of chains started in noise"),
+            automaticMean.metadata().toString());
+        assertArrayEquals(pixels((MetadataImage) quick.getOutput("reconstruction")), pixels(automaticMean), 1e-5f);
         MetadataImage mean = (MetadataImage) warm.getOutput("reconstruction");
         assertEquals("Choice by held-out views", mean.metadata().get("posterior.start"));
         assertEquals(1, mean.metadata().get("posterior.spread_scale").split(",").length);
@@ -492,7 +504,7 @@ class CtCommandsTest extends SciJavaCommandTest {
         assertTrue(fromChoice > fromNoise + 8, fromChoice + " vs " + fromNoise);
         assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
         assertArrayEquals(before, pixels(sino), 0f, "input modified");
-        assertFails("start=Sideways: choose Noise, Choice by held-out views or Quick choice by held-out views",
+        assertFails("start=Sideways: choose Auto, Noise, Choice by held-out views or Quick choice by held-out views",
             () -> reconstruct(sino, "solver", "Diffusion posterior", "start", "Sideways"));
         MetadataImage few = simulate(phantom(32, 1), "angles", 15);
         assertFails("start=Choice by held-out views: Holding out every 10th view needs at least 20 views",

@@ -248,6 +248,9 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         assertEquals(6, samples.image().dimension(2));
         assertEquals(k.title() + " std", std.title());
         assertTrue(Double.isFinite(meanPsnr(run)));
+        // Too few outer lines to hold out (below): the automatic start is noise, uncalibrated.
+        assertEquals("Noise", mean.metadata().get("posterior.start"));
+        assertEquals(null, mean.metadata().get("posterior.spread_scale"));
         // calibrate (at 2x: 12 sampled lines outside the centre of 4): each slice's std scaled by held-out lines
         // (recorded in the Info), the mean unchanged.
         MetadataImage k2 = (MetadataImage) commands.run(SimulateMriCommand.class, false, "image", validation,
@@ -255,9 +258,9 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             .get().getOutput("kspace");
         String file = directory.resolve("noise-level.zip").toString();
         CommandModule raw = commands.run(ReconstructMriCommand.class, false, "kspace", k2, "solver",
-            "Diffusion posterior", "model", file, "samples", 3).get();
+            "Diffusion posterior", "model", file, "samples", 3, "start", "Noise").get();
         CommandModule calibrated = commands.run(ReconstructMriCommand.class, false, "kspace", k2, "solver",
-            "Diffusion posterior", "model", file, "samples", 3, "calibrate", true).get();
+            "Diffusion posterior", "model", file, "samples", 3, "calibrate", true, "start", "Noise").get();
         MetadataImage scaledStd = (MetadataImage) calibrated.getOutput("uncertainty");
         String[] scales = scaledStd.metadata().get("posterior.spread_scale").split(",");
         assertEquals(2, scales.length);
@@ -300,7 +303,7 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             .get().getOutput("kspace");
         float[] before = planes(k);
         double fromNoise = meanPsnr(commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
-            "Diffusion posterior", "samples", 4, "seed", 2L, "reference", reference).get());
+            "Diffusion posterior", "samples", 4, "seed", 2L, "start", "Noise", "reference", reference).get());
         CommandModule warm = commands.run(ReconstructMriCommand.class, false, "kspace", k, "solver",
             "Diffusion posterior", "samples", 4, "seed", 2L, "start", "Choice by held-out lines", "reference",
             reference).get();
@@ -317,6 +320,12 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             .get("posterior.start"));
         assertEquals("Quick choice by held-out lines", ((MetadataImage) quick.getOutput("reconstruction"))
             .metadata().get("posterior.start"));
+        // The default start (Auto): the quick choice with its std calibrated, the same mean.
+        MetadataImage automatic = (MetadataImage) commands.run(ReconstructMriCommand.class, false, "kspace", k,
+            "solver", "Diffusion posterior", "samples", 4, "seed", 2L).get().getOutput("reconstruction");
+        assertEquals("Quick choice by held-out lines", automatic.metadata().get("posterior.start"));
+        assertTrue(automatic.metadata().containsKey("posterior.spread_scale"), automatic.metadata().toString());
+        assertArrayEquals(planes((MetadataImage) quick.getOutput("reconstruction")), planes(automatic), 1e-5f);
         assertTrue(fromChoice > fromNoise + 10, fromChoice + " vs " + fromNoise);
         assertTrue(fromQuick > fromNoise + 10, fromQuick + " vs " + fromNoise);
         assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
