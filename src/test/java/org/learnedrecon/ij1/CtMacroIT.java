@@ -86,7 +86,8 @@ class CtMacroIT {
     /**
      * TV with {@code noise=-1} takes the noise level Simulate CT wrote into the Info and chooses lambda to fit it:
      * on 64^2 Shepp-Logan, 30 views, 2 % noise it beats the default lambda 1 by over 2 dB (31.18 against 27.26 dB
-     * with seed 5 in {@code CtCommandsTest}).
+     * with seed 5 in {@code CtCommandsTest}). The same macro runs the choice by held-out views and plug-and-play from
+     * FBP ({@code initial=fbp}, recorded as the Info's {@code pnp.start}).
      */
     @Test
     void tvFittingTheNoiseThroughTheMenus(@TempDir Path dir) throws Exception {
@@ -103,9 +104,14 @@ class CtMacroIT {
             + " model=dncnn-s05 reference=truth\");\n"
             + "print(\"choice=\" + Table.get(\"PSNR\", 0, \"Metrics Choice by held-out views\"));\n"
             + "info = getImageInfo(); from = indexOf(info, \"ct.choice=\") + 10;\n"
-            + "print(\"chosen=\" + substring(info, from, indexOf(info, \"\\n\", from)));\n";
+            + "print(\"chosen=\" + substring(info, from, indexOf(info, \"\\n\", from)));\n"
+            + "run(\"Reconstruct CT...\", \"sinogram=sino solver=Plug-and-play model=dncnn-fast initial=fbp"
+            + " reference=truth\");\n"
+            + "print(\"pnp=\" + Table.get(\"PSNR\", 0, \"Metrics Plug-and-play\"));\n"
+            + "info = getImageInfo(); from = indexOf(info, \"pnp.start=\");\n"
+            + "print(substring(info, from, indexOf(info, \"\\n\", from)));\n";
         ImageJMacroRunner.Result result = imagej.runText(macro, "", dir).assertNoErrors()
-            .assertOutputContains("title=sino TV (lambda fits the noise)");
+            .assertOutputContains("title=sino TV (lambda fits the noise)").assertOutputContains("pnp.start=fbp");
         // On the piecewise-constant phantom a TV candidate predicts the held-out views better than the brain
         // denoiser: alone, or with the larger weight of a weighted mean ("0.81 TV lambda 0.5 + 0.19 ...").
         String chosen = result.output().lines().filter(l -> l.startsWith("chosen=")).findFirst().orElseThrow()
@@ -116,6 +122,8 @@ class CtMacroIT {
         assertTrue(fit > fixed + 2, "fitting the noise " + fit + " dB, lambda 1 " + fixed + " dB");
         assertTrue(value(result, "choice=") > fixed + 2, "choice " + value(result, "choice=") + " dB, lambda 1 "
             + fixed + " dB");
+        // Plug-and-play from FBP (initial=fbp): the fast denoiser well above FBP's streaks.
+        assertTrue(value(result, "pnp=") > 20, "plug-and-play from FBP " + value(result, "pnp=") + " dB");
     }
 
     private static double value(ImageJMacroRunner.Result result, String prefix) {
