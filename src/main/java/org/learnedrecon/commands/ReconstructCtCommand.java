@@ -161,8 +161,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         boolean diffusion = SolverFactory.DIFFUSION.equalsIgnoreCase(solver.trim());
         boolean choice = SolverFactory.HELD_OUT_CHOICE.equalsIgnoreCase(solver.trim());
         boolean learned = diffusion || SolverFactory.isLearned(solver);
-        boolean plugAndPlay = SolverFactory.PNP.equalsIgnoreCase(solver.trim());
-        Map<String, String> physics = withInitial(CtParallelPhysics.settingsOf(g), initial, solver, plugAndPlay,
+        Map<String, String> physics = withInitial(CtParallelPhysics.settingsOf(g), initial, solver, plugAndPlay(),
             new CtParallelPhysics());
         String asked = chainStart(start, SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE);
         String chains = resolvedStart(asked, SolverFactory.QUICK_HELD_OUT_CHOICE, () -> diffusion
@@ -209,8 +208,8 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                 metadata.put("model", x.modelName());
             }
             metadata.put("solver", x.solverName());
-            if (SolverFactory.PNP.equalsIgnoreCase(solver.trim())) {
-                metadata.put("pnp.start", plugAndPlayStart(initial, new CtParallelPhysics()));
+            if (plugAndPlay()) {
+                metadata.put("pnp.start", plugAndPlayStart(physics, new CtParallelPhysics()));
             }
             if (classical instanceof DiscrepancyPrinciple fit) {
                 // The lambda each slice got, so the result can be reproduced with lambda= alone.
@@ -228,6 +227,11 @@ public class ReconstructCtCommand extends ReconstructionCommand {
                     .toFloatArray(), slices, g.imageSize(), g.imageSize()));
             }
         }
+    }
+
+    /** Whether {@code solver=} is plug-and-play. */
+    private boolean plugAndPlay() {
+        return SolverFactory.PNP.equalsIgnoreCase(solver.trim());
     }
 
     /**
@@ -276,11 +280,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
     private HeldOutChoice heldOutChoice(CtGeometry g, List<String> models, boolean skipMisfits) {
         return HeldOutChoice.among(HeldOutChoice.ctTv(iterations, lambda, noiseLevel()), models, skipMisfits,
             CtParallelPhysics.settingsOf(g), RayTransform.matrixFree(g), DeepLearningRuntime.DeviceChoice.parse(device),
-            skipped -> {
-                if (log != null) {
-                    log.info("Choice by held-out views: skipping " + skipped);
-                }
-            }, true);
+            skipped -> infoTo(log).accept("Choice by held-out views: skipping " + skipped), true);
     }
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
@@ -289,11 +289,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
             calibrated, start, progress());
         metadata.put("posterior.start", chains);
-        recordCalibration(metadata, p, warning -> {
-            if (log != null) {
-                log.warn(warning);
-            }
-        });
+        recordCalibration(metadata, p, warningTo(log));
         setPosterior(PosteriorImages.of(p, sinogram.title(), metadata, samples, seed, x -> x));
         return p.mean();
     }

@@ -202,7 +202,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                 if (learned) {
                     metadata.put("model", x.modelName());
                     if (plugAndPlay) {
-                        metadata.put("pnp.start", plugAndPlayStart(initial, new MriCartesianPhysics()));
+                        metadata.put("pnp.start", plugAndPlayStart(physics, new MriCartesianPhysics()));
                     }
                     metadata.put("mri.intensity_scaling", "k-space divided per slice by the peak magnitude of its"
                         + " zero-filled image before the network, result multiplied back");
@@ -244,11 +244,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, calibrated, start, progress());
         metadata.put("posterior.start", chains);
-        recordCalibration(metadata, p, warning -> {
-            if (log != null) {
-                log.warn(warning);
-            }
-        });
+        recordCalibration(metadata, p, warningTo(log));
         PosteriorImages images = PosteriorImages.of(p, kspace.title(), metadata, samples, seed,
             ComplexArithmetic::magnitude);
         setPosterior(images);
@@ -267,11 +263,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
             return HeldOutChoice.among(HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l,
                 iterations), weight), models, skipMisfits, in.physicsSettings(),
                 new CartesianMriOperator(scope, in.samplingMask()), DeepLearningRuntime.DeviceChoice.parse(device),
-                skipped -> {
-                    if (log != null) {
-                        log.info("Choice by held-out lines: skipping " + skipped);
-                    }
-                }, true);
+                skipped -> infoTo(log).accept("Choice by held-out lines: skipping " + skipped), true);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.io.MeasurementTable;
 import org.learnedrecon.io.MetadataImage;
 import org.scijava.ItemIO;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -132,12 +133,29 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     }
 
     /**
-     * Where plug-and-play started, for the Info ({@code pnp.start}): {@code initial=} when it names a start, else
-     * {@code physics}' own.
+     * Where plug-and-play started, for the Info ({@code pnp.start}): the start {@link #withInitial} put into
+     * {@code settings}, else {@code physics}' own.
      */
-    protected static String plugAndPlayStart(String initial, PhysicsFactory physics) {
-        return initial == null || initial.isBlank() || initial.trim().equalsIgnoreCase(AUTOMATIC_INITIAL)
-            ? physics.plugAndPlayStartSetting() : initial.trim();
+    protected static String plugAndPlayStart(Map<String, String> settings, PhysicsFactory physics) {
+        return settings.getOrDefault(PhysicsFactory.INITIAL, physics.plugAndPlayStartSetting());
+    }
+
+    /** Lines for {@code log} as information, or for nowhere without a log service. */
+    protected static java.util.function.Consumer<String> infoTo(LogService log) {
+        return line -> {
+            if (log != null) {
+                log.info(line);
+            }
+        };
+    }
+
+    /** Lines for {@code log} as warnings, or for nowhere without a log service. */
+    protected static java.util.function.Consumer<String> warningTo(LogService log) {
+        return line -> {
+            if (log != null) {
+                log.warn(line);
+            }
+        };
     }
 
     /**
