@@ -213,11 +213,13 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER);
 
     /**
-     * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs and the diffusion
-     * model's denoiser with the sharp schedule (from TV over real images).
+     * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs, the diffusion
+     * model's denoiser with the sharp schedule (from TV over real images) and, since 2026-12-06, the LGDs trained on
+     * brain slices at exactly 4x and 8x (where they fit the mask), which lead on brain slices and which the held-out
+     * lines leave out elsewhere (README, "The brain models among the MRI choice's candidates").
      */
     public static final List<String> MRI_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
-        "lgd-mri-eq-family", "diffusion-unet" + SHARP);
+        "lgd-mri-eq-family", "diffusion-unet" + SHARP, "lgd-mri4", "lgd-mri8");
 
     /**
      * The learned candidates of CT's quick choice, the start {@code [Quick choice by held-out views]} of the
@@ -227,7 +229,10 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      */
     public static final List<String> CT_QUICK_MODELS = List.of("dncnn-fast" + SOFT, "lgd-ct-tv-family");
 
-    /** The learned candidates of MRI's quick choice: {@link #MRI_MODELS} without the diffusion model's denoiser. */
+    /**
+     * The learned candidates of MRI's quick choice: the three LGDs of {@link #MRI_MODELS} that serve families of
+     * masks (the diffusion posterior's default start was measured with these; README, "Eight images per set").
+     */
     public static final List<String> MRI_QUICK_MODELS = List.of("lgd-mri-tv-family", "lgd-mri-family",
         "lgd-mri-eq-family");
 
