@@ -138,9 +138,6 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         SolverFactory.HELD_OUT_CHOICE, SolverFactory.QUICK_HELD_OUT_CHOICE})
     private String start = AUTO_START;
 
-    /** {@code calibrate}, or the automatic start's calibration ({@link #AUTO_START}). */
-    private boolean calibrated;
-
     @Parameter(label = "Reference image (optional)", required = false)
     private MetadataImage reference;
 
@@ -167,7 +164,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
         String chains = resolvedStart(asked, SolverFactory.QUICK_HELD_OUT_CHOICE, () -> diffusion
             && HeldOutSplit.allows(RayTransform.matrixFree(g)));
         boolean warm = !NOISE_START.equals(chains) && diffusion;
-        calibrated = calibrate || warm && AUTO_START.equals(asked);
+        boolean calibrated = calibrates(calibrate, asked, warm);
         if (choice || warm) {
             // The split's own checks (parallel beam, at least 20 views), before any model is loaded.
             try {
@@ -186,13 +183,13 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             try (HeldOutChoice chooser = choice || warm ? heldOutChoice(g, candidates,
                     warm || LearnedSolverFactory.isAutomatic(model)) : null) {
                 reconstruct(g, physics, slices, learned ? null : choice ? chooser : classicalSolver(solver),
-                    diffusion, warm ? chooser : null, chains);
+                    diffusion, warm ? chooser : null, chains, calibrated);
             }
         });
     }
 
     private void reconstruct(CtGeometry g, Map<String, String> physics, int slices, Solver classical,
-            boolean diffusion, HeldOutChoice posteriorStart, String chains) {
+            boolean diffusion, HeldOutChoice posteriorStart, String chains, boolean calibrated) {
         Method method = classical == null ? Method.learned(new CtModelLoader(solver, model, g, physics,
             DeepLearningRuntime.DeviceChoice.parse(device))) : Method.classical(classical,
             (m, y) -> RayTransform.matrixFree(g));
@@ -202,7 +199,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
             String what = "sinogram=" + sinogram.title();
             Map<String, String> metadata = new LinkedHashMap<>(sinogram.metadata());
             metadata.put("source", sinogram.title());
-            Result x = diffusion ? posterior(y, what, method, metadata, posteriorStart, chains)
+            Result x = diffusion ? posterior(y, what, method, metadata, posteriorStart, chains, calibrated)
                 : ReconstructionService.reconstruct(y, what, method, progress());
             if (x.modelName() != null) {
                 metadata.put("model", x.modelName());
@@ -285,7 +282,7 @@ public class ReconstructCtCommand extends ReconstructionCommand {
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as the extra outputs. */
     private Result posterior(NDArray y, String what, Method method, Map<String, String> metadata, HeldOutChoice start,
-            String chains) {
+            String chains, boolean calibrated) {
         PosteriorResult p = ReconstructionService.posterior(y, what, method.loader(), samples, seed, keep,
             calibrated, start, progress());
         metadata.put("posterior.start", chains);

@@ -138,9 +138,6 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         MriSolverFactory.HELD_OUT_CHOICE, MriSolverFactory.QUICK_HELD_OUT_CHOICE})
     private String start = AUTO_START;
 
-    /** {@code calibrate}, or the automatic start's calibration ({@link #AUTO_START}). */
-    private boolean calibrated;
-
     @Parameter(type = ItemIO.OUTPUT, label = "Complex reconstruction")
     private MetadataImage complexReconstruction;
 
@@ -158,7 +155,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
         String chains = resolvedStart(asked, MriSolverFactory.QUICK_HELD_OUT_CHOICE, () -> diffusion
             && in.coils() == 1 && allowsSplit(in.samplingMask()));
         boolean warm = !NOISE_START.equals(chains) && diffusion;
-        calibrated = calibrate || warm && AUTO_START.equals(asked);
+        boolean calibrated = calibrates(calibrate, asked, warm);
         double weight = lambda < 0 ? MriSolverFactory.defaultLambda(choice || warm ? MriSolverFactory.TV : solver)
             : lambda;
         if ((choice || warm) && in.coils() != 1) {
@@ -197,7 +194,8 @@ public class ReconstructMriCommand extends ReconstructionCommand {
                 NDArray data = in.coils() == 1 ? y.squeeze(1) : y;
                 String what = "kspace=" + kspace.title();
                 Map<String, String> metadata = new LinkedHashMap<>(kspace.metadata());
-                Result x = diffusion ? posterior(data, what, method, metadata, warm ? chooser : null, chains)
+                Result x = diffusion ? posterior(data, what, method, metadata, warm ? chooser : null, chains,
+                    calibrated)
                     : ReconstructionService.reconstruct(data, what, method, progress());
                 metadata.put("mri.solver", x.solverName());
                 if (learned) {
@@ -241,7 +239,7 @@ public class ReconstructMriCommand extends ReconstructionCommand {
 
     /** The posterior mean as the result; the std (and with {@code keep} the samples) as magnitudes. */
     private Result posterior(NDArray data, String what, Method method, Map<String, String> metadata,
-            HeldOutChoice start, String chains) {
+            HeldOutChoice start, String chains, boolean calibrated) {
         PosteriorResult p = ReconstructionService.posterior(data, what, method.loader(), method.operators(),
             samples, seed, keep, calibrated, start, progress());
         metadata.put("posterior.start", chains);

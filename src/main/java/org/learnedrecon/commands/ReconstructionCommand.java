@@ -94,6 +94,14 @@ public abstract class ReconstructionCommand extends MonitoredCommand {
     }
 
     /**
+     * Whether the posterior's std is calibrated: as {@code calibrate} asks, and always for the warm start that
+     * {@link #AUTO_START} ({@code asked}) resolved to.
+     */
+    protected static boolean calibrates(boolean calibrate, String asked, boolean warm) {
+        return calibrate || warm && AUTO_START.equals(asked);
+    }
+
+    /**
      * {@code chains} with {@link #AUTO_START} resolved: {@code quickName} where {@code splits} (the data allow the
      * held-out split the warm start and its calibration need), else {@link #NOISE_START}.
      */

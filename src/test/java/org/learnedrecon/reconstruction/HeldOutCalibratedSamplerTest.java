@@ -135,6 +135,11 @@ class HeldOutCalibratedSamplerTest {
         return out;
     }
 
+    /** The two slices of {@code truth} measured by {@code op} with 1 % Gaussian noise (seed 3). */
+    private static NDArray noisySinograms(NDManager m, ForwardOperator op, float[] truth) {
+        return new GaussianNoise(0.01, 3).apply(op.apply(m.create(truth, new Shape(2, N, N))));
+    }
+
     private static void checkScales(NDManager m, ForwardOperator op, NDArray y, float[] truth) {
         Miscalibrated raw = new Miscalibrated(truth);
         List<Double> scales;
@@ -163,9 +168,7 @@ class HeldOutCalibratedSamplerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
             float[] truth = truths(1);
-            NDArray x = m.create(truth, new Shape(2, N, N));
-            NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(x));
-            checkScales(m, op, y, truth);
+            checkScales(m, op, noisySinograms(m, op, truth), truth);
         }
     }
 
@@ -193,7 +196,7 @@ class HeldOutCalibratedSamplerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
             float[] truth = truths(1);
-            NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(m.create(truth, new Shape(2, N, N))));
+            NDArray y = noisySinograms(m, op, truth);
             try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(new Miscalibrated(truth,
                     new double[] {8, 0}, 0.01, 1e-4), op)) {
                 calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
@@ -215,7 +218,7 @@ class HeldOutCalibratedSamplerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ForwardOperator op = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 40, 180));
             float[] truth = truths(1);
-            NDArray y = new GaussianNoise(0.01, 3).apply(op.apply(m.create(truth, new Shape(2, N, N))));
+            NDArray y = noisySinograms(m, op, truth);
             try (HeldOutCalibratedSampler calibrated = new HeldOutCalibratedSampler(new Miscalibrated(truth, WIDE),
                     op)) {
                 calibrated.sample(y, op, SAMPLES, 7, ProgressMonitor.NONE);
