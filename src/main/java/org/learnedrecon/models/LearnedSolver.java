@@ -57,12 +57,22 @@ public final class LearnedSolver implements Solver {
      * @throws IllegalArgumentException when the model is not a denoiser (it has no plug-and-play)
      */
     public LearnedSolver withSchedule(HalfQuadraticSplitting.Schedule schedule) {
+        return withSchedule(schedule, plugAndPlayStart);
+    }
+
+    /**
+     * This denoiser model's plug-and-play with {@code schedule}, started at {@code start}'s reconstruction (e.g.
+     * another model's) instead of its physics' start.
+     *
+     * @throws IllegalArgumentException when the model is not a denoiser (it has no plug-and-play)
+     */
+    public LearnedSolver withSchedule(HalfQuadraticSplitting.Schedule schedule, Solver start) {
         if (!(plugAndPlay instanceof HalfQuadraticSplitting)) {
             throw new IllegalArgumentException("A plug-and-play schedule needs a denoiser model run by half-quadratic "
                 + "splitting, but this is " + name());
         }
         return new LearnedSolver(HalfQuadraticSplitting.withSchedule(model.network(), model.metadata().intensityScale,
-            trainedSigma(model.metadata()), schedule, plugAndPlayStart), plugAndPlayStart, model, initial);
+            trainedSigma(model.metadata()), schedule, start), start, model, initial);
     }
 
     /**

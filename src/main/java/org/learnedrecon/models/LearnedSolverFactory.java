@@ -112,6 +112,23 @@ public final class LearnedSolverFactory {
     public static LoadedLearnedSolver load(String solver, String model, Map<String, String> physics,
         Function<NDManager, ForwardOperator> operator, DeepLearningRuntime.DeviceChoice device,
         PretrainedModels models) throws IOException {
+        return load(solver, model, physics, operator, null, device, models);
+    }
+
+    /**
+     * As {@link #load(String, String, Map, Function, DeepLearningRuntime.DeviceChoice)}, for an operator that is a
+     * part of the acquisition {@code whole} (a held-out fold): the model must fit {@code whole} and runs on the part
+     * ({@link ModelFile#load(Path, NDManager, ForwardOperator, ForwardOperator, Map)}).
+     */
+    public static LoadedLearnedSolver loadForPart(String solver, String model, Map<String, String> physics,
+        Function<NDManager, ForwardOperator> part, ForwardOperator whole, DeepLearningRuntime.DeviceChoice device)
+        throws IOException {
+        return load(solver, model, physics, part, whole, device, PretrainedModels.shipped());
+    }
+
+    private static LoadedLearnedSolver load(String solver, String model, Map<String, String> physics,
+        Function<NDManager, ForwardOperator> operator, ForwardOperator whole, DeepLearningRuntime.DeviceChoice device,
+        PretrainedModels models) throws IOException {
         String architecture = architecture(solver);
         if (!isAutomatic(model)) {
             checkArchitecture(solver, architecture, model, ModelFile.readMetadata(models.resolve(model)));
@@ -120,16 +137,17 @@ public final class LearnedSolverFactory {
         NDManager manager = NDManager.newBaseManager(target);
         try {
             ForwardOperator op = operator.apply(manager);
-            String chosen = isAutomatic(model) ? shippedModel(architecture, physics, op, models) : model;
+            ForwardOperator fits = whole != null ? whole : op;
+            String chosen = isAutomatic(model) ? shippedModel(architecture, physics, fits, models) : model;
             Path file = models.resolve(chosen);
             String name = PretrainedModels.displayName(chosen);
             ModelMetadata metadata = completed(ModelFile.readMetadata(file));
-            List<String> problems = ModelFile.compatibilityProblems(metadata, op, physics);
+            List<String> problems = ModelFile.compatibilityProblems(metadata, fits, physics);
             if (!problems.isEmpty()) {
                 throw new IncompatibleModelException("Model " + name + " does not fit this data: "
                     + String.join("; ", problems));
             }
-            LearnedModel loaded = ModelFile.load(file, manager, op, physics);
+            LearnedModel loaded = ModelFile.load(file, manager, op, fits, physics);
             Map<String, String> initialPhysics = NetworkCatalog.isDenoiser(metadata.architecture)
                 || metadata.physics.get("physics") == null ? physics : metadata.physics;
             PhysicsFactory initialFrom = PhysicsCatalog.find(initialPhysics.get("physics"));

@@ -55,6 +55,16 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         return new LoadedLearnedSolver(modelName, solver.withSchedule(schedule), operator, manager, device);
     }
 
+    /**
+     * As {@link #withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule)}, plug-and-play started at
+     * {@code start}'s reconstruction ({@link LearnedSolver#withSchedule(
+     * org.learnedrecon.learned.HalfQuadraticSplitting.Schedule, Solver)}).
+     */
+    public LoadedLearnedSolver withSchedule(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule schedule,
+            Solver start) {
+        return new LoadedLearnedSolver(modelName, solver.withSchedule(schedule, start), operator, manager, device);
+    }
+
     /** The model's name: a shipped model's name or a model file's name without {@code .zip}. */
     public String modelName() {
         return modelName;

@@ -95,9 +95,20 @@ public final class ModelFile {
      */
     public static LearnedModel load(Path file, NDManager manager, ForwardOperator operator,
         Map<String, String> physics) throws IOException {
+        return load(file, manager, operator, operator, physics);
+    }
+
+    /**
+     * As {@link #load(Path, NDManager, ForwardOperator, Map)}, for {@code operator} a part of the acquisition
+     * {@code whole} (a fold of a choice by held-out measurements, {@code HeldOutSplit}): the model must fit
+     * {@code whole}, and runs on the part. A model trained for exactly {@code whole}'s scan thus also reconstructs
+     * from the views a fold keeps, as a model serving a range of scans does.
+     */
+    public static LearnedModel load(Path file, NDManager manager, ForwardOperator operator, ForwardOperator whole,
+        Map<String, String> physics) throws IOException {
         Entries entries = readEntries(file);
         ModelMetadata metadata = parseMetadata(file, entries);
-        List<String> problems = compatibilityProblems(metadata, operator, physics);
+        List<String> problems = compatibilityProblems(metadata, whole, physics);
         if (!problems.isEmpty()) {
             throw new IncompatibleModelException("Model " + file.getFileName() + " does not fit this data: "
                 + String.join("; ", problems));

@@ -159,8 +159,26 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
     /** As {@link #SHARP}, with {@link HalfQuadraticSplitting.Schedule#FINER}. */
     public static final String FINER = ":finer";
 
-    /** A {@code model=} entry: a model's name and, after a schedule's suffix, plug-and-play's schedule. */
-    public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
+    /**
+     * Between a denoiser's entry and a model's name (e.g. {@code diffusion-unet:strong@unet-ct90x120}): that
+     * denoiser's plug-and-play started at that model's reconstruction instead of TV (the default schedule when the
+     * entry names none). At limited angle the brain U-Net's image, which held-out views cannot judge (its gain lies
+     * in the missing wedge, which no view sees), is then refined by the data and the denoiser, and the result
+     * predicts held-out views as well as the plug-and-play runs from TV (README, "A brain U-Net as a start in the
+     * limited-angle choice").
+     */
+    public static final String STARTED_AT = "@";
+
+    /**
+     * A {@code model=} entry: a model's name and, after a suffix, plug-and-play's schedule, and after
+     * {@link #STARTED_AT} the model whose reconstruction that plug-and-play starts at ({@code start}, else null).
+     */
+    public record ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule, String start) {
+
+        /** An entry without a start model. */
+        public ModelSpec(String model, String suffix, HalfQuadraticSplitting.Schedule schedule) {
+            this(model, suffix, schedule, null);
+        }
 
         /** The suffixes and their schedules. */
         private static final Map<String, HalfQuadraticSplitting.Schedule> SCHEDULES = Map.of(
@@ -170,6 +188,18 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
         /** {@code diffusion-unet:sharp} -> diffusion-unet with the sharp schedule; a name alone -> no schedule. */
         public static ModelSpec parse(String spec) {
+            int at = spec.indexOf(STARTED_AT);
+            if (at >= 0) {
+                ModelSpec denoiser = parse(spec.substring(0, at));
+                String start = spec.substring(at + STARTED_AT.length()).trim();
+                if (start.isEmpty() || start.contains(STARTED_AT)) {
+                    throw new IllegalArgumentException("model=" + spec + ": after " + STARTED_AT + " give one model "
+                        + "to start plug-and-play at, e.g. diffusion-unet:strong@unet-ct90x120");
+                }
+                return new ModelSpec(denoiser.model(), denoiser.suffix() + STARTED_AT + start,
+                    denoiser.schedule() != null ? denoiser.schedule() : HalfQuadraticSplitting.Schedule.DEFAULT,
+                    start);
+            }
             for (var e : SCHEDULES.entrySet()) {
                 if (spec.endsWith(e.getKey())) {
                     return new ModelSpec(spec.substring(0, spec.length() - e.getKey().length()), e.getKey(),
@@ -179,19 +209,30 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
             return new ModelSpec(spec, "", null);
         }
 
+        /** {@link #scheduled(LoadedLearnedSolver, Solver)} for an entry without a start model. */
+        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network) {
+            if (start != null) {
+                network.close();
+                throw new IllegalArgumentException("model=" + model + suffix + ": a start model (" + STARTED_AT
+                    + ") is taken by the choice by held-out measurements only");
+            }
+            return scheduled(network, null);
+        }
+
         /**
-         * {@code network} (this entry's model, loaded) running plug-and-play with this entry's schedule, or as it is
-         * when the entry names none.
+         * {@code network} (this entry's model, loaded) running plug-and-play with this entry's schedule, from
+         * {@code start} when this entry names a start model, or as it is when the entry names neither.
          *
+         * @param start the start model's reconstruction when {@link #start()} is set, else ignored
          * @throws IllegalArgumentException naming the entry, with {@code network} closed, when the model takes no
          *     plug-and-play schedule
          */
-        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network) {
+        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network, Solver start) {
             if (schedule == null) {
                 return network;
             }
             try {
-                return network.withSchedule(schedule);
+                return this.start != null ? network.withSchedule(schedule, start) : network.withSchedule(schedule);
             } catch (IllegalArgumentException e) {
                 network.close();
                 throw new IllegalArgumentException("model=" + model + suffix + ": " + e.getMessage(), e);
@@ -207,10 +248,14 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      * ellipses (README, "A strongly coupled schedule beside the fine one"; since 2026-12-04), and the fast denoiser
      * with the soft schedule, for textured images (README, "A softer schedule for dncnn-fast"; since 2026-12-04), and
      * the diffusion model's denoiser with the finer schedule, for images TV is nearly exact on (README, "A finer
-     * schedule beside the fine one"; since 2026-12-05).
+     * schedule beside the fine one"; since 2026-12-05), and, where the scan is 90 views over 120 degrees, the
+     * diffusion model's denoiser with the strong schedule started at the brain U-Net for that scan, which leads on
+     * brain slices and which the held-out views leave out elsewhere (README, "A brain U-Net as a start in the
+     * limited-angle choice"; since 2026-12-06).
      */
     public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE,
-        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER);
+        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER,
+        "diffusion-unet" + STRONG + STARTED_AT + "unet-ct90x120");
 
     /**
      * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs, the diffusion
@@ -281,23 +326,31 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         List<Candidate> list = new ArrayList<>();
         for (String spec : models) {
             ModelSpec parsed = ModelSpec.parse(spec);
-            String model = parsed.model();
             try {
-                String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(model)).architecture;
-                LearnedCandidate candidate = new LearnedCandidate(
-                    LearnedSolverFactory.reconstructionSolver(architecture), parsed, settings, device);
-                candidate.load(acquisition).close();
+                LearnedCandidate start = parsed.start() == null ? null
+                    : candidate(ModelSpec.parse(parsed.start()), null, settings, acquisition, device);
+                LearnedCandidate candidate = candidate(parsed, start, settings, acquisition, device);
                 list.add(candidate);
             } catch (IncompatibleModelException e) {
                 if (!skipMisfits) {
-                    throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("model=" + spec + ": " + e.getMessage(), e);
                 }
-                skipped.accept(model + ": " + e.getMessage());
+                skipped.accept(spec + ": " + e.getMessage());
             } catch (IOException e) {
-                throw new IllegalArgumentException("model=" + model + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("model=" + spec + ": " + e.getMessage(), e);
             }
         }
         return list;
+    }
+
+    /** The candidate of {@code spec}, checked to fit {@code acquisition} (its plug-and-play from {@code start}). */
+    private static LearnedCandidate candidate(ModelSpec spec, LearnedCandidate start, Map<String, String> settings,
+            ForwardOperator acquisition, DeepLearningRuntime.DeviceChoice device) throws IOException {
+        String architecture = ModelFile.readMetadata(PretrainedModels.shipped().resolve(spec.model())).architecture;
+        LearnedCandidate candidate = new LearnedCandidate(LearnedSolverFactory.reconstructionSolver(architecture),
+            spec, start, settings, acquisition, device);
+        candidate.load(acquisition).close();
+        return candidate;
     }
 
     private final List<Candidate> candidates;
@@ -607,16 +660,22 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         private final String solver;
         /** The model and plug-and-play's schedule (none: the model's own solver as it is). */
         private final ModelSpec spec;
+        /** The candidate whose reconstruction plug-and-play starts at, or null for the model's own start. */
+        private final LearnedCandidate start;
         private final Map<String, String> settings;
+        /** The data's acquisition, which the model must fit; it runs on the folds' parts of it too. */
+        private final ForwardOperator whole;
         private final DeepLearningRuntime.DeviceChoice device;
         private final Map<ForwardOperator, LoadedLearnedSolver> loaded = new IdentityHashMap<>();
         private String name;
 
-        LearnedCandidate(String solver, ModelSpec spec, Map<String, String> settings,
-                DeepLearningRuntime.DeviceChoice device) {
+        LearnedCandidate(String solver, ModelSpec spec, LearnedCandidate start, Map<String, String> settings,
+                ForwardOperator whole, DeepLearningRuntime.DeviceChoice device) {
             this.solver = solver;
             this.spec = spec;
+            this.start = start;
             this.settings = Map.copyOf(settings);
+            this.whole = whole;
             this.device = device;
             this.name = solver + " (" + spec.model() + spec.suffix() + ")";
         }
@@ -642,16 +701,35 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
         LoadedLearnedSolver load(ForwardOperator acquisition) throws IOException {
             boolean differentiable = LearnedSolverFactory.needsDifferentiableOperator(solver);
-            LoadedLearnedSolver network = spec.scheduled(LearnedSolverFactory.load(solver, spec.model(), settings,
-                m -> HeldOutSplit.copy(acquisition, m, differentiable), device));
+            LoadedLearnedSolver network = spec.scheduled(LearnedSolverFactory.loadForPart(solver, spec.model(),
+                settings, m -> HeldOutSplit.copy(acquisition, m, differentiable), whole, device),
+                start == null ? null : startOn(acquisition));
             name = network.name().replaceFirst("\\)$", spec.suffix() + ")");
             return network;
+        }
+
+        /** The start candidate's reconstruction from {@code acquisition} (a fold's or the data's), as a solver. */
+        private Solver startOn(ForwardOperator acquisition) {
+            return new Solver() {
+                @Override
+                public String name() {
+                    return start.name();
+                }
+
+                @Override
+                public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor progress) {
+                    return start.reconstruct(measurements, acquisition, progress);
+                }
+            };
         }
 
         @Override
         public void close() {
             loaded.values().forEach(LoadedLearnedSolver::close);
             loaded.clear();
+            if (start != null) {
+                start.close();
+            }
         }
     }
 }

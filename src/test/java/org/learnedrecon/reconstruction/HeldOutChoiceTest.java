@@ -469,6 +469,73 @@ class HeldOutChoiceTest {
     }
 
     /**
+     * Plug-and-play with the diffusion model's denoiser started at the brain U-Net for 90 views over 120 degrees
+     * ({@code diffusion-unet:strong@unet-ct90x120}) on the demo's first held-out brain slice (128^2, 1 % noise): the
+     * U-Net fits the data's scan, so it also starts the folds' runs from their 81 views; the held-out views give that
+     * candidate most of the slice, well above the best of TV's six lambdas and above the same plug-and-play from TV
+     * (README, "A brain U-Net as a start in the limited-angle choice"). Where the start model does not fit, the entry
+     * is skipped naming it and why; an empty start is refused.
+     */
+    @Test
+    void plugAndPlayFromTheLimitedAngleBrainUNetLeadsTheChoiceOnABrainSlice() throws Exception {
+        String entry = "diffusion-unet" + HeldOutChoice.STRONG + HeldOutChoice.STARTED_AT + "unet-ct90x120";
+        assertEquals(new HeldOutChoice.ModelSpec("diffusion-unet", ":strong@unet-ct90x120",
+            org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.STRONG, "unet-ct90x120"),
+            HeldOutChoice.ModelSpec.parse(entry));
+        assertEquals(org.learnedrecon.learned.HalfQuadraticSplitting.Schedule.DEFAULT,
+            HeldOutChoice.ModelSpec.parse("dncnn-s05@unet-ct90x120").schedule());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+            () -> HeldOutChoice.ModelSpec.parse("dncnn-s05@"));
+        assertTrue(empty.getMessage().startsWith("model=dncnn-s05@: after @ give one model"), empty.getMessage());
+        ParallelBeamGeometry g = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(128, 90, 120, 0);
+        java.util.Map<String, String> settings = org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(g);
+        ij.ImagePlus reference = ij.IJ.openImage("test-data/ct/reference.tif");
+        float[] brain = (float[]) reference.getStack().getProcessor(1).convertToFloatProcessor().getPixels();
+        reference.close();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray truth = m.create(brain, new Shape(1, 128, 128));
+            ForwardOperator op = RayTransform.matrixFree(g);
+            NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 1).apply(op.apply(truth));
+            List<HeldOutChoice.Candidate> tv = HeldOutChoice.ctTv(100, 1, 0);
+            double bestTv = 0;
+            for (HeldOutChoice.Candidate c : tv) {
+                bestTv = Math.max(bestTv, org.learnedrecon.metrics.Psnr.compute(truth,
+                    c.reconstruct(y, op, ProgressMonitor.NONE), 1.0)[0]);
+            }
+            double fromTv;
+            try (HeldOutChoice.Candidate pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.STRONG),
+                    false, settings, op, org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU,
+                    skipped -> { }).get(0)) {
+                fromTv = org.learnedrecon.metrics.Psnr.compute(truth, pnp.reconstruct(y, op, ProgressMonitor.NONE),
+                    1.0)[0];
+            }
+            List<HeldOutChoice.Candidate> candidates = new java.util.ArrayList<>(tv);
+            candidates.addAll(HeldOutChoice.learned(List.of(entry), false, settings, op,
+                org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { }));
+            try (HeldOutChoice choice = new HeldOutChoice(candidates, true)) {
+                double chosen = org.learnedrecon.metrics.Psnr.compute(truth,
+                    choice.reconstruct(y, op, ProgressMonitor.NONE), 1.0)[0];
+                double share = choice.weights().get(0)[candidates.size() - 1];
+                System.out.printf("128^2 brain slice, 90 views over 120 deg: choice %s %.2f dB, plug-and-play from "
+                    + "TV %.2f dB, best TV %.2f dB%n", choice.choices().get(0), chosen, fromTv, bestTv);
+                assertEquals("Learned diffusion-unet (diffusion-unet:strong@unet-ct90x120)",
+                    candidates.get(candidates.size() - 1).name());
+                assertTrue(share > 0.5, "the U-Net start's share " + share);
+                assertTrue(chosen > bestTv + 2 && chosen > fromTv + 1.5, chosen + " vs TV " + bestTv + ", from TV "
+                    + fromTv);
+            }
+            ParallelBeamGeometry sixty = org.learnedrecon.physics.ct.CtGeometryKeys.parallel(128, 60, 180, 0);
+            List<String> skipped = new java.util.ArrayList<>();
+            assertTrue(HeldOutChoice.learned(List.of(entry), true,
+                org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(sixty), RayTransform.matrixFree(sixty),
+                org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped::add).isEmpty());
+            assertEquals(1, skipped.size());
+            assertTrue(skipped.get(0).startsWith(entry + ": Model unet-ct90x120 does not fit this data: "),
+                skipped.get(0));
+        }
+    }
+
+    /**
      * PSNR of two learned candidates ({@code model=} entries, e.g. one model under two schedules) reconstructing the
      * 128^2 {@code image} from 60 views with 1 % noise; prints both under {@code label} and checks the second's name.
      */
