@@ -164,8 +164,8 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      * denoiser's plug-and-play started at that model's reconstruction instead of TV (the default schedule when the
      * entry names none). At limited angle the brain U-Net's image, which held-out views cannot judge (its gain lies
      * in the missing wedge, which no view sees), is then refined by the data and the denoiser, and the result
-     * predicts held-out views as well as the plug-and-play runs from TV (README, "A brain U-Net as a start in the
-     * limited-angle choice").
+     * predicts held-out views as well as the plug-and-play runs from TV, so the choice can take it (README, "A brain
+     * U-Net as a start in the limited-angle choice"); what it puts into the wedge stays unchecked.
      */
     public static final String STARTED_AT = "@";
 
@@ -248,14 +248,13 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
      * ellipses (README, "A strongly coupled schedule beside the fine one"; since 2026-12-04), and the fast denoiser
      * with the soft schedule, for textured images (README, "A softer schedule for dncnn-fast"; since 2026-12-04), and
      * the diffusion model's denoiser with the finer schedule, for images TV is nearly exact on (README, "A finer
-     * schedule beside the fine one"; since 2026-12-05), and, where the scan is 90 views over 120 degrees, the
-     * diffusion model's denoiser with the strong schedule started at the brain U-Net for that scan, which leads on
-     * brain slices and which the held-out views leave out elsewhere (README, "A brain U-Net as a start in the
-     * limited-angle choice"; since 2026-12-06).
+     * schedule beside the fine one"; since 2026-12-05). Not plug-and-play started at the brain U-Net for 90 views
+     * over 120 degrees ({@code diffusion-unet:strong@unet-ct90x120}): it leads on human brain slices at that scan,
+     * but cost a macaque brain slice of the independent check 1.1 dB (README, "A brain U-Net as a start in the
+     * limited-angle choice"), so it is an entry to add to {@code model=}, not a default.
      */
     public static final List<String> CT_MODELS = List.of("dncnn-s05", "lgd-ct-tv-family", "diffusion-unet" + FINE,
-        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER,
-        "diffusion-unet" + STRONG + STARTED_AT + "unet-ct90x120");
+        "diffusion-unet" + STRONG, "dncnn-fast" + SOFT, "diffusion-unet" + FINER);
 
     /**
      * The learned candidates of MRI's {@code model=auto}: the LGD refining TV, the two family LGDs, the diffusion
