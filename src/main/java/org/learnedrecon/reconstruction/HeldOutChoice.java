@@ -221,18 +221,19 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
 
         /**
          * {@code network} (this entry's model, loaded) running plug-and-play with this entry's schedule, from
-         * {@code start} when this entry names a start model, or as it is when the entry names neither.
+         * {@code from} when given, or as it is when the entry names no schedule.
          *
-         * @param start the start model's reconstruction when {@link #start()} is set, else ignored
+         * @param from the reconstruction of this entry's start model ({@link #start()}), or null for the model's own
+         *     start
          * @throws IllegalArgumentException naming the entry, with {@code network} closed, when the model takes no
          *     plug-and-play schedule
          */
-        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network, Solver start) {
+        public LoadedLearnedSolver scheduled(LoadedLearnedSolver network, Solver from) {
             if (schedule == null) {
                 return network;
             }
             try {
-                return this.start != null ? network.withSchedule(schedule, start) : network.withSchedule(schedule);
+                return from != null ? network.withSchedule(schedule, from) : network.withSchedule(schedule);
             } catch (IllegalArgumentException e) {
                 network.close();
                 throw new IllegalArgumentException("model=" + model + suffix + ": " + e.getMessage(), e);
