@@ -47,7 +47,11 @@ import org.scijava.plugin.Plugin;
  * rate; 0, the default, = {@code TrainingJob.automaticRate}) {@code seed=};
  * {@code supervision=[Images|Measurements only|Measurements only (split)]} (clean images; the
  * measurements alone with equivariant imaging; or split per batch: k-space lines as in SSDU, CT views as in
- * Noise2Inverse); {@code equivariance=} (weight of the equivariance term of Measurements only, default 100, 0 =
+ * Noise2Inverse; or {@code [Choice by held-out measurements (distil)]}: the choice by held-out views or lines
+ * reconstructs {@code measurements=}, and the solver learns to reproduce its images through their scan, 40 augmented
+ * copies per epoch, the epoch closest to them kept, no validation images; with {@code init=} a CT model refining TV
+ * starts at the median TV lambda the choice named unless {@code tv=} says otherwise); {@code equivariance=}
+ * (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
@@ -110,7 +114,7 @@ public class TrainSolverCommand extends MonitoredCommand {
     private String solver = SolverFactory.LGD;
 
     @Parameter(label = "Supervision (what the network learns from)", choices = {IMAGES, MEASUREMENTS_ONLY,
-        MEASUREMENTS_SPLIT})
+        MEASUREMENTS_SPLIT, CHOICE})
     private String supervision = IMAGES;
 
     @Parameter(label = "Equivariance weight (Measurements only; 0 = measurement consistency alone)", min = "0")
@@ -120,8 +124,8 @@ public class TrainSolverCommand extends MonitoredCommand {
         + " it; from scratch this measured better, with weight 1000)")
     private boolean detach = false;
 
-    @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only;"
-        + " replaces training images)", required = false)
+    @Parameter(label = "Measurements (open sinogram or k-space stack to learn from, with Measurements only or"
+        + " Choice; replaces training images)", required = false)
     private MetadataImage measurements;
 
     @Parameter(label = "Holdout (measured k-space: share of outer lines kept out to choose the epoch; 0 = none)",
@@ -261,7 +265,9 @@ public class TrainSolverCommand extends MonitoredCommand {
      * {@code noise=} is the noise of the equivariance term's virtual measurements.
      */
     private void measured(TrainingJob job) {
-        if (tv > 0) {
+        if (tv > 0 && job.supervision == Supervision.CHOICE) {
+            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tv).toPlainString());
+        } else if (tv > 0) {
             throw new IllegalArgumentException("tv=" + tv + " (a TV start) applies to training from images; with "
                 + "measurements= set tv=0 (a model given as init= keeps the start it was trained from)");
         }
@@ -319,6 +325,8 @@ public class TrainSolverCommand extends MonitoredCommand {
     public static final String IMAGES = "Images";
     public static final String MEASUREMENTS_ONLY = "Measurements only";
     public static final String MEASUREMENTS_SPLIT = "Measurements only (split)";
+    /** Distilling the choice: the choice by held-out measurements reconstructs them, the solver learns its images. */
+    public static final String CHOICE = "Choice by held-out measurements (distil)";
 
     /** Loss choices: mean squared error, or the mean PSNR over the images of a batch (TrainingConfig.psnrLoss). */
     public static final String LOSS_MSE = "MSE";

@@ -26,7 +26,8 @@ import org.learnedrecon.phantoms.RandomEllipsesPhantom;
  * background) are drawn again, up to 8 times.
  *
  * <p>Every image is scaled to [0, 1] when read: 8-bit by 255, other types by the maximum of their file. Patches are
- * therefore in [0, 1] and the run's intensity scale is 1.
+ * therefore in [0, 1] and the run's intensity scale is 1; patches of one stack kept in its units ({@link #ofSlices})
+ * come back times its peak.
  */
 public final class PatchCorpus implements TrainingImages {
 
@@ -50,11 +51,18 @@ public final class PatchCorpus implements TrainingImages {
     private final int patch;
     private final int patchesPerEpoch;
     private final String description;
+    /** What a patch value of 1 stands for in the images' own units (1 for files; {@link #ofSlices}: their peak). */
+    private final double unit;
 
     private PatchCorpus(List<Source> sources, int patch, int patchesPerEpoch) {
+        this(sources, patch, patchesPerEpoch, 1);
+    }
+
+    private PatchCorpus(List<Source> sources, int patch, int patchesPerEpoch, double unit) {
         this.sources = sources;
         this.patch = patch;
         this.patchesPerEpoch = patchesPerEpoch;
+        this.unit = unit;
         List<String> names = new ArrayList<>();
         for (Source s : sources) {
             names.add(s.name + (s.images.isEmpty() ? "" : " (" + s.images.size() + " images)"));
@@ -91,6 +99,35 @@ public final class PatchCorpus implements TrainingImages {
             }
         }
         return new PatchCorpus(sources, patch, patchesPerEpoch);
+    }
+
+    /**
+     * Patches of {@code patch x patch} of the slices of one stack kept in their own units, e.g. the teacher's images
+     * of {@link Supervision#CHOICE}: drawn as from a file (scaled to [0, 1] by the stack's peak, then augmented) and
+     * given back times that peak, which is also {@link #maximum}, so a run at that intensity scale sees them in
+     * [0, 1] and its model serves data of the stack's units.
+     *
+     * @throws IllegalArgumentException when the slices are smaller than the patch or have no positive value
+     */
+    public static PatchCorpus ofSlices(ImageSliceDataset slices, int patch, int patchesPerEpoch) {
+        if (slices.width() < patch || slices.height() < patch) {
+            throw new IllegalArgumentException(slices.description() + " is " + slices.width() + "x"
+                + slices.height() + " pixels, smaller than patch=" + patch);
+        }
+        double peak = slices.maximum();
+        if (!(peak > 0)) {
+            throw new IllegalArgumentException(slices.description() + " has no positive pixel: nothing to learn from");
+        }
+        List<Image> images = new ArrayList<>();
+        for (int s = 0; s < slices.size(); s++) {
+            float[] pixels = slices.slice(s);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) Math.max(0, pixels[i] / peak);
+            }
+            images.add(new Image(pixels, slices.width(), slices.height()));
+        }
+        return new PatchCorpus(List.of(new Source(slices.description(), images)), patch,
+            Math.max(1, patchesPerEpoch), peak);
     }
 
     private static List<Image> read(Path path, int patch) {
@@ -178,7 +215,7 @@ public final class PatchCorpus implements TrainingImages {
 
     @Override
     public double maximum() {
-        return 1;
+        return unit;
     }
 
     @Override
@@ -190,7 +227,7 @@ public final class PatchCorpus implements TrainingImages {
         }
         int perSample = Math.toIntExact(domainShape.size());
         float[] data = new float[indices.length * perSample];
-        float inverse = (float) (1.0 / scale);
+        float inverse = (float) (unit / scale);
         for (int b = 0; b < indices.length; b++) {
             float[] p = draw(random);
             for (int i = 0; i < p.length; i++) {
@@ -214,7 +251,11 @@ public final class PatchCorpus implements TrainingImages {
             Source source = sources.get(s);
             int visits = (count - s + sources.size() - 1) / sources.size();
             int image = (int) ((long) (i / sources.size()) * source.images.size() / visits);
-            patches.add(draw(source, image, random));
+            float[] p = draw(source, image, random);
+            for (int v = 0; v < p.length; v++) {
+                p[v] *= (float) unit;
+            }
+            patches.add(p);
         }
         return new ImageSliceDataset(patches, patch, patch, count + " fixed " + description.replace(
             ", " + patchesPerEpoch + " per epoch", "") + " (seed " + seed + ")");

@@ -16,16 +16,27 @@ public enum Supervision {
      * ({@link SplitMeasurementLoss}: SSDU, MRI k-space lines; {@link Noise2InverseLoss}: the views of a CT scan).
      * Also needs LGD or LPD.
      */
-    SPLIT;
+    SPLIT,
+    /**
+     * Measured data reconstructed by the choice by held-out measurements ({@link ChoiceTeacher}), whose images the
+     * network learns to reproduce through the data's own scan (distilling the choice): supervised, with the teacher's
+     * images standing in for clean ones. Any reconstruction network.
+     */
+    CHOICE;
 
-    /** Whether the network learns from measurements alone (no clean image reaches the loss). */
+    /** Whether the network learns from measurements alone (no clean image reaches the loss or chooses the model). */
     public boolean fromMeasurementsOnly() {
         return this != IMAGES;
     }
 
+    /** Whether the loss is computed on measurements ({@link #MEASUREMENTS}, {@link #SPLIT}), not on images. */
+    public boolean lossOnMeasurements() {
+        return this == MEASUREMENTS || this == SPLIT;
+    }
+
     /**
-     * {@code images}, {@code measurements} or {@code split} (any case; {@code Measurements only} and
-     * {@code Measurements only (split)} as in the dialog).
+     * {@code images}, {@code measurements}, {@code split} or {@code choice} (any case; {@code Measurements only},
+     * {@code Measurements only (split)} and {@code Choice by held-out measurements (distil)} as in the dialog).
      */
     public static Supervision parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
@@ -38,7 +49,10 @@ public enum Supervision {
         if (v.equals("split") || v.equals("measurements only (split)")) {
             return SPLIT;
         }
+        if (v.equals("choice") || v.equals("choice by held-out measurements (distil)")) {
+            return CHOICE;
+        }
         throw new IllegalArgumentException("supervision=" + value
-            + " is unknown: choose images, measurements or split");
+            + " is unknown: choose images, measurements, split or choice");
     }
 }

@@ -53,7 +53,13 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * instead of simulating them ({@link MeasuredSinograms}; with {@code physics=mri-cartesian} a complex k-space
  * hyperstack with its {@code mri.*} Info, {@link MeasuredKspace}); {@code train=} is not needed, {@code val=} (clean images)
  * is optional, {@code noise=} is the noise of the virtual measurements of the equivariance term, and {@code init=}'s
- * model must fit the scan. Measured k-space keeps {@code holdout} (default 0.1) of its sampled lines outside the
+ * model must fit the scan. {@code supervision=choice} with {@code measurements=} distils the choice
+ * ({@link ChoiceTeacher}): the choice by held-out views or lines (learned candidates {@code choice.models}, default
+ * those of Reconstruct's choice) reconstructs the measured slices, and the network trains supervised on those images
+ * through the data's own scan ({@code patches} augmented copies per epoch, default 40; the epoch that reproduces them
+ * best is kept; no {@code val=}); a CT {@code init=} that refines TV starts at the median TV lambda the choice named
+ * unless {@code physics.initial=} says otherwise. Measured k-space keeps {@code holdout} (default 0.1) of its
+ * sampled lines outside the
  * centre out of training ({@link HeldOutLines}): the epochs are scored on predicting them, the best is kept, and
  * {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all lines, last epoch).
  *
@@ -151,7 +157,7 @@ public final class TrainMain {
     private static TrainingResult train(Map<String, String> a, ProgressMonitor progress) throws java.io.IOException {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(a.getOrDefault("supervision", "images"));
-        boolean fromMeasurements = job.supervision.fromMeasurementsOnly();
+        boolean fromMeasurements = job.supervision.lossOnMeasurements();
         job.eiAlpha = Double.parseDouble(a.getOrDefault("ei.alpha",
             Double.toString(EquivariantImagingLoss.DEFAULT_ALPHA)));
         job.eiFixedTarget = equivarianceSwitch(a, "ei.detach", job.supervision);
@@ -159,11 +165,20 @@ public final class TrainMain {
         job.eiDihedral = equivarianceSwitch(a, "ei.dihedral", job.supervision);
         job.splitFraction = Double.parseDouble(a.getOrDefault("split", "NaN"));
         job.holdout = Double.parseDouble(a.getOrDefault("holdout", Double.toString(HeldOutLines.DEFAULT_FRACTION)));
+        job.choiceModels = a.getOrDefault("choice.models", "auto");
+        if (job.supervision == Supervision.CHOICE) {
+            job.choicePatches = Integer.parseInt(a.getOrDefault("patches",
+                Integer.toString(TrainingJob.DEFAULT_CHOICE_PATCHES)));
+        }
         if (fromMeasurements && Boolean.parseBoolean(a.getOrDefault("best", "false"))) {
             throw new IllegalArgumentException("best=true selects the model on clean validation images;"
                 + " supervision=" + a.get("supervision") + " keeps the last epoch");
         }
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
+        if (job.supervision == Supervision.CHOICE && !a.containsKey("measurements")) {
+            throw new IllegalArgumentException("supervision=choice learns from the choice's reconstructions of"
+                + " measured data: give measurements= (sinograms or k-space)");
+        }
         if (a.containsKey("measurements")) {
             // Measured sinograms: their Info (or physics.views/range/size) gives the scan; val= is optional.
             job.measured = MriCartesianPhysics.NAME.equals(a.get("physics"))
@@ -245,6 +260,11 @@ public final class TrainMain {
             @Override
             public void checkpointWritten(int epochsDone, Path directory) {
                 System.out.println("checkpoint " + directory);
+            }
+
+            @Override
+            public void note(String message) {
+                System.out.println(message);
             }
         }, progress);
         if (!Double.isNaN(result.baselinePsnr)) {

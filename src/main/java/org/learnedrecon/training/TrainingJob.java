@@ -27,6 +27,7 @@ import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.ct.ViewSplitRayTransform;
 import org.learnedrecon.physics.noise.MeasurementNoise;
 import org.learnedrecon.physics.noise.RandomLevelNoise;
+import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
 import org.learnedrecon.solvers.Solver;
@@ -106,6 +107,18 @@ public final class TrainingJob {
      * line and the last epoch.
      */
     public double holdout = HeldOutLines.DEFAULT_FRACTION;
+    /**
+     * {@link Supervision#CHOICE}: the learned candidates of the teacher ({@code choice.models=}; blank or
+     * {@code auto}: those of Reconstruct's choice for the physics).
+     */
+    public String choiceModels = "auto";
+    /**
+     * {@link Supervision#CHOICE}: augmented copies of the teacher's images per epoch (flips, quarter turns, intensity
+     * windows; {@link PatchCorpus#ofSlices}).
+     */
+    public int choicePatches = DEFAULT_CHOICE_PATCHES;
+    /** Default of {@link #choicePatches}: 10 steps of batch 4 per epoch, as in the README's measured runs. */
+    public static final int DEFAULT_CHOICE_PATCHES = 40;
     public Path output;
     public DeepLearningRuntime.DeviceChoice device = DeepLearningRuntime.DeviceChoice.AUTO;
 
@@ -128,6 +141,16 @@ public final class TrainingJob {
         config.initialModel(init);
     }
 
+    /** The teacher's images and what it chose, once {@link Supervision#CHOICE} has run it. */
+    private ChoiceTeacher.Lesson lesson;
+    /**
+     * {@link Supervision#CHOICE}: the measured data once the teacher has run: the student trains through their own
+     * scan (for k-space the very mask of its Info) on the teacher's images.
+     */
+    private MeasuredData scan;
+    /** Told what the teacher did ({@link #run}'s listener). */
+    private TrainingListener notes = TrainingListener.NONE;
+
     /** Learning rates of {@link #automaticRate}. */
     public static final double RATE_FROM_SCRATCH = 1e-3;
     public static final double RATE_FINE_TUNING = 1e-4;
@@ -145,7 +168,7 @@ public final class TrainingJob {
         if (config.initialModel == null) {
             return RATE_FROM_SCRATCH;
         }
-        return measured == null && supervision.fromMeasurementsOnly() ? RATE_ADAPTING_SIMULATED : RATE_FINE_TUNING;
+        return measured == null && supervision.lossOnMeasurements() ? RATE_ADAPTING_SIMULATED : RATE_FINE_TUNING;
     }
 
     /** Trains, writes {@link #output}, and returns the result; cancellation leaves the last epoch's checkpoint. */
@@ -153,14 +176,16 @@ public final class TrainingJob {
         if (Double.isNaN(config.learningRate)) {
             config.learningRate(automaticRate());
         }
-        if (measured != null) {
+        if (supervision == Supervision.CHOICE) {
+            checkChoice();
+        } else if (measured != null) {
             checkMeasured();
         } else if (training == null || validation == null || architecture == null
             || (physics == null && !onPatches()) || output == null) {
             throw new IllegalArgumentException("A training job needs training and validation data, physics, an"
                 + " architecture and an output file");
         }
-        if (supervision.fromMeasurementsOnly()
+        if (supervision.lossOnMeasurements()
             && (onPatches() || !NetworkCatalog.appliesOperatorInside(architecture.toLowerCase(Locale.ROOT)))) {
             throw new IllegalArgumentException("supervision=" + supervision.name().toLowerCase(Locale.ROOT)
                 + " trains a solver that applies the operator itself (lgd, lpd), so the loss can reach the null"
@@ -171,6 +196,10 @@ public final class TrainingJob {
         return DeepLearningRuntime.call(() -> {
             if (!target.isGpu()) {
                 ConvolutionGradientCheck.requireExactGradients();
+            }
+            if (supervision == Supervision.CHOICE && lesson == null) {
+                notes = listener;
+                learnFromTeacher(progress);
             }
             return train(target, listener, progress);
         });
@@ -193,7 +222,7 @@ public final class TrainingJob {
             }
         });
         Map<String, String> settings = new LinkedHashMap<>(measured != null ? measured.settings()
-            : factory.completeSettings(first));
+            : scan != null ? scan.settings() : factory.completeSettings(first));
         settings.remove("physics");
         chooseInitial(settings);
         // Measured k-space learns from its lines but the held-out ones, which score it.
@@ -202,6 +231,7 @@ public final class TrainingJob {
         MeasuredData learnFrom = heldOut != null ? ((MeasuredKspace) measured).without(heldOut) : measured;
         try (NDManager manager = NDManager.newBaseManager(target)) {
             ForwardOperator acquisition = measured != null ? learnFrom.operator(manager)
+                : scan != null ? scan.operator(manager)
                 : !ranges.isEmpty() ? factory.createFamily(manager, settings, ranges)
                 : NetworkCatalog.appliesOperatorInside(name) ? factory.create(manager, settings)
                 : factory.createMatrixFree(manager, settings);
@@ -232,6 +262,10 @@ public final class TrainingJob {
             if (!ranges.isEmpty()) {
                 model.metadata().serves.putAll(factory.familyServes(settings, ranges));
                 model.metadata().serves.putAll(ranges);
+            }
+            if (lesson != null) {
+                model.metadata().training.put("supervision", "choice");
+                model.metadata().training.put("teacher", lesson.summary());
             }
             if (!denoiser) {
                 model.metadata().training.put("noise", Double.isNaN(noiseMax) ? Double.toString(noise)
@@ -276,7 +310,7 @@ public final class TrainingJob {
                 ? TrainingRun.onMeasuredData(network, task, loss, learnFrom.measurements(), heldOut, config)
                 : TrainingRun.onMeasuredData(network, task, loss, learnFrom.measurements(), validation, config);
         }
-        return supervision == Supervision.IMAGES ? new TrainingRun(network, task, training, validation, config)
+        return !supervision.lossOnMeasurements() ? new TrainingRun(network, task, training, validation, config)
             : new TrainingRun(network, task, measurementLoss(operator, noise), training, validation,
                 config.keepBest(false));
     }
@@ -307,11 +341,96 @@ public final class TrainingJob {
         return new SubsetOperator(acquisition);
     }
 
+    /**
+     * {@link Supervision#CHOICE}: runs the teacher on {@link #measured} ({@link ChoiceTeacher}), then turns this job
+     * into supervised training on its images through the data's own scan: random flips, quarter turns and intensity
+     * windows of them for training, the images themselves for validation (the epoch that reproduces them best is
+     * kept), in the data's units (the intensity scale is {@code init=}'s, else their peak); for a CT model starting
+     * from TV ({@code initial=tv<lambda>}) without {@code physics.initial=}, the start at the median of the TV
+     * lambdas the teacher chose (README: at the set's own lambda the refiner ties tuned TV; the shipped 0.5 left
+     * natural crops 1.7-2.0 dB under it). A checkpoint directory keeps the teacher's images for a resumed run.
+     */
+    private void learnFromTeacher(ProgressMonitor progress) throws IOException {
+        java.util.List<String> models = HeldOutChoice.models(choiceModels,
+            measured instanceof MeasuredSinograms ? HeldOutChoice.CT_MODELS : HeldOutChoice.MRI_MODELS);
+        double level = measured instanceof MeasuredSinograms ? noise : 0;
+        String data = measured.measurements().description();
+        // Kept beside the checkpoints: a resumed run reads the teacher's images instead of redoing the choice.
+        String key = data + "; models " + models + "; noise " + level;
+        Path directory = config.checkpointDirectory;
+        lesson = directory == null ? null : ChoiceTeacher.saved(directory, key).orElse(null);
+        if (lesson != null) {
+            notes.note("Teacher: read from " + directory.resolve(ChoiceTeacher.FILE));
+        } else {
+            lesson = ChoiceTeacher.teach(measured, models, level, device,
+                skipped -> notes.note("Teacher: skipping " + skipped), progress.part(0, 1, 1, "Teacher (choice): "));
+            if (directory != null) {
+                ChoiceTeacher.save(lesson, directory, key, data);
+            }
+        }
+        notes.note("Teacher: " + lesson.summary());
+        ImageSliceDataset images = lesson.images();
+        if (images.width() != images.height()) {
+            throw new IllegalArgumentException("supervision=choice trains on square images; measurements="
+                + measured.measurements().description() + " reconstructs to " + images.width() + "x"
+                + images.height());
+        }
+        training = PatchCorpus.ofSlices(images, images.width(), choicePatches);
+        validation = images;
+        physics = measured.physics();
+        if (!physicsSettings.containsKey(PhysicsFactory.INITIAL) && measured instanceof MeasuredSinograms
+            && config.initialModel != null && lesson.tvLambda().isPresent()) {
+            String start = ModelFile.readMetadata(config.initialModel).physics.get(PhysicsFactory.INITIAL);
+            if (start != null && start.matches("tv[0-9]*\\.?[0-9]+")) {
+                // The TV start runs on the data divided by the scale: lambda in those units.
+                String lambda = new java.math.BigDecimal(lesson.tvLambda().getAsDouble() / config.intensityScale)
+                    .round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+                physicsSettings.put(PhysicsFactory.INITIAL, "tv" + lambda);
+                notes.note("Start: TV at lambda " + lambda + ", the median the teacher chose (" + start + " in "
+                    + config.initialModel.getFileName() + ")");
+            }
+        }
+        scan = measured;
+        measured = null;
+    }
+
+    /** What the teacher of a {@link Supervision#CHOICE} job gave, once {@link #run} has run it. */
+    public java.util.Optional<ChoiceTeacher.Lesson> lesson() {
+        return java.util.Optional.ofNullable(lesson);
+    }
+
+    /** The checks of a {@link Supervision#CHOICE} job, each naming the key at fault. */
+    private void checkChoice() {
+        if (measured == null) {
+            throw new IllegalArgumentException("supervision=choice learns from the choice's reconstructions of measured"
+                + " data: give measurements= (sinograms or k-space)");
+        }
+        if (validation != null) {
+            throw new IllegalArgumentException("supervision=choice chooses the epoch on the teacher's own images, so"
+                + " no clean image is used: leave out val= (" + validation.description() + ")");
+        }
+        if (physics != null && !measured.physics().equals(physics)) {
+            throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " holds "
+                + measured.physics() + " data, not physics=" + physics);
+        }
+        if (architecture == null || output == null) {
+            throw new IllegalArgumentException("A training job needs an architecture and an output file");
+        }
+        if (NetworkCatalog.isDenoiser(architecture.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("supervision=choice trains a reconstruction network through the"
+                + " data's scan; solver=" + architecture + " is a denoiser: give lgd, lpd or postprocessing");
+        }
+        if (choicePatches < 1) {
+            throw new IllegalArgumentException("patches=" + choicePatches + ": the teacher's images per epoch must be"
+                + " at least 1");
+        }
+    }
+
     /** The checks of a training on {@link #measured} data, each naming the key at fault. */
     private void checkMeasured() {
         if (!supervision.fromMeasurementsOnly()) {
             throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " holds"
-                + " measured data, without clean images: give supervision=measurements or split");
+                + " measured data, without clean images: give supervision=measurements, split or choice");
         }
         if (physics != null && !measured.physics().equals(physics)) {
             throw new IllegalArgumentException("measurements=" + measured.measurements().description() + " holds "

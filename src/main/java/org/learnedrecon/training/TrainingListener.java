@@ -16,6 +16,10 @@ public interface TrainingListener {
     default void epochFinished(EpochRecord record) {
     }
 
+    /** A line worth telling the user, e.g. what the teacher of {@link Supervision#CHOICE} chose. */
+    default void note(String message) {
+    }
+
     /** After a checkpoint was written completely. */
     default void checkpointWritten(int epochsDone, Path directory) {
     }

@@ -196,9 +196,7 @@ class LearnedCommandsTest extends SciJavaCommandTest {
      */
     @Test
     void trainsMriFromAnOpenStackOfMeasuredKspace() throws Exception {
-        MetadataImage kspace = assertInstanceOf(MetadataImage.class, commands.run(SimulateMriCommand.class, false,
-            "image", trainingImages, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 5L).get()
-            .getOutput("kspace"));
+        MetadataImage kspace = kspaceOf(trainingImages);
         float[] before = copy(kspace);
         Path output = directory.resolve("kspace-ssdu.zip");
         CommandModule module = commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics",
@@ -219,6 +217,37 @@ class LearnedCommandsTest extends SciJavaCommandTest {
             false, "measurements", bare, "physics", TrainSolverCommand.MRI, "supervision",
             TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "output",
             new File(directory.toFile(), "bare.zip"), "device", "CPU").get());
+    }
+
+    /** Single-coil k-space of {@code images}, 4x random lines, centre 0.125, 1 % noise, seed 5, with its Info. */
+    private MetadataImage kspaceOf(MetadataImage images) throws Exception {
+        return assertInstanceOf(MetadataImage.class, commands.run(SimulateMriCommand.class, false, "image", images,
+            "acceleration", 4.0, "center", 0.125, "noise", 0.01, "seed", 5L).get().getOutput("kspace"));
+    }
+
+    /**
+     * Distilling the choice in one command: the choice by held-out lines (TV over complex and real images; no shipped
+     * model fits 32 x 32 k-space, so the log names each one skipped) reconstructs the open k-space, and an LGD learns
+     * its magnitudes through the data's mask; the model records the teacher; the k-space is left as it was.
+     */
+    @Test
+    void distilsTheChoiceFromAnOpenStackOfMeasuredKspace() throws Exception {
+        MetadataImage kspace = kspaceOf(validationImages);
+        float[] before = copy(kspace);
+        Path output = directory.resolve("kspace-choice.zip");
+        CommandModule module = commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics",
+            TrainSolverCommand.MRI, "supervision", TrainSolverCommand.CHOICE, "solver", "Learned gradient descent",
+            "unrolled", 1, "channels", 4, "epochs", 2, "batch", 2, "output", output.toFile(), "device", "CPU").get();
+        assertEquals(2, ((MeasurementTable) module.getOutput("history")).rows().size());
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertEquals("choice", metadata.training.get("supervision"));
+        assertTrue(metadata.training.get("teacher").startsWith("2 slices; chose "), metadata.training.get("teacher"));
+        assertTrue(metadata.trainingData.contains("the choice by held-out measurements of " + kspace.title()),
+            metadata.trainingData);
+        assertEquals("4", metadata.physics.get("acceleration"));
+        assertEquals("random", metadata.physics.get("mask"));
+        assertEquals(null, metadata.physics.get("maskSeed"), "the data's own mask, as measured data record it");
+        assertArrayEquals(before, copy(kspace), 0f, "k-space modified");
     }
 
     /**

@@ -1,0 +1,202 @@
+package org.learnedrecon.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.physics.ForwardOperator;
+import org.learnedrecon.physics.mri.ComplexArithmetic;
+import org.learnedrecon.reconstruction.HeldOutChoice;
+import org.learnedrecon.reconstruction.ReconstructionService;
+import org.learnedrecon.reconstruction.ReconstructionService.Method;
+import org.learnedrecon.runtime.DeepLearningRuntime;
+import org.learnedrecon.solvers.ProgressMonitor;
+import org.learnedrecon.solvers.SolverFactory;
+import org.learnedrecon.solvers.mri.MriSolverFactory;
+
+/**
+ * The teacher of {@link Supervision#CHOICE}: the choice by held-out measurements ({@link HeldOutChoice}) run on
+ * measured data as Reconstruct CT's "Choice by held-out views" and Reconstruct MRI's "Choice by held-out lines" run
+ * it: CT, TV at 0.25 to 8 times lambda 1 (100 iterations) and TV fitting the noise; MRI, TV at 0.4 to 20 times the
+ * peak-normalised 0.005 over complex and over real images, each slice scaled so its zero-filled image peaks at 1; then
+ * the learned {@code models}, those that do not fit the scan left out; weighted means of two allowed. Its images (for
+ * MRI their magnitudes) are what a fast solver then learns to reproduce (README, "Adapting by distilling the
+ * choice"). No clean image is used.
+ */
+public final class ChoiceTeacher {
+
+    private static final String TV_PREFIX = "TV lambda ";
+    /** The file in a checkpoint directory that keeps the teacher's images, so a resumed run does not redo them. */
+    public static final String FILE = "teacher.tif";
+    private static final String KEY = "teacher.of";
+    private static final String CHOICES = "teacher.choices";
+    private static final String LAMBDA = "teacher.tvLambda";
+    private static final String SEPARATOR = " | ";
+    private static final String DESCRIPTION = "the choice by held-out measurements of ";
+
+    /**
+     * What the teacher gave.
+     *
+     * @param images its reconstructions, one per measured slice, in the data's units
+     * @param choices per slice, what it chose ({@link HeldOutChoice#choices})
+     * @param tvLambda the median over the slices of the TV lambda weighted most in each slice's image, among the
+     *     slices where a TV candidate had weight (CT: the lambda in the data's units); empty where none had
+     */
+    public record Lesson(ImageSliceDataset images, List<String> choices, OptionalDouble tvLambda) {
+
+        /** One line for the model's metadata and the log. */
+        public String summary() {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            choices.forEach(c -> counts.merge(c, 1L, Long::sum));
+            List<String> chosen = new ArrayList<>();
+            counts.forEach((c, n) -> chosen.add(c + " (" + n + (n == 1 ? " slice)" : " slices)")));
+            return images.size() + " slices; chose " + String.join("; ", chosen) + (tvLambda.isPresent()
+                ? String.format(Locale.ROOT, "; median TV lambda %.4g", tvLambda.getAsDouble()) : "");
+        }
+    }
+
+    private ChoiceTeacher() {
+    }
+
+    /**
+     * Reconstructs every slice of {@code data} by the choice.
+     *
+     * @param models the learned candidates (shipped names or model files; {@link HeldOutChoice#models} of
+     *     {@code auto}: {@link HeldOutChoice#CT_MODELS} or {@link HeldOutChoice#MRI_MODELS})
+     * @param noiseLevel CT: the relative noise level of the data, for TV fitting the noise (0: no such candidate)
+     * @param skipped told each model left out and why
+     * @throws IllegalArgumentException naming {@code choice.models=} for a model that does not exist
+     * @throws java.util.concurrent.CancellationException when {@code progress} is cancelled
+     */
+    public static Lesson teach(MeasuredData data, List<String> models, double noiseLevel,
+            DeepLearningRuntime.DeviceChoice device, Consumer<String> skipped, ProgressMonitor progress) {
+        boolean ct = CtParallelPhysics.NAME.equals(data.physics());
+        Map<String, String> settings = new LinkedHashMap<>(data.settings());
+        settings.put("physics", data.physics());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ForwardOperator acquisition = data.operator(manager);
+            NDArray y = data.measurements().batch(manager, IntStream.range(0, data.measurements().size()).toArray(),
+                acquisition.rangeShape(), 1.0, new Random(0));
+            List<HeldOutChoice.Candidate> classical = ct
+                ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, noiseLevel)
+                : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
+                    MriSolverFactory.defaultLambda(MriSolverFactory.TV));
+            List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
+            try {
+                candidates.addAll(HeldOutChoice.learned(models, true, settings, acquisition, device, skipped));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^model=", "choice.models="), e);
+            }
+            try (HeldOutChoice choice = new HeldOutChoice(candidates, true)) {
+                Method method = ct ? Method.classical(choice, (scope, measurements) -> acquisition)
+                    : Method.classical(choice, null).peakNormalised((scope, measurements) -> acquisition);
+                NDArray x = ReconstructionService.reconstruct(y, "measurements=" + data.measurements().description(),
+                    method, progress).image();
+                if (!ct) {
+                    x = ComplexArithmetic.magnitude(x);
+                }
+                return new Lesson(slices(x, data.measurements().description()), choice.choices(),
+                    medianTvLambda(choice.candidateNames(), choice.weights()));
+            }
+        }
+    }
+
+    /**
+     * The lesson {@link #save} wrote into {@code directory} for the teacher described by {@code key}, or empty when
+     * there is none, or one of another teacher or data.
+     */
+    static java.util.Optional<Lesson> saved(java.nio.file.Path directory, String key) {
+        java.nio.file.Path file = directory.resolve(FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        ij.ImagePlus image = ImageSliceDataset.open(file);
+        Map<String, String> info = org.learnedrecon.io.ImageInfoMetadata.read(image);
+        if (!key.equals(info.get(KEY))) {
+            return java.util.Optional.empty();
+        }
+        ImageSliceDataset read = ImageSliceDataset.fromImagePlus(image, FILE);
+        List<float[]> pixels = new ArrayList<>();
+        for (int i = 0; i < read.size(); i++) {
+            pixels.add(read.slice(i));
+        }
+        ImageSliceDataset slices = new ImageSliceDataset(pixels, read.height(), read.width(), DESCRIPTION
+            + info.get("teacher.data"));
+        String lambda = info.get(LAMBDA);
+        return java.util.Optional.of(new Lesson(slices, List.of(info.get(CHOICES).split(
+            java.util.regex.Pattern.quote(SEPARATOR))), lambda == null || lambda.isEmpty() ? OptionalDouble.empty()
+            : OptionalDouble.of(Double.parseDouble(lambda))));
+    }
+
+    /** Writes {@code lesson} into {@code directory} as {@link #FILE}, its Info naming the teacher by {@code key}. */
+    static void save(Lesson lesson, java.nio.file.Path directory, String key, String data)
+        throws java.io.IOException {
+        java.nio.file.Files.createDirectories(directory);
+        ImageSliceDataset images = lesson.images();
+        ij.ImageStack stack = new ij.ImageStack(images.width(), images.height());
+        for (int s = 0; s < images.size(); s++) {
+            stack.addSlice(new ij.process.FloatProcessor(images.width(), images.height(), images.slice(s)));
+        }
+        ij.ImagePlus image = new ij.ImagePlus(FILE, stack);
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put(KEY, key);
+        info.put("teacher.data", data);
+        info.put(CHOICES, String.join(SEPARATOR, lesson.choices()));
+        info.put(LAMBDA, lesson.tvLambda().isPresent() ? Double.toString(lesson.tvLambda().getAsDouble()) : "");
+        org.learnedrecon.io.ImageInfoMetadata.write(image, info);
+        java.nio.file.Path partial = directory.resolve(FILE + ".partial");
+        if (!new ij.io.FileSaver(image).saveAsTiffStack(partial.toString())) {
+            throw new java.io.IOException("Cannot write " + partial);
+        }
+        java.nio.file.Files.move(partial, directory.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The reconstructions {@code (S, H, W)} as slices named for the data they reconstruct. */
+    private static ImageSliceDataset slices(NDArray x, String data) {
+        int count = (int) x.getShape().get(0);
+        int height = (int) x.getShape().get(1);
+        int width = (int) x.getShape().get(2);
+        float[] values = x.toType(DataType.FLOAT32, false).toFloatArray();
+        List<float[]> slices = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            slices.add(java.util.Arrays.copyOfRange(values, s * height * width, (s + 1) * height * width));
+        }
+        return new ImageSliceDataset(slices, height, width, DESCRIPTION + data);
+    }
+
+    /**
+     * The median over slices of the TV lambda with the largest weight in each slice (slices without a TV candidate
+     * of positive weight left out; of an even count, the geometric mean of the middle two).
+     */
+    static OptionalDouble medianTvLambda(List<String> names, List<double[]> weights) {
+        List<Double> lambdas = new ArrayList<>();
+        for (double[] w : weights) {
+            int best = -1;
+            for (int c = 0; c < names.size(); c++) {
+                if (names.get(c).startsWith(TV_PREFIX) && w[c] > 0 && (best < 0 || w[c] > w[best])) {
+                    best = c;
+                }
+            }
+            if (best >= 0) {
+                lambdas.add(Double.parseDouble(names.get(best).substring(TV_PREFIX.length()).split(" ")[0]));
+            }
+        }
+        if (lambdas.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        lambdas.sort(null);
+        int n = lambdas.size();
+        return OptionalDouble.of(n % 2 == 1 ? lambdas.get(n / 2)
+            : Math.sqrt(lambdas.get(n / 2 - 1) * lambdas.get(n / 2)));
+    }
+}
