@@ -185,6 +185,10 @@ public class TrainSolverCommand extends MonitoredCommand {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(supervision);
         equivariance(job);
+        if (patch > 0 && job.supervision == Supervision.CHOICE) {
+            throw new IllegalArgumentException("patch=" + patch + ": supervision=[" + CHOICE + "] trains on the"
+                + " teacher's whole slices of measurements=; set patch=0");
+        }
         if (patch > 0) {
             patches(job);
             return;

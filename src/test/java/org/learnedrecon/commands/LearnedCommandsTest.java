@@ -248,6 +248,11 @@ class LearnedCommandsTest extends SciJavaCommandTest {
         assertEquals("random", metadata.physics.get("mask"));
         assertEquals(null, metadata.physics.get("maskSeed"), "the data's own mask, as measured data record it");
         assertArrayEquals(before, copy(kspace), 0f, "k-space modified");
+        assertFails("patch=16: supervision=[" + TrainSolverCommand.CHOICE + "] trains on the teacher's whole slices",
+            () -> commands.run(TrainSolverCommand.class, false, "measurements", kspace, "physics",
+                TrainSolverCommand.MRI, "supervision", TrainSolverCommand.CHOICE, "patch", 16, "solver",
+                "Learned gradient descent", "output", new File(directory.toFile(), "patch.zip"), "device", "CPU")
+                .get());
     }
 
     /**
