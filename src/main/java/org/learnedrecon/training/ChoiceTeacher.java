@@ -176,7 +176,11 @@ public final class ChoiceTeacher {
 
     /**
      * The median over slices of the TV lambda with the largest weight in each slice (slices without a TV candidate
-     * of positive weight left out; of an even count, the geometric mean of the middle two).
+     * of positive weight left out; of an even count, the geometric mean of the middle two): the lambdas the choice
+     * used. Measured against the per-slice TV lambda with the best held-out score (README, "Adapting by distilling
+     * the choice"): both found the oracle's lambda at 90 views over 120 degrees; at 30 views this one found it on
+     * natural crops (4) where held-out scores, nearly flat from 2 to 4, gave 2; on atlas phantoms they gave 0.71 and
+     * 0.5 (oracle 0.3, only 2 slices with TV weight here).
      */
     static OptionalDouble medianTvLambda(List<String> names, List<double[]> weights) {
         List<Double> lambdas = new ArrayList<>();
