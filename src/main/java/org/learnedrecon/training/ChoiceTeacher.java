@@ -3,16 +3,28 @@ package org.learnedrecon.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.learnedrecon.acquisition.CtParallelPhysics;
+import org.learnedrecon.io.ImageInfoMetadata;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.reconstruction.HeldOutChoice;
@@ -114,15 +126,15 @@ public final class ChoiceTeacher {
      * The lesson {@link #save} wrote into {@code directory} for the teacher described by {@code key}, or empty when
      * there is none, or one of another teacher or data.
      */
-    static java.util.Optional<Lesson> saved(java.nio.file.Path directory, String key) {
-        java.nio.file.Path file = directory.resolve(FILE);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            return java.util.Optional.empty();
+    static Optional<Lesson> saved(Path directory, String key) {
+        Path file = directory.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
         }
-        ij.ImagePlus image = ImageSliceDataset.open(file);
-        Map<String, String> info = org.learnedrecon.io.ImageInfoMetadata.read(image);
+        ImagePlus image = ImageSliceDataset.open(file);
+        Map<String, String> info = ImageInfoMetadata.read(image);
         if (!key.equals(info.get(KEY))) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         ImageSliceDataset read = ImageSliceDataset.fromImagePlus(image, FILE);
         List<float[]> pixels = new ArrayList<>();
@@ -132,33 +144,33 @@ public final class ChoiceTeacher {
         ImageSliceDataset slices = new ImageSliceDataset(pixels, read.height(), read.width(), DESCRIPTION
             + info.get("teacher.data"));
         String lambda = info.get(LAMBDA);
-        return java.util.Optional.of(new Lesson(slices, List.of(info.get(CHOICES).split(
-            java.util.regex.Pattern.quote(SEPARATOR))), lambda == null || lambda.isEmpty() ? OptionalDouble.empty()
+        return Optional.of(new Lesson(slices, List.of(info.get(CHOICES).split(
+            Pattern.quote(SEPARATOR))), lambda == null || lambda.isEmpty() ? OptionalDouble.empty()
             : OptionalDouble.of(Double.parseDouble(lambda))));
     }
 
     /** Writes {@code lesson} into {@code directory} as {@link #FILE}, its Info naming the teacher by {@code key}. */
-    static void save(Lesson lesson, java.nio.file.Path directory, String key, String data)
-        throws java.io.IOException {
-        java.nio.file.Files.createDirectories(directory);
+    static void save(Lesson lesson, Path directory, String key, String data)
+        throws IOException {
+        Files.createDirectories(directory);
         ImageSliceDataset images = lesson.images();
-        ij.ImageStack stack = new ij.ImageStack(images.width(), images.height());
+        ImageStack stack = new ImageStack(images.width(), images.height());
         for (int s = 0; s < images.size(); s++) {
-            stack.addSlice(new ij.process.FloatProcessor(images.width(), images.height(), images.slice(s)));
+            stack.addSlice(new FloatProcessor(images.width(), images.height(), images.slice(s)));
         }
-        ij.ImagePlus image = new ij.ImagePlus(FILE, stack);
+        ImagePlus image = new ImagePlus(FILE, stack);
         Map<String, String> info = new LinkedHashMap<>();
         info.put(KEY, key);
         info.put("teacher.data", data);
         info.put(CHOICES, String.join(SEPARATOR, lesson.choices()));
         info.put(LAMBDA, lesson.tvLambda().isPresent() ? Double.toString(lesson.tvLambda().getAsDouble()) : "");
-        org.learnedrecon.io.ImageInfoMetadata.write(image, info);
-        java.nio.file.Path partial = directory.resolve(FILE + ".partial");
-        if (!new ij.io.FileSaver(image).saveAsTiffStack(partial.toString())) {
-            throw new java.io.IOException("Cannot write " + partial);
+        ImageInfoMetadata.write(image, info);
+        Path partial = directory.resolve(FILE + ".partial");
+        if (!new FileSaver(image).saveAsTiffStack(partial.toString())) {
+            throw new IOException("Cannot write " + partial);
         }
-        java.nio.file.Files.move(partial, directory.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(partial, directory.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The reconstructions {@code (S, H, W)} as slices named for the data they reconstruct. */
@@ -169,7 +181,7 @@ public final class ChoiceTeacher {
         float[] values = x.toType(DataType.FLOAT32, false).toFloatArray();
         List<float[]> slices = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            slices.add(java.util.Arrays.copyOfRange(values, s * height * width, (s + 1) * height * width));
+            slices.add(Arrays.copyOfRange(values, s * height * width, (s + 1) * height * width));
         }
         return new ImageSliceDataset(slices, height, width, DESCRIPTION + data);
     }
