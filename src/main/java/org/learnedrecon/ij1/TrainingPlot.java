@@ -53,6 +53,12 @@ public final class TrainingPlot implements TrainingListener {
         IJ.log(title + ": checkpoint " + directory);
     }
 
+    /** What the run tells beside the epochs, e.g. the teacher's choices of {@code supervision=choice}, to the Log. */
+    @Override
+    public void note(String message) {
+        IJ.log(title + ": " + message);
+    }
+
     private PlotWindow update(PlotWindow window, String plotTitle, String yLabel, List<Double> values,
         Color color) {
         Plot p = new Plot(plotTitle, "epoch", yLabel);
