@@ -50,7 +50,13 @@ public final class MeasurementFiles {
             metadata)));
     }
 
-    private static Path save(Path dir, String name, ImagePlus image) throws IOException {
+    /**
+     * Writes {@code image} as the TIFF {@code dir/name} (a stack, or one image when it has one slice), creating
+     * {@code dir}.
+     *
+     * @throws IOException when ImageJ cannot write it
+     */
+    public static Path save(Path dir, String name, ImagePlus image) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
         FileSaver saver = new FileSaver(image);

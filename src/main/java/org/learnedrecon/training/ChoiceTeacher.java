@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.io.ImageInfoMetadata;
+import org.learnedrecon.io.MeasurementFiles;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
 import org.learnedrecon.reconstruction.HeldOutChoice;
@@ -152,7 +152,6 @@ public final class ChoiceTeacher {
     /** Writes {@code lesson} into {@code directory} as {@link #FILE}, its Info naming the teacher by {@code key}. */
     static void save(Lesson lesson, Path directory, String key, String data)
         throws IOException {
-        Files.createDirectories(directory);
         ImageSliceDataset images = lesson.images();
         ImageStack stack = new ImageStack(images.width(), images.height());
         for (int s = 0; s < images.size(); s++) {
@@ -165,10 +164,7 @@ public final class ChoiceTeacher {
         info.put(CHOICES, String.join(SEPARATOR, lesson.choices()));
         info.put(LAMBDA, lesson.tvLambda().isPresent() ? Double.toString(lesson.tvLambda().getAsDouble()) : "");
         ImageInfoMetadata.write(image, info);
-        Path partial = directory.resolve(FILE + ".partial");
-        if (!new FileSaver(image).saveAsTiffStack(partial.toString())) {
-            throw new IOException("Cannot write " + partial);
-        }
+        Path partial = MeasurementFiles.save(directory, FILE + ".partial", image);
         Files.move(partial, directory.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
     }

@@ -127,6 +127,22 @@ class ChoiceDistillationTest {
             List.<double[]>of(new double[] {0, 0, 0, 1, 0})));
     }
 
+    /** The teacher's images of one slice survive the checkpoint directory as those of a stack do. */
+    @Test
+    void aLessonOfOneSliceIsSavedAndReadBack() throws Exception {
+        ChoiceTeacher.Lesson lesson = new ChoiceTeacher.Lesson(new ImageSliceDataset(List.of(truths.slice(0)), N, N,
+            "the choice by held-out measurements of one.tif"), List.of("TV lambda 0.5"), OptionalDouble.of(0.5));
+        Path dir = directory.resolve("one-slice");
+        ChoiceTeacher.save(lesson, dir, "key", "one.tif");
+        ChoiceTeacher.Lesson read = ChoiceTeacher.saved(dir, "key").orElseThrow();
+        assertEquals(1, read.images().size());
+        assertTrue(java.util.Arrays.equals(truths.slice(0), read.images().slice(0)));
+        assertEquals(lesson.images().description(), read.images().description());
+        assertEquals(lesson.choices(), read.choices());
+        assertEquals(0.5, read.tvLambda().getAsDouble());
+        assertTrue(ChoiceTeacher.saved(dir, "another key").isEmpty(), "another teacher's images are not used");
+    }
+
     @Test
     void aStudentLearnsTheChoiceFromMeasuredSinogramsAlone() throws Exception {
         byte[] before = Files.readAllBytes(sinograms);
