@@ -228,8 +228,13 @@ public class TrainSolverCommand extends MonitoredCommand {
                 + "]");
         }
         if (tv > 0) {
-            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tv).toPlainString());
+            job.physicsSettings.put(PhysicsFactory.INITIAL, tvStart());
         }
+    }
+
+    /** The TV start of {@code tv=}, {@code tv<lambda>}. */
+    private String tvStart() {
+        return "tv" + java.math.BigDecimal.valueOf(tv).toPlainString();
     }
 
     /**
@@ -270,7 +275,7 @@ public class TrainSolverCommand extends MonitoredCommand {
      */
     private void measured(TrainingJob job) {
         if (tv > 0 && job.supervision == Supervision.CHOICE) {
-            job.physicsSettings.put(PhysicsFactory.INITIAL, "tv" + java.math.BigDecimal.valueOf(tv).toPlainString());
+            job.physicsSettings.put(PhysicsFactory.INITIAL, tvStart());
         } else if (tv > 0) {
             throw new IllegalArgumentException("tv=" + tv + " (a TV start) applies to training from images; with "
                 + "measurements= set tv=0 (a model given as init= keeps the start it was trained from)");

@@ -118,14 +118,11 @@ public final class PatchCorpus implements TrainingImages {
         if (!(peak > 0)) {
             throw new IllegalArgumentException(slices.description() + " has no positive pixel: nothing to learn from");
         }
-        List<Image> images = new ArrayList<>();
+        List<float[]> pixels = new ArrayList<>();
         for (int s = 0; s < slices.size(); s++) {
-            float[] pixels = slices.slice(s);
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = (float) Math.max(0, pixels[i] / peak);
-            }
-            images.add(new Image(pixels, slices.width(), slices.height()));
+            pixels.add(slices.slice(s));
         }
+        List<Image> images = scaled(pixels, slices.width(), slices.height(), (float) peak);
         return new PatchCorpus(List.of(new Source(slices.description(), images)), patch,
             Math.max(1, patchesPerEpoch), peak);
     }
@@ -189,12 +186,17 @@ public final class PatchCorpus implements TrainingImages {
         if (!(scale > 0)) {
             throw new IllegalArgumentException(file + " has no positive pixel: nothing to learn from");
         }
+        return scaled(slices, image.getWidth(), image.getHeight(), scale);
+    }
+
+    /** The slices divided by {@code scale} in place, negative values set to 0, as images. */
+    private static List<Image> scaled(List<float[]> slices, int width, int height, float scale) {
         List<Image> images = new ArrayList<>();
         for (float[] pixels : slices) {
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = Math.max(0f, pixels[i] / scale);
             }
-            images.add(new Image(pixels, image.getWidth(), image.getHeight()));
+            images.add(new Image(pixels, width, height));
         }
         return images;
     }

@@ -176,8 +176,8 @@ public final class TrainMain {
         }
         int patch = Integer.parseInt(a.getOrDefault("patch", "0"));
         if (job.supervision == Supervision.CHOICE && !a.containsKey("measurements")) {
-            throw new IllegalArgumentException("supervision=choice learns from the choice's reconstructions of"
-                + " measured data: give measurements= (sinograms or k-space)");
+            // Before train= is asked for: the job would refuse the same, after the data were read.
+            throw TrainingJob.choiceWithoutMeasurements();
         }
         if (a.containsKey("measurements")) {
             // Measured sinograms: their Info (or physics.views/range/size) gives the scan; val= is optional.

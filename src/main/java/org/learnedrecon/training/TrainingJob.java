@@ -399,11 +399,16 @@ public final class TrainingJob {
         return java.util.Optional.ofNullable(lesson);
     }
 
+    /** The error of a {@link Supervision#CHOICE} job without {@code measurements=}. */
+    static IllegalArgumentException choiceWithoutMeasurements() {
+        return new IllegalArgumentException("supervision=choice learns from the choice's reconstructions of measured"
+            + " data: give measurements= (sinograms or k-space)");
+    }
+
     /** The checks of a {@link Supervision#CHOICE} job, each naming the key at fault. */
     private void checkChoice() {
         if (measured == null) {
-            throw new IllegalArgumentException("supervision=choice learns from the choice's reconstructions of measured"
-                + " data: give measurements= (sinograms or k-space)");
+            throw choiceWithoutMeasurements();
         }
         if (validation != null) {
             throw new IllegalArgumentException("supervision=choice chooses the epoch on the teacher's own images, so"
