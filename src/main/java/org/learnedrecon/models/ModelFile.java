@@ -59,6 +59,32 @@ public final class ModelFile {
         ModelMetadata metadata = model.metadata();
         metadata.formatVersion = ModelMetadata.CURRENT_FORMAT_VERSION;
         metadata.created = Instant.now().toString();
+        write(file, metadata, out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            model.network().saveParameters(data);
+            data.flush();
+        });
+    }
+
+    /**
+     * Writes to {@code to} a copy of the model file {@code from} whose metadata {@code change} has changed, the weights
+     * as they are (e.g. the same network with another start, {@code physics.initial}), atomically as {@link #save}.
+     */
+    public static void copyWithMetadata(Path from, Path to, java.util.function.Consumer<ModelMetadata> change)
+        throws IOException {
+        Entries entries = readEntries(from);
+        ModelMetadata metadata = parseMetadata(from, entries);
+        change.accept(metadata);
+        write(to, metadata, out -> out.write(entries.weights));
+    }
+
+    /** What writes a model file's weights entry. */
+    private interface WeightsWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code metadata} and the weights atomically (temporary file, then move). */
+    private static void write(Path file, ModelMetadata metadata, WeightsWriter weights) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".part");
@@ -69,9 +95,7 @@ public final class ModelFile {
                 zip.write(GSON.toJson(metadata).getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
                 zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
-                DataOutputStream data = new DataOutputStream(zip);
-                model.network().saveParameters(data);
-                data.flush();
+                weights.write(zip);
                 zip.closeEntry();
             }
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -92,32 +92,50 @@ public final class ChoiceTeacher {
     public static Lesson teach(MeasuredData data, List<String> models, double noiseLevel,
             DeepLearningRuntime.DeviceChoice device, Consumer<String> skipped, ProgressMonitor progress) {
         boolean ct = CtParallelPhysics.NAME.equals(data.physics());
+        return choose(data, true, (settings, acquisition) -> {
+            List<HeldOutChoice.Candidate> candidates = new ArrayList<>(ct
+                ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, noiseLevel)
+                : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
+                    MriSolverFactory.defaultLambda(MriSolverFactory.TV)));
+            try {
+                candidates.addAll(HeldOutChoice.learned(models, true, settings, acquisition, device, skipped));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^model=", "choice.models="), e);
+            }
+            return candidates;
+        }, (choice, x) -> new Lesson(slices(ct ? x : ComplexArithmetic.magnitude(x),
+            data.measurements().description()), choice.choices(),
+            medianTvLambda(choice.candidateNames(), choice.weights())), progress);
+    }
+
+    /** The candidates of a choice, built for the data's settings (with {@code physics}) and acquisition. */
+    interface Candidates {
+        List<HeldOutChoice.Candidate> of(Map<String, String> settings, ForwardOperator acquisition);
+    }
+
+    /**
+     * Runs the choice among {@code candidates} on every slice of {@code data} as the Reconstruct commands run it (MRI:
+     * each slice scaled so its zero-filled image peaks at 1, the images scaled back) and gives the choice, once it
+     * has run, and its images (MRI: complex) to {@code result}.
+     *
+     * @param combining whether weighted means of two candidates are allowed ({@link HeldOutChoice#HeldOutChoice(List,
+     *     boolean)})
+     */
+    static <T> T choose(MeasuredData data, boolean combining, Candidates candidates,
+            java.util.function.BiFunction<HeldOutChoice, NDArray, T> result, ProgressMonitor progress) {
+        boolean ct = CtParallelPhysics.NAME.equals(data.physics());
         Map<String, String> settings = new LinkedHashMap<>(data.settings());
         settings.put("physics", data.physics());
         try (NDManager manager = NDManager.newBaseManager()) {
             ForwardOperator acquisition = data.operator(manager);
             NDArray y = data.measurements().batch(manager, IntStream.range(0, data.measurements().size()).toArray(),
                 acquisition.rangeShape(), 1.0, new Random(0));
-            List<HeldOutChoice.Candidate> classical = ct
-                ? HeldOutChoice.ctTv(100, SolverFactory.DEFAULT_CT_TV_LAMBDA, noiseLevel)
-                : HeldOutChoice.mriTv(l -> MriSolverFactory.create(MriSolverFactory.TV, l, 100),
-                    MriSolverFactory.defaultLambda(MriSolverFactory.TV));
-            List<HeldOutChoice.Candidate> candidates = new ArrayList<>(classical);
-            try {
-                candidates.addAll(HeldOutChoice.learned(models, true, settings, acquisition, device, skipped));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage().replaceFirst("^model=", "choice.models="), e);
-            }
-            try (HeldOutChoice choice = new HeldOutChoice(candidates, true)) {
+            try (HeldOutChoice choice = new HeldOutChoice(candidates.of(settings, acquisition), combining)) {
                 Method method = ct ? Method.classical(choice, (scope, measurements) -> acquisition)
                     : Method.classical(choice, null).peakNormalised((scope, measurements) -> acquisition);
                 NDArray x = ReconstructionService.reconstruct(y, "measurements=" + data.measurements().description(),
                     method, progress).image();
-                if (!ct) {
-                    x = ComplexArithmetic.magnitude(x);
-                }
-                return new Lesson(slices(x, data.measurements().description()), choice.choices(),
-                    medianTvLambda(choice.candidateNames(), choice.weights()));
+                return result.apply(choice, x);
             }
         }
     }

@@ -57,8 +57,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * ({@link ChoiceTeacher}): the choice by held-out views or lines (learned candidates {@code choice.models}, default
  * those of Reconstruct's choice) reconstructs the measured slices, and the network trains supervised on those images
  * through the data's own scan ({@code patches} augmented copies per epoch, default 40; the epoch that reproduces them
- * best is kept; no {@code val=}); a CT {@code init=} that refines TV starts at the median TV lambda the choice named
- * unless {@code physics.initial=} says otherwise. Measured k-space keeps {@code holdout} (default 0.1) of its
+ * best is kept; no {@code val=}); a CT {@code init=} that refines TV starts at the median TV lambda the choice named,
+ * an MRI one at the TV start whose images predict held-out lines best ({@link TvStartChoice}), unless
+ * {@code physics.initial=} says otherwise. Measured k-space keeps {@code holdout} (default 0.1) of its
  * sampled lines outside the
  * centre out of training ({@link HeldOutLines}): the epochs are scored on predicting them, the best is kept, and
  * {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all lines, last epoch).

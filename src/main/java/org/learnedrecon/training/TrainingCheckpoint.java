@@ -121,7 +121,8 @@ final class TrainingCheckpoint {
         return result;
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
+    /** Deletes {@code path} and everything under it, if it exists. */
+    static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

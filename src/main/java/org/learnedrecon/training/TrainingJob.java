@@ -348,7 +348,9 @@ public final class TrainingJob {
      * kept), in the data's units (the intensity scale is {@code init=}'s, else their peak); for a CT model starting
      * from TV ({@code initial=tv<lambda>}) without {@code physics.initial=}, the start at the median of the TV
      * lambdas the teacher chose (README: at the set's own lambda the refiner ties tuned TV; the shipped 0.5 left
-     * natural crops 1.7-2.0 dB under it). A checkpoint directory keeps the teacher's images for a resumed run.
+     * natural crops 1.7-2.0 dB under it); for an MRI model starting from TV, the TV start whose images predict
+     * held-out lines best ({@link TvStartChoice}; the MRI teacher uses TV too rarely for a median). A checkpoint
+     * directory keeps the teacher's images for a resumed run.
      */
     private void learnFromTeacher(ProgressMonitor progress) throws IOException {
         java.util.List<String> models = HeldOutChoice.models(choiceModels,
@@ -388,6 +390,16 @@ public final class TrainingJob {
                 physicsSettings.put(PhysicsFactory.INITIAL, "tv" + lambda);
                 notes.note("Start: TV at lambda " + lambda + ", the median the teacher chose (" + start + " in "
                     + config.initialModel.getFileName() + ")");
+            }
+        }
+        if (!physicsSettings.containsKey(PhysicsFactory.INITIAL) && measured instanceof MeasuredKspace
+            && config.initialModel != null) {
+            java.util.Optional<TvStartChoice.Start> start = TvStartChoice.choose(measured, config.initialModel,
+                device, progress.part(0, 1, 1, "Start (held-out lines): "));
+            if (start.isPresent()) {
+                physicsSettings.put(PhysicsFactory.INITIAL, start.get().initial());
+                notes.note("Start: " + start.get().summary() + ", chosen by held-out lines for "
+                    + config.initialModel.getFileName());
             }
         }
         scan = measured;

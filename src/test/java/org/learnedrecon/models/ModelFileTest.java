@@ -105,6 +105,24 @@ class ModelFileTest {
         }
     }
 
+    /** A copy with changed metadata keeps the weights: it reconstructs as the original does. */
+    @Test
+    void aCopyWithOtherMetadataKeepsTheWeights() throws IOException {
+        Path copy = directory.resolve("lgd-copy.zip");
+        ModelFile.copyWithMetadata(modelFile, copy, m -> m.trainingData = "a copy");
+        assertEquals("a copy", ModelFile.readMetadata(copy).trainingData);
+        assertTrue(ModelFile.readMetadata(modelFile).trainingData.contains("8 random ellipse phantoms"),
+            "the original is unchanged");
+        try (NDManager m = manager.newSubManager()) {
+            NDArray y = measurements(m);
+            float[] original = new LearnedSolver(ModelFile.load(modelFile, m, operator, PHYSICS),
+                new ScaledAdjointReconstruction()).reconstruct(y, operator, ProgressMonitor.NONE).toFloatArray();
+            float[] copied = new LearnedSolver(ModelFile.load(copy, m, operator, PHYSICS),
+                new ScaledAdjointReconstruction()).reconstruct(y, operator, ProgressMonitor.NONE).toFloatArray();
+            assertArrayEquals(original, copied);
+        }
+    }
+
     @Test
     void otherPhysicsIsRefusedNamingEachDifference() {
         Map<String, String> physics = new LinkedHashMap<>(PHYSICS);
