@@ -141,6 +141,29 @@ public final class ChoiceTeacher {
     }
 
     /**
+     * Each of the learned {@code models}' held-out score on {@code data} (in the folds of {@link HeldOutChoice}, run as
+     * {@link #choose} runs it), summed over the slices: the relative squared residual of the measurements each fold
+     * holds out, smaller is better.
+     *
+     * @throws IllegalArgumentException naming the model when one does not fit the data
+     */
+    static double[] heldOutScores(MeasuredData data, List<String> models, DeepLearningRuntime.DeviceChoice device,
+            ProgressMonitor progress) {
+        return choose(data, false, (settings, acquisition) -> HeldOutChoice.learned(models, false, settings,
+            acquisition, device, skipped -> { }), (choice, x) -> summedScores(choice), progress);
+    }
+
+    private static double[] summedScores(HeldOutChoice choice) {
+        double[] sum = new double[choice.candidateNames().size()];
+        for (double[] slice : choice.scores()) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += slice[i];
+            }
+        }
+        return sum;
+    }
+
+    /**
      * The lesson {@link #save} wrote into {@code directory} for the teacher described by {@code key}, or empty when
      * there is none, or one of another teacher or data.
      */

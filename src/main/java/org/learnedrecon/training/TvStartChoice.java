@@ -107,16 +107,7 @@ final class TvStartChoice {
                 });
                 files.add(file.toString());
             }
-            double[] scores = ChoiceTeacher.choose(data, false, (settings, acquisition) -> HeldOutChoice.learned(
-                files, false, settings, acquisition, device, skipped -> { }), (choice, x) -> {
-                    double[] sum = new double[starts.size()];
-                    for (double[] slice : choice.scores()) {
-                        for (int i = 0; i < sum.length; i++) {
-                            sum[i] += slice[i];
-                        }
-                    }
-                    return sum;
-                }, progress);
+            double[] scores = ChoiceTeacher.heldOutScores(data, files, device, progress);
             int best = 0;
             for (int i = 1; i < scores.length; i++) {
                 if (scores[i] < scores[best]) {

@@ -172,6 +172,7 @@ class ChoiceDistillationTest {
             .toPlainString(), metadata.physics.get(PhysicsFactory.INITIAL), "the start at the teacher's median");
         assertEquals("choice", metadata.training.get("supervision"));
         assertTrue(metadata.training.get("teacher").startsWith("4 slices; chose "), metadata.training.get("teacher"));
+        assertEquals(null, metadata.training.get("check"), "no check after distilling in CT");
         assertTrue(metadata.trainingData.contains("the choice by held-out measurements of ellipse-sinograms.tif"),
             metadata.trainingData);
         assertEquals("64", metadata.physics.get("size"));
@@ -182,7 +183,7 @@ class ChoiceDistillationTest {
         List<String> again = new ArrayList<>();
         TrainingResult resumed = job(model).run(listener(again), ProgressMonitor.NONE);
         assertTrue(again.get(0).startsWith("Teacher: read from "), again.toString());
-        assertEquals(notes.get(notes.size() - 2), again.get(1), "the same lesson");
+        assertTrue(notes.contains(again.get(1)), "the same lesson: " + again + " vs " + notes);
         assertEquals(3, resumed.resumedFromEpoch);
         assertEquals(result.stepLosses, resumed.stepLosses);
     }

@@ -21,6 +21,7 @@ import org.learnedrecon.learned.TestImages;
 import org.learnedrecon.metrics.Psnr;
 import org.learnedrecon.models.LearnedSolverFactory;
 import org.learnedrecon.models.ModelFile;
+import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
@@ -36,9 +37,11 @@ import org.learnedrecon.solvers.SolverFactory;
  * The TV start of an MRI refiner chosen by held-out lines ({@link TvStartChoice}): on measured k-space of ellipse
  * phantoms (real, non-negative; 128^2, random lines at 8x, 1 % noise) the shipped {@code lgd-mri-tv-family}, its
  * weights as they are, is tried from ten TV starts; the one whose images predict the held-out lines best is kept,
- * and reconstructs the phantoms better than the model's own start. The truths only score the result.
+ * and reconstructs the phantoms better than the model's own start. After distilling the choice on k-space the
+ * student is checked against its {@code init=} model by held-out lines ({@link StudentCheck}). The truths only score
+ * the result.
  */
-class TvStartChoiceTest {
+class KspaceDistillationTest {
 
     private static final int N = 128;
     private static final int SLICES = 3;
@@ -101,8 +104,53 @@ class TvStartChoiceTest {
             ModelFile.readMetadata(shipped).physics.get(PhysicsFactory.INITIAL), own);
         assertTrue(start.initial().startsWith("tvreal"), "a real object: " + start.summary());
         assertTrue(better > own + 0.5, better + " vs " + own);
+        // The check after distilling prefers, by held-out lines, the model that reconstructs better.
+        StudentCheck.Verdict verdict = StudentCheck.compare(data, chosen, shipped,
+            DeepLearningRuntime.DeviceChoice.CPU, ProgressMonitor.NONE);
+        assertTrue(verdict.studentKept(), verdict.summary());
+        assertEquals(start.scores()[best], verdict.student(), 1e-6 * verdict.student(), "the same folds and score");
+        assertTrue(!StudentCheck.compare(data, shipped, chosen, DeepLearningRuntime.DeviceChoice.CPU,
+            ProgressMonitor.NONE).studentKept());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(kspace)), "k-space modified");
         assertEquals(copiesBefore, temporaryCopies(), "temporary copies left");
+    }
+
+    /**
+     * Distilling the choice on the k-space into {@code lgd-mri-tv-family} at a learning rate that wrecks the student:
+     * the start is chosen by held-out lines, and the check then writes the {@code init=} model unchanged, its weights
+     * and start as shipped, its metadata and the log saying why.
+     */
+    @Test
+    void aStudentWorseThanItsStartIsNotWritten() throws Exception {
+        Path model = directory.resolve("wrecked.zip");
+        TrainingJob job = new TrainingJob();
+        job.supervision = Supervision.CHOICE;
+        job.measured = MeasuredKspace.fromTiff(kspace);
+        job.choiceModels = "lgd-mri-tv-family";
+        job.choicePatches = 4;
+        job.architecture = "lgd";
+        job.output = model;
+        job.device = DeepLearningRuntime.DeviceChoice.CPU;
+        job.config = new TrainingConfig().epochs(1).batchSize(4).seed(3).learningRate(0.02).keepBest(false)
+            .psnrLoss(true).checkpointDirectory(directory.resolve("ck-wrecked"));
+        job.startFrom("lgd-mri-tv-family", false);
+        List<String> notes = new java.util.ArrayList<>();
+        job.run(new TrainingListener() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        }, ProgressMonitor.NONE);
+        Path shipped = PretrainedModels.shipped().resolve("lgd-mri-tv-family");
+        ModelMetadata metadata = ModelFile.readMetadata(model);
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("Start: tvreal")), notes.toString());
+        assertTrue(metadata.training.get("check").startsWith("the init= model, unchanged, kept"), notes.toString());
+        assertTrue(notes.get(notes.size() - 1).startsWith("Check: the init= model"), notes.toString());
+        assertEquals("choice", metadata.training.get("supervision"));
+        assertEquals(ModelFile.readMetadata(shipped).physics.get(PhysicsFactory.INITIAL),
+            metadata.physics.get(PhysicsFactory.INITIAL), "the start as shipped");
+        MeasuredKspace data = MeasuredKspace.fromTiff(kspace);
+        assertEquals(psnr(data, shipped), psnr(data, model), 1e-9);
     }
 
     /** The directories {@link TvStartChoice} makes for its copies of the model. */
