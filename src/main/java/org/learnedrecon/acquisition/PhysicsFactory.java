@@ -68,6 +68,14 @@ public interface PhysicsFactory {
      */
     String INITIAL = "initial";
 
+    /**
+     * The lambda of a TV start, {@value #INITIAL}{@code =tv<lambda>} or {@code tvreal<lambda>} (e.g. 0.5 of
+     * {@code tv0.5}), or empty for any other start ({@code tvfit<level>}, {@code fbp}, {@code zerofilled}, none).
+     */
+    static java.util.OptionalDouble tvStartLambda(String initial) {
+        return TvStart.lambdaOf(initial);
+    }
+
     /** The initial reconstruction the learned solvers start from (FBP for CT, zero-filled for MRI). */
     default Solver initialReconstruction(Map<String, String> settings) {
         return new ScaledAdjointReconstruction();

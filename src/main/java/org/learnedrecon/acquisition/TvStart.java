@@ -60,13 +60,27 @@ final class TvStart {
             .iterations(ITERATIONS).nonNegative(ct).build());
     }
 
+    /** A TV start's number: digits, at most one point. */
+    private static final String NUMBER = "[0-9]*\\.?[0-9]+";
+
+    /**
+     * The lambda of {@code initial} when it is {@code tv<lambda>} or {@code tvreal<lambda>} (any case, spaces around
+     * ignored), else empty: {@code tvfit<level>}, {@code fbp}, {@code zerofilled}, null...
+     */
+    static java.util.OptionalDouble lambdaOf(String initial) {
+        String value = initial == null ? "" : initial.trim().toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tv(?:real)?(" + NUMBER + ")").matcher(value);
+        return m.matches() ? java.util.OptionalDouble.of(Double.parseDouble(m.group(1)))
+            : java.util.OptionalDouble.empty();
+    }
+
     /**
      * The number after {@code prefix} in {@code value} (the lower-cased {@code initial}).
      *
      * @throws IllegalArgumentException naming {@code initial} and the expected {@code form} when no number follows
      */
     private static double numberAfter(String prefix, String value, String initial, String form) {
-        if (!value.matches(prefix + "[0-9]*\\.?[0-9]+")) {
+        if (!value.matches(prefix + NUMBER)) {
             throw new IllegalArgumentException(PhysicsFactory.INITIAL + "=" + initial + ": " + form);
         }
         return Double.parseDouble(value.substring(prefix.length()));

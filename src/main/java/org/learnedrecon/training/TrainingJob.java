@@ -404,7 +404,7 @@ public final class TrainingJob {
         if (!physicsSettings.containsKey(PhysicsFactory.INITIAL) && measured instanceof MeasuredSinograms
             && config.initialModel != null && lesson.tvLambda().isPresent()) {
             String start = ModelFile.readMetadata(config.initialModel).physics.get(PhysicsFactory.INITIAL);
-            if (start != null && start.matches("tv[0-9]*\\.?[0-9]+")) {
+            if (PhysicsFactory.tvStartLambda(start).isPresent()) {
                 // The TV start runs on the data divided by the scale: lambda in those units.
                 String lambda = new java.math.BigDecimal(lesson.tvLambda().getAsDouble() / config.intensityScale)
                     .round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalDouble;
 import org.learnedrecon.acquisition.PhysicsCatalog;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.models.ModelFile;
@@ -35,8 +34,6 @@ final class TvStartChoice {
 
     /** Factors on the model's own lambda: 0.002-0.05 around the shipped 0.01. */
     static final double[] FACTORS = {0.2, 0.5, 1, 2, 5};
-
-    private static final Pattern START = Pattern.compile("(tv|tvreal)([0-9]*\\.?[0-9]+)");
 
     /**
      * What the held-out lines chose.
@@ -66,11 +63,11 @@ final class TvStartChoice {
      * {@link #FACTORS} times its lambda, or empty when {@code initial} is not a TV start with a lambda.
      */
     static List<String> startsAround(String initial) {
-        Matcher m = initial == null ? null : START.matcher(initial.trim().toLowerCase(Locale.ROOT));
-        if (m == null || !m.matches()) {
+        OptionalDouble given = PhysicsFactory.tvStartLambda(initial);
+        if (given.isEmpty()) {
             return List.of();
         }
-        double lambda = Double.parseDouble(m.group(2));
+        double lambda = given.getAsDouble();
         List<String> starts = new ArrayList<>();
         for (String kind : List.of("tv", "tvreal")) {
             for (double factor : FACTORS) {

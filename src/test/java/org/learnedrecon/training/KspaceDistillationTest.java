@@ -75,6 +75,7 @@ class KspaceDistillationTest {
         assertEquals(TvStartChoice.startsAround("tv0.01"), TvStartChoice.startsAround("tvreal0.01"));
         assertEquals("tv0.004", TvStartChoice.startsAround("TV0.02").get(0));
         assertTrue(TvStartChoice.startsAround("zerofilled").isEmpty());
+        assertTrue(TvStartChoice.startsAround("tvfit0.01").isEmpty(), "TV fitting the noise has no lambda");
         assertTrue(TvStartChoice.startsAround(null).isEmpty());
         assertTrue(TvStartChoice.startsAround("tv").isEmpty());
     }
