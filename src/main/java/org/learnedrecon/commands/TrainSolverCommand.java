@@ -50,7 +50,8 @@ import org.scijava.plugin.Plugin;
  * Noise2Inverse; or {@code [Choice by held-out measurements (distil)]}: the choice by held-out views or lines
  * reconstructs {@code measurements=}, and the solver learns to reproduce its images through their scan, 40 augmented
  * copies per epoch, the epoch closest to them kept, no validation images; with {@code init=} a CT model refining TV
- * starts at the median TV lambda the choice named, an MRI one at the TV start whose images predict held-out lines
+ * starts at the median TV lambda the choice used (where fewer than half the slices used TV, the median of each
+ * slice's best TV by held-out views), an MRI one at the TV start whose images predict held-out lines
  * best, unless {@code tv=} says otherwise); {@code equivariance=}
  * (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);

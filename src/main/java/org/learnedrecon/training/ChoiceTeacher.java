@@ -60,8 +60,9 @@ public final class ChoiceTeacher {
      *
      * @param images its reconstructions, one per measured slice, in the data's units
      * @param choices per slice, what it chose ({@link HeldOutChoice#choices})
-     * @param tvLambda the median over the slices of the TV lambda weighted most in each slice's image, among the
-     *     slices where a TV candidate had weight (CT: the lambda in the data's units); empty where none had
+     * @param tvLambda the set's TV lambda ({@link #tvLambda}: the median of those the choice used, or where fewer
+     *     than half the slices used TV, of each slice's best by held-out score; CT: in the data's units); empty
+     *     without TV candidates
      */
     public record Lesson(ImageSliceDataset images, List<String> choices, OptionalDouble tvLambda) {
 
@@ -72,7 +73,7 @@ public final class ChoiceTeacher {
             List<String> chosen = new ArrayList<>();
             counts.forEach((c, n) -> chosen.add(c + " (" + n + (n == 1 ? " slice)" : " slices)")));
             return images.size() + " slices; chose " + String.join("; ", chosen) + (tvLambda.isPresent()
-                ? String.format(Locale.ROOT, "; median TV lambda %.4g", tvLambda.getAsDouble()) : "");
+                ? String.format(Locale.ROOT, "; TV lambda %.4g", tvLambda.getAsDouble()) : "");
         }
     }
 
@@ -105,7 +106,7 @@ public final class ChoiceTeacher {
             return candidates;
         }, (choice, x) -> new Lesson(slices(ct ? x : ComplexArithmetic.magnitude(x),
             data.measurements().description()), choice.choices(),
-            medianTvLambda(choice.candidateNames(), choice.weights())), progress);
+            tvLambda(choice.candidateNames(), choice.weights(), choice.scores())), progress);
     }
 
     /** The candidates of a choice, built for the data's settings (with {@code physics}) and acquisition. */
@@ -224,32 +225,62 @@ public final class ChoiceTeacher {
     }
 
     /**
-     * The median over slices of the TV lambda with the largest weight in each slice (slices without a TV candidate
-     * of positive weight left out; of an even count, the geometric mean of the middle two): the lambdas the choice
-     * used. Measured against the per-slice TV lambda with the best held-out score (README, "Adapting by distilling
-     * the choice"): both found the oracle's lambda at 90 views over 120 degrees; at 30 views this one found it on
-     * natural crops (4) where held-out scores, nearly flat from 2 to 4, gave 2; on atlas phantoms they gave 0.71 and
-     * 0.5 (oracle 0.3, only 2 slices with TV weight here).
+     * The TV lambda of the set, from the choice's weights and held-out scores: when at least half the slices gave a
+     * TV candidate weight, the median over those slices of the TV lambda weighted most in each (the lambdas the choice
+     * used); otherwise the median over all slices of the TV lambda with the best held-out score in each, whatever the
+     * choice kept (of an even count, the geometric mean of the middle two). Measured on four held-out CT sets (README,
+     * "Adapting by distilling the choice"): the lambdas used found the oracle's on natural crops at 30 views (4),
+     * where the best held-out scores, nearly flat from 2 to 4, gave 2; on atlas phantoms at 30 views only 2 slices of
+     * 8 used TV and their lambdas gave 0.71, where the best held-out scores gave 0.5 (oracle 0.3, the refiner 0.6 dB
+     * better from 0.5); both gave the oracle's at 90 views over 120 degrees.
+     *
+     * @param scores per slice, each candidate's held-out score (smaller is better), as {@code weights}
      */
-    static OptionalDouble medianTvLambda(List<String> names, List<double[]> weights) {
-        List<Double> lambdas = new ArrayList<>();
+    static OptionalDouble tvLambda(List<String> names, List<double[]> weights, List<double[]> scores) {
+        List<Double> used = new ArrayList<>();
         for (double[] w : weights) {
-            int best = -1;
-            for (int c = 0; c < names.size(); c++) {
-                if (names.get(c).startsWith(TV_PREFIX) && w[c] > 0 && (best < 0 || w[c] > w[best])) {
-                    best = c;
-                }
-            }
-            if (best >= 0) {
-                lambdas.add(Double.parseDouble(names.get(best).substring(TV_PREFIX.length()).split(" ")[0]));
+            int most = best(names, c -> w[c] > 0, c -> -w[c]);
+            if (most >= 0) {
+                used.add(lambdaOf(names.get(most)));
             }
         }
+        if (2 * used.size() >= weights.size()) {
+            return median(used);
+        }
+        List<Double> bestScored = new ArrayList<>();
+        for (double[] score : scores) {
+            int smallest = best(names, c -> true, c -> score[c]);
+            if (smallest >= 0) {
+                bestScored.add(lambdaOf(names.get(smallest)));
+            }
+        }
+        return median(bestScored);
+    }
+
+    /** The TV-lambda candidate that {@code allowed} lets in with the smallest {@code cost}; -1 if none. */
+    private static int best(List<String> names, java.util.function.IntPredicate allowed,
+            java.util.function.IntToDoubleFunction cost) {
+        int best = -1;
+        for (int c = 0; c < names.size(); c++) {
+            if (names.get(c).startsWith(TV_PREFIX) && allowed.test(c)
+                && (best < 0 || cost.applyAsDouble(c) < cost.applyAsDouble(best))) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static double lambdaOf(String name) {
+        return Double.parseDouble(name.substring(TV_PREFIX.length()).split(" ")[0]);
+    }
+
+    private static OptionalDouble median(List<Double> lambdas) {
         if (lambdas.isEmpty()) {
             return OptionalDouble.empty();
         }
-        lambdas.sort(null);
-        int n = lambdas.size();
-        return OptionalDouble.of(n % 2 == 1 ? lambdas.get(n / 2)
-            : Math.sqrt(lambdas.get(n / 2 - 1) * lambdas.get(n / 2)));
+        List<Double> sorted = new ArrayList<>(lambdas);
+        sorted.sort(null);
+        int n = sorted.size();
+        return OptionalDouble.of(n % 2 == 1 ? sorted.get(n / 2) : Math.sqrt(sorted.get(n / 2 - 1) * sorted.get(n / 2)));
     }
 }

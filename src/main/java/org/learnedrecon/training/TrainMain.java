@@ -57,7 +57,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * ({@link ChoiceTeacher}): the choice by held-out views or lines (learned candidates {@code choice.models}, default
  * those of Reconstruct's choice) reconstructs the measured slices, and the network trains supervised on those images
  * through the data's own scan ({@code patches} augmented copies per epoch, default 40; the epoch that reproduces them
- * best is kept; no {@code val=}); a CT {@code init=} that refines TV starts at the median TV lambda the choice named,
+ * best is kept; no {@code val=}); a CT {@code init=} that refines TV starts at the set's TV lambda by the choice
+ * ({@link ChoiceTeacher#tvLambda}),
  * an MRI one at the TV start whose images predict held-out lines best ({@link TvStartChoice}), unless
  * {@code physics.initial=} says otherwise. Measured k-space keeps {@code holdout} (default 0.1) of its
  * sampled lines outside the

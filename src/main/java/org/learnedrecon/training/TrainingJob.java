@@ -202,7 +202,7 @@ public final class TrainingJob {
                 learnFromTeacher(progress);
             }
             TrainingResult result = train(target, listener, progress);
-            if (lesson != null && config.initialModel != null && scan instanceof MeasuredKspace) {
+            if (lesson != null && config.initialModel != null && StudentCheck.applies(scan)) {
                 checkStudent(progress);
             }
             return result;
@@ -210,10 +210,10 @@ public final class TrainingJob {
     }
 
     /**
-     * {@link Supervision#CHOICE} on k-space from an {@code init=} model: writes that model, unchanged but for notes in
-     * its metadata, instead of the student when it predicts the data's held-out lines better ({@link StudentCheck});
-     * either way the metadata and the log say which was kept. Not in CT: held-out views would have discarded a student
-     * 1.8-2.0 dB better at 90 views over 120 degrees (README, "The MRI refiner's start").
+     * {@link Supervision#CHOICE} from an {@code init=} model on k-space or sinograms over 180 degrees: writes that
+     * model, unchanged but for notes in its metadata, instead of the student when it predicts the data's held-out
+     * lines or views better ({@link StudentCheck}); either way the metadata and the log say which was kept. Not at
+     * limited angle: held-out views would have discarded a student 1.8-2.0 dB better at 90 views over 120 degrees.
      */
     private void checkStudent(ProgressMonitor progress) throws IOException {
         StudentCheck.Verdict verdict = StudentCheck.compare(scan, output, config.initialModel, device,
@@ -367,10 +367,10 @@ public final class TrainingJob {
      * into supervised training on its images through the data's own scan: random flips, quarter turns and intensity
      * windows of them for training, the images themselves for validation (the epoch that reproduces them best is
      * kept), in the data's units (the intensity scale is {@code init=}'s, else their peak); for a CT model starting
-     * from TV ({@code initial=tv<lambda>}) without {@code physics.initial=}, the start at the median of the TV
-     * lambdas the teacher chose (README: at the set's own lambda the refiner ties tuned TV; the shipped 0.5 left
-     * natural crops 1.7-2.0 dB under it); for an MRI model starting from TV, the TV start whose images predict
-     * held-out lines best ({@link TvStartChoice}; the MRI teacher uses TV too rarely for a median). A checkpoint
+     * from TV ({@code initial=tv<lambda>}) without {@code physics.initial=}, the start at the set's TV lambda by
+     * the teacher ({@link ChoiceTeacher#tvLambda}; README: at the set's own lambda the refiner ties tuned TV; the
+     * shipped 0.5 left natural crops 1.7-2.0 dB under it); for an MRI model starting from TV, the TV start whose
+     * images predict held-out lines best ({@link TvStartChoice}; the MRI teacher uses TV too rarely). A checkpoint
      * directory keeps the teacher's images for a resumed run.
      */
     private void learnFromTeacher(ProgressMonitor progress) throws IOException {
@@ -409,8 +409,8 @@ public final class TrainingJob {
                 String lambda = new java.math.BigDecimal(lesson.tvLambda().getAsDouble() / config.intensityScale)
                     .round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
                 physicsSettings.put(PhysicsFactory.INITIAL, "tv" + lambda);
-                notes.note("Start: TV at lambda " + lambda + ", the median the teacher chose (" + start + " in "
-                    + config.initialModel.getFileName() + ")");
+                notes.note("Start: TV at lambda " + lambda + ", the set's TV lambda by the teacher (the model's own: "
+                    + start + " in " + config.initialModel.getFileName() + ")");
             }
         }
         if (!physicsSettings.containsKey(PhysicsFactory.INITIAL) && measured instanceof MeasuredKspace

@@ -26,9 +26,9 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * in the folds of {@link HeldOutChoice}; the start whose images predict the held-out lines best, summed over the
  * slices, is kept. Distilling the choice ({@link Supervision#CHOICE}) then trains from that start. At MRI 8x the
  * shipped start (complex TV at 0.01) left the refiner 1.4 dB under its start over real images at 0.01 on the atlas
- * phantoms and 0.2 dB under it on natural crops; the MRI teacher uses TV too rarely for the median of its TV lambdas
- * to say (README, "Adapting by distilling the choice"). CT keeps that median: there the held-out views chose lambda
- * 2 on natural crops where 4 is 0.65 dB better.
+ * phantoms and 0.2 dB under it on natural crops; the MRI teacher uses TV too rarely for the TV lambdas it uses to say
+ * (README, "Adapting by distilling the choice"). CT keeps the TV lambda of the choice ({@link ChoiceTeacher#tvLambda}):
+ * there held-out views choosing the refiner's start chose 2 on natural crops where 4 is 0.65 dB better.
  */
 final class TvStartChoice {
 

@@ -1,6 +1,7 @@
 package org.learnedrecon.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,8 +43,8 @@ import org.learnedrecon.solvers.SolverFactory;
 /**
  * Distilling the choice ({@code supervision=choice}): the teacher (the choice by held-out views among TV's lambdas and
  * a shipped LGD) reconstructs measured sinograms of ellipse phantoms, 30 views, 1 % noise; a student started from
- * {@code lgd-ct-tv-family} trains on its images through the data's scan, with its TV start moved to the median lambda
- * the teacher chose. No clean image is used; the truths only score the result.
+ * {@code lgd-ct-tv-family} trains on its images through the data's scan, with its TV start moved to the set's TV lambda
+ * by the teacher. No clean image is used; the truths only score the result.
  */
 class ChoiceDistillationTest {
 
@@ -111,20 +112,49 @@ class ChoiceDistillationTest {
     }
 
     @Test
-    void theMedianLambdaIsThatOfTheTvCandidateWeightedMostPerSlice() {
+    void theSetsLambdaIsTheMedianOfThoseUsedWhenHalfTheSlicesUsedTv() {
         List<String> names = List.of("TV lambda 0.25", "TV lambda 1", "TV lambda 4", "lgd-ct-tv-family",
-            "TV fitting the noise");
+            "TV (lambda fits the noise)");
         List<double[]> weights = new ArrayList<>(List.of(
             new double[] {0, 1, 0, 0, 0},
             new double[] {0, 0, 0.3, 0.7, 0},
             new double[] {0, 0, 0, 1, 0},
             new double[] {0.6, 0, 0, 0, 0.4}));
-        assertEquals(1.0, ChoiceTeacher.medianTvLambda(names, weights).getAsDouble(), 1e-12);
+        // Scores that would name 0.25 everywhere: not read while half the slices or more used TV.
+        List<double[]> scores = new ArrayList<>(List.of(new double[] {1, 2, 3, 0.5, 0.1},
+            new double[] {1, 2, 3, 0.5, 0.1}, new double[] {1, 2, 3, 0.5, 0.1}, new double[] {1, 2, 3, 0.5, 0.1}));
+        assertEquals(1.0, ChoiceTeacher.tvLambda(names, weights, scores).getAsDouble(), 1e-12,
+            "used: 1, 4, 0.25 (the fitted TV is not a lambda)");
         weights.add(new double[] {0, 0, 1, 0, 0});
-        assertEquals(2.0, ChoiceTeacher.medianTvLambda(names, weights).getAsDouble(), 1e-12,
+        scores.add(new double[] {1, 2, 3, 0.5, 0.1});
+        assertEquals(2.0, ChoiceTeacher.tvLambda(names, weights, scores).getAsDouble(), 1e-12,
             "even count: geometric mean of 1 and 4");
-        assertEquals(OptionalDouble.empty(), ChoiceTeacher.medianTvLambda(names,
-            List.<double[]>of(new double[] {0, 0, 0, 1, 0})));
+    }
+
+    @Test
+    void whereFewerThanHalfTheSlicesUsedTvEachSlicesBestHeldOutTvCounts() {
+        List<String> names = List.of("TV lambda 0.25", "TV lambda 1", "TV lambda 4", "diffusion-unet:fine");
+        List<double[]> weights = List.of(new double[] {0, 0, 0.4, 0.6}, new double[] {0, 0, 0, 1},
+            new double[] {0, 0, 0, 1});
+        List<double[]> scores = List.of(new double[] {0.3, 0.2, 0.4, 0.1}, new double[] {0.2, 0.3, 0.4, 0.1},
+            new double[] {0.25, 0.2, 0.3, 0.1});
+        // One slice of three used TV (at 4); the best TV by held-out score per slice: 1, 0.25, 1.
+        assertEquals(1.0, ChoiceTeacher.tvLambda(names, weights, scores).getAsDouble(), 1e-12);
+        assertEquals(OptionalDouble.empty(), ChoiceTeacher.tvLambda(List.of("a", "b"),
+            List.<double[]>of(new double[] {0, 1}), List.<double[]>of(new double[] {0.1, 0.2})), "no TV candidate");
+    }
+
+    /** Held-out views lie inside the scanned range: a missing wedge is out of their sight, so no check there. */
+    @Test
+    void theStudentIsCheckedOverAHalfTurnAndOnKspaceNotAtLimitedAngle() {
+        ImageSliceDataset one = new ImageSliceDataset(List.of(new float[4]), 2, 2, "s.tif");
+        Map<String, String> full = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(N, 30, 180));
+        full.remove("physics");
+        Map<String, String> wedge = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(N, 90, 120));
+        wedge.remove("physics");
+        assertEquals("180", full.get("range"));
+        assertTrue(StudentCheck.applies(new MeasuredSinograms(one, full)));
+        assertFalse(StudentCheck.applies(new MeasuredSinograms(one, wedge)), wedge.toString());
     }
 
     /** The teacher's images of one slice survive the checkpoint directory as those of a stack do. */
@@ -169,10 +199,11 @@ class ChoiceDistillationTest {
         ModelMetadata metadata = ModelFile.readMetadata(model);
         double lambda = lesson.tvLambda().orElseThrow();
         assertEquals("tv" + new java.math.BigDecimal(lambda).round(new java.math.MathContext(3)).stripTrailingZeros()
-            .toPlainString(), metadata.physics.get(PhysicsFactory.INITIAL), "the start at the teacher's median");
+            .toPlainString(), metadata.physics.get(PhysicsFactory.INITIAL), "the start at the set's TV lambda by the teacher");
         assertEquals("choice", metadata.training.get("supervision"));
         assertTrue(metadata.training.get("teacher").startsWith("4 slices; chose "), metadata.training.get("teacher"));
-        assertEquals(null, metadata.training.get("check"), "no check after distilling in CT");
+        assertTrue(metadata.training.get("check").startsWith("the student kept: held-out score"),
+            "checked by held-out views over 180 degrees: " + metadata.training.get("check"));
         assertTrue(metadata.trainingData.contains("the choice by held-out measurements of ellipse-sinograms.tif"),
             metadata.trainingData);
         assertEquals("64", metadata.physics.get("size"));
