@@ -202,8 +202,9 @@ public final class TrainingJob {
                 learnFromTeacher(progress);
             }
             TrainingResult result = train(target, listener, progress);
-            if (lesson != null && config.initialModel != null && StudentCheck.applies(scan)) {
-                checkStudent(progress);
+            if (lesson != null && config.initialModel != null && StudentCheck.applies(scan)
+                && !checkStudent(progress)) {
+                return result.withStartingWeights();
             }
             return result;
         });
@@ -214,8 +215,10 @@ public final class TrainingJob {
      * model, unchanged but for notes in its metadata, instead of the student when it predicts the data's held-out
      * lines or views better ({@link StudentCheck}); either way the metadata and the log say which was kept. Not at
      * limited angle: held-out views would have discarded a student 1.8-2.0 dB better at 90 views over 120 degrees.
+     *
+     * @return whether the student was kept
      */
-    private void checkStudent(ProgressMonitor progress) throws IOException {
+    private boolean checkStudent(ProgressMonitor progress) throws IOException {
         StudentCheck.Verdict verdict = StudentCheck.compare(scan, output, config.initialModel, device,
             progress.part(0, 1, 1, "Check (held-out measurements): "));
         notes.note("Check: " + verdict.summary());
@@ -224,6 +227,7 @@ public final class TrainingJob {
             m.training.put("teacher", lesson.summary());
             m.training.put("check", verdict.summary());
         });
+        return verdict.studentKept();
     }
 
     private TrainingResult train(Device target, TrainingListener listener, ProgressMonitor progress)

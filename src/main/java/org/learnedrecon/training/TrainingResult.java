@@ -18,7 +18,7 @@ public final class TrainingResult {
     /**
      * Index into {@link #epochs} of the epoch whose weights the network holds at the end (the best or the last), or
      * -1 when it holds the weights training started from (measured data whose held-out part no epoch predicted
-     * better).
+     * better, or a distillation whose check kept the {@code init=} model: {@link #withStartingWeights}).
      */
     public final int modelEpoch;
 
@@ -43,6 +43,12 @@ public final class TrainingResult {
         }
         return new EpochRecord(-1, Double.NaN, baselinePsnr, 0,
             epochs.isEmpty() ? "validation PSNR" : epochs.get(0).scoreName);
+    }
+
+    /** This result with the weights training started from as the model written ({@link #modelEpoch} -1). */
+    TrainingResult withStartingWeights() {
+        return new TrainingResult(epochs, stepLosses, baselinePsnr, trainingSeconds, intensityScale, resumedFromEpoch,
+            -1);
     }
 
     public EpochRecord last() {

@@ -136,7 +136,7 @@ class KspaceDistillationTest {
             .psnrLoss(true).checkpointDirectory(directory.resolve("ck-wrecked"));
         job.startFrom("lgd-mri-tv-family", false);
         List<String> notes = new java.util.ArrayList<>();
-        job.run(new TrainingListener() {
+        TrainingResult result = job.run(new TrainingListener() {
             @Override
             public void note(String message) {
                 notes.add(message);
@@ -148,6 +148,7 @@ class KspaceDistillationTest {
         assertTrue(metadata.training.get("check").startsWith("the init= model, unchanged, kept"), notes.toString());
         assertTrue(notes.get(notes.size() - 1).startsWith("Check: the init= model"), notes.toString());
         assertEquals("choice", metadata.training.get("supervision"));
+        assertEquals(-1, result.modelEpoch, "the result says the starting weights were written");
         assertEquals(ModelFile.readMetadata(shipped).physics.get(PhysicsFactory.INITIAL),
             metadata.physics.get(PhysicsFactory.INITIAL), "the start as shipped");
         MeasuredKspace data = MeasuredKspace.fromTiff(kspace);
