@@ -15,10 +15,10 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * or makes better, drifts from them: distilling {@code lgd-mri8} on brain slices, where the teacher chose that model
  * itself, cost 0.69 dB, and the held-out lines preferred the starting model on 7 of 8 slices; distilling
  * {@code lgd-ct30} on brain slices at 30 views, a model the CT choice cannot choose (not among its candidates), cost
- * 0.32 dB and 0.08 SSIM, and the held-out views preferred the starting model. They preferred the students that gained on every
- * other set over 180 degrees and in MRI (README, "A check after distilling"). Not at limited angle: there held-out
- * views, all inside the scanned range, preferred the shipped TV refiner to a student 1.8-2.0 dB better at 90 views
- * over 120 degrees.
+ * 0.32 dB and 0.08 SSIM, and the held-out views preferred the starting model. They preferred the students that
+ * gained on every other set over 180 degrees and in MRI (README, "A check after distilling"). Not at limited angle:
+ * there held-out views, all inside the scanned range, preferred the shipped TV refiner to a student 1.8-2.0 dB better
+ * at 90 views over 120 degrees.
  */
 final class StudentCheck {
 

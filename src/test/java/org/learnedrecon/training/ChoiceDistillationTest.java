@@ -199,7 +199,8 @@ class ChoiceDistillationTest {
         ModelMetadata metadata = ModelFile.readMetadata(model);
         double lambda = lesson.tvLambda().orElseThrow();
         assertEquals("tv" + new java.math.BigDecimal(lambda).round(new java.math.MathContext(3)).stripTrailingZeros()
-            .toPlainString(), metadata.physics.get(PhysicsFactory.INITIAL), "the start at the set's TV lambda by the teacher");
+            .toPlainString(), metadata.physics.get(PhysicsFactory.INITIAL),
+            "the start at the set's TV lambda by the teacher");
         assertEquals("choice", metadata.training.get("supervision"));
         assertTrue(metadata.training.get("teacher").startsWith("4 slices; chose "), metadata.training.get("teacher"));
         assertTrue(metadata.training.get("check").startsWith("the student kept: held-out score"),
