@@ -202,9 +202,12 @@ public final class TrainingJob {
                 learnFromTeacher(progress);
             }
             TrainingResult result = train(target, listener, progress);
-            if (lesson != null && config.initialModel != null && StudentCheck.applies(scan)
-                && !checkStudent(progress)) {
-                return result.withStartingWeights();
+            if (lesson != null && config.initialModel != null) {
+                if (!StudentCheck.applies(scan)) {
+                    notes.note("Check: " + StudentCheck.NOT_RUN);
+                } else if (!checkStudent(progress)) {
+                    return result.withStartingWeights();
+                }
             }
             return result;
         });
