@@ -52,8 +52,9 @@ import org.scijava.plugin.Plugin;
  * copies per epoch, the epoch closest to them kept, no validation images; with {@code init=} a CT model refining TV
  * starts at the median TV lambda the choice used (where fewer than half the slices used TV, the median of each
  * slice's best TV by held-out views), an MRI one at the TV start whose images predict held-out lines
- * best, unless {@code tv=} says otherwise; on k-space and on sinograms over 180 degrees the {@code init=} model is
- * written unchanged when it predicts held-out measurements better than the student); {@code equivariance=}
+ * best, unless {@code tv=} says otherwise; the {@code init=} model is written unchanged when it scores better than
+ * the student: by held-out measurements on k-space and on sinograms over 180 degrees, by the mirror test at limited
+ * angle); {@code equivariance=}
  * (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);
  * {@code measurements=} (with a measurements-only supervision: the title of an open

@@ -18,10 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.io.ImageInfoMetadata;
 import org.learnedrecon.io.MeasurementFiles;
@@ -125,13 +123,11 @@ public final class ChoiceTeacher {
     static <T> T choose(MeasuredData data, boolean combining, Candidates candidates,
             java.util.function.BiFunction<HeldOutChoice, NDArray, T> result, ProgressMonitor progress) {
         boolean ct = CtParallelPhysics.NAME.equals(data.physics());
-        Map<String, String> settings = new LinkedHashMap<>(data.settings());
-        settings.put("physics", data.physics());
         try (NDManager manager = NDManager.newBaseManager()) {
             ForwardOperator acquisition = data.operator(manager);
-            NDArray y = data.measurements().batch(manager, IntStream.range(0, data.measurements().size()).toArray(),
-                acquisition.rangeShape(), 1.0, new Random(0));
-            try (HeldOutChoice choice = new HeldOutChoice(candidates.of(settings, acquisition), combining)) {
+            NDArray y = data.allSlices(manager, acquisition);
+            try (HeldOutChoice choice = new HeldOutChoice(candidates.of(data.settingsWithPhysics(), acquisition),
+                    combining)) {
                 Method method = ct ? Method.classical(choice, (scope, measurements) -> acquisition)
                     : Method.classical(choice, null).peakNormalised((scope, measurements) -> acquisition);
                 NDArray x = ReconstructionService.reconstruct(y, "measurements=" + data.measurements().description(),

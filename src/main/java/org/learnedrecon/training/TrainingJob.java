@@ -202,28 +202,24 @@ public final class TrainingJob {
                 learnFromTeacher(progress);
             }
             TrainingResult result = train(target, listener, progress);
-            if (lesson != null && config.initialModel != null) {
-                if (!StudentCheck.applies(scan)) {
-                    notes.note("Check: " + StudentCheck.NOT_RUN);
-                } else if (!checkStudent(progress)) {
-                    return result.withStartingWeights();
-                }
+            if (lesson != null && config.initialModel != null && !checkStudent(progress)) {
+                return result.withStartingWeights();
             }
             return result;
         });
     }
 
     /**
-     * {@link Supervision#CHOICE} from an {@code init=} model on k-space or sinograms over 180 degrees: writes that
-     * model, unchanged but for notes in its metadata, instead of the student when it predicts the data's held-out
-     * lines or views better ({@link StudentCheck}); either way the metadata and the log say which was kept. Not at
-     * limited angle: held-out views would have discarded a student 1.8-2.0 dB better at 90 views over 120 degrees.
+     * {@link Supervision#CHOICE} from an {@code init=} model: writes that model, unchanged but for notes in its
+     * metadata, instead of the student when it scores better on the measured data ({@link StudentCheck}: held-out
+     * lines or views, or at limited angle the mirror test); either way the metadata and the log say which was kept.
      *
      * @return whether the student was kept
      */
     private boolean checkStudent(ProgressMonitor progress) throws IOException {
-        StudentCheck.Verdict verdict = StudentCheck.compare(scan, output, config.initialModel, device,
-            progress.part(0, 1, 1, "Check (held-out measurements): "));
+        StudentCheck.Verdict verdict = StudentCheck.compare(scan, output, config.initialModel, noise, device,
+            progress.part(0, 1, 1, "Check (" + (StudentCheck.heldOut(scan) ? "held-out measurements"
+                : "mirror test") + "): "));
         notes.note("Check: " + verdict.summary());
         ModelFile.copyWithMetadata(verdict.studentKept() ? output : config.initialModel, output, m -> {
             m.training.put("supervision", "choice");

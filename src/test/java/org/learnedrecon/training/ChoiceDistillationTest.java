@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.FileSaver;
@@ -33,7 +32,6 @@ import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.ModelMetadata;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
-import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.runtime.DeepLearningRuntime;
@@ -62,21 +60,8 @@ class ChoiceDistillationTest {
         truths = TestImages.ellipses(SLICES, N, 11);
         ParallelBeamGeometry geometry = ParallelBeamGeometry.uniform(N, 30, 180);
         ImageStack stack = new ImageStack(geometry.detectorCount(), geometry.angleCount());
-        Random random = new Random(5);
-        try (NDManager m = NDManager.newBaseManager()) {
-            RayTransform ray = RayTransform.matrixFree(geometry);
-            for (int i = 0; i < SLICES; i++) {
-                float[] y = ray.apply(truths.batch(m, new int[] {i}, new Shape(N, N), 1)).toFloatArray();
-                double power = 0;
-                for (float v : y) {
-                    power += v * v;
-                }
-                double sigma = 0.01 * Math.sqrt(power / y.length);
-                for (int j = 0; j < y.length; j++) {
-                    y[j] += (float) (sigma * random.nextGaussian());
-                }
-                stack.addSlice(new FloatProcessor(geometry.detectorCount(), geometry.angleCount(), y));
-            }
+        for (float[] y : TestSinograms.noisy(truths, geometry, 0.01, new Random(5))) {
+            stack.addSlice(new FloatProcessor(geometry.detectorCount(), geometry.angleCount(), y));
         }
         ImagePlus image = new ImagePlus("ellipse-sinograms.tif", stack);
         ImageInfoMetadata.write(image, geometry.toProperties());
@@ -144,17 +129,20 @@ class ChoiceDistillationTest {
             List.<double[]>of(new double[] {0, 1}), List.<double[]>of(new double[] {0.1, 0.2})), "no TV candidate");
     }
 
-    /** Held-out views lie inside the scanned range: a missing wedge is out of their sight, so no check there. */
+    /**
+     * Held-out views lie inside the scanned range: a missing wedge is out of their sight, so at limited angle the
+     * mirror test checks the student ({@link MirrorScoresTest}).
+     */
     @Test
-    void theStudentIsCheckedOverAHalfTurnAndOnKspaceNotAtLimitedAngle() {
+    void heldOutViewsCheckTheStudentOverAHalfTurnTheMirrorTestAtLimitedAngle() {
         ImageSliceDataset one = new ImageSliceDataset(List.of(new float[4]), 2, 2, "s.tif");
         Map<String, String> full = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(N, 30, 180));
         full.remove("physics");
         Map<String, String> wedge = CtParallelPhysics.settingsOf(ParallelBeamGeometry.uniform(N, 90, 120));
         wedge.remove("physics");
         assertEquals("180", full.get("range"));
-        assertTrue(StudentCheck.applies(new MeasuredSinograms(one, full)));
-        assertFalse(StudentCheck.applies(new MeasuredSinograms(one, wedge)), wedge.toString());
+        assertTrue(StudentCheck.heldOut(new MeasuredSinograms(one, full)));
+        assertFalse(StudentCheck.heldOut(new MeasuredSinograms(one, wedge)), wedge.toString());
     }
 
     /** The teacher's images of one slice survive the checkpoint directory as those of a stack do. */

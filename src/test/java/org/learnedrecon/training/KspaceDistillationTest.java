@@ -106,11 +106,11 @@ class KspaceDistillationTest {
         assertTrue(start.initial().startsWith("tvreal"), "a real object: " + start.summary());
         assertTrue(better > own + 0.5, better + " vs " + own);
         // The check after distilling prefers, by held-out lines, the model that reconstructs better.
-        StudentCheck.Verdict verdict = StudentCheck.compare(data, chosen, shipped,
+        StudentCheck.Verdict verdict = StudentCheck.compare(data, chosen, shipped, 0.01,
             DeepLearningRuntime.DeviceChoice.CPU, ProgressMonitor.NONE);
         assertTrue(verdict.studentKept(), verdict.summary());
         assertEquals(start.scores()[best], verdict.student(), 1e-6 * verdict.student(), "the same folds and score");
-        assertTrue(!StudentCheck.compare(data, shipped, chosen, DeepLearningRuntime.DeviceChoice.CPU,
+        assertTrue(!StudentCheck.compare(data, shipped, chosen, 0.01, DeepLearningRuntime.DeviceChoice.CPU,
             ProgressMonitor.NONE).studentKept());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(kspace)), "k-space modified");
         assertEquals(copiesBefore, temporaryCopies(), "temporary copies left");
