@@ -119,6 +119,113 @@ class HeldOutChoiceTest {
         }
     }
 
+    /**
+     * A candidate left out of a slice ({@link HeldOutChoice.Candidate#admitted}, as the mirror test leaves out a start
+     * model's plug-and-play at limited angle) is neither chosen nor mixed there, even where it predicts the held-out
+     * views best; its score there is infinite; it still runs on the slices it is admitted to.
+     */
+    @Test
+    void aCandidateLeftOutOfASliceIsNeitherChosenNorMixedThere() {
+        float[][] truths = truths();
+        RayTransform scan = RayTransform.matrixFree(ParallelBeamGeometry.uniform(N, 30, 180));
+        Oracle exact = new Oracle("exact", new boolean[] {true, true}, truths);
+        HeldOutChoice.Candidate gated = new HeldOutChoice.Candidate() {
+            @Override
+            public String name() {
+                return "exact, gated on 1";
+            }
+
+            @Override
+            public NDArray reconstruct(NDArray sinograms, ForwardOperator acquisition, ProgressMonitor progress) {
+                return exact.reconstruct(sinograms, acquisition, progress);
+            }
+
+            @Override
+            public boolean[] admitted(NDArray measurements, ForwardOperator acquisition, ProgressMonitor progress) {
+                return new boolean[] {true, false};
+            }
+        };
+        Oracle blurred = new Oracle("blurred", new boolean[] {false, false}, truths);
+        Oracle halfway = new Oracle("exact on 0", new boolean[] {true, false}, truths);
+        try (NDManager m = NDManager.newBaseManager();
+              HeldOutChoice choice = new HeldOutChoice(List.of(gated, blurred, halfway), true)) {
+            float[] both = new float[2 * N * N];
+            System.arraycopy(truths[0], 0, both, 0, N * N);
+            System.arraycopy(truths[1], 0, both, N * N, N * N);
+            NDArray y = scan.apply(m.create(both, new Shape(2, N, N)));
+            float[] x = choice.reconstruct(y, scan, ProgressMonitor.NONE).toFloatArray();
+            assertEquals("exact, gated on 1", choice.choices().get(0));
+            assertEquals(0, choice.weights().get(1)[0], "left out of slice 1: " + choice.choices().get(1));
+            assertEquals(Double.POSITIVE_INFINITY, choice.scores().get(1)[0]);
+            assertTrue(choice.scores().get(0)[0] < 1e-8, java.util.Arrays.toString(choice.scores().get(0)));
+            double weights = 0;
+            for (double w : choice.weights().get(1)) {
+                assertTrue(Double.isFinite(w) && w >= 0, java.util.Arrays.toString(choice.weights().get(1)));
+                weights += w;
+            }
+            assertEquals(1, weights, 1e-9);
+            for (double miss : choice.heldOutMisses().get(1)) {
+                assertTrue(Double.isFinite(miss), java.util.Arrays.toString(choice.heldOutMisses().get(1)));
+            }
+            assertArrayEquals(java.util.Arrays.copyOf(both, N * N), java.util.Arrays.copyOf(x, N * N), 0f);
+            // Folds on both slices (the batch runs together), all views on slice 0 only.
+            assertEquals(List.of(0, 1, 0, 1, 0), exact.slicesSeen);
+        }
+    }
+
+    /**
+     * At limited angle a start model's plug-and-play is gated by the mirror test against the TV refiner
+     * ({@link HeldOutChoice#MIRROR_REFERENCE}): started at the same refiner with TV at lambda 0.05 (4-6 dB worse on
+     * ellipses at 90 views over 120 degrees, {@code MirrorScoresTest}) it is left out of both slices, and never
+     * run; over 180 degrees no gate.
+     */
+    @Test
+    void atLimitedAngleAStartThatLosesTheMirrorTestIsLeftOut() throws Exception {
+        int n = 64;
+        java.nio.file.Path poor = java.nio.file.Files.createTempFile("weak-tv-start", ".zip");
+        try {
+            org.learnedrecon.models.ModelFile.copyWithMetadata(org.learnedrecon.models.PretrainedModels.shipped()
+                .resolve(HeldOutChoice.MIRROR_REFERENCE), poor, metadata -> metadata.physics.put(
+                    org.learnedrecon.acquisition.PhysicsFactory.INITIAL, "tv0.05"));
+            String entry = "dncnn-fast" + HeldOutChoice.SOFT + HeldOutChoice.STARTED_AT + poor;
+            ParallelBeamGeometry wedge = ParallelBeamGeometry.uniform(n, 90, 120);
+            org.learnedrecon.training.ImageSliceDataset images = org.learnedrecon.learned.TestImages.ellipses(2, n,
+                21);
+            try (NDManager m = NDManager.newBaseManager()) {
+                RayTransform op = RayTransform.matrixFree(wedge);
+                NDArray y = new org.learnedrecon.physics.noise.GaussianNoise(0.01, 3).apply(op.apply(
+                    images.batch(m, new int[] {0, 1}, new Shape(n, n), 1)));
+                List<HeldOutChoice.Candidate> learned = HeldOutChoice.learned(List.of(entry), false,
+                    org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(wedge), op,
+                    org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
+                assertArrayEquals(new boolean[] {false, false}, learned.get(0).admitted(y, op,
+                    ProgressMonitor.NONE));
+                List<HeldOutChoice.Candidate> candidates = new java.util.ArrayList<>(HeldOutChoice.ctTv(50, 1, 0)
+                    .subList(2, 4));
+                candidates.addAll(learned);
+                try (HeldOutChoice choice = new HeldOutChoice(candidates, true)) {
+                    choice.reconstruct(y, op, ProgressMonitor.NONE);
+                    for (double[] score : choice.scores()) {
+                        assertEquals(Double.POSITIVE_INFINITY, score[candidates.size() - 1]);
+                    }
+                    for (String chosen : choice.choices()) {
+                        assertTrue(!chosen.contains("dncnn"), chosen);
+                    }
+                }
+                ParallelBeamGeometry half = ParallelBeamGeometry.uniform(n, 90, 180);
+                RayTransform full = RayTransform.matrixFree(half);
+                try (HeldOutChoice.Candidate ungated = HeldOutChoice.learned(List.of(entry), false,
+                        org.learnedrecon.acquisition.CtParallelPhysics.settingsOf(half), full,
+                        org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { }).get(0)) {
+                    assertArrayEquals(new boolean[] {true, true}, ungated.admitted(full.apply(
+                        images.batch(m, new int[] {0, 1}, new Shape(n, n), 1)), full, ProgressMonitor.NONE));
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(poor);
+        }
+    }
+
     /** A candidate that returns {@code image} for the one slice, whatever it is given. */
     private static HeldOutChoice.Candidate fixed(String name, float[] image) {
         return ofScan(name, scan -> image);

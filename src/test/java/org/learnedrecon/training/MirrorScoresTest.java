@@ -23,6 +23,7 @@ import org.learnedrecon.models.ModelFile;
 import org.learnedrecon.models.PretrainedModels;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
+import org.learnedrecon.reconstruction.MirrorScores;
 import org.learnedrecon.reconstruction.ReconstructionService;
 import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.runtime.DeepLearningRuntime;
