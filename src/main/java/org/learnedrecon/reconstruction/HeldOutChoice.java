@@ -378,8 +378,11 @@ public final class HeldOutChoice implements Solver, AutoCloseable {
         return list;
     }
 
-    /** Whether {@code settings} are a CT scan whose views span less than 180 degrees. */
-    private static boolean limitedAngle(Map<String, String> settings) {
+    /**
+     * Whether {@code settings} (with {@code physics}) are a CT scan whose views span less than 180 degrees, where
+     * held-out views, all inside the scanned range, cannot judge the missing wedge.
+     */
+    public static boolean limitedAngle(Map<String, String> settings) {
         return CtParallelPhysics.NAME.equals(settings.get("physics"))
             && Double.parseDouble(settings.getOrDefault("range", "180")) < 180 - 1e-6;
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.learnedrecon.acquisition.CtParallelPhysics;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.reconstruction.MirrorScores;
@@ -68,10 +67,7 @@ final class StudentCheck {
      * degrees; otherwise by the mirror test.
      */
     static boolean heldOut(MeasuredData data) {
-        if (!CtParallelPhysics.NAME.equals(data.physics())) {
-            return true;
-        }
-        return Double.parseDouble(data.settings().getOrDefault("range", "180")) >= 180 - 1e-6;
+        return !HeldOutChoice.limitedAngle(data.settingsWithPhysics());
     }
 
     /**
