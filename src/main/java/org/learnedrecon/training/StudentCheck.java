@@ -2,17 +2,15 @@ package org.learnedrecon.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.reconstruction.HeldOutChoice;
 import org.learnedrecon.reconstruction.MirrorScores;
-import org.learnedrecon.reconstruction.ReconstructionService;
-import org.learnedrecon.reconstruction.ReconstructionService.Method;
 import org.learnedrecon.runtime.DeepLearningRuntime;
 import org.learnedrecon.solvers.ProgressMonitor;
-import org.learnedrecon.solvers.Solver;
 
 /**
  * After distilling the choice ({@link Supervision#CHOICE}) from an {@code init=} model: the student and that model,
@@ -86,36 +84,31 @@ final class StudentCheck {
         return new Verdict(MIRROR, scores[0], scores[1]);
     }
 
-    /** Each of the learned {@code models}' mirror score ({@link MirrorScores}) on {@code data}, summed over slices. */
+    /**
+     * Each of the learned {@code models}' mirror score ({@link MirrorScores}) on {@code data}, summed over slices;
+     * slice by slice, each slice's noise seeded by its index.
+     */
     private static double[] mirrorScores(MeasuredData data, List<String> models, double noise,
             DeepLearningRuntime.DeviceChoice device, ProgressMonitor progress) {
         double[] sum = new double[models.size()];
         try (NDManager manager = NDManager.newBaseManager()) {
             ForwardOperator acquisition = data.operator(manager);
+            NDArray y = data.allSlices(manager, acquisition);
+            int slices = data.measurements().size();
             List<HeldOutChoice.Candidate> candidates = HeldOutChoice.learned(models, false,
                 data.settingsWithPhysics(), acquisition, device, skipped -> { });
             try {
-                int[] done = {0};
-                Solver scoring = new Solver() {
-                    @Override
-                    public String name() {
-                        return "Mirror test";
-                    }
-
-                    @Override
-                    public NDArray reconstruct(NDArray measurements, ForwardOperator operator, ProgressMonitor p) {
-                        for (double[] slice : MirrorScores.of(candidates, measurements, operator, noise, done[0], p)) {
-                            for (int i = 0; i < sum.length; i++) {
-                                sum[i] += slice[i];
-                            }
+                for (int s = 0; s < slices; s++) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray slice = y.get(new NDIndex("{}:{}", s, s + 1));
+                        slice.attach(scope);
+                        double[] scores = MirrorScores.of(candidates, slice, acquisition, noise, s,
+                            progress.part(s, s + 1, slices, "slice " + (s + 1) + "/" + slices + ": "))[0];
+                        for (int i = 0; i < sum.length; i++) {
+                            sum[i] += scores[i];
                         }
-                        done[0] += (int) measurements.getShape().get(0);
-                        return measurements;
                     }
-                };
-                ReconstructionService.reconstruct(data.allSlices(manager, acquisition), "measurements="
-                    + data.measurements().description(), Method.classical(scoring, (scope, y) -> acquisition),
-                    progress);
+                }
             } finally {
                 candidates.forEach(HeldOutChoice.Candidate::close);
             }

@@ -61,8 +61,8 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * ({@link ChoiceTeacher#tvLambda}),
  * an MRI one at the TV start whose images predict held-out lines best ({@link TvStartChoice}), unless
  * {@code physics.initial=} says otherwise; the {@code init=} model is written unchanged when it scores better than
- * the student ({@link StudentCheck}: held-out measurements, or at limited angle the mirror test). Measured k-space keeps {@code holdout} (default 0.1) of its
- * sampled lines outside the
+ * the student ({@link StudentCheck}: held-out measurements, or at limited angle the mirror test). Measured k-space
+ * keeps {@code holdout} (default 0.1) of its sampled lines outside the
  * centre out of training ({@link HeldOutLines}): the epochs are scored on predicting them, the best is kept, and
  * {@code init=}'s model is kept when no epoch predicts them better ({@code holdout=0}: all lines, last epoch).
  *
