@@ -96,7 +96,7 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             expected.add("TV lambda " + lambda + " over real images");
         }
         expected.addAll(List.of("Learned lgd (lgd-mri-tv-family)", "Learned lgd (lgd-mri-family)",
-            "Learned diffusion-unet (diffusion-unet:sharp)", "Learned lgd (lgd-mri8)"));
+            "Learned diffusion-unet (diffusion-unet:finer)", "Learned lgd (lgd-mri8)"));
         assertEquals(expected, candidates);
         // Each slice leans on the brain model: alone, or with the larger weight of a weighted mean of two.
         String[] weights = out.metadata().get("mri.choice.weights").split(",");

@@ -519,6 +519,47 @@ class HeldOutChoiceTest {
     }
 
     /**
+     * In MRI the choice's plug-and-play candidate runs the finer schedule ({@code diffusion-unet:finer}, since
+     * 2026-12-07; the sharp one before): on 64^2 random ellipses with random lines at 4x and 1 % complex noise it is
+     * well above the sharp schedule, as on the training images it was chosen on (README, "The finer schedule in the MRI
+     * choice").
+     */
+    @Test
+    void inMriTheFinerScheduleIsAboveTheSharpOneOnRandomEllipses() throws Exception {
+        assertTrue(HeldOutChoice.MRI_MODELS.contains("diffusion-unet" + HeldOutChoice.FINER), HeldOutChoice.MRI_MODELS
+            .toString());
+        java.util.Map<String, String> settings = org.learnedrecon.acquisition.MriCartesianPhysics.settingsOf("random",
+            4, 0.08, 64, 64, 1);
+        SamplingMask mask = org.learnedrecon.acquisition.MriCartesianPhysics.mask(settings);
+        float[] ellipses = new org.learnedrecon.phantoms.RandomEllipsesPhantom(1).nextClipped(64);
+        try (NDManager m = NDManager.newBaseManager()) {
+            CartesianMriOperator op = new CartesianMriOperator(m, mask);
+            NDArray real = m.create(ellipses, new Shape(1, 64, 64));
+            NDArray truth = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(real, real.zerosLike()), 1);
+            NDArray y = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.01, 1).apply(op.apply(truth), mask);
+            List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP,
+                "diffusion-unet" + HeldOutChoice.FINER), false, settings, op,
+                org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
+            try {
+                double[] psnr = new double[2];
+                for (int i = 0; i < 2; i++) {
+                    psnr[i] = org.learnedrecon.metrics.Psnr.compute(real, org.learnedrecon.physics.mri
+                        .ComplexArithmetic.magnitude(pnp.get(i).reconstruct(y, op, ProgressMonitor.NONE)), 1.0)[0];
+                }
+                double zeroFilled = org.learnedrecon.metrics.Psnr.compute(real, org.learnedrecon.physics.mri
+                    .ComplexArithmetic.magnitude(op.adjoint(y)), 1.0)[0];
+                System.out.printf("64^2 random ellipses, MRI 4x: %s %.2f dB, %s %.2f dB, zero-filled %.2f dB%n",
+                    pnp.get(1).name(), psnr[1], pnp.get(0).name(), psnr[0], zeroFilled);
+                assertEquals("Learned diffusion-unet (diffusion-unet:finer)", pnp.get(1).name());
+                assertTrue(psnr[1] > psnr[0] + 1 && psnr[0] > zeroFilled, psnr[1] + " vs sharp " + psnr[0]
+                    + ", zero-filled " + zeroFilled);
+            } finally {
+                pnp.forEach(HeldOutChoice.Candidate::close);
+            }
+        }
+    }
+
+    /**
      * The strongly coupled schedule ({@code diffusion-unet:strong}, rho 0.1) against the fine one (rho 0.01) on a brain
      * slice no model trained on (the demo's first held-out slice, 128^2) at 60 views with 1 % noise: the denoiser
      * left the weakly measured components lifts it above the fine schedule, as on the training images it was chosen
