@@ -294,7 +294,10 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
      * 44.75), with the 4-step warm chain of complex images (39.29 and 46.88 with 10 steps, until 2026-12-06; 46.10
      * with the chain's last level
      * at 0.005, before 2026-12-05; 39.91 and 35.20 when {@code start=} came, 2026-12-02, from sigma 0.02 and with an
-     * earlier choice).
+     * earlier choice). Since 2026-12-07 the choice's plug-and-play candidate runs the finer schedule and the choice
+     * alone is near exact here, 50.30 dB; the chains' mean then ends under it, 48.84 with 4 samples (49.13 with 8,
+     * 49.28 with 16): the sampler's own floor on this phantom, about 1 dB under such a start, not a loss to the
+     * sampling noise. So the chains are held to 2 dB of their start, and to well above the quick choice's.
      */
     @Test
     void posteriorChainsStartAtTheChoiceByHeldOutLines() throws Exception {
@@ -330,7 +333,8 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         assertArrayEquals(planes((MetadataImage) quick.getOutput("reconstruction")), planes(automatic), 1e-5f);
         assertTrue(fromChoice > fromNoise + 10, fromChoice + " vs " + fromNoise);
         assertTrue(fromQuick > fromNoise + 10, fromQuick + " vs " + fromNoise);
-        assertTrue(fromChoice > choice - 1, fromChoice + " vs the choice's " + choice);
+        assertTrue(fromChoice > choice - 2, fromChoice + " vs the choice's " + choice);
+        assertTrue(fromChoice > fromQuick + 5, fromChoice + " vs from the quick choice " + fromQuick);
         assertArrayEquals(before, planes(k), 0f, "k-space modified");
     }
 
