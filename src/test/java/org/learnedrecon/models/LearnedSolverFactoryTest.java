@@ -35,6 +35,7 @@ import org.learnedrecon.physics.ct.CtGeometryKeys;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
 import org.learnedrecon.physics.mri.ComplexArithmetic;
+import org.learnedrecon.physics.mri.MriFixtures;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice;
 import org.learnedrecon.solvers.ProgressMonitor;
@@ -384,9 +385,10 @@ class LearnedSolverFactoryTest {
             NDArray y = op.apply(truth);
             NDArray x = tv.reconstruct(y, ProgressMonitor.NONE);
             assertEquals(new Shape(1, 2, 96, 96), x.getShape());
-            double refined = magnitudePsnr(real, x);
-            double family = magnitudePsnr(real, zeroFilledStart.reconstruct(y, ProgressMonitor.NONE));
-            double zeroFilled = magnitudePsnr(real, op.adjoint(y));
+            double refined = MriFixtures.unitRangeMagnitudePsnr(real, x);
+            double family = MriFixtures.unitRangeMagnitudePsnr(real, zeroFilledStart.reconstruct(y,
+                ProgressMonitor.NONE));
+            double zeroFilled = MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
             System.out.printf("MRI 4x, Shepp-Logan 96^2: lgd-mri-tv-family %.2f dB, lgd-mri-family %.2f dB, "
                 + "zero-filled %.2f dB%n", refined, family, zeroFilled);
             assertTrue(family > zeroFilled + 1, "family LGD " + family + " dB vs zero-filled " + zeroFilled);
@@ -447,8 +449,8 @@ class LearnedSolverFactoryTest {
             NDArray truth = ComplexArithmetic.fromReal(real);
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray y = op.apply(truth);
-            double learned = magnitudePsnr(real, lgd.reconstruct(y, ProgressMonitor.NONE));
-            return learned - magnitudePsnr(real, op.adjoint(y));
+            double learned = MriFixtures.unitRangeMagnitudePsnr(real, lgd.reconstruct(y, ProgressMonitor.NONE));
+            return learned - MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
         }
     }
 
@@ -458,10 +460,6 @@ class LearnedSolverFactoryTest {
     }
 
     /** PSNR (peak 1) of the magnitude of the complex images {@code complex} against the real {@code real}. */
-    private static double magnitudePsnr(NDArray real, NDArray complex) {
-        return org.learnedrecon.metrics.Psnr.compute(real, ComplexArithmetic.magnitude(complex), 1.0)[0];
-    }
-
     /** A shipped LGD (or {@code auto}'s choice) for the differentiable ray transform of {@code g}, on the CPU. */
     private static LoadedLearnedSolver shippedLgd(String model, CtGeometry g) throws java.io.IOException {
         return shipped(SolverFactory.LGD, model, g);
@@ -546,10 +544,10 @@ class LearnedSolverFactoryTest {
                 for (Map<String, String> start : List.of(settings, zeroFilled)) {
                     try (LoadedLearnedSolver pnp = LearnedSolverFactory.load(SolverFactory.PNP, "dncnn-s05", start,
                         manager -> new CartesianMriOperator(manager, mask), DeviceChoice.CPU)) {
-                        psnr[i++] = magnitudePsnr(real, pnp.reconstruct(y, ProgressMonitor.NONE));
+                        psnr[i++] = MriFixtures.unitRangeMagnitudePsnr(real, pnp.reconstruct(y, ProgressMonitor.NONE));
                     }
                 }
-                psnr[2] = magnitudePsnr(real, op.adjoint(y));
+                psnr[2] = MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
             }
             System.out.printf("PnP dncnn-s05, 64^2 Shepp-Logan%s, MRI 8x: from TV over real images %.2f dB, from "
                 + "zero filling %.2f, zero filling %.2f%n", withPhase ? " with phase" : "", psnr[0], psnr[1], psnr[2]);

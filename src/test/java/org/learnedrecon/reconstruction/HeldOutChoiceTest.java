@@ -16,6 +16,7 @@ import org.learnedrecon.physics.ct.FanBeamGeometry;
 import org.learnedrecon.physics.ct.ParallelBeamGeometry;
 import org.learnedrecon.physics.ct.RayTransform;
 import org.learnedrecon.physics.mri.CartesianMriOperator;
+import org.learnedrecon.physics.mri.MriFixtures;
 import org.learnedrecon.physics.mri.SamplingMask;
 import org.learnedrecon.solvers.ProgressMonitor;
 
@@ -535,19 +536,18 @@ class HeldOutChoiceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray real = m.create(ellipses, new Shape(1, 64, 64));
-            NDArray truth = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(real, real.zerosLike()), 1);
-            NDArray y = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.01, 1).apply(op.apply(truth), mask);
+            NDArray y = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.01, 1).apply(op.apply(
+                org.learnedrecon.physics.mri.ComplexArithmetic.fromReal(real)), mask);
             List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP,
                 "diffusion-unet" + HeldOutChoice.FINER), false, settings, op,
                 org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
             try {
                 double[] psnr = new double[2];
                 for (int i = 0; i < 2; i++) {
-                    psnr[i] = org.learnedrecon.metrics.Psnr.compute(real, org.learnedrecon.physics.mri
-                        .ComplexArithmetic.magnitude(pnp.get(i).reconstruct(y, op, ProgressMonitor.NONE)), 1.0)[0];
+                    psnr[i] = MriFixtures.unitRangeMagnitudePsnr(real, pnp.get(i).reconstruct(y, op,
+                        ProgressMonitor.NONE));
                 }
-                double zeroFilled = org.learnedrecon.metrics.Psnr.compute(real, org.learnedrecon.physics.mri
-                    .ComplexArithmetic.magnitude(op.adjoint(y)), 1.0)[0];
+                double zeroFilled = MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
                 System.out.printf("64^2 random ellipses, MRI 4x: %s %.2f dB, %s %.2f dB, zero-filled %.2f dB%n",
                     pnp.get(1).name(), psnr[1], pnp.get(0).name(), psnr[0], zeroFilled);
                 assertEquals("Learned diffusion-unet (diffusion-unet:finer)", pnp.get(1).name());

@@ -35,6 +35,14 @@ public final class MriFixtures {
         return new SamplingMask(h, w, m.get("0").toFloatArray());
     }
 
+    /**
+     * PSNR in dB of the magnitude of the complex image {@code complex} {@code (..., 2, H, W)} against the real image
+     * {@code real} {@code (..., H, W)}, with data range 1 (the test images lie in [0, 1]).
+     */
+    public static double unitRangeMagnitudePsnr(NDArray real, NDArray complex) {
+        return org.learnedrecon.metrics.Psnr.compute(real, ComplexArithmetic.magnitude(complex), 1.0)[0];
+    }
+
     /** PSNR in dB of |x| against |truth| with the data range max |truth| (both (2, H, W) or batched). */
     public static double magnitudePsnr(NDArray x, NDArray truth) {
         float[] a = magnitude(x);
