@@ -418,8 +418,11 @@ public final class TrainingJob {
         }
         if (!physicsSettings.containsKey(PhysicsFactory.INITIAL) && measured instanceof MeasuredKspace
             && config.initialModel != null) {
+            // The model's copies, one per start, beside the checkpoints when there are any.
+            Path scratch = config.checkpointDirectory != null ? config.checkpointDirectory
+                : Path.of(System.getProperty("java.io.tmpdir"));
             java.util.Optional<TvStartChoice.Start> start = TvStartChoice.choose(measured, config.initialModel,
-                device, progress.part(0, 1, 1, "Start (held-out lines): "));
+                scratch, device, progress.part(0, 1, 1, "Start (held-out lines): "));
             if (start.isPresent()) {
                 physicsSettings.put(PhysicsFactory.INITIAL, start.get().initial());
                 notes.note("Start: " + start.get().summary() + ", chosen by held-out lines for "

@@ -80,11 +80,13 @@ final class TvStartChoice {
 
     /**
      * Chooses the start of {@code model} for the k-space {@code data}, or empty when the model does not start from
-     * TV with a lambda.
+     * TV with a lambda. The model's copies, one per start, go into a new folder in {@code scratch} (made when
+     * missing), deleted before this returns: the caller says where, so that two runs on one host never see each
+     * other's copies.
      *
      * @throws IOException when the model file cannot be read or its copies written
      */
-    static Optional<Start> choose(MeasuredData data, Path model, DeepLearningRuntime.DeviceChoice device,
+    static Optional<Start> choose(MeasuredData data, Path model, Path scratch, DeepLearningRuntime.DeviceChoice device,
             ProgressMonitor progress) throws IOException {
         ModelMetadata metadata = ModelFile.readMetadata(model);
         List<String> starts = startsAround(metadata.physics.get(PhysicsFactory.INITIAL));
@@ -92,7 +94,7 @@ final class TvStartChoice {
             return Optional.empty();
         }
         PhysicsFactory physics = PhysicsCatalog.find(metadata.physics.get("physics"));
-        Path directory = Files.createTempDirectory("tv-starts");
+        Path directory = Files.createTempDirectory(Files.createDirectories(scratch), "tv-starts");
         try {
             List<String> files = new ArrayList<>();
             for (String start : starts) {

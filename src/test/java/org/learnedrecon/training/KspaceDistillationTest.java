@@ -85,8 +85,8 @@ class KspaceDistillationTest {
         byte[] before = Files.readAllBytes(kspace);
         Path shipped = PretrainedModels.shipped().resolve("lgd-mri-tv-family");
         MeasuredKspace data = MeasuredKspace.fromTiff(kspace);
-        List<Path> copiesBefore = temporaryCopies();
-        TvStartChoice.Start start = TvStartChoice.choose(data, shipped, DeepLearningRuntime.DeviceChoice.CPU,
+        Path scratch = directory.resolve("scratch");
+        TvStartChoice.Start start = TvStartChoice.choose(data, shipped, scratch, DeepLearningRuntime.DeviceChoice.CPU,
             ProgressMonitor.NONE).orElseThrow();
         assertEquals(10, start.scores().length);
         int best = start.starts().indexOf(start.initial());
@@ -113,7 +113,9 @@ class KspaceDistillationTest {
         assertTrue(!StudentCheck.compare(data, shipped, chosen, 0.01, DeepLearningRuntime.DeviceChoice.CPU,
             ProgressMonitor.NONE).studentKept());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(kspace)), "k-space modified");
-        assertEquals(copiesBefore, temporaryCopies(), "temporary copies left");
+        try (var left = Files.list(scratch)) {
+            assertEquals(List.of(), left.toList(), "the model's copies left in the folder given for them");
+        }
     }
 
     /**
@@ -153,13 +155,6 @@ class KspaceDistillationTest {
             metadata.physics.get(PhysicsFactory.INITIAL), "the start as shipped");
         MeasuredKspace data = MeasuredKspace.fromTiff(kspace);
         assertEquals(psnr(data, shipped), psnr(data, model), 1e-9);
-    }
-
-    /** The directories {@link TvStartChoice} makes for its copies of the model. */
-    private static List<Path> temporaryCopies() throws java.io.IOException {
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(p -> p.getFileName().toString().startsWith("tv-starts")).sorted().toList();
-        }
     }
 
     /** Mean PSNR of the magnitudes {@code model} reconstructs from the k-space, peak-normalised as Reconstruct MRI. */
