@@ -69,6 +69,11 @@ final class StudentCheck {
         return !HeldOutChoice.limitedAngle(data.settingsWithPhysics());
     }
 
+    /** What compares on {@code data}, as summaries name it: {@link #HELD_OUT} or {@link #MIRROR}. */
+    static String measure(MeasuredData data) {
+        return heldOut(data) ? HELD_OUT : MIRROR;
+    }
+
     /**
      * Compares the {@code student} with the {@code start} model on {@code data}.
      *

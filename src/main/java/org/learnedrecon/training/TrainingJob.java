@@ -218,8 +218,7 @@ public final class TrainingJob {
      */
     private boolean checkStudent(ProgressMonitor progress) throws IOException {
         StudentCheck.Verdict verdict = StudentCheck.compare(scan, output, config.initialModel, noise, device,
-            progress.part(0, 1, 1, "Check (" + (StudentCheck.heldOut(scan) ? "held-out measurements"
-                : "mirror test") + "): "));
+            progress.part(0, 1, 1, "Check (" + StudentCheck.measure(scan) + "): "));
         notes.note("Check: " + verdict.summary());
         ModelFile.copyWithMetadata(verdict.studentKept() ? output : config.initialModel, output, m -> {
             m.training.put("supervision", "choice");
