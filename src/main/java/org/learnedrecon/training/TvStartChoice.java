@@ -78,6 +78,13 @@ final class TvStartChoice {
         return starts;
     }
 
+    /** Sets the start of the model {@code metadata} describes to {@code start}, a {@code physics.initial} value. */
+    static void setStart(ModelMetadata metadata, String start) {
+        metadata.physics.put(PhysicsFactory.INITIAL, start);
+        metadata.initialReconstruction = PhysicsCatalog.find(metadata.physics.get("physics"))
+            .initialReconstruction(Map.of(PhysicsFactory.INITIAL, start)).name();
+    }
+
     /**
      * Chooses the start of {@code model} for the k-space {@code data}, or empty when the model does not start from
      * TV with a lambda. The model's copies, one per start, go into a new folder in {@code scratch} (made when
@@ -93,17 +100,12 @@ final class TvStartChoice {
         if (starts.isEmpty()) {
             return Optional.empty();
         }
-        PhysicsFactory physics = PhysicsCatalog.find(metadata.physics.get("physics"));
         Path directory = Files.createTempDirectory(Files.createDirectories(scratch), "tv-starts");
         try {
             List<String> files = new ArrayList<>();
             for (String start : starts) {
                 Path file = directory.resolve(start + ".zip");
-                ModelFile.copyWithMetadata(model, file, m -> {
-                    m.physics.put(PhysicsFactory.INITIAL, start);
-                    m.initialReconstruction = physics.initialReconstruction(Map.of(PhysicsFactory.INITIAL, start))
-                        .name();
-                });
+                ModelFile.copyWithMetadata(model, file, m -> setStart(m, start));
                 files.add(file.toString());
             }
             double[] scores = ChoiceTeacher.heldOutScores(data, files, device, progress);

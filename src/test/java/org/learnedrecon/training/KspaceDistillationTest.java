@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnedrecon.acquisition.MriAcquisitionSettings;
-import org.learnedrecon.acquisition.MriCartesianPhysics;
 import org.learnedrecon.acquisition.PhysicsFactory;
 import org.learnedrecon.io.MeasurementFiles;
 import org.learnedrecon.learned.TestImages;
@@ -94,11 +93,7 @@ class KspaceDistillationTest {
             assertTrue(Double.isFinite(score) && score > 0 && start.scores()[best] <= score, start.summary());
         }
         Path chosen = directory.resolve("chosen.zip");
-        ModelFile.copyWithMetadata(shipped, chosen, m -> {
-            m.physics.put(PhysicsFactory.INITIAL, start.initial());
-            m.initialReconstruction = new MriCartesianPhysics().initialReconstruction(Map.of(PhysicsFactory.INITIAL,
-                start.initial())).name();
-        });
+        ModelFile.copyWithMetadata(shipped, chosen, m -> TvStartChoice.setStart(m, start.initial()));
         double own = psnr(data, shipped);
         double better = psnr(data, chosen);
         System.out.printf("start %s: %.2f dB; the model's own (%s): %.2f dB%n", start.summary(), better,
