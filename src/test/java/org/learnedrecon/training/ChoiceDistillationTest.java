@@ -208,7 +208,11 @@ class ChoiceDistillationTest {
         assertEquals(result.stepLosses, resumed.stepLosses);
     }
 
-    /** The distillation of the sinograms into {@code model}: 3 epochs of 2 steps, checkpoints kept. */
+    /**
+     * The distillation of the sinograms into {@code model}: 3 epochs of 2 steps, checkpoints kept, at 1e-4. The
+     * automatic rate for distilling (3e-4) was chosen on runs of 100-600 steps; in these 6 steps it overshot and the
+     * check refused the student (held-out sum 0.001789 against the shipped model's 0.001381).
+     */
     private static TrainingJob job(Path model) throws java.io.IOException {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.CHOICE;
@@ -218,7 +222,7 @@ class ChoiceDistillationTest {
         job.architecture = "lgd";
         job.output = model;
         job.device = DeepLearningRuntime.DeviceChoice.CPU;
-        job.config = new TrainingConfig().epochs(3).batchSize(4).seed(3).learningRate(Double.NaN).keepBest(true)
+        job.config = new TrainingConfig().epochs(3).batchSize(4).seed(3).learningRate(1e-4).keepBest(true)
             .psnrLoss(true).checkpointDirectory(directory.resolve("ck-distilled"));
         job.startFrom("lgd-ct-tv-family", false);
         return job;

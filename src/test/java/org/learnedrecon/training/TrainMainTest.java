@@ -437,7 +437,8 @@ class TrainMainTest {
 
     /**
      * Without lr= the rate follows what the run starts from: 1e-3 from scratch, 1e-4 fine-tuning init= on images or
-     * adapting it on measured data, 1e-5 adapting it on measurements simulated from images; lr= overrides.
+     * adapting it on measured data, 1e-5 adapting it on measurements simulated from images, 3e-4 distilling the choice
+     * into it; lr= overrides.
      */
     @Test
     void theLearningRateFollowsWhatTheRunStartsFrom() {
@@ -455,6 +456,10 @@ class TrainMainTest {
         assertTrue(job.describe().contains("learning rate 1.0E-4"), job.describe());
         job.config.learningRate(3e-3);
         assertTrue(job.describe().contains("learning rate 0.003"), job.describe());
+        job.supervision = Supervision.CHOICE;
+        assertEquals(3e-4, job.automaticRate(), "distilling the choice into init=");
+        job.config.initialModel(null);
+        assertEquals(1e-3, job.automaticRate(), "from scratch, whatever the supervision");
     }
 
     /**
