@@ -459,7 +459,6 @@ class LearnedSolverFactoryTest {
         return org.learnedrecon.io.TensorAdapter.toTensor(m, org.learnedrecon.phantoms.SheppLoganPhantom.stack(n, 1));
     }
 
-    /** PSNR (peak 1) of the magnitude of the complex images {@code complex} against the real {@code real}. */
     /** A shipped LGD (or {@code auto}'s choice) for the differentiable ray transform of {@code g}, on the CPU. */
     private static LoadedLearnedSolver shippedLgd(String model, CtGeometry g) throws java.io.IOException {
         return shipped(SolverFactory.LGD, model, g);
