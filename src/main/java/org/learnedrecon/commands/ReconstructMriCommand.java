@@ -62,7 +62,8 @@ import org.scijava.plugin.Plugin;
  * <p>{@code solver=[Choice by held-out lines]} runs TV at six lambdas, {@code lambda=} times 0.4 to 20 (0.002-0.1 by
  * default), over complex and over real images, and the learned models of {@code model=} (auto:
  * {@link HeldOutChoice#MRI_MODELS} that fit, i.e. the shipped LGDs for families of masks and for 4x and 8x, and the
- * diffusion model's denoiser in plug-and-play with the finer schedule; where none fits, TV's candidates alone) and
+ * diffusion model's denoiser in plug-and-play with the finer schedule, from TV over real images and from the family
+ * LGD's reconstruction; where none fits, TV's candidates alone) and
  * keeps per slice the one whose
  * reconstruction predicts held-out outer k-space lines best, or the weighted mean of two that predicts them better
  * still ({@link HeldOutChoice}, combining; single coil); the Info's {@code mri.choice} lists each slice's choice,

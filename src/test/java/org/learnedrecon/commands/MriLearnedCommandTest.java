@@ -89,14 +89,16 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
         List<String> candidates = List.of(out.metadata().get("mri.choice.candidates").split(","));
         // auto: TV at lambda 0.002-0.1 over complex and over real images, then lgd-mri-tv-family,
         // lgd-mri-family (the equispaced model does not fit random lines), the diffusion model's denoiser and the
-        // brain model for exactly this mask, lgd-mri8 (lgd-mri4 does not fit 8x).
+        // brain model for exactly this mask, lgd-mri8 (lgd-mri4 does not fit 8x), and the denoiser's plug-and-play
+        // started at lgd-mri-family.
         List<String> expected = new java.util.ArrayList<>();
         for (String lambda : List.of("0.002", "0.005", "0.01", "0.02", "0.05", "0.1")) {
             expected.add("TV lambda " + lambda);
             expected.add("TV lambda " + lambda + " over real images");
         }
         expected.addAll(List.of("Learned lgd (lgd-mri-tv-family)", "Learned lgd (lgd-mri-family)",
-            "Learned diffusion-unet (diffusion-unet:finer)", "Learned lgd (lgd-mri8)"));
+            "Learned diffusion-unet (diffusion-unet:finer)", "Learned lgd (lgd-mri8)",
+            "Learned diffusion-unet (diffusion-unet:finer@lgd-mri-family)"));
         assertEquals(expected, candidates);
         // Each slice leans on the brain model: alone, or with the larger weight of a weighted mean of two.
         String[] weights = out.metadata().get("mri.choice.weights").split(",");
@@ -107,7 +109,8 @@ class MriLearnedCommandTest extends SciJavaCommandTest {
             double sum = java.util.Arrays.stream(weights[s].split(" ")).mapToDouble(Double::parseDouble).sum();
             assertEquals(1, sum, 1e-3, weights[s]);
         }
-        // 19.93 against 17.21 (18.10 before lgd-mri8 joined the candidates on 2026-12-06)
+        // 19.89 against 17.21 (19.93 before the plug-and-play started at lgd-mri-family joined on 2026-12-07; 18.10
+        // before lgd-mri8 joined the candidates on 2026-12-06)
         assertTrue(psnr > tv + 2.0, "choice " + psnr + " dB against TV " + tv);
         assertArrayEquals(before, planes(k), 0f, "k-space modified");
         String message = rootMessage(assertThrows(ExecutionException.class, () -> commands.run(
