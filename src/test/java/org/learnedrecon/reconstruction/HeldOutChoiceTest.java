@@ -536,8 +536,7 @@ class HeldOutChoiceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray real = m.create(ellipses, new Shape(1, 64, 64));
-            NDArray y = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.01, 1).apply(op.apply(
-                org.learnedrecon.physics.mri.ComplexArithmetic.fromReal(real)), mask);
+            NDArray y = MriFixtures.noisyKspace(op, real, 0.01, 1);
             List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP,
                 "diffusion-unet" + HeldOutChoice.FINER), false, settings, op,
                 org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
@@ -579,8 +578,7 @@ class HeldOutChoiceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray real = m.create(atlas, new Shape(1, 128, 128));
-            NDArray y = new org.learnedrecon.physics.mri.ComplexGaussianNoise(0.01, 1).apply(op.apply(
-                org.learnedrecon.physics.mri.ComplexArithmetic.fromReal(real)), mask);
+            NDArray y = MriFixtures.noisyKspace(op, real, 0.01, 1);
             List<HeldOutChoice.Candidate> candidates = HeldOutChoice.learned(List.of("diffusion-unet"
                 + HeldOutChoice.FINER, "lgd-mri-family", started), false, settings, op,
                 org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });

@@ -36,6 +36,14 @@ public final class MriFixtures {
     }
 
     /**
+     * The k-space of the real image {@code real} {@code (..., H, W)} under {@code op}'s mask, with complex Gaussian
+     * noise of relative level {@code level} (seed {@code seed}) on the sampled entries.
+     */
+    public static NDArray noisyKspace(CartesianMriOperator op, NDArray real, double level, long seed) {
+        return new ComplexGaussianNoise(level, seed).apply(op.apply(ComplexArithmetic.fromReal(real)), op.mask());
+    }
+
+    /**
      * PSNR in dB of the magnitude of the complex image {@code complex} {@code (..., 2, H, W)} against the real image
      * {@code real} {@code (..., H, W)}, with data range 1 (the test images lie in [0, 1]).
      */
