@@ -629,7 +629,10 @@ public final class SolverComparison {
         return x.getShape().dimension() == 4 ? ComplexArithmetic.magnitude(x) : x.duplicate();
     }
 
-    /** The markdown table, with the settings that produced it. */
+    /**
+     * The markdown table, with the settings that produced it, then the same rows per set ({@link PerSetSummary}: each
+     * solver's margin over tuned TV on its worst set).
+     */
     public String markdown(List<Row> rows) {
         StringBuilder s = new StringBuilder();
         s.append("| scenario | test set | solver | mean PSNR (dB) | mean SSIM | seconds per slice |\n");
@@ -641,6 +644,7 @@ public final class SolverComparison {
         s.append('\n').append("Settings: ").append(options.isEmpty() ? "defaults" : options.toString())
             .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" cores, PyTorch threads ")
             .append(System.getProperty("ai.djl.pytorch.num_threads", "default")).append(".\n");
+        s.append(PerSetSummary.markdown(rows));
         return s.toString();
     }
 
