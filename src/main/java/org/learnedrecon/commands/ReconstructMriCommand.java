@@ -47,7 +47,9 @@ import org.scijava.plugin.Plugin;
  *
  * <p>Learned solvers ({@code solver=Unrolled} with an lgd or lpd model, {@code Plug-and-play}, {@code U-Net
  * post-processing}; {@code model=} {@code auto} (default: the first shipped model of the solver that fits the data, e.g.
- * {@code lgd-mri8} for 8x), a pretrained name, or a model file) run through
+ * {@code lgd-mri8} for 8x; for Plug-and-play the diffusion model's denoiser with the finer schedule,
+ * {@link MriModelLoader#AUTOMATIC_PLUG_AND_PLAY}), a pretrained name (a denoiser's may end in a schedule's suffix,
+ * e.g. {@code dncnn-fast:finer}), or a model file) run through
  * {@link LearnedSolverFactory} with {@code new CartesianMriOperator(manager, mask)} built from the k-space's own
  * mask. The model must have been trained for the same mask kind, nominal acceleration ({@code mri.acceleration},
  * not the achieved one), centre fraction and image size (the mask seed may differ), single coil; otherwise the

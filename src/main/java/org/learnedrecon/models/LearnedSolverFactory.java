@@ -204,7 +204,8 @@ public final class LearnedSolverFactory {
      * posterior sampling also a DnCNN told the noise level ({@code noiseMap=true}, e.g. {@code dncnn-nl}), which
      * stands in for a diffusion model over the levels it was trained on; and for plug-and-play also a diffusion model,
      * a denoiser told the noise level (README, "Plug-and-play with the diffusion model's denoiser"). {@code model=auto}
-     * of plug-and-play takes the first in the index that fits, still {@code dncnn-s05}.
+     * of plug-and-play takes the first in the index that fits, still {@code dncnn-s05} (Reconstruct MRI's loader takes
+     * {@code diffusion-unet:finer} instead: {@code MriModelLoader.AUTOMATIC_PLUG_AND_PLAY}).
      */
     static boolean serves(String architecture, ModelMetadata metadata) {
         return architecture.equals(metadata.architecture) || DiffusionUNet.ARCHITECTURE.equals(architecture)

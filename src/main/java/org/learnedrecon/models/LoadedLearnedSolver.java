@@ -65,6 +65,14 @@ public final class LoadedLearnedSolver implements AutoCloseable {
         return new LoadedLearnedSolver(modelName, solver.withSchedule(schedule, start), operator, manager, device);
     }
 
+    /**
+     * This solver under another name (e.g. its model's name with the schedule's suffix, {@code diffusion-unet:finer}),
+     * sharing the model, operator and manager: close one of the two only.
+     */
+    public LoadedLearnedSolver named(String name) {
+        return new LoadedLearnedSolver(name, solver, operator, manager, device);
+    }
+
     /** The model's name: a shipped model's name or a model file's name without {@code .zip}. */
     public String modelName() {
         return modelName;

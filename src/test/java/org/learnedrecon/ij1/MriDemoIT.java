@@ -17,10 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs macros/mri-demo.ijm in real ImageJ on test-data/mri-demo (4 brain slices, single-coil random lines at 4x and
  * 8x, 1 % noise, mask seed 2026: a draw no shipped model was trained on) and checks its metrics.csv. Margins are below
  * the values measured on 2026-11-30 (mean PSNR dB / SSIM; classical with the macro's 150 iterations): 4x zero-filled
- * 20.64/0.577, wavelet 20.84/0.560, TV 21.89/0.681, Unrolled (lgd-mri4) 27.29/0.862, plug-and-play (dncnn-s05)
- * 25.50/0.836 (23.67/0.784 from zero filling, before 2026-12-02), U-Net (unet-mri4) 24.55/0.742; 8x zero-filled
- * 17.07/0.369, wavelet 16.96/0.326, TV 17.23/0.418, Unrolled (lgd-mri8) 19.96/0.613, plug-and-play 17.92/0.528
- * (17.82/0.489), U-Net (unet-mri8) 20.08/0.590. TV clearly beats
+ * 20.64/0.577, wavelet 20.84/0.560, TV 21.89/0.681, Unrolled (lgd-mri4) 27.29/0.862, plug-and-play 25.14/0.831
+ * (its default since 2026-12-07, diffusion-unet:finer; dncnn-s05 gave 25.50/0.836, 23.67/0.784 from zero filling
+ * before 2026-12-02), U-Net (unet-mri4) 24.55/0.742; 8x zero-filled 17.07/0.369, wavelet 16.96/0.326, TV
+ * 17.23/0.418, Unrolled (lgd-mri8) 19.96/0.613, plug-and-play 17.70/0.503 (dncnn-s05 17.92/0.528, 17.82/0.489),
+ * U-Net (unet-mri8) 20.08/0.590. The new plug-and-play default gains off the brain and gives up 0.2-0.4 dB on brain
+ * slices like these (README, "Plug-and-play's default in MRI"), so its 8x margin is 0.3 dB / 0.06. TV clearly beats
  * zero-filling; L1-wavelet (decimated Daubechies-4, no cycle spinning) hardly changes PSNR on these line masks and
  * the test pins that it stays within 0.6 dB; every learned solver beats TV. The run takes 1-4 min on 2 cores.
  */
@@ -58,7 +60,7 @@ class MriDemoIT {
             "wavelet " + wavelet4[0] + ", " + wavelet8[0]);
         // Learned solvers over TV: {acceleration solver, PSNR margin (dB), SSIM margin}.
         Object[][] margins = {{"4x unrolled", 4.0, 0.12}, {"4x pnp", 3.0, 0.12}, {"4x unet", 2.2, 0.03},
-            {"8x unrolled", 2.3, 0.15}, {"8x pnp", 0.4, 0.08}, {"8x unet", 2.4, 0.12}};
+            {"8x unrolled", 2.3, 0.15}, {"8x pnp", 0.3, 0.06}, {"8x unet", 2.4, 0.12}};
         for (Object[] m : margins) {
             double[] learned = mean.get((String) m[0]);
             double[] tv = ((String) m[0]).startsWith("4x") ? tv4 : tv8;
