@@ -86,12 +86,15 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
             }
             throw new IncompatibleModelException(String.join(". ", refusals));
         } catch (IOException e) {
-            // The factory names CT's solver choices; in this menu both unrolled networks are "Unrolled".
-            throw new IllegalArgumentException(String.valueOf(e.getMessage())
-                .replace("solver=[" + SolverFactory.LGD + "]", "solver=[" + MriSolverFactory.UNROLLED
-                    + "]").replace("solver=[" + SolverFactory.LPD + "]", "solver=["
-                    + MriSolverFactory.UNROLLED + "]"), e);
+            throw inThisMenu(e);
         }
+    }
+
+    /** The factory names CT's solver choices; in this menu both unrolled networks are "Unrolled". */
+    private static IllegalArgumentException inThisMenu(IOException e) {
+        return new IllegalArgumentException(String.valueOf(e.getMessage())
+            .replace("solver=[" + SolverFactory.LGD + "]", "solver=[" + MriSolverFactory.UNROLLED + "]")
+            .replace("solver=[" + SolverFactory.LPD + "]", "solver=[" + MriSolverFactory.UNROLLED + "]"), e);
     }
 
     /**
@@ -109,7 +112,7 @@ public final class MriModelLoader implements ReconstructionService.ModelLoader {
                 m -> new CartesianMriOperator(m, mask), device);
             return spec.schedule() == null ? network : spec.scheduled(network).named(spec.model() + spec.suffix());
         } catch (IOException e) {
-            throw new IllegalArgumentException(String.valueOf(e.getMessage()), e);
+            throw inThisMenu(e);
         }
     }
 
