@@ -537,23 +537,37 @@ class HeldOutChoiceTest {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray real = m.create(ellipses, new Shape(1, 64, 64));
             NDArray y = MriFixtures.noisyKspace(op, real, 0.01, 1);
-            List<HeldOutChoice.Candidate> pnp = HeldOutChoice.learned(List.of("diffusion-unet" + HeldOutChoice.SHARP,
-                "diffusion-unet" + HeldOutChoice.FINER), false, settings, op,
+            MriScores pnp = MriScores.of(List.of("diffusion-unet" + HeldOutChoice.SHARP, "diffusion-unet"
+                + HeldOutChoice.FINER), settings, op, real, y);
+            double[] psnr = pnp.psnr();
+            double zeroFilled = MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
+            System.out.printf("64^2 random ellipses, MRI 4x: %s %.2f dB, %s %.2f dB, zero-filled %.2f dB%n",
+                pnp.names().get(1), psnr[1], pnp.names().get(0), psnr[0], zeroFilled);
+            assertEquals("Learned diffusion-unet (diffusion-unet:finer)", pnp.names().get(1));
+            assertTrue(psnr[1] > psnr[0] + 1 && psnr[0] > zeroFilled, psnr[1] + " vs sharp " + psnr[0]
+                + ", zero-filled " + zeroFilled);
+        }
+    }
+
+    /**
+     * The names and magnitude PSNRs (data range 1) of the learned MRI candidates of {@code specs}, in order, each
+     * reconstructing {@code real} from its k-space {@code y}; the candidates are closed after.
+     */
+    private record MriScores(List<String> names, double[] psnr) {
+
+        static MriScores of(List<String> specs, java.util.Map<String, String> settings, CartesianMriOperator op,
+                NDArray real, NDArray y) throws Exception {
+            List<HeldOutChoice.Candidate> candidates = HeldOutChoice.learned(specs, false, settings, op,
                 org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
             try {
-                double[] psnr = new double[2];
-                for (int i = 0; i < 2; i++) {
-                    psnr[i] = MriFixtures.unitRangeMagnitudePsnr(real, pnp.get(i).reconstruct(y, op,
+                double[] psnr = new double[candidates.size()];
+                for (int i = 0; i < psnr.length; i++) {
+                    psnr[i] = MriFixtures.unitRangeMagnitudePsnr(real, candidates.get(i).reconstruct(y, op,
                         ProgressMonitor.NONE));
                 }
-                double zeroFilled = MriFixtures.unitRangeMagnitudePsnr(real, op.adjoint(y));
-                System.out.printf("64^2 random ellipses, MRI 4x: %s %.2f dB, %s %.2f dB, zero-filled %.2f dB%n",
-                    pnp.get(1).name(), psnr[1], pnp.get(0).name(), psnr[0], zeroFilled);
-                assertEquals("Learned diffusion-unet (diffusion-unet:finer)", pnp.get(1).name());
-                assertTrue(psnr[1] > psnr[0] + 1 && psnr[0] > zeroFilled, psnr[1] + " vs sharp " + psnr[0]
-                    + ", zero-filled " + zeroFilled);
+                return new MriScores(candidates.stream().map(HeldOutChoice.Candidate::name).toList(), psnr);
             } finally {
-                pnp.forEach(HeldOutChoice.Candidate::close);
+                candidates.forEach(HeldOutChoice.Candidate::close);
             }
         }
     }
@@ -579,24 +593,15 @@ class HeldOutChoiceTest {
             CartesianMriOperator op = new CartesianMriOperator(m, mask);
             NDArray real = m.create(atlas, new Shape(1, 128, 128));
             NDArray y = MriFixtures.noisyKspace(op, real, 0.01, 1);
-            List<HeldOutChoice.Candidate> candidates = HeldOutChoice.learned(List.of("diffusion-unet"
-                + HeldOutChoice.FINER, "lgd-mri-family", started), false, settings, op,
-                org.learnedrecon.runtime.DeepLearningRuntime.DeviceChoice.CPU, skipped -> { });
-            try {
-                double[] psnr = new double[3];
-                for (int i = 0; i < 3; i++) {
-                    psnr[i] = MriFixtures.unitRangeMagnitudePsnr(real, candidates.get(i).reconstruct(y, op,
-                        ProgressMonitor.NONE));
-                }
-                System.out.printf("128^2 atlas phantom, MRI 8x, mask seed 7: %s %.2f dB, %s %.2f dB, %s %.2f dB%n",
-                    candidates.get(2).name(), psnr[2], candidates.get(0).name(), psnr[0], candidates.get(1).name(),
-                    psnr[1]);
-                assertEquals("Learned diffusion-unet (" + started + ")", candidates.get(2).name());
-                assertTrue(psnr[2] > psnr[0] + 1 && psnr[2] > psnr[1] + 0.5, psnr[2] + " vs from TV " + psnr[0]
-                    + ", LGD " + psnr[1]);
-            } finally {
-                candidates.forEach(HeldOutChoice.Candidate::close);
-            }
+            MriScores scores = MriScores.of(List.of("diffusion-unet" + HeldOutChoice.FINER, "lgd-mri-family", started),
+                settings, op, real, y);
+            double[] psnr = scores.psnr();
+            List<String> names = scores.names();
+            System.out.printf("128^2 atlas phantom, MRI 8x, mask seed 7: %s %.2f dB, %s %.2f dB, %s %.2f dB%n",
+                names.get(2), psnr[2], names.get(0), psnr[0], names.get(1), psnr[1]);
+            assertEquals("Learned diffusion-unet (" + started + ")", names.get(2));
+            assertTrue(psnr[2] > psnr[0] + 1 && psnr[2] > psnr[1] + 0.5, psnr[2] + " vs from TV " + psnr[0]
+                + ", LGD " + psnr[1]);
         }
     }
 
