@@ -23,6 +23,7 @@ import org.learnedrecon.training.ImageSliceDataset;
 import org.learnedrecon.training.MeasuredKspace;
 import org.learnedrecon.training.MeasuredSinograms;
 import org.learnedrecon.training.PatchCorpus;
+import org.learnedrecon.training.SplitMeasurementLoss;
 import org.learnedrecon.training.Supervision;
 import org.learnedrecon.training.TrainingConfig;
 import org.learnedrecon.training.TrainingJob;
@@ -57,6 +58,9 @@ import org.scijava.plugin.Plugin;
  * angle); {@code equivariance=}
  * (weight of the equivariance term of Measurements only, default 100, 0 =
  * measurement consistency alone) {@code detach} (its target a constant: from scratch better, with weight 1000);
+ * {@code split=[Lines|Gaussian points]} (what Measurements only (split) holds out of MRI k-space: whole sampled lines,
+ * or sampled points about the centre as SSDU's Gaussian selection); {@code consistency=} (LGD: conjugate-gradient
+ * iterations of an exact data-consistency step ending every step, MoDL's and SSDU's; 0 = none);
  * {@code measurements=} (with a measurements-only supervision: the title of an open
  * stack of measured CT sinograms to learn from instead of training images; the scan from its Info, or
  * {@code angles=}/{@code range=} when it has none; with {@code physics=[MRI Cartesian]} an open complex k-space
@@ -75,6 +79,9 @@ public class TrainSolverCommand extends MonitoredCommand {
     /** MRI training masks: a new random-line mask for each batch (learns the pattern) or one mask (seed 0). */
     public static final String MASKS_PER_BATCH = "New mask per batch";
     public static final String MASK_FIXED = "One fixed mask";
+    /** What Measurements only (split) holds out of MRI k-space: whole lines, or points about the centre (SSDU's). */
+    public static final String SPLIT_LINES = "Lines";
+    public static final String SPLIT_GAUSSIAN = "Gaussian points";
 
     @Parameter(label = "Training images (open stack)", required = false)
     private MetadataImage training;
@@ -136,8 +143,16 @@ public class TrainSolverCommand extends MonitoredCommand {
         min = "0", max = "0.5")
     private double holdout = HeldOutLines.DEFAULT_FRACTION;
 
+    @Parameter(label = "Split (Measurements only (split), MRI: what the loss holds out)",
+        choices = {SPLIT_LINES, SPLIT_GAUSSIAN})
+    private String split = SPLIT_LINES;
+
     @Parameter(label = "Unrolled iterations (LGD, LPD; 0 = default)", min = "0", max = "1000")
     private int unrolled = 0;
+
+    @Parameter(label = "Consistency (LGD: conjugate-gradient iterations of a data-consistency step ending each step,"
+        + " as MoDL; 2 is exact in single-coil MRI; 0 = none)", min = "0", max = "100")
+    private int consistency = 0;
 
     @Parameter(label = "Channels (hidden; 0 = default)", min = "0", max = "4096")
     private int channels = 0;
@@ -189,6 +204,7 @@ public class TrainSolverCommand extends MonitoredCommand {
         TrainingJob job = new TrainingJob();
         job.supervision = Supervision.parse(supervision);
         equivariance(job);
+        splitSelection(job);
         if (patch > 0 && job.supervision == Supervision.CHOICE) {
             throw new IllegalArgumentException("patch=" + patch + ": supervision=[" + CHOICE + "] trains on the"
                 + " teacher's whole slices of measurements=; set patch=0");
@@ -257,9 +273,30 @@ public class TrainSolverCommand extends MonitoredCommand {
         job.eiFixedTarget = detach;
     }
 
+    /** What Measurements only (split) holds out; another choice with another supervision is refused naming the key. */
+    private void splitSelection(TrainingJob job) {
+        boolean gaussian = SPLIT_GAUSSIAN.equalsIgnoreCase(split);
+        if (!gaussian && !SPLIT_LINES.equalsIgnoreCase(split)) {
+            throw new IllegalArgumentException("split=" + split + " is unknown: choose " + SPLIT_LINES + " or ["
+                + SPLIT_GAUSSIAN + "]");
+        }
+        if (gaussian && job.supervision != Supervision.SPLIT) {
+            throw new IllegalArgumentException("split=[" + SPLIT_GAUSSIAN + "] chooses what supervision=["
+                + MEASUREMENTS_SPLIT + "] holds out; it does not apply to supervision=[" + supervision + "]");
+        }
+        job.splitSelection = gaussian ? SplitMeasurementLoss.Selection.GAUSSIAN : SplitMeasurementLoss.Selection.LINES;
+    }
+
     /** The solver's architecture and the hidden sizes asked for. */
     private void network(TrainingJob job) {
         job.architecture = LearnedSolverFactory.architecture(solver);
+        if (consistency > 0) {
+            if (!LearnedGradientDescent.ARCHITECTURE.equals(job.architecture)) {
+                throw new IllegalArgumentException("consistency=" + consistency + ": the data-consistency step is "
+                    + "learned gradient descent's; solver=" + solver + " has none (set consistency=0)");
+            }
+            job.hyperParameters.put("dataConsistency", Integer.toString(consistency));
+        }
         boolean unrolledNetwork = !DnCnn.ARCHITECTURE.equals(job.architecture)
             && !PostProcessingNetwork.ARCHITECTURE.equals(job.architecture);
         if (unrolled > 0 && unrolledNetwork) {

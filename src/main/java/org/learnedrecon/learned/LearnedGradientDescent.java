@@ -7,10 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.learnedrecon.physics.ForwardOperator;
 import org.learnedrecon.runtime.NativeArrays;
 
@@ -18,12 +21,25 @@ import org.learnedrecon.runtime.NativeArrays;
  * Learned gradient descent (Adler &amp; Öktem 2017, "Solving ill-posed inverse problems using iterative deep neural
  * networks"): {@code K} unrolled steps {@code x <- x + Λ_k([x, A*(A x - y)])}, with the operator normalised to unit
  * norm (see {@link ReconstructionNetwork}) and a separate small CNN {@code Λ_k} per step (weights not shared).
+ *
+ * <p>With {@code dataConsistency > 0} every step ends in an exact data-consistency step as in MoDL (Aggarwal, Mani
+ * and Jacob 2019) and the SSDU paper's network: {@code x <- argmin ||A_n x - y_n||^2 + mu_k ||x - z||^2} for the
+ * step's output {@code z}, solved by that many conjugate-gradient iterations ({@link QuadraticDataStep}; for
+ * single-coil Cartesian MRI {@code A_n* A_n} has two eigenvalues, so two iterations are exact), with a learned
+ * {@code mu_k = exp(logMu_k)} per step, starting at {@link #INITIAL_MU}. The split-measurement loss needs it: the
+ * network's output then agrees with the lines it was given and the loss on the held-out lines scores only what the
+ * network filled in.
  */
 public class LearnedGradientDescent extends UnrolledNetwork {
 
     public static final String ARCHITECTURE = "lgd";
 
+    /** MoDL's and SSDU's starting weight of the data-consistency step. */
+    public static final double INITIAL_MU = 0.05;
+
     private final List<Block> steps = new ArrayList<>();
+    private final List<Parameter> logMu = new ArrayList<>();
+    private final int dataConsistency;
 
     /**
      * @param iterations number of unrolled steps K
@@ -32,11 +48,39 @@ public class LearnedGradientDescent extends UnrolledNetwork {
      */
     public LearnedGradientDescent(ForwardOperator operator, double operatorNorm, int iterations, int hiddenChannels,
         int depth) {
+        this(operator, operatorNorm, iterations, hiddenChannels, depth, 0);
+    }
+
+    /**
+     * @param dataConsistency conjugate-gradient iterations of the data-consistency step that ends every step; 0:
+     *     none (plain LGD)
+     */
+    public LearnedGradientDescent(ForwardOperator operator, double operatorNorm, int iterations, int hiddenChannels,
+        int depth, int dataConsistency) {
         super(operator, operatorNorm, iterations, hiddenChannels, depth);
+        if (dataConsistency < 0) {
+            throw new IllegalArgumentException("dataConsistency must be >= 0 (conjugate-gradient iterations of the"
+                + " data-consistency step; 0: none), got " + dataConsistency);
+        }
+        this.dataConsistency = dataConsistency;
         int c = ChannelLayout.channels(operator.domainShape());
         for (int k = 0; k < iterations; k++) {
             steps.add(addChildBlock("step" + k, SmallCnn.create(hiddenChannels, depth, c)));
+            if (dataConsistency > 0) {
+                logMu.add(addParameter(Parameter.builder().setName("logMu" + k).setType(Parameter.Type.OTHER)
+                    .optShape(new Shape(1)).optInitializer(new ConstantInitializer((float) Math.log(INITIAL_MU)))
+                    .build()));
+            }
         }
+    }
+
+    @Override
+    public Map<String, String> hyperParameters() {
+        Map<String, String> map = super.hyperParameters();
+        if (dataConsistency > 0) {
+            map.put("dataConsistency", Integer.toString(dataConsistency));
+        }
+        return map;
     }
 
     @Override
@@ -77,12 +121,20 @@ public class LearnedGradientDescent extends UnrolledNetwork {
         Shape domain = operator.domainShape();
         NDArray y = NativeArrays.dividedBy(inputs.get(0), norm());
         NDArray x = inputs.get(1);
-        for (Block step : steps) {
+        NDArray adjointY = dataConsistency > 0 ? operator.adjoint(inputs.get(0)) : null;
+        for (int k = 0; k < steps.size(); k++) {
+            Block step = steps.get(k);
             NDArray gradient = adjointNormalised(applyNormalised(x).sub(y));
             NDArray stacked = NDArrays.concat(new NDList(ChannelLayout.toImages(x, domain),
                 ChannelLayout.toImages(gradient, domain)), 1);
             NDArray update = step.forward(parameterStore, new NDList(stacked), training).singletonOrThrow();
             x = x.add(ChannelLayout.fromImages(update, domain));
+            if (dataConsistency > 0) {
+                // (A_n* A_n + mu) x = A_n* y_n + mu z with A_n = A / n is (A* A + mu n^2) x = A* y + mu n^2 z.
+                NDArray mu = parameterStore.getValue(logMu.get(k), x.getDevice(), training).exp()
+                    .mul((float) (norm() * norm())).reshape(new Shape());
+                x = QuadraticDataStep.solve(operator, adjointY, x, mu, dataConsistency);
+            }
         }
         return new NDList(x);
     }

@@ -84,7 +84,8 @@ public final class NetworkCatalog {
         switch (architecture) {
             case LearnedGradientDescent.ARCHITECTURE:
                 return new LearnedGradientDescent(operator, real(p, "operatorNorm"), integer(p, "iterations"),
-                    integer(p, "hiddenChannels"), integer(p, "depth"));
+                    integer(p, "hiddenChannels"), integer(p, "depth"),
+                    p.containsKey("dataConsistency") ? integer(p, "dataConsistency") : 0);
             case LearnedPrimalDual.ARCHITECTURE:
                 return new LearnedPrimalDual(operator, real(p, "operatorNorm"), integer(p, "iterations"),
                     integer(p, "hiddenChannels"), integer(p, "depth"), integer(p, "primalMemory"),

@@ -44,11 +44,52 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
     /** Share of the measured entries held out for the loss (the SSDU paper's rho). */
     public static final double DEFAULT_FRACTION = 0.4;
 
+    /** How the held-out entries are drawn ({@code split.selection=}). */
+    public enum Selection {
+        /** Whole sampled lines (of a line mask; else points), uniformly at random, centre lines included. */
+        LINES("lines"),
+        /**
+         * Sampled points, drawn with a Gaussian density about the k-space centre (standard deviation a quarter of
+         * each side), a 4 x 4 centre block always kept with the network: the SSDU paper's "Gaussian selection".
+         */
+        GAUSSIAN("gaussian");
+
+        private final String key;
+
+        Selection(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** Parses {@code split.selection=}'s value, naming the key when it is neither. */
+        public static Selection parse(String value) {
+            for (Selection s : values()) {
+                if (s.key.equalsIgnoreCase(value.trim())) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("split.selection=" + value + ": choose lines (whole sampled lines,"
+                + " the default) or gaussian (sampled points about the centre, SSDU's Gaussian selection)");
+        }
+    }
+
+    /** Side of the centre block that {@link Selection#GAUSSIAN} always leaves with the network (SSDU's). */
+    static final int GAUSSIAN_KEPT_CENTRE = 4;
+
     private final SubsetOperator operator;
     private final double fraction;
+    private final Selection selection;
+
+    /** With whole lines held out ({@link Selection#LINES}). */
+    public SplitMeasurementLoss(SubsetOperator operator, double fraction) {
+        this(operator, fraction, Selection.LINES);
+    }
 
     /** @param operator a Cartesian MRI operator under the subset (any forwarding layers between) */
-    public SplitMeasurementLoss(SubsetOperator operator, double fraction) {
+    public SplitMeasurementLoss(SubsetOperator operator, double fraction, Selection selection) {
         if (!(ForwardingOperator.innermost(operator) instanceof CartesianMriOperator)) {
             throw new IllegalArgumentException("supervision=split splits Cartesian MRI k-space (SSDU), not the "
                 + "measurements of " + ForwardingOperator.innermost(operator).getClass().getSimpleName()
@@ -60,6 +101,7 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
         }
         this.operator = operator;
         this.fraction = fraction;
+        this.selection = selection;
     }
 
     @Override
@@ -101,6 +143,9 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
     }
 
     private float[][] splitKspace(float[] mask, boolean lines, int width, long size, Random random) {
+        if (selection == Selection.GAUSSIAN) {
+            return tile(gaussianPoints(mask, width, random), mask, size);
+        }
         boolean[] selectable = new boolean[mask.length];
         for (int i = 0; i < mask.length; i++) {
             selectable[i] = mask[i] != 0 && (!lines || i < width);
@@ -143,6 +188,49 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
         return held;
     }
 
+    /**
+     * {@link Selection#GAUSSIAN}: {@code round(fraction x #measured points)} of the measured points outside the
+     * centre block, drawn from a Gaussian about the centre {@code (H / 2, W / 2)} with standard deviations
+     * {@code H / 4} and {@code W / 4}, redrawing points outside the image, in the block, unmeasured or already taken
+     * (as SSDU's code does); at most all measured points outside the block but one.
+     */
+    private boolean[] gaussianPoints(float[] mask, int width, Random random) {
+        int height = mask.length / width;
+        int rowLow = height / 2 - GAUSSIAN_KEPT_CENTRE / 2;
+        int colLow = width / 2 - GAUSSIAN_KEPT_CENTRE / 2;
+        boolean[] selectable = new boolean[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            int r = i / width - rowLow;
+            int c = i % width - colLow;
+            boolean block = r >= 0 && r < GAUSSIAN_KEPT_CENTRE && c >= 0 && c < GAUSSIAN_KEPT_CENTRE;
+            selectable[i] = mask[i] != 0 && !block;
+        }
+        int count = count(selectable);
+        if (count < 2) {
+            throw new IllegalArgumentException("supervision=split: too few measured points outside the centre to"
+                + " split (" + count + "); it needs at least 2");
+        }
+        int take = (int) Math.min(count - 1, Math.max(1, Math.round(fraction * count(mask))));
+        boolean[] held = new boolean[mask.length];
+        for (int got = 0; got < take; ) {
+            int r = (int) Math.round(height / 2.0 + random.nextGaussian() * height / 4.0);
+            int c = (int) Math.round(width / 2.0 + random.nextGaussian() * width / 4.0);
+            if (r >= 0 && r < height && c >= 0 && c < width && selectable[r * width + c] && !held[r * width + c]) {
+                held[r * width + c] = true;
+                got++;
+            }
+        }
+        return held;
+    }
+
+    private static int count(float[] mask) {
+        int count = 0;
+        for (float v : mask) {
+            count += v != 0 ? 1 : 0;
+        }
+        return count;
+    }
+
     private static int count(boolean[] flags) {
         int count = 0;
         for (boolean f : flags) {
@@ -169,6 +257,7 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
     @Override
     public String description() {
         return String.format(Locale.ROOT, "split measurements (SSDU): ||M_L A f(M_T y) - y_L||_2/||y_L||_2 + l1 alike,"
-            + " %s of the measured k-space lines (points) held out per batch", fraction);
+            + " %s of the measured k-space %s held out per batch", fraction,
+            selection == Selection.GAUSSIAN ? "points (Gaussian about the centre)" : "lines (points)");
     }
 }

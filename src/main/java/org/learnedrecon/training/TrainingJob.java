@@ -102,6 +102,11 @@ public final class TrainingJob {
      */
     public double splitFraction = Double.NaN;
     /**
+     * {@link Supervision#SPLIT} in MRI: how the held-out k-space is drawn, whole lines (the default) or points about
+     * the centre ({@link SplitMeasurementLoss.Selection}); CT's Noise2Inverse splits views and refuses the latter.
+     */
+    public SplitMeasurementLoss.Selection splitSelection = SplitMeasurementLoss.Selection.LINES;
+    /**
      * Measured k-space: the share of its sampled lines kept out of training to score the epochs and choose the model
      * ({@link HeldOutLines}); 0, or a mask without lines to spare (Poisson disc, too few outer lines), keeps every
      * line and the last epoch.
@@ -350,9 +355,15 @@ public final class TrainingJob {
         if (supervision != Supervision.SPLIT) {
             return new EquivariantImagingLoss(operator, noise, eiAlpha, eiFixedTarget, eiSure, eiDihedral);
         }
-        return operator instanceof ViewSplitRayTransform ? new Noise2InverseLoss((ViewSplitRayTransform) operator)
-            : new SplitMeasurementLoss((SubsetOperator) operator,
-                Double.isNaN(splitFraction) ? SplitMeasurementLoss.DEFAULT_FRACTION : splitFraction);
+        if (operator instanceof ViewSplitRayTransform) {
+            if (splitSelection != SplitMeasurementLoss.Selection.LINES) {
+                throw new IllegalArgumentException("split.selection=" + splitSelection.key() + " draws k-space points;"
+                    + " a CT scan is split by its views (Noise2Inverse): leave split.selection at lines");
+            }
+            return new Noise2InverseLoss((ViewSplitRayTransform) operator);
+        }
+        return new SplitMeasurementLoss((SubsetOperator) operator,
+            Double.isNaN(splitFraction) ? SplitMeasurementLoss.DEFAULT_FRACTION : splitFraction, splitSelection);
     }
 
     /**

@@ -184,9 +184,37 @@ class LearnedCommandsTest extends SciJavaCommandTest {
             TrainSolverCommand.MEASUREMENTS_SPLIT, "solver", "Learned gradient descent", "unrolled", 1, "channels", 4,
             "epochs", 1, "batch", 4, "seed", 2L, "output", output.toFile(), "device", "CPU").get();
         ModelMetadata metadata = ModelFile.readMetadata(output);
-        assertTrue(metadata.training.get("loss").startsWith("split measurements (SSDU)"),
-            metadata.training.get("loss"));
+        assertTrue(metadata.training.get("loss").startsWith("split measurements (SSDU)")
+            && metadata.training.get("loss").contains("lines"), metadata.training.get("loss"));
         assertEquals("last epoch", metadata.training.get("modelSelection"));
+        assertTrue(!metadata.hyperParameters.containsKey("dataConsistency"), metadata.hyperParameters.toString());
+    }
+
+    /**
+     * SSDU as its paper has it, from the dialog: points held out about the centre ({@code split=[Gaussian points]})
+     * and an LGD ending each step in a data-consistency step ({@code consistency=2}); the model records both. The
+     * Gaussian split with another supervision, and a data-consistency step for a solver without one, are refused
+     * naming the key.
+     */
+    @Test
+    void splitOfPointsAndDataConsistencyReachTheModel() throws Exception {
+        Path output = directory.resolve("tiny-ssdu-points.zip");
+        commands.run(TrainSolverCommand.class, false, "training", trainingImages, "validation", validationImages,
+            "physics", TrainSolverCommand.MRI, "acceleration", 4.0, "center", 0.125, "noise", 0.01, "supervision",
+            TrainSolverCommand.MEASUREMENTS_SPLIT, "split", TrainSolverCommand.SPLIT_GAUSSIAN, "consistency", 2,
+            "solver", "Learned gradient descent", "unrolled", 1, "channels", 4, "epochs", 1, "batch", 4, "seed", 2L,
+            "output", output.toFile(), "device", "CPU").get();
+        ModelMetadata metadata = ModelFile.readMetadata(output);
+        assertTrue(metadata.training.get("loss").contains("points (Gaussian about the centre)"),
+            metadata.training.get("loss"));
+        assertEquals("2", metadata.hyperParameters.get("dataConsistency"));
+        assertFails("split=[Gaussian points]", () -> commands.run(TrainSolverCommand.class, false, "training",
+            trainingImages, "validation", validationImages, "physics", TrainSolverCommand.MRI, "split",
+            TrainSolverCommand.SPLIT_GAUSSIAN, "solver", "Learned gradient descent", "output",
+            new File(directory.toFile(), "g.zip"), "device", "CPU").get());
+        assertFails("consistency=2", () -> commands.run(TrainSolverCommand.class, false, "training", trainingImages,
+            "validation", validationImages, "physics", TrainSolverCommand.MRI, "consistency", 2, "solver",
+            "Learned primal-dual", "output", new File(directory.toFile(), "c.zip"), "device", "CPU").get());
     }
 
     /**

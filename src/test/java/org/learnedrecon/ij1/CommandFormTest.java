@@ -103,8 +103,8 @@ class CommandFormTest {
             keys(org.learnedrecon.commands.ReconstructCtCommand.class));
         assertEquals(List.of("training", "validation", "train", "val", "patch", "physics", "angles", "range",
             "acceleration", "center", "masks", "noise", "solver", "supervision", "equivariance", "detach",
-            "measurements", "holdout", "unrolled", "channels", "tv", "loss", "epochs", "batch", "rate", "decay",
-            "seed", "checkpoint", "init", "output", "device"),
+            "measurements", "holdout", "split", "unrolled", "consistency", "channels", "tv", "loss", "epochs", "batch",
+            "rate", "decay", "seed", "checkpoint", "init", "output", "device"),
             keys(org.learnedrecon.commands.TrainSolverCommand.class));
         assertEquals(List.of("image", "mask", "acceleration", "center", "coils", "noise", "seed"),
             keys(org.learnedrecon.commands.SimulateMriCommand.class));

@@ -76,8 +76,8 @@ class LearnedBlocksTest {
         for (ForwardOperator op : new ForwardOperator[] {sparse, fourier}) {
             double norm = op.normEstimate(manager, 20);
             for (ReconstructionNetwork network : new ReconstructionNetwork[] {
-                new LearnedGradientDescent(op, norm, 3, 8, 3), new LearnedPrimalDual(op, norm, 3, 8, 3, 3, 2),
-                new PostProcessingNetwork(op, norm, 4, 2)}) {
+                new LearnedGradientDescent(op, norm, 3, 8, 3), new LearnedGradientDescent(op, norm, 3, 8, 3, 4),
+                new LearnedPrimalDual(op, norm, 3, 8, 3, 3, 2), new PostProcessingNetwork(op, norm, 4, 2)}) {
                 try (NDManager m = manager.newSubManager()) {
                     check.check(op, network, m);
                 }
@@ -149,6 +149,41 @@ class LearnedBlocksTest {
             }
             assertTrue(count >= 6, "too few parameters: " + count);
         });
+    }
+
+    /**
+     * One LGD step with its data-consistency step equals the same step without it followed by the exact proximal
+     * point {@code (A*A + mu) x = A* y + mu z}: on a partial isometry the output's measured entries move from
+     * {@code A z} to {@code (y + mu A z) / (1 + mu)} and the unmeasured part of {@code z} is kept.
+     */
+    @Test
+    void dataConsistencyStepIsTheExactProximalPointOnTheMeasurements() {
+        try (NDManager m = manager.newSubManager()) {
+            double norm = fourier.normEstimate(m, 20);
+            LearnedGradientDescent plain = new LearnedGradientDescent(fourier, norm, 1, 8, 3);
+            LearnedGradientDescent consistent = new LearnedGradientDescent(fourier, norm, 1, 8, 3, 2);
+            for (LearnedGradientDescent network : new LearnedGradientDescent[] {plain, consistent}) {
+                SeededInitializer.install(network, 11);
+                network.initialize(m, DataType.FLOAT32, network.inputShapes(2));
+            }
+            NDArray truth = TestImages.gaussian(m, new Shape(2).addAll(fourier.domainShape()), 12);
+            NDArray y = fourier.apply(truth.add(TestImages.gaussian(m, new Shape(2).addAll(fourier.domainShape()), 13)
+                .mul(0.1f)));
+            NDArray x0 = new ScaledAdjointReconstruction().reconstruct(y, fourier, ProgressMonitor.NONE);
+            NDArray z = plain.forward(new ParameterStore(m, false), new NDList(y, x0), false).singletonOrThrow();
+            NDArray x = consistent.forward(new ParameterStore(m, false), new NDList(y, x0), false).singletonOrThrow();
+            float mu = (float) (LearnedGradientDescent.INITIAL_MU * norm * norm);
+            NDArray expected = y.add(fourier.apply(z).mul(mu)).div(1 + mu);
+            float scale = fourier.apply(z).sub(y).norm().getFloat();
+            assertTrue(scale > 1e-2, "the plain step should not already fit the data: " + scale);
+            float off = fourier.apply(x).sub(expected).norm().getFloat();
+            assertTrue(off < 1e-3 * scale, "measured entries " + off + " off the proximal point (scale " + scale + ")");
+            NDArray change = x.sub(z);
+            float unmeasured = change.sub(fourier.adjoint(fourier.apply(change))).norm().getFloat();
+            assertTrue(unmeasured < 1e-4 * z.norm().getFloat(), "the unmeasured part moved by " + unmeasured);
+            assertEquals("2", consistent.hyperParameters().get("dataConsistency"));
+            assertTrue(!plain.hyperParameters().containsKey("dataConsistency"), plain.hyperParameters().toString());
+        }
     }
 
     @Test

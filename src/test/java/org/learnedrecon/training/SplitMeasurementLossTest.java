@@ -56,6 +56,82 @@ class SplitMeasurementLossTest {
     }
 
     /**
+     * SSDU's Gaussian selection: points, not lines; the two parts are disjoint and cover what was measured; the
+     * 4 x 4 centre block always stays with the network; 40 % of the measured points are held out; and over many
+     * draws points near the centre are held out more often than far ones.
+     */
+    @Test
+    void gaussianSelectionHoldsOutPointsAboutTheCentre() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SamplingMask mask = new RandomLineSampling(4, 0.125).generate(32, 32, 5);
+            SubsetOperator operator = new SubsetOperator(new CartesianMriOperator(manager, mask));
+            SplitMeasurementLoss loss = new SplitMeasurementLoss(operator, 0.4,
+                SplitMeasurementLoss.Selection.GAUSSIAN);
+            float[] omega = mask.values();
+            int measured = 0;
+            for (float v : omega) {
+                measured += v != 0 ? 1 : 0;
+            }
+            int[] heldNear = new int[2];
+            int[] measuredNear = new int[2];
+            boolean notWholeLines = false;
+            Random random = new Random(7);
+            for (int draw = 0; draw < 50; draw++) {
+                float[][] parts = loss.split(random);
+                int held = 0;
+                for (int i = 0; i < parts[0].length; i++) {
+                    int point = i % omega.length;
+                    assertEquals(omega[point], parts[0][i] + parts[1][i], 0, "Theta + Lambda = Omega at " + i);
+                    assertEquals(parts[1][point], parts[1][i], 0, "real and imaginary parts split alike at " + i);
+                }
+                for (int point = 0; point < omega.length; point++) {
+                    int r = point / 32;
+                    int c = point % 32;
+                    if (r >= 14 && r < 18 && c >= 14 && c < 18) {
+                        assertEquals(omega[point], parts[0][point], 0, "the centre block stays with the network");
+                    }
+                    held += (int) parts[1][point];
+                    notWholeLines |= parts[1][point] != parts[1][c];
+                    if (omega[point] != 0 && (Math.abs(r - 16) < 4 || Math.abs(r - 16) >= 10)) {
+                        int near = Math.abs(r - 16) < 4 ? 1 : 0;
+                        measuredNear[near]++;
+                        heldNear[near] += (int) parts[1][point];
+                    }
+                }
+                assertEquals(Math.round(0.4 * measured), held, "Lambda holds 40 % of the measured points");
+            }
+            assertTrue(notWholeLines, "points are split, not whole lines");
+            double nearRate = heldNear[1] / (double) measuredNear[1];
+            double farRate = heldNear[0] / (double) measuredNear[0];
+            System.out.printf("Gaussian selection: held-out rate %.3f within 4 rows of the centre, %.3f 10 or more"
+                + " away%n", nearRate, farRate);
+            assertTrue(nearRate > 1.3 * farRate, "held-out rate near the centre " + nearRate + ", far " + farRate);
+        }
+    }
+
+    /** {@code split.selection=} is refused naming the key when it is unknown, without split, or for CT. */
+    @Test
+    void splitSelectionIsRefusedWhereItDoesNotApply() {
+        String[] base = {"train=ellipses", "val=ellipses", "patch=32", "patches=8", "valPatches=2", "physics.size=32",
+            "solver=lgd", "net.iterations=1", "net.hiddenChannels=4", "epochs=1", "batch=4", "device=CPU",
+            "output=" + directory.resolve("never.zip")};
+        String[][] cases = {
+            {"physics=mri-cartesian", "supervision=split", "split.selection=circles"},
+            {"physics=mri-cartesian", "supervision=measurements", "split.selection=gaussian"},
+            {"physics=ct-parallel", "physics.views=16", "supervision=split", "split.selection=gaussian"}};
+        String[] expected = {"split.selection=circles: choose lines", "it needs supervision=split",
+            "split.selection=gaussian draws k-space points"};
+        for (int k = 0; k < cases.length; k++) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                java.util.Arrays.stream(cases[k])).toArray(String[]::new);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainMain.run(args, ProgressMonitor.NONE));
+            assertTrue(e.getMessage().contains(expected[k]), e.getMessage());
+        }
+        assertTrue(!java.nio.file.Files.exists(directory.resolve("never.zip")));
+    }
+
+    /**
      * Other operators' measurements are refused naming the key (CT views are split by {@link Noise2InverseLoss},
      * see Noise2InverseLossTest).
      */
