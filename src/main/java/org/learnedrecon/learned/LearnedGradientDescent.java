@@ -26,9 +26,9 @@ import org.learnedrecon.runtime.NativeArrays;
  * and Jacob 2019) and the SSDU paper's network: {@code x <- argmin ||A_n x - y_n||^2 + mu_k ||x - z||^2} for the
  * step's output {@code z}, solved by that many conjugate-gradient iterations ({@link QuadraticDataStep}; for
  * single-coil Cartesian MRI {@code A_n* A_n} has two eigenvalues, so two iterations are exact), with a learned
- * {@code mu_k = exp(logMu_k)} per step, starting at {@link #INITIAL_MU}. The split-measurement loss needs it: the
- * network's output then agrees with the lines it was given and the loss on the held-out lines scores only what the
- * network filled in.
+ * {@code mu_k = exp(logMu_k)} per step, starting at {@link #INITIAL_MU}. The network's output then agrees with the
+ * measurements it was given, so a split-measurement loss scores only what it filled in; measured from split k-space at
+ * MRI 8x it added 0.0-0.3 dB on brain slices, and nothing with clean images (README "SSDU as its paper has it").
  */
 public class LearnedGradientDescent extends UnrolledNetwork {
 

@@ -22,9 +22,11 @@ import org.learnedrecon.physics.mri.SamplingMask;
  *   loss = e(Lambda) + e(Theta),   e(S) = ||M_S (A x - y)||_2 / ||M_S y||_2 + ||M_S (A x - y)||_1 / ||M_S y||_1
  * </pre>
  * {@code e} is the paper's normalised l1-l2 loss (over the batch). The paper's network ends in a data-consistency
- * layer that ties its output to {@code y_Theta}; our unrolled networks (LGD, LPD) have none, so {@code e(Theta)} does
- * that job: without it the output's {@code Theta} entries were never scored and drifted (SplitMeasurementLossTest's
- * run: 13.4 dB against zero filling's 22.9; with it 24.1, supervised 25.5). What is split:
+ * layer that ties its output to {@code y_Theta}; our unrolled networks have none unless asked (LGD's
+ * {@code dataConsistency}), so {@code e(Theta)} does that job: without it the output's {@code Theta} entries were never
+ * scored and drifted (SplitMeasurementLossTest's run: 13.4 dB against zero filling's 22.9; with it 24.1, supervised
+ * 25.5). What is split ({@link Selection}; the paper's Gaussian selection of points, with LGD's data-consistency
+ * step, measured best from scratch, lines best as an adaptation; README "SSDU as its paper has it"):
  * <ul>
  *   <li>Cartesian MRI with a line mask: the sampled lines (columns), uniformly at random, centre lines included, so
  *       every frequency the data measure is scored sometime (Millard and Chiew's condition for the split loss to

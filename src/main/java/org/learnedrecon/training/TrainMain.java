@@ -46,9 +46,10 @@ import org.learnedrecon.solvers.ProgressMonitor;
  * measurement consistency, {@link SureConsistency}, CT only; {@code ei.dihedral=true}: quarter turns and flips,
  * {@link DihedralTransform}, in place of rotations) and keeps the last epoch (default {@code best=false});
  * {@code supervision=split} does the same with split measurements: MRI k-space lines ({@link SplitMeasurementLoss},
- * SSDU; {@code split} = the share held out for the loss, default 0.4; {@code split.selection=lines}, the default, holds
- * out whole sampled lines, {@code gaussian} sampled points about the centre as SSDU's Gaussian selection; LGD's
- * {@code net.dataConsistency=2} ends each step in an exact data-consistency step, as SSDU's network) or the views of a parallel-beam scan
+ * SSDU; {@code split} = the share held out for the loss, default 0.4; {@code split.selection=lines}, the default,
+ * holds out whole sampled lines, {@code gaussian} sampled points about the centre as SSDU's Gaussian selection; LGD's
+ * {@code net.dataConsistency=2} ends each step in an exact data-consistency step, as SSDU's network) or the views of
+ * a parallel-beam scan
  * ({@link Noise2InverseLoss}; {@code split} = 1/K for K interleaved subsets, default 0.5). With
  * {@code measurements=} (a TIFF stack of measured CT sinograms, its scan in the Info as Simulate CT Acquisition
  * writes it, or given by {@code physics.views}, {@code physics.range}, {@code physics.size}) it learns from those
