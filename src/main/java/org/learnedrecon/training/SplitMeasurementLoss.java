@@ -140,14 +140,14 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
     float[][] split(Random random) {
         CartesianMriOperator inner = (CartesianMriOperator) ForwardingOperator.innermost(operator);
         SamplingMask sampling = inner.mask();
-        return splitKspace(sampling.values(), sampling.isLineMask(), sampling.width(), operator.rangeShape().size(),
-            random);
+        long size = operator.rangeShape().size();
+        if (selection == Selection.GAUSSIAN) {
+            return tile(gaussianPoints(sampling, random), sampling.values(), size);
+        }
+        return splitKspace(sampling.values(), sampling.isLineMask(), sampling.width(), size, random);
     }
 
     private float[][] splitKspace(float[] mask, boolean lines, int width, long size, Random random) {
-        if (selection == Selection.GAUSSIAN) {
-            return tile(gaussianPoints(mask, width, random), mask, size);
-        }
         boolean[] selectable = new boolean[mask.length];
         for (int i = 0; i < mask.length; i++) {
             selectable[i] = mask[i] != 0 && (!lines || i < width);
@@ -196,8 +196,10 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
      * {@code H / 4} and {@code W / 4}, redrawing points outside the image, in the block, unmeasured or already taken
      * (as SSDU's code does); at most all measured points outside the block but one.
      */
-    private boolean[] gaussianPoints(float[] mask, int width, Random random) {
-        int height = mask.length / width;
+    private boolean[] gaussianPoints(SamplingMask sampling, Random random) {
+        float[] mask = sampling.values();
+        int width = sampling.width();
+        int height = sampling.height();
         int rowLow = height / 2 - GAUSSIAN_KEPT_CENTRE / 2;
         int colLow = width / 2 - GAUSSIAN_KEPT_CENTRE / 2;
         boolean[] selectable = new boolean[mask.length];
@@ -212,7 +214,7 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
             throw new IllegalArgumentException("supervision=split: too few measured points outside the centre to"
                 + " split (" + count + "); it needs at least 2");
         }
-        int take = (int) Math.min(count - 1, Math.max(1, Math.round(fraction * count(mask))));
+        int take = (int) Math.min(count - 1, Math.max(1, Math.round(fraction * sampling.sampledCount())));
         boolean[] held = new boolean[mask.length];
         for (int got = 0; got < take; ) {
             int r = (int) Math.round(height / 2.0 + random.nextGaussian() * height / 4.0);
@@ -223,14 +225,6 @@ public final class SplitMeasurementLoss implements MeasurementLoss {
             }
         }
         return held;
-    }
-
-    private static int count(float[] mask) {
-        int count = 0;
-        for (float v : mask) {
-            count += v != 0 ? 1 : 0;
-        }
-        return count;
     }
 
     private static int count(boolean[] flags) {
